@@ -1,0 +1,222 @@
+//! `cohortlab`: the command-line tool. It runs the same engine as the page
+//! on a file and prints text, or one JSON document with `--json`. Errors go
+//! to stderr in words, with a hint, and a non-zero exit; never a panic.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+
+    use clap::{Args, Parser, Subcommand};
+    use cohortlab::engine::data::{
+        self, Closed, ColumnKind, DatasetSpec, DerivedColumn, ReadOptions, Recode,
+    };
+    use cohortlab::report::inspect::Inspection;
+
+    /// Retrospective cohort analysis (Table 1, matching, survival), offline.
+    #[derive(Parser)]
+    #[command(name = "cohortlab", version, about)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Show every column with its kind, missing count and levels or range.
+        Inspect {
+            #[command(flatten)]
+            input: Input,
+            /// Print one JSON document instead of a table.
+            #[arg(long)]
+            json: bool,
+        },
+    }
+
+    /// How to read and type the file: shared by every subcommand.
+    #[derive(Args)]
+    struct Input {
+        /// A CSV/TSV file (separator, encoding and decimal comma detected) or a
+        /// spreadsheet (.xlsx, .xls, .xlsb, .ods).
+        file: PathBuf,
+        /// The sheet of a workbook (default: the first with data).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// The field separator: `,` `;` `|` or `tab` (default: detected).
+        #[arg(long, value_parser = parse_delimiter)]
+        delimiter: Option<u8>,
+        /// Texts that mean missing, comma-separated (replaces the default
+        /// list: empty, NA, N/A, ., NaN, null, -).
+        #[arg(long, value_delimiter = ',')]
+        missing: Option<Vec<String>>,
+        /// The reference level of a categorical column: VAR=LEVEL (repeatable).
+        #[arg(long = "ref", value_name = "VAR=LEVEL")]
+        reference: Vec<String>,
+        /// Override a column's kind: VAR=numeric|binary|categorical|text.
+        #[arg(long, value_name = "VAR=KIND")]
+        kind: Vec<String>,
+        /// Cut a numeric column into a new one, cut points going to the lower
+        /// group (`<= 50`): NEW=COLUMN:T1[,T2...] (repeatable).
+        #[arg(long, value_name = "NEW=COLUMN:T1,...")]
+        cut: Vec<String>,
+        /// As --cut, cut points going to the upper group (`>= 20`).
+        #[arg(long, value_name = "NEW=COLUMN:T1,...")]
+        cut_left: Vec<String>,
+        /// A dataset specification (JSON, as saved by the page) to start from.
+        #[arg(long, value_name = "FILE")]
+        dataset_spec: Option<PathBuf>,
+    }
+
+    fn parse_delimiter(s: &str) -> Result<u8, String> {
+        match s {
+            "tab" | "\\t" | "\t" => Ok(b'\t'),
+            "," | ";" | "|" => Ok(s.as_bytes()[0]),
+            _ => Err(format!("`{s}` is not a separator; use , ; | or tab")),
+        }
+    }
+
+    /// An error for the terminal: what went wrong, and what to do.
+    struct Failure {
+        message: String,
+        hint: Option<String>,
+    }
+
+    impl Failure {
+        fn usage(message: String) -> Self {
+            Self {
+                message,
+                hint: None,
+            }
+        }
+    }
+
+    impl From<cohortlab::engine::AnalysisError> for Failure {
+        fn from(e: cohortlab::engine::AnalysisError) -> Self {
+            Self {
+                message: e.to_string(),
+                hint: Some(e.hint()),
+            }
+        }
+    }
+
+    fn split_pair<'a>(arg: &'a str, flag: &str, form: &str) -> Result<(&'a str, &'a str), Failure> {
+        arg.split_once('=')
+            .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+            .ok_or_else(|| Failure::usage(format!("{flag} `{arg}`: expected {form}")))
+    }
+
+    impl Input {
+        fn spec(&self) -> Result<DatasetSpec, Failure> {
+            let mut spec = match &self.dataset_spec {
+                Some(p) => {
+                    let text = std::fs::read_to_string(p)
+                        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", p.display())))?;
+                    serde_json::from_str(&text).map_err(|e| {
+                        Failure::usage(format!(
+                            "{} is not a dataset specification: {e}",
+                            p.display()
+                        ))
+                    })?
+                }
+                None => DatasetSpec::default(),
+            };
+            if let Some(m) = &self.missing {
+                spec.missing_tokens = m.clone();
+            }
+            for k in &self.kind {
+                let (var, kind) = split_pair(k, "--kind", "VAR=KIND")?;
+                let kind = ColumnKind::parse(kind).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--kind `{k}`: the kind must be numeric, binary, categorical or text"
+                    ))
+                })?;
+                spec.column_mut(var).kind = Some(kind);
+            }
+            for (args, closed) in [(&self.cut, Closed::Right), (&self.cut_left, Closed::Left)] {
+                for c in args {
+                    let (name, rest) = split_pair(c, "--cut", "NEW=COLUMN:T1,...")?;
+                    let (source, ts) = rest.split_once(':').ok_or_else(|| {
+                        Failure::usage(format!("--cut `{c}`: expected NEW=COLUMN:T1,..."))
+                    })?;
+                    let thresholds = ts
+                        .split(',')
+                        .map(|t| t.trim().parse::<f64>())
+                        .collect::<Result<Vec<f64>, _>>()
+                        .map_err(|_| {
+                            Failure::usage(format!("--cut `{c}`: cut points must be numbers"))
+                        })?;
+                    spec.derived.push(DerivedColumn {
+                        name: name.to_owned(),
+                        source: source.to_owned(),
+                        recode: Recode::Cut {
+                            thresholds,
+                            closed,
+                            labels: None,
+                        },
+                    });
+                }
+            }
+            for r in &self.reference {
+                let (var, level) = split_pair(r, "--ref", "VAR=LEVEL")?;
+                spec.column_mut(var).reference = Some(level.to_owned());
+            }
+            Ok(spec)
+        }
+
+        fn load(&self) -> Result<(data::RawTable, data::Dataset), Failure> {
+            let bytes = std::fs::read(&self.file).map_err(|e| Failure {
+                message: format!("cannot read {}: {e}", self.file.display()),
+                hint: Some("Check the path.".into()),
+            })?;
+            let options = ReadOptions {
+                delimiter: self.delimiter,
+                sheet: self.sheet.clone(),
+                ..ReadOptions::default()
+            };
+            Ok(data::load(&bytes, &options, &self.spec()?)?)
+        }
+    }
+
+    fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| Failure::usage(format!("cannot write JSON: {e}")))?;
+        println!("{text}");
+        Ok(())
+    }
+
+    fn run(cli: Cli) -> Result<(), Failure> {
+        match cli.command {
+            Command::Inspect { input, json } => {
+                let (raw, dataset) = input.load()?;
+                let inspection = Inspection::new(&raw.format, &dataset);
+                if json {
+                    print_json(&inspection)?;
+                } else {
+                    print!("{}", inspection.to_text());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn main() -> ExitCode {
+        match run(Cli::parse()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(f) => {
+                eprintln!("error: {}", f.message);
+                if let Some(h) = f.hint {
+                    eprintln!("hint: {h}");
+                }
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Column kind inference as a lattice (as xsv's `FieldType::merge`): every
+//! cell has a type, `Null < Integer < Float < Text`, and a column's type is
+//! the join of its cells' types, so the result does not depend on row order.
+//! Kinds are then suggested from the type and the distinct values; the user
+//! can override every suggestion.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{ColumnKind, RawTable};
+use crate::engine::Diagnostic;
+
+/// The type of a cell, ordered as a lattice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    Null,
+    Integer,
+    Float,
+    Text,
+}
+
+impl FieldType {
+    /// The least upper bound of two types.
+    pub fn merge(self, other: FieldType) -> FieldType {
+        self.max(other)
+    }
+}
+
+/// At most this many distinct values are tracked per column.
+const DISTINCT_CAP: usize = 1000;
+/// At most this many levels for a text column to be suggested categorical.
+const MAX_SUGGESTED_LEVELS: usize = 30;
+
+/// What inference found in one column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnInference {
+    pub name: String,
+    pub field_type: FieldType,
+    pub suggested: ColumnKind,
+    pub n_missing: usize,
+    pub n_numeric: usize,
+    pub n_text: usize,
+    /// The first cell that is not a number: (spreadsheet row, text).
+    pub first_text: Option<(usize, String)>,
+    /// Distinct non-missing values, `None` past 1000.
+    pub n_distinct: Option<usize>,
+}
+
+/// Parses a number cell: `12`, `-3.5`, `1e-3`, and with `decimal_comma`
+/// also `12,5`. Rejects `inf`, `NaN`, thousands separators and units.
+pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.is_empty() || !b.iter().any(u8::is_ascii_digit) {
+        return None;
+    }
+    let ok = b
+        .iter()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.' | b'e' | b'E' | b','));
+    if !ok {
+        return None;
+    }
+    if s.contains(',') {
+        if !decimal_comma || s.contains('.') || s.matches(',').count() > 1 {
+            return None;
+        }
+        return s
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite());
+    }
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn cell_type(s: &str, decimal_comma: bool) -> FieldType {
+    match parse_number(s, decimal_comma) {
+        Some(_) if s.trim().parse::<i64>().is_ok() => FieldType::Integer,
+        Some(_) => FieldType::Float,
+        None => FieldType::Text,
+    }
+}
+
+/// Whether a cell is missing under the given tokens.
+pub(crate) fn is_missing(cell: &str, tokens: &[String]) -> bool {
+    let c = cell.trim();
+    c.is_empty() || tokens.iter().any(|t| t.trim().eq_ignore_ascii_case(c))
+}
+
+/// Infers every column of a table.
+pub fn infer_columns(raw: &RawTable, missing_tokens: &[String]) -> Vec<ColumnInference> {
+    let comma = raw.format.decimal_comma();
+    raw.headers
+        .iter()
+        .zip(&raw.cells)
+        .map(|(name, cells)| infer_one(name, cells, &raw.row_numbers, missing_tokens, comma))
+        .collect()
+}
+
+fn infer_one(
+    name: &str,
+    cells: &[String],
+    row_numbers: &[usize],
+    tokens: &[String],
+    comma: bool,
+) -> ColumnInference {
+    let mut field_type = FieldType::Null;
+    let (mut n_missing, mut n_numeric, mut n_text) = (0, 0, 0);
+    let mut first_text = None;
+    let mut distinct: HashMap<&str, ()> = HashMap::new();
+    let mut capped = false;
+    let mut zero_one = true;
+    for (i, cell) in cells.iter().enumerate() {
+        if is_missing(cell, tokens) {
+            n_missing += 1;
+            continue;
+        }
+        let t = cell_type(cell, comma);
+        field_type = field_type.merge(t);
+        if t == FieldType::Text {
+            n_text += 1;
+            if first_text.is_none() {
+                first_text = Some((row_numbers.get(i).copied().unwrap_or(i + 2), cell.clone()));
+            }
+        } else {
+            n_numeric += 1;
+            zero_one &= matches!(parse_number(cell, comma), Some(v) if v == 0.0 || v == 1.0);
+        }
+        if !capped {
+            distinct.insert(cell.as_str(), ());
+            capped = distinct.len() > DISTINCT_CAP;
+        }
+    }
+    let n_distinct = (!capped).then_some(distinct.len());
+    let n_present = n_numeric + n_text;
+    let suggested = match field_type {
+        FieldType::Null => ColumnKind::Text,
+        FieldType::Integer | FieldType::Float if zero_one => ColumnKind::Binary,
+        FieldType::Integer | FieldType::Float => ColumnKind::Numeric,
+        FieldType::Text => match n_distinct {
+            Some(2) | Some(1) => ColumnKind::Binary,
+            Some(d) if d <= MAX_SUGGESTED_LEVELS && d * 2 <= n_present => ColumnKind::Categorical,
+            _ => ColumnKind::Text,
+        },
+    };
+    ColumnInference {
+        name: name.to_owned(),
+        field_type,
+        suggested,
+        n_missing,
+        n_numeric,
+        n_text,
+        first_text,
+        n_distinct,
+    }
+}
+
+impl ColumnInference {
+    /// Warnings worth showing about this column.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let name = Some(self.name.as_str());
+        if self.field_type == FieldType::Null {
+            out.push(
+                Diagnostic::warning(name, format!("column `{}` has no values", self.name))
+                    .with_hint("It is kept as text and left out of the analyses."),
+            );
+        }
+        // A numeric-looking column with a few text cells: most likely a typo
+        // or a unit ("12,5%", "<5") that the user should see.
+        if let Some((row, text)) = &self.first_text {
+            let present = self.n_numeric + self.n_text;
+            if self.n_numeric * 10 >= present * 8 && present > 0 {
+                out.push(
+                    Diagnostic::warning(
+                        name,
+                        format!(
+                            "column `{}` looks numeric ({} of {} values are numbers), but row {row} has text `{text}`{}",
+                            self.name,
+                            self.n_numeric,
+                            present,
+                            if self.n_text > 1 {
+                                format!(" and {} more cells are not numbers", self.n_text - 1)
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    )
+                    .with_hint(format!(
+                        "Fix those cells, or add `{text}` to the missing-value tokens; until then the column is read as {}.",
+                        self.suggested
+                    )),
+                );
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_with_point_or_comma() {
+        assert_eq!(parse_number("12", false), Some(12.0));
+        assert_eq!(parse_number(" -3.5 ", false), Some(-3.5));
+        assert_eq!(parse_number("1e-3", false), Some(0.001));
+        assert_eq!(parse_number("12,5", false), None);
+        assert_eq!(parse_number("12,5", true), Some(12.5));
+        assert_eq!(parse_number("1,234.5", true), None);
+        for bad in ["inf", "NaN", "12%", "<5", "1.2.3", "-", "e", "", "1 000"] {
+            assert_eq!(parse_number(bad, true), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn lattice_merge_is_order_independent() {
+        use FieldType::*;
+        let all = [Null, Integer, Float, Text];
+        for a in all {
+            for b in all {
+                assert_eq!(a.merge(b), b.merge(a));
+                assert_eq!(a.merge(Null), a);
+                assert_eq!(a.merge(Text), Text);
+            }
+        }
+        assert_eq!(Integer.merge(Float), Float);
+    }
+
+    #[test]
+    fn missing_tokens_case_insensitive() {
+        let t: Vec<String> = super::super::DEFAULT_MISSING_TOKENS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for m in ["", " ", "NA", "na", "n/a", ".", "nan", "NULL", "-"] {
+            assert!(is_missing(m, &t), "{m}");
+        }
+        for p in ["0", "-1", "No", "none"] {
+            assert!(!is_missing(p, &t), "{p}");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Reading patient files and turning them into typed datasets.
+//!
+//! ```text
+//! bytes --read--> RawTable --infer--> suggested kinds
+//!                    \                     |   user overrides (DatasetSpec)
+//!                     `------build--------> Dataset (typed columns)
+//! ```
+
+mod dataset;
+mod decode;
+mod error;
+mod infer;
+mod read;
+mod spec;
+
+pub use dataset::{Column, ColumnData, ColumnSummary, Dataset, LevelCount, MISSING_CODE};
+pub use decode::TextEncoding;
+pub use error::{column_letter, ImportError, SpecError};
+pub use infer::{infer_columns, parse_number, ColumnInference, FieldType};
+pub use read::{read, FileFormat, RawTable, ReadOptions, DEFAULT_MAX_BYTES};
+pub use spec::{
+    Closed, ColumnKind, ColumnOverride, DatasetSpec, DerivedColumn, LevelMerge, Recode,
+    DEFAULT_MISSING_TOKENS,
+};
+
+/// Reads bytes and builds the dataset with the suggested kinds: what the CLI's
+/// `inspect` and the page do first.
+pub fn load(
+    bytes: &[u8],
+    options: &ReadOptions,
+    spec: &DatasetSpec,
+) -> Result<(RawTable, Dataset), crate::engine::AnalysisError> {
+    let raw = read(bytes, options)?;
+    let dataset = Dataset::build(&raw, spec)?;
+    Ok((raw, dataset))
+}

@@ -1,0 +1,528 @@
+//! Reading a file's bytes into a [`RawTable`]: the header and the cell texts,
+//! before any typing. CSV/TSV (separator detected) or a spreadsheet
+//! (.xlsx, .xls, .xlsb, .ods through `calamine`).
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader};
+use serde::{Deserialize, Serialize};
+
+use super::decode::{decode, TextEncoding};
+use super::error::column_letter;
+use super::ImportError;
+use crate::engine::Diagnostic;
+
+/// The largest file accepted by default: 1 GiB natively. The page sets its
+/// own, lower limit (see `ui`), since a browser tab has less memory.
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+
+/// How to read a file. Every field has a default that detects it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadOptions {
+    /// Field separator; `None` (default) detects `,` `;` tab or `|`.
+    pub delimiter: Option<u8>,
+    /// The sheet of a workbook; `None` (default) takes the first with data.
+    pub sheet: Option<String>,
+    /// Refuse files larger than this. Default [`DEFAULT_MAX_BYTES`].
+    pub max_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            delimiter: None,
+            sheet: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// What kind of file was read, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FileFormat {
+    Delimited {
+        delimiter: u8,
+        encoding: TextEncoding,
+    },
+    Spreadsheet {
+        sheet: String,
+        sheets: Vec<String>,
+    },
+}
+
+impl FileFormat {
+    /// E.g. "CSV, separator ';', Windows-1252 / Latin-1".
+    pub fn describe(&self) -> String {
+        match self {
+            FileFormat::Delimited {
+                delimiter,
+                encoding,
+            } => {
+                let sep = match delimiter {
+                    b'\t' => "tab".to_string(),
+                    d => format!("'{}'", *d as char),
+                };
+                format!("CSV, separator {sep}, {}", encoding.label())
+            }
+            FileFormat::Spreadsheet { sheet, .. } => format!("spreadsheet, sheet `{sheet}`"),
+        }
+    }
+
+    /// Whether a comma may be a decimal mark in number cells (it cannot be in
+    /// a comma-separated file, where it would have split the cell).
+    pub fn decimal_comma(&self) -> bool {
+        match self {
+            FileFormat::Delimited { delimiter, .. } => *delimiter != b',',
+            FileFormat::Spreadsheet { .. } => true,
+        }
+    }
+}
+
+/// A table of cell texts, column by column, as read from the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RawTable {
+    pub format: FileFormat,
+    pub headers: Vec<String>,
+    /// `cells[column][row]`, trimmed.
+    pub cells: Vec<Vec<String>>,
+    /// Spreadsheet row number (header = 1) of each patient row.
+    pub row_numbers: Vec<usize>,
+    /// Non-fatal problems met while reading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl RawTable {
+    pub fn n_rows(&self) -> usize {
+        self.row_numbers.len()
+    }
+
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+}
+
+/// Reads a CSV/TSV or spreadsheet file.
+pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<RawTable, ImportError> {
+    if bytes.len() as u64 > options.max_bytes {
+        return Err(ImportError::TooLarge {
+            bytes: bytes.len() as u64,
+            limit: options.max_bytes,
+        });
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::Empty);
+    }
+    if is_spreadsheet(bytes) {
+        let (rows, format) = read_spreadsheet(bytes, options)?;
+        return build_table(rows, format);
+    }
+    let (text, encoding) = decode(bytes)?;
+    let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&text));
+    let rows = read_delimited(&text, delimiter)?;
+    build_table(
+        rows,
+        FileFormat::Delimited {
+            delimiter,
+            encoding,
+        },
+    )
+}
+
+/// Zip (xlsx, xlsb, ods) or OLE2 (xls) signatures.
+fn is_spreadsheet(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// One record: its spreadsheet row number, its file line, its fields.
+struct Record {
+    row: usize,
+    line: u64,
+    fields: Vec<String>,
+}
+
+fn csv_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes())
+}
+
+/// Picks the separator that splits the first records into the most columns
+/// with the same count in every record.
+fn detect_delimiter(text: &str) -> u8 {
+    let sample_end = text
+        .char_indices()
+        .filter(|&(_, c)| c == '\n')
+        .map(|(i, _)| i)
+        .nth(50)
+        .unwrap_or(text.len());
+    let sample = &text[..sample_end];
+    let mut best = (b',', 0usize, 0usize);
+    for &d in b",;\t|" {
+        let mut lens = Vec::new();
+        for rec in csv_reader(sample, d).records().take(50) {
+            match rec {
+                Ok(r) if !(r.len() == 1 && r[0].is_empty()) => lens.push(r.len()),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        let Some(&header) = lens.first() else {
+            continue;
+        };
+        if header < 2 {
+            continue;
+        }
+        let consistent = lens.iter().filter(|&&l| l == header).count();
+        if (consistent, header) > (best.1, best.2) {
+            best = (d, consistent, header);
+        }
+    }
+    best.0
+}
+
+fn read_delimited(text: &str, delimiter: u8) -> Result<Vec<Record>, ImportError> {
+    let mut out = Vec::new();
+    let mut reader = csv_reader(text, delimiter);
+    let mut record = csv::StringRecord::new();
+    let mut row = 0usize;
+    // The csv crate skips blank lines; count them back in so that row
+    // numbers are those a spreadsheet shows.
+    let mut expected_line = 1u64;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(expected_line, |p| p.line());
+                row += 1 + line.saturating_sub(expected_line) as usize;
+                let newlines: usize = record.iter().map(|f| f.matches('\n').count()).sum();
+                expected_line = line + 1 + newlines as u64;
+                out.push(Record {
+                    row,
+                    line,
+                    fields: record.iter().map(str::to_owned).collect(),
+                });
+            }
+            Err(e) => {
+                return Err(ImportError::Malformed {
+                    row: row + 1,
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
+    // The csv crate reads an unclosed quote to the end of the file as one
+    // field; an odd number of quote characters gives it away.
+    if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+        let row = out
+            .iter()
+            .find(|r| r.fields.iter().any(|f| f.contains('\n')))
+            .or(out.last())
+            .map_or(1, |r| r.row);
+        return Err(ImportError::Malformed {
+            row,
+            message: "a quote (\") opened in this row is never closed".into(),
+        });
+    }
+    Ok(out)
+}
+
+fn read_spreadsheet(
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<(Vec<Record>, FileFormat), ImportError> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        ImportError::Spreadsheet {
+            message: e.to_string(),
+        }
+    })?;
+    let sheets = book.sheet_names();
+    let chosen: Vec<String> = match &options.sheet {
+        Some(s) if sheets.contains(s) => vec![s.clone()],
+        Some(s) => {
+            return Err(ImportError::NoSuchSheet {
+                sheet: s.clone(),
+                available: sheets,
+            })
+        }
+        None => sheets.clone(),
+    };
+    let explicit = options.sheet.is_some();
+    for name in chosen {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| ImportError::Spreadsheet {
+                message: e.to_string(),
+            })?;
+        // Unless asked for, a sheet needs a header and a row to be the table
+        // (a first sheet of notes is passed over).
+        if range.is_empty() || (!explicit && range.height() < 2) {
+            continue;
+        }
+        let first_row = range.start().map_or(0, |(r, _)| r as usize);
+        let records: Vec<Record> = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let row = first_row + i + 1;
+                Record {
+                    row,
+                    line: row as u64,
+                    fields: cells.iter().map(cell_text).collect(),
+                }
+            })
+            .collect();
+        return Ok((
+            records,
+            FileFormat::Spreadsheet {
+                sheet: name,
+                sheets,
+            },
+        ));
+    }
+    Err(ImportError::NoSheetWithData)
+}
+
+/// A spreadsheet cell as text: numbers in their shortest exact form, dates
+/// as ISO 8601, errors (`#N/A`, `#DIV/0!`) as missing.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => f.to_string(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => excel_serial_to_iso(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+    }
+}
+
+/// Excel's serial date (days since 1899-12-30) as `YYYY-MM-DD`, with the
+/// time if it has one.
+fn excel_serial_to_iso(serial: f64) -> String {
+    let days = serial.floor() as i64;
+    // Howard Hinnant's civil_from_days, from 1970-01-01 = serial 25569.
+    let z = days - 25569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let secs = ((serial - serial.floor()) * 86_400.0).round() as i64;
+    if secs == 0 {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+}
+
+/// Header checks, ragged rows, blank rows; then column-major cells.
+fn build_table(records: Vec<Record>, format: FileFormat) -> Result<RawTable, ImportError> {
+    let is_blank = |r: &Record| r.fields.iter().all(String::is_empty);
+    let mut iter = records.into_iter().skip_while(is_blank);
+    let header = iter.next().ok_or(ImportError::Empty)?;
+    let mut headers = header.fields;
+    // Trailing empty header cells (a trailing separator) are not columns.
+    let named = headers
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |i| i + 1);
+    let trailing = headers.len() - named;
+    headers.truncate(named);
+    let width = headers.len();
+    if let Some(i) = headers.iter().position(String::is_empty) {
+        return Err(ImportError::EmptyHeader {
+            letter: column_letter(i),
+        });
+    }
+    for (j, h) in headers.iter().enumerate() {
+        if let Some(i) = headers[..j].iter().position(|x| x == h) {
+            return Err(ImportError::DuplicateHeader {
+                name: h.clone(),
+                first: column_letter(i),
+                second: column_letter(j),
+            });
+        }
+    }
+
+    let mut diagnostics = Vec::new();
+    let mut cells: Vec<Vec<String>> = vec![Vec::new(); width];
+    let mut row_numbers = Vec::new();
+    let mut blank = 0usize;
+    for mut rec in iter {
+        if is_blank(&rec) {
+            blank += 1;
+            continue;
+        }
+        if rec.fields.len() > width {
+            // Extra fields are allowed only when empty (trailing separators).
+            if rec.fields[width..].iter().any(|f| !f.is_empty()) {
+                return Err(ImportError::RaggedRow {
+                    row: rec.row,
+                    line: rec.line,
+                    expected: width,
+                    found: rec.fields.len(),
+                });
+            }
+            rec.fields.truncate(width);
+        } else if rec.fields.len() < width {
+            let is_sheet = matches!(format, FileFormat::Spreadsheet { .. });
+            if !is_sheet && rec.fields.len() + trailing < width {
+                return Err(ImportError::RaggedRow {
+                    row: rec.row,
+                    line: rec.line,
+                    expected: width,
+                    found: rec.fields.len(),
+                });
+            }
+            rec.fields.resize(width, String::new());
+        }
+        for (col, field) in cells.iter_mut().zip(rec.fields) {
+            col.push(field);
+        }
+        row_numbers.push(rec.row);
+    }
+    if row_numbers.is_empty() {
+        return Err(ImportError::HeaderOnly { columns: width });
+    }
+    if blank > 0 {
+        diagnostics.push(Diagnostic::info(
+            None,
+            format!("{blank} blank row(s) were skipped"),
+        ));
+    }
+    Ok(RawTable {
+        format,
+        headers,
+        cells,
+        row_numbers,
+        diagnostics,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(s: &str) -> Result<RawTable, ImportError> {
+        read(s.as_bytes(), &ReadOptions::default())
+    }
+
+    #[test]
+    fn detects_each_separator() {
+        for (sep, d) in [(",", b','), (";", b';'), ("\t", b'\t'), ("|", b'|')] {
+            let text = format!("a{sep}b{sep}c\n1{sep}2{sep}3\n4{sep}5{sep}6\n");
+            let t = read_str(&text).unwrap();
+            assert_eq!(t.headers, ["a", "b", "c"]);
+            assert!(matches!(t.format, FileFormat::Delimited { delimiter, .. } if delimiter == d));
+            assert_eq!(t.cells[2], ["3", "6"]);
+        }
+    }
+
+    #[test]
+    fn semicolon_with_decimal_commas_is_not_taken_for_commas() {
+        let t = read_str("age;ki67\n52;12,5\n48;30,0\n61;7,25\n").unwrap();
+        assert_eq!(t.headers, ["age", "ki67"]);
+        assert!(t.format.decimal_comma());
+        assert_eq!(t.cells[1], ["12,5", "30,0", "7,25"]);
+    }
+
+    #[test]
+    fn quotes_embedded_separators_newlines_and_crlf() {
+        let t =
+            read_str("id,note,x\r\n1,\"a, b\",2\r\n2,\"say \"\"hi\"\"\nnext line\",3\r\n").unwrap();
+        assert_eq!(t.cells[1], ["a, b", "say \"hi\"\nnext line"]);
+        assert_eq!(t.cells[2], ["2", "3"]);
+        assert_eq!(t.row_numbers, [2, 3]);
+    }
+
+    #[test]
+    fn ragged_row_names_row_and_counts() {
+        let err = read_str("a,b,c\n1,2,3\n4,5\n").unwrap_err();
+        assert_eq!(
+            err,
+            ImportError::RaggedRow {
+                row: 3,
+                line: 3,
+                expected: 3,
+                found: 2
+            }
+        );
+        assert_eq!(err.to_string(), "row 3 has 2 values; the header has 3");
+        let err = read_str("a,b\n1,2\n3,4,5\n").unwrap_err();
+        assert!(matches!(
+            err,
+            ImportError::RaggedRow {
+                row: 3,
+                found: 3,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn trailing_separators_and_blank_rows_are_tolerated() {
+        let t = read_str("a,b,\n1,2,\n\n,,\n3,4\n").unwrap();
+        assert_eq!(t.headers, ["a", "b"]);
+        assert_eq!(t.cells[0], ["1", "3"]);
+        assert_eq!(t.row_numbers, [2, 5]);
+        assert_eq!(t.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn bad_headers() {
+        assert_eq!(
+            read_str("a,,c\n1,2,3\n").unwrap_err(),
+            ImportError::EmptyHeader { letter: "B".into() }
+        );
+        let err = read_str("age,sex,age\n1,2,3\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the header `age` appears twice: columns A and C"
+        );
+    }
+
+    #[test]
+    fn empty_header_only_and_too_large() {
+        assert_eq!(read_str("").unwrap_err(), ImportError::Empty);
+        assert_eq!(read_str(" \n\r\n").unwrap_err(), ImportError::Empty);
+        assert_eq!(
+            read_str("a;b;c\n").unwrap_err(),
+            ImportError::HeaderOnly { columns: 3 }
+        );
+        let opts = ReadOptions {
+            max_bytes: 4,
+            ..Default::default()
+        };
+        assert_eq!(
+            read(b"a,b\n1,2\n", &opts).unwrap_err(),
+            ImportError::TooLarge { bytes: 8, limit: 4 }
+        );
+    }
+
+    #[test]
+    fn unclosed_quote_is_reported_not_swallowed() {
+        // An unclosed quote would swallow the rest of the file into one field.
+        let err = read_str("a,b\n0,1\n1,\"x\n2,3\n4,5\n").unwrap_err();
+        assert!(
+            matches!(err, ImportError::Malformed { row: 3, .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn excel_serial_dates() {
+        assert_eq!(excel_serial_to_iso(45658.0), "2025-01-01");
+        assert_eq!(excel_serial_to_iso(25569.5), "1970-01-01 12:00:00");
+    }
+}

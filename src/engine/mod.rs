@@ -1,0 +1,13 @@
+//! The analysis engine: pure Rust with no browser imports, tested natively.
+
+pub mod data;
+pub mod diagnostic;
+pub mod error;
+pub mod example;
+pub mod rng;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::AnalysisError;
+
+/// The engine's version, printed in exports and the methods text.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

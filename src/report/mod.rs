@@ -1,0 +1,4 @@
+//! Typed results turned into tables and text for the page, the CLI and the
+//! exports. No browser imports.
+
+pub mod inspect;

@@ -1,0 +1,79 @@
+//! The page: header, steps, the current step's panel.
+
+use leptos::prelude::*;
+
+use super::components::error_panel::ErrorPanel;
+use super::panels::coming_step::ComingStep;
+use super::panels::data_panel::DataPanel;
+use super::state::{AppState, Step};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    let steps = Step::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let current = move || state.step.get() == step;
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class="step"
+                        class:current=current
+                        aria-current=move || current().then_some("step")
+                        on:click=move |_| state.step.set(step)
+                    >
+                        <span class="step-number">{i + 1}</span>
+                        {step.title()}
+                        {(!step.available()).then(|| view! { <span class="soon">"soon"</span> })}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <a class="skip" href="#main">"Skip to content"</a>
+        <header class="top">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"◐"</span>
+                <div>
+                    <h1>"CohortLab"</h1>
+                    <p class="tagline">"Retrospective cohort studies, from spreadsheet to journal tables"</p>
+                </div>
+            </div>
+            <p class="privacy-badge" id="privacy">
+                "Your data never leaves this device: everything is computed in this browser tab, and the page cannot send anything anywhere."
+            </p>
+        </header>
+        <nav class="steps" aria-label="Analysis steps">
+            <ol>{steps}</ol>
+        </nav>
+        <main id="main" tabindex="-1">
+            <ErrorPanel />
+            {move || {
+                state
+                    .busy
+                    .get()
+                    .map(|name| {
+                        view! {
+                            <p class="busy" role="status">
+                                "Reading " {name} "…"
+                            </p>
+                        }
+                    })
+            }}
+            {move || match state.step.get() {
+                Step::Data => view! { <DataPanel /> }.into_any(),
+                step => view! { <ComingStep step=step /> }.into_any(),
+            }}
+        </main>
+        <footer class="bottom">
+            <p>
+                "CohortLab " {crate::engine::VERSION}
+                ". Free software; computations run locally in WebAssembly. Numbers are checked against R."
+            </p>
+        </footer>
+    }
+}

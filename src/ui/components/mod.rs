@@ -1,0 +1,10 @@
+//! Generic widgets.
+
+pub mod column_row;
+pub mod column_table;
+pub mod cut_form;
+pub mod diagnostics;
+pub mod error_panel;
+pub mod file_drop;
+pub mod level_editor;
+pub mod preview_table;

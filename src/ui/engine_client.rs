@@ -1,0 +1,136 @@
+//! The UI's only door to the engine. Today it calls the engine in the page's
+//! thread; the Web Worker will take its place behind the same functions.
+
+use std::sync::Arc;
+
+use crate::engine::data::{self, Dataset, DatasetSpec, RawTable, ReadOptions};
+use crate::engine::example::{EXAMPLE_CSV, EXAMPLE_FILE_NAME};
+use crate::report::inspect::Inspection;
+
+/// The largest file the page reads (a browser tab has far less memory than
+/// the command line; `?max-file-mb=N` in the address lowers it, for tests).
+pub const BROWSER_MAX_BYTES: u64 = 300 * 1024 * 1024;
+
+/// A loaded file with the user's settings and the typed data.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub file_name: String,
+    pub raw: Arc<RawTable>,
+    pub spec: DatasetSpec,
+    pub dataset: Arc<Dataset>,
+    /// The file's bytes, kept for workbooks so another sheet can be read.
+    pub workbook: Option<Arc<Vec<u8>>>,
+}
+
+impl Session {
+    pub fn inspection(&self) -> Inspection {
+        Inspection::new(&self.raw.format, &self.dataset)
+    }
+}
+
+/// An error as the page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiError {
+    /// What was being done ("Could not read ragged.csv").
+    pub context: String,
+    pub message: String,
+    pub hint: String,
+}
+
+impl UiError {
+    fn from_analysis(context: String, e: &crate::engine::AnalysisError) -> Self {
+        Self {
+            context,
+            message: capitalise(&e.to_string()),
+            hint: e.hint(),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Reads a file's bytes into a new session.
+pub fn open(
+    file_name: &str,
+    bytes: Vec<u8>,
+    sheet: Option<String>,
+    max_bytes: u64,
+) -> Result<Session, UiError> {
+    let options = ReadOptions {
+        sheet,
+        max_bytes,
+        ..ReadOptions::default()
+    };
+    let spec = DatasetSpec::default();
+    let (raw, dataset) = data::load(&bytes, &options, &spec)
+        .map_err(|e| UiError::from_analysis(format!("Could not read {file_name}"), &e))?;
+    let workbook =
+        matches!(raw.format, data::FileFormat::Spreadsheet { .. }).then(|| Arc::new(bytes));
+    Ok(Session {
+        file_name: file_name.to_owned(),
+        raw: Arc::new(raw),
+        spec,
+        dataset: Arc::new(dataset),
+        workbook,
+    })
+}
+
+/// The built-in example study, with its age and Ki-67 cut and its levels
+/// ordered as in the paper.
+pub fn example() -> Result<Session, UiError> {
+    let session = open(
+        EXAMPLE_FILE_NAME,
+        EXAMPLE_CSV.as_bytes().to_vec(),
+        None,
+        u64::MAX,
+    )?;
+    apply_spec(&session, crate::engine::example::example_spec())
+}
+
+/// The same file with another specification.
+pub fn apply_spec(session: &Session, spec: DatasetSpec) -> Result<Session, UiError> {
+    let dataset = Dataset::build(&session.raw, &spec).map_err(|e| {
+        UiError::from_analysis(
+            "That change was not applied".into(),
+            &crate::engine::AnalysisError::from(e),
+        )
+    })?;
+    Ok(Session {
+        spec,
+        dataset: Arc::new(dataset),
+        ..session.clone()
+    })
+}
+
+/// The same workbook, another sheet (settings start afresh).
+pub fn choose_sheet(session: &Session, sheet: &str) -> Result<Session, UiError> {
+    let bytes = session
+        .workbook
+        .as_ref()
+        .map_or_else(Vec::new, |b| b.as_ref().clone());
+    open(&session.file_name, bytes, Some(sheet.to_owned()), u64::MAX)
+}
+
+/// A file over the page's size limit, refused before it is read.
+pub fn too_large(file_name: &str, bytes: u64, limit: u64) -> UiError {
+    UiError::from_analysis(
+        format!("Could not read {file_name}"),
+        &data::ImportError::TooLarge { bytes, limit }.into(),
+    )
+}
+
+/// The browser could not hand over the file's bytes.
+pub fn unreadable(file_name: &str) -> UiError {
+    UiError {
+        context: format!("Could not read {file_name}"),
+        message: "The browser could not read the file.".into(),
+        hint: "Check that the file is not open and locked by another program, then try again."
+            .into(),
+    }
+}

@@ -1,0 +1,123 @@
+//! Step 1: load data and check how it was understood.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::engine::data::FileFormat;
+use crate::ui::components::column_table::ColumnTable;
+use crate::ui::components::diagnostics::Diagnostics;
+use crate::ui::components::file_drop::FileDrop;
+use crate::ui::components::preview_table::PreviewTable;
+use crate::ui::engine_client::{self, Session};
+use crate::ui::state::AppState;
+
+#[component]
+pub fn DataPanel() -> impl IntoView {
+    let state = AppState::get();
+    view! {
+        <section class="panel" aria-labelledby="step-title">
+            <h2 id="step-title" class="visually-hidden">"Data"</h2>
+            <FileDrop />
+            {move || match state.session.get() {
+                Some(session) => view! { <LoadedData session=session /> }.into_any(),
+                None => {
+                    view! {
+                        <p class="empty-state">
+                            "No data loaded yet. Your file stays on this computer: CohortLab reads it in this tab and never uploads it."
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// The loaded file: what it is, its columns, its first rows.
+#[component]
+fn LoadedData(session: Arc<Session>) -> impl IntoView {
+    let state = AppState::get();
+    let inspection = session.inspection();
+    let sheet_select = match &session.raw.format {
+        FileFormat::Spreadsheet { sheet, sheets } if sheets.len() > 1 => {
+            let options = sheets
+                .iter()
+                .map(|s| view! { <option value=s.clone() selected=s == sheet>{s.clone()}</option> })
+                .collect_view();
+            let session = session.clone();
+            Some(view! {
+                <label class="inline">
+                    "Sheet "
+                    <select aria-label="Sheet" id="sheet-select" on:change=move |ev| {
+                        let sheet = event_target_value(&ev);
+                        match engine_client::choose_sheet(&session, &sheet) {
+                            Ok(s) => {
+                                state.session.set(Some(Arc::new(s)));
+                                state.error.set(None);
+                            }
+                            Err(e) => state.error.set(Some(e)),
+                        }
+                    }>{options}</select>
+                </label>
+            })
+        }
+        _ => None,
+    };
+    let tokens = session
+        .spec
+        .missing_tokens
+        .iter()
+        .filter(|t| !t.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <section class="loaded" aria-labelledby="loaded-title">
+            <h3 id="loaded-title">
+                <span class="file-name">{session.file_name.clone()}</span>
+                ": "
+                <span id="row-count">{inspection.rows}</span>
+                " patients, "
+                <span id="column-count">{inspection.columns.len()}</span>
+                " columns"
+            </h3>
+            <p class="muted">"Read as " {inspection.format.clone()} ". " {sheet_select}</p>
+            <form
+                class="inline missing-form"
+                on:submit=move |ev: leptos::ev::SubmitEvent| ev.prevent_default()
+            >
+                <label>
+                    "Missing-value codes "
+                    <input
+                        type="text"
+                        id="missing-tokens"
+                        value=tokens.clone()
+                        size="30"
+                        on:change=move |ev| {
+                            let text = event_target_value(&ev);
+                            let applied = state
+                                .update_spec(move |s| {
+                                    s.missing_tokens = std::iter::once(String::new())
+                                        .chain(
+                                            text
+                                                .split(',')
+                                                .map(|t| t.trim().to_owned())
+                                                .filter(|t| !t.is_empty()),
+                                        )
+                                        .collect();
+                                });
+                            if !applied {
+                                event_target::<web_sys::HtmlInputElement>(&ev).set_value(&tokens);
+                            }
+                        }
+                    />
+                </label>
+                <span class="muted">" comma-separated; empty cells are always missing"</span>
+            </form>
+            <Diagnostics items=inspection.diagnostics.clone() />
+            <ColumnTable session=session.clone() />
+            <PreviewTable dataset=session.dataset.clone() />
+        </section>
+    }
+}

@@ -1,0 +1,128 @@
+//! The `cohortlab` command-line tool, run as a user would.
+
+use std::process::Command;
+
+fn cohortlab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cohortlab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn inspect_json_has_every_column() {
+    let (code, out, err) = cohortlab(&[
+        "inspect",
+        "tests/data/example-study.csv",
+        "--json",
+        "--cut",
+        "age_group=age:50",
+        "--ref",
+        "subtype=HR+/HER2-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], 1049);
+    let cols = v["columns"].as_array().unwrap();
+    assert_eq!(cols.len(), 19);
+    let col = |name: &str| cols.iter().find(|c| c["name"] == name).unwrap().clone();
+    assert_eq!(col("age")["kind"], "numeric");
+    assert_eq!(col("age")["missing"], 0);
+    assert!(col("age")["min"].as_f64().unwrap() >= 18.0);
+    assert!(col("age")["max"].is_number());
+    assert_eq!(col("id")["kind"], "text");
+    assert_eq!(col("seed_marking")["kind"], "binary");
+    assert_eq!(col("subtype")["kind"], "categorical");
+    assert_eq!(col("subtype")["reference"], "HR+/HER2-");
+    let ct = col("ct")["levels"].as_array().unwrap().clone();
+    let ct: Vec<(String, u64)> = ct
+        .iter()
+        .map(|l| {
+            (
+                l["level"].as_str().unwrap().to_owned(),
+                l["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ct,
+        [
+            ("T1".into(), 165),
+            ("T2".into(), 678),
+            ("T3".into(), 112),
+            ("T4".into(), 94)
+        ]
+    );
+    assert_eq!(col("age_group")["levels"][0]["count"], 411 + 101);
+}
+
+#[test]
+fn inspect_reads_quirky_files() {
+    for f in [
+        "tests/data/quirky/semicolon-decimal-comma-cp1252.csv",
+        "tests/data/quirky/tab-utf16le-bom.txt",
+        "tests/data/quirky/pipe-utf8-bom.csv",
+    ] {
+        let (code, out, err) = cohortlab(&["inspect", f]);
+        assert_eq!(code, 0, "{f}: {err}");
+        assert!(out.starts_with("4 patients, 6 columns"), "{f}: {out}");
+        assert!(
+            out.contains("ki67     numeric            0  7.25 to 45, mean 23.6875"),
+            "{f}: {out}"
+        );
+    }
+}
+
+#[test]
+fn errors_go_to_stderr_with_a_hint_and_a_nonzero_exit() {
+    let cases = [
+        (
+            vec!["inspect", "tests/data/bad/ragged.csv"],
+            "error: row 4 has 2 values; the header has 3",
+        ),
+        (
+            vec!["inspect", "tests/data/bad/empty.csv"],
+            "error: the file is empty",
+        ),
+        (
+            vec!["inspect", "tests/data/bad/picture.png"],
+            "error: this is not a text or spreadsheet file",
+        ),
+        (
+            vec!["inspect", "tests/data/nope.csv"],
+            "error: cannot read tests/data/nope.csv",
+        ),
+        (
+            vec![
+                "inspect",
+                "tests/data/bad/mostly-numeric.csv",
+                "--kind",
+                "ki67=numeric",
+            ],
+            "error: column `ki67` has text `12,5%` in row 4; expected a number",
+        ),
+        (
+            vec!["inspect", "tests/data/example-study.csv", "--ref", "ct=T9"],
+            "error: column `ct` has no level `T9`",
+        ),
+        (
+            vec!["inspect", "tests/data/example-study.csv", "--ref", "ct"],
+            "error: --ref `ct`: expected VAR=LEVEL",
+        ),
+    ];
+    for (args, message) in cases {
+        let (code, out, err) = cohortlab(&args);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(err.starts_with(message), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let (_, _, err) = cohortlab(&["inspect", "tests/data/bad/ragged.csv"]);
+    assert!(err.contains("\nhint: "), "{err}");
+}
