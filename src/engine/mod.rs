@@ -4,6 +4,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod error;
 pub mod example;
+pub mod hypothesis;
 pub mod rng;
 
 pub use diagnostic::{Diagnostic, Severity};

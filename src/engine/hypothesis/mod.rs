@@ -1,0 +1,93 @@
+//! Hypothesis tests with typed results: contingency tables (Pearson
+//! chi-square, Yates, likelihood ratio, Fisher exact r x c, McNemar) and two
+//! samples (Student and Welch t, Mann-Whitney). Each follows R's function of
+//! the same purpose, named in its docs, and is tested against it.
+
+mod contingency;
+mod fisher;
+mod location;
+
+use serde::{Deserialize, Serialize};
+
+pub use contingency::{
+    chi_square, expected_counts, likelihood_ratio, mcnemar, yates, ContingencyTable,
+};
+pub use fisher::{fisher_exact, FisherError};
+pub use location::{mann_whitney, student_t, welch_t};
+
+/// Which test produced a P value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestKind {
+    /// Pearson's chi-square, no continuity correction (`chisq.test(correct = FALSE)`).
+    PearsonChiSquare,
+    /// Chi-square with Yates' continuity correction, 2 x 2 only (`chisq.test()`).
+    YatesChiSquare,
+    /// Likelihood-ratio chi-square (G test).
+    LikelihoodRatio,
+    /// Fisher's exact test, r x c, two-sided (`fisher.test()`).
+    FisherExact,
+    /// Welch's unequal-variance t test (`t.test()`).
+    WelchT,
+    /// Student's pooled-variance t test (`t.test(var.equal = TRUE)`).
+    StudentT,
+    /// Wilcoxon rank-sum / Mann-Whitney U, normal approximation with ties and
+    /// continuity correction (`wilcox.test(exact = FALSE)`).
+    MannWhitney,
+    /// McNemar's test for paired binary data, with continuity correction
+    /// (`mcnemar.test()`).
+    McNemar,
+}
+
+impl TestKind {
+    /// The name printed in table footnotes.
+    pub fn label(self) -> &'static str {
+        match self {
+            TestKind::PearsonChiSquare => "Pearson chi-square test",
+            TestKind::YatesChiSquare => "chi-square test with Yates' continuity correction",
+            TestKind::LikelihoodRatio => "likelihood-ratio chi-square test",
+            TestKind::FisherExact => "Fisher's exact test",
+            TestKind::WelchT => "Welch's t test",
+            TestKind::StudentT => "Student's t test",
+            TestKind::MannWhitney => "Mann-Whitney U test",
+            TestKind::McNemar => "McNemar's test",
+        }
+    }
+
+    /// A short mark for table cells (a, b, c ... in footnotes).
+    pub fn short(self) -> &'static str {
+        match self {
+            TestKind::PearsonChiSquare => "χ²",
+            TestKind::YatesChiSquare => "χ² (Yates)",
+            TestKind::LikelihoodRatio => "G",
+            TestKind::FisherExact => "Fisher",
+            TestKind::WelchT => "Welch t",
+            TestKind::StudentT => "t",
+            TestKind::MannWhitney => "MW",
+            TestKind::McNemar => "McNemar",
+        }
+    }
+}
+
+/// The result of a hypothesis test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestResult {
+    pub test: TestKind,
+    /// The test statistic (chi-square, t, W, ...); `None` for Fisher.
+    pub statistic: Option<f64>,
+    /// Degrees of freedom, where the test has them.
+    pub df: Option<f64>,
+    /// Two-sided P value.
+    pub p_value: f64,
+}
+
+/// Why a test could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TestError {
+    #[error("the table has fewer than two non-empty rows or columns")]
+    Degenerate,
+    #[error("each group needs at least {needed} values; one has {found}")]
+    TooFew { needed: usize, found: usize },
+    #[error("{0}")]
+    Fisher(#[from] FisherError),
+}
