@@ -6,6 +6,8 @@ pub mod error;
 pub mod example;
 pub mod hypothesis;
 pub mod rng;
+pub mod summary;
+pub mod table1;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::AnalysisError;
