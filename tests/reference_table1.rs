@@ -9,11 +9,18 @@ use cohortlab::engine::table1::{categorical_test, table1, CategoricalTest, Table
 use serde_json::Value;
 
 fn close(a: f64, b: f64, rel: f64, what: &str) {
-    assert!((a - b).abs() <= rel * b.abs().max(1e-12), "{what}: got {a}, R {b}");
+    assert!(
+        (a - b).abs() <= rel * b.abs().max(1e-12),
+        "{what}: got {a}, R {b}"
+    );
 }
 
 fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 fn check(ds: &Dataset, fixture: &Value) {
@@ -34,13 +41,29 @@ fn check(ds: &Dataset, fixture: &Value) {
     for (row, r) in t.variables.iter().zip(fixture["rows"].as_array().unwrap()) {
         let v = &row.variable;
         assert_eq!(serde_json::to_value(row.test).unwrap(), r["test"], "{v}");
-        close(row.p_value.unwrap(), r["p_value"].as_f64().unwrap(), 1e-6, v);
+        close(
+            row.p_value.unwrap(),
+            r["p_value"].as_f64().unwrap(),
+            1e-6,
+            v,
+        );
         close(row.smd.unwrap(), r["smd"].as_f64().unwrap(), 1e-9, v);
         if r["kind"] == "categorical" {
             let levels: Vec<&str> = row.levels.iter().map(|l| l.level.as_str()).collect();
-            let r_levels: Vec<&str> = r["levels"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+            let r_levels: Vec<&str> = r["levels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap())
+                .collect();
             assert_eq!(levels, r_levels, "{v}");
-            for (g, (counts, pcts)) in r["counts"].as_array().unwrap().iter().zip(r["percents"].as_array().unwrap()).enumerate() {
+            for (g, (counts, pcts)) in r["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(r["percents"].as_array().unwrap())
+                .enumerate()
+            {
                 for (l, lv) in row.levels.iter().enumerate() {
                     assert_eq!(lv.counts[g] as u64, counts[l].as_u64().unwrap(), "{v} {l}");
                     close(lv.percents[g], pcts[l].as_f64().unwrap(), 1e-12, v);
@@ -59,18 +82,34 @@ fn check(ds: &Dataset, fixture: &Value) {
 }
 
 fn fixture() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/table1.json")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/reference/table1.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap()
 }
 
 #[test]
 fn example_study_table1_equals_r() {
-    let (_, ds) = load(EXAMPLE_CSV.as_bytes(), &ReadOptions::default(), &example_spec()).unwrap();
+    let (_, ds) = load(
+        EXAMPLE_CSV.as_bytes(),
+        &ReadOptions::default(),
+        &example_spec(),
+    )
+    .unwrap();
     check(&ds, &fixture()["example"]);
 }
 
 #[test]
 fn birthwt_table1_equals_r() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/birthwt.csv")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/birthwt.csv"
+    ))
+    .unwrap();
     let spec = DatasetSpec::default().with_kind("race", ColumnKind::Categorical);
     let (_, ds) = load(&bytes, &ReadOptions::default(), &spec).unwrap();
     check(&ds, &fixture()["birthwt"]);
@@ -91,7 +130,13 @@ fn paper_table1_p_values_from_its_counts() {
         ("menopausal", &[431, 402], &[104, 112], 0.360, Some(0.3466)),
         // Printed 0.100 is Pearson (0.1006) although expected counts are
         // < 5; our default rule uses Fisher's exact test: 0.0874.
-        ("histology", &[805, 12, 16], &[214, 2, 0], 0.100, Some(0.0874)),
+        (
+            "histology",
+            &[805, 12, 16],
+            &[214, 2, 0],
+            0.100,
+            Some(0.0874),
+        ),
         ("ki67", &[106, 727], &[11, 205], 0.001, None),
         ("location", &[498, 335], &[119, 97], 0.211, None),
         ("ct", &[117, 532, 95, 89], &[48, 146, 17, 5], 0.0, None),
@@ -107,13 +152,43 @@ fn paper_table1_p_values_from_its_counts() {
         // Printed 0.999; Pearson gives 0.898, Yates and Fisher 1.000.
         ("ki67 (after)", &[21, 411], &[11, 205], 0.999, Some(0.8980)),
         ("location (after)", &[253, 179], &[119, 97], 0.399, None),
-        ("ct (after)", &[86, 298, 38, 10], &[48, 146, 17, 5], 0.906, None),
-        ("cn (after)", &[47, 303, 63, 19], &[26, 158, 25, 7], 0.616, None),
-        ("subtype (after)", &[70, 219, 143], &[31, 129, 56], 0.086, None),
+        (
+            "ct (after)",
+            &[86, 298, 38, 10],
+            &[48, 146, 17, 5],
+            0.906,
+            None,
+        ),
+        (
+            "cn (after)",
+            &[47, 303, 63, 19],
+            &[26, 158, 25, 7],
+            0.616,
+            None,
+        ),
+        (
+            "subtype (after)",
+            &[70, 219, 143],
+            &[31, 129, 56],
+            0.086,
+            None,
+        ),
         // The printed counts add up to 431, not 432 (a typo in the paper);
         // the printed P comes out of them all the same.
-        ("breast_surgery (after)", &[330, 101], &[164, 52], 0.857, None),
-        ("axillary_surgery (after)", &[173, 259], &[90, 126], 0.692, None),
+        (
+            "breast_surgery (after)",
+            &[330, 101],
+            &[164, 52],
+            0.857,
+            None,
+        ),
+        (
+            "axillary_surgery (after)",
+            &[173, 259],
+            &[90, 126],
+            0.692,
+            None,
+        ),
         ("radiotherapy (after)", &[169, 263], &[79, 137], 0.529, None),
     ];
     let mut mismatches = Vec::new();
@@ -123,9 +198,16 @@ fn paper_table1_p_values_from_its_counts() {
         let p = test.p_value;
         match ours {
             None => {
-                let ok = if printed == 0.0 { p < 0.001 } else { (p - printed).abs() <= 0.001 };
+                let ok = if printed == 0.0 {
+                    p < 0.001
+                } else {
+                    (p - printed).abs() <= 0.001
+                };
                 if !ok {
-                    mismatches.push(format!("{name}: printed {printed}, ours {p:.4} ({:?})", test.test));
+                    mismatches.push(format!(
+                        "{name}: printed {printed}, ours {p:.4} ({:?})",
+                        test.test
+                    ));
                 }
             }
             Some(o) => assert!((p - o).abs() < 5e-5, "{name}: documented {o}, got {p}"),

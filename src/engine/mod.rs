@@ -5,6 +5,8 @@ pub mod diagnostic;
 pub mod error;
 pub mod example;
 pub mod hypothesis;
+pub mod numeric;
+pub mod regression;
 pub mod rng;
 pub mod summary;
 pub mod table1;

@@ -58,7 +58,7 @@ pub fn student_t(x: &[f64], y: &[f64]) -> Result<TestResult, TestError> {
 }
 
 /// Mid-ranks of `v` (1-based) and the tie term Σ (t³ - t).
-pub(crate) fn ranks(v: &[f64]) -> (Vec<f64>, f64) {
+pub fn ranks(v: &[f64]) -> (Vec<f64>, f64) {
     let mut idx: Vec<usize> = (0..v.len()).collect();
     idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
     let mut r = vec![0.0; v.len()];

@@ -13,7 +13,7 @@ pub use contingency::{
     chi_square, expected_counts, likelihood_ratio, mcnemar, yates, ContingencyTable,
 };
 pub use fisher::{fisher_exact, FisherError};
-pub use location::{mann_whitney, student_t, welch_t};
+pub use location::{mann_whitney, ranks, student_t, welch_t};
 
 /// Which test produced a P value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

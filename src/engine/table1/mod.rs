@@ -184,7 +184,10 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
     if no_group > 0 {
         diagnostics.push(Diagnostic::warning(
             Some(&spec.group),
-            format!("{no_group} patient(s) with no value of `{}` are left out of Table 1", spec.group),
+            format!(
+                "{no_group} patient(s) with no value of `{}` are left out of Table 1",
+                spec.group
+            ),
         ));
     }
     let k = kept.len();
@@ -195,8 +198,12 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
             .ok_or_else(|| Table1Error::UnknownColumn(var.clone()))?;
         let nonnormal = spec.nonnormal.contains(var);
         let row = match &col.data {
-            ColumnData::Categorical { .. } => categorical_row(col, &group_of, k, spec, &mut diagnostics),
-            ColumnData::Numeric(v) => continuous_row(var, v, &group_of, k, nonnormal, spec, &mut diagnostics),
+            ColumnData::Categorical { .. } => {
+                categorical_row(col, &group_of, k, spec, &mut diagnostics)
+            }
+            ColumnData::Numeric(v) => {
+                continuous_row(var, v, &group_of, k, nonnormal, spec, &mut diagnostics)
+            }
             ColumnData::Text(_) => return Err(Table1Error::TextVariable(var.clone())),
         };
         rows.push(row);
@@ -231,12 +238,18 @@ pub fn categorical_test(
     choice: CategoricalTest,
 ) -> (Option<TestResult>, Option<String>) {
     let Ok(t) = ContingencyTable::new(counts) else {
-        return (None, Some("no test: fewer than two non-empty levels or groups".into()));
+        return (
+            None,
+            Some("no test: fewer than two non-empty levels or groups".into()),
+        );
     };
     let sparse = expected_counts(&t).iter().flatten().any(|&e| e < 5.0);
     let fisher = |note: Option<String>| match fisher_exact(&t) {
         Ok(r) => (Some(r), note),
-        Err(e) => (Some(chi_square(&t)), Some(format!("{e}; Pearson chi-square used instead"))),
+        Err(e) => (
+            Some(chi_square(&t)),
+            Some(format!("{e}; Pearson chi-square used instead")),
+        ),
     };
     match choice {
         CategoricalTest::Auto if sparse => fisher(None),
@@ -290,7 +303,10 @@ fn categorical_row(
         .collect();
     let (test, note) = categorical_test(&table, spec.categorical_test);
     if let Some(note) = note {
-        diagnostics.push(Diagnostic::info(Some(&col.name), format!("`{}`: {note}", col.name)));
+        diagnostics.push(Diagnostic::info(
+            Some(&col.name),
+            format!("`{}`: {note}", col.name),
+        ));
     }
     let props: Vec<Vec<f64>> = counts
         .iter()
@@ -342,7 +358,10 @@ fn continuous_row(
             by_group[g].push(x);
         }
     }
-    let stats: Vec<NumericSummary> = by_group.iter().map(|v| NumericSummary::of(v.iter().copied())).collect();
+    let stats: Vec<NumericSummary> = by_group
+        .iter()
+        .map(|v| NumericSummary::of(v.iter().copied()))
+        .collect();
     let overall = NumericSummary::of(by_group.iter().flatten().copied());
     let test = if k == 2 {
         let r = if nonnormal {
@@ -356,7 +375,10 @@ fn continuous_row(
         match r {
             Ok(r) => Some(r),
             Err(e) => {
-                diagnostics.push(Diagnostic::info(Some(var), format!("`{var}`: no test ({e})")));
+                diagnostics.push(Diagnostic::info(
+                    Some(var),
+                    format!("`{var}`: no test ({e})"),
+                ));
                 None
             }
         }
@@ -373,7 +395,11 @@ fn continuous_row(
     Table1Row {
         variable: var.to_owned(),
         levels: Vec::new(),
-        summary: Some(if nonnormal { Summary::MedianIqr } else { Summary::MeanSd }),
+        summary: Some(if nonnormal {
+            Summary::MedianIqr
+        } else {
+            Summary::MeanSd
+        }),
         stats,
         overall_stats: Some(overall),
         missing,

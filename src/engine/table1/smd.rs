@@ -17,7 +17,9 @@ pub fn smd_continuous(m1: f64, s1: f64, m2: f64, s2: f64) -> f64 {
 /// are dropped first; a singular covariance uses the Moore-Penrose inverse
 /// (as tableone's `MASS::ginv`).
 pub fn smd_categorical(p1: &[f64], p2: &[f64]) -> f64 {
-    let keep: Vec<usize> = (0..p1.len()).filter(|&i| p1[i] > 0.0 || p2[i] > 0.0).collect();
+    let keep: Vec<usize> = (0..p1.len())
+        .filter(|&i| p1[i] > 0.0 || p2[i] > 0.0)
+        .collect();
     if keep.len() < 2 {
         return 0.0;
     }
@@ -26,7 +28,13 @@ pub fn smd_categorical(p1: &[f64], p2: &[f64]) -> f64 {
     let d = DVector::from_iterator(m, idx.iter().map(|&i| p1[i] - p2[i]));
     let s = DMatrix::from_fn(m, m, |a, b| {
         let (i, j) = (idx[a], idx[b]);
-        let cov = |p: &[f64]| if i == j { p[i] * (1.0 - p[i]) } else { -p[i] * p[j] };
+        let cov = |p: &[f64]| {
+            if i == j {
+                p[i] * (1.0 - p[i])
+            } else {
+                -p[i] * p[j]
+            }
+        };
         (cov(p1) + cov(p2)) / 2.0
     });
     let inv = match s.clone().try_inverse() {

@@ -1,0 +1,5 @@
+//! Small dense linear algebra and the Newton/IRLS driver.
+
+mod irls;
+
+pub use irls::{logistic_irls, Convergence, IrlsFit, RowMatrix, Tolerances};

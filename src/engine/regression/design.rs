@@ -1,0 +1,263 @@
+//! Design matrices: an intercept, numeric columns as they are, categorical
+//! columns as dummies against their reference level, or as an ordinal score
+//! (level number 1, 2, ... in level order, as the model study coded subtype
+//! and cT). Complete cases only; the rows dropped are counted.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
+use crate::engine::numeric::RowMatrix;
+
+/// How a categorical variable enters a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Coding {
+    /// One indicator per non-reference level.
+    #[default]
+    Dummy,
+    /// One column: the level number (1, 2, ...) in level order.
+    Ordinal,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RegressionError {
+    #[error("there is no column `{0}`")]
+    UnknownColumn(String),
+    #[error(
+        "the outcome `{column}` must be binary (two levels, or 0/1); it has {levels} level(s)"
+    )]
+    OutcomeNotBinary { column: String, levels: usize },
+    #[error("the outcome `{column}` has no level `{level}`")]
+    UnknownEvent { column: String, level: String },
+    #[error("column `{0}` is text; choose a numeric, binary or categorical column")]
+    TextVariable(String),
+    #[error("`{0}` is both the outcome and a variable")]
+    OutcomeAsVariable(String),
+    #[error(
+        "only {complete} patient(s) have every value needed, too few for {parameters} parameters"
+    )]
+    TooFewRows { complete: usize, parameters: usize },
+    #[error("the outcome `{column}` has only {which} among the patients used")]
+    NoVariation { column: String, which: &'static str },
+    #[error("the variables are collinear (one is a combination of others); remove one of: {}", .0.join(", "))]
+    Collinear(Vec<String>),
+}
+
+impl RegressionError {
+    pub fn hint(&self) -> String {
+        match self {
+            RegressionError::Collinear(_) => {
+                "Two variables may say the same thing (e.g. age and age group).".into()
+            }
+            RegressionError::TooFewRows { .. } => {
+                "Use fewer variables, or check the missing values.".into()
+            }
+            _ => "Check the variables chosen for the model.".into(),
+        }
+    }
+}
+
+/// One column of the design.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesignColumn {
+    /// E.g. `subtype: HER2+`, `age`, `(Intercept)`.
+    pub term: String,
+    pub variable: Option<String>,
+    /// For dummies: the level compared with `reference`.
+    pub level: Option<String>,
+    pub reference: Option<String>,
+}
+
+/// A design matrix with its outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    pub x: RowMatrix,
+    pub y: Vec<f64>,
+    pub columns: Vec<DesignColumn>,
+    /// Dataset row index of each design row.
+    pub rows: Vec<usize>,
+    /// Patients dropped for a missing outcome or variable.
+    pub dropped: usize,
+    /// The event level of the outcome.
+    pub event: String,
+    /// Per variable, the design columns it owns.
+    pub variable_columns: Vec<(String, Vec<usize>)>,
+}
+
+/// The outcome as 0/1 per row (`None` = missing) and the event level.
+pub(crate) fn outcome_values(
+    ds: &Dataset,
+    outcome: &str,
+    event: Option<&str>,
+) -> Result<(Vec<Option<f64>>, String), RegressionError> {
+    let col = ds
+        .column(outcome)
+        .ok_or_else(|| RegressionError::UnknownColumn(outcome.to_owned()))?;
+    match &col.data {
+        ColumnData::Categorical {
+            codes,
+            levels,
+            reference,
+        } => {
+            if levels.len() != 2 {
+                return Err(RegressionError::OutcomeNotBinary {
+                    column: outcome.to_owned(),
+                    levels: levels.len(),
+                });
+            }
+            let ev = match event {
+                Some(e) => levels.iter().position(|l| l == e).ok_or_else(|| {
+                    RegressionError::UnknownEvent {
+                        column: outcome.to_owned(),
+                        level: e.to_owned(),
+                    }
+                })?,
+                None => 1 - (*reference).min(1),
+            };
+            let y = codes
+                .iter()
+                .map(|&c| (c != MISSING_CODE).then(|| f64::from(c as usize == ev)))
+                .collect();
+            Ok((y, levels[ev].clone()))
+        }
+        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0) => Ok((
+            v.iter().map(|&x| (!x.is_nan()).then_some(x)).collect(),
+            "1".into(),
+        )),
+        _ => Err(RegressionError::OutcomeNotBinary {
+            column: outcome.to_owned(),
+            levels: 0,
+        }),
+    }
+}
+
+/// Builds the design for `outcome ~ variables` on complete cases.
+pub fn design_matrix(
+    ds: &Dataset,
+    outcome: &str,
+    event: Option<&str>,
+    variables: &[String],
+    ordinal: &[String],
+) -> Result<Design, RegressionError> {
+    let (y_all, event) = outcome_values(ds, outcome, event)?;
+    let mut columns = vec![DesignColumn {
+        term: "(Intercept)".into(),
+        variable: None,
+        level: None,
+        reference: None,
+    }];
+    // Per variable: a function from row to its design values (None = missing).
+    type Getter<'a> = Box<dyn Fn(usize, &mut Vec<f64>) -> bool + 'a>;
+    let mut getters: Vec<Getter> = Vec::new();
+    let mut variable_columns = Vec::new();
+    for var in variables {
+        if var == outcome {
+            return Err(RegressionError::OutcomeAsVariable(var.clone()));
+        }
+        let col = ds
+            .column(var)
+            .ok_or_else(|| RegressionError::UnknownColumn(var.clone()))?;
+        let first = columns.len();
+        match &col.data {
+            ColumnData::Numeric(v) => {
+                columns.push(DesignColumn {
+                    term: var.clone(),
+                    variable: Some(var.clone()),
+                    level: None,
+                    reference: None,
+                });
+                getters.push(Box::new(move |i, out| {
+                    let x = v[i];
+                    out.push(x);
+                    !x.is_nan()
+                }));
+            }
+            ColumnData::Categorical {
+                codes,
+                levels,
+                reference,
+            } => {
+                if ordinal.contains(var) {
+                    columns.push(DesignColumn {
+                        term: format!("{var} (per level)"),
+                        variable: Some(var.clone()),
+                        level: None,
+                        reference: None,
+                    });
+                    getters.push(Box::new(move |i, out| {
+                        let c = codes[i];
+                        out.push(c as f64 + 1.0);
+                        c != MISSING_CODE
+                    }));
+                } else {
+                    let reference = *reference;
+                    let others: Vec<usize> =
+                        (0..levels.len()).filter(|&l| l != reference).collect();
+                    for &l in &others {
+                        columns.push(DesignColumn {
+                            term: format!("{var}: {}", levels[l]),
+                            variable: Some(var.clone()),
+                            level: Some(levels[l].clone()),
+                            reference: Some(levels[reference].clone()),
+                        });
+                    }
+                    getters.push(Box::new(move |i, out| {
+                        let c = codes[i];
+                        for &l in &others {
+                            out.push(f64::from(c as usize == l));
+                        }
+                        c != MISSING_CODE
+                    }));
+                }
+            }
+            ColumnData::Text(_) => return Err(RegressionError::TextVariable(var.clone())),
+        }
+        variable_columns.push((var.clone(), (first..columns.len()).collect()));
+    }
+    let p = columns.len();
+    let mut data = Vec::with_capacity(ds.n_rows * p);
+    let mut y = Vec::with_capacity(ds.n_rows);
+    let mut rows = Vec::with_capacity(ds.n_rows);
+    let mut buf = Vec::with_capacity(p);
+    for (i, yi) in y_all.iter().enumerate() {
+        let Some(yi) = *yi else { continue };
+        buf.clear();
+        buf.push(1.0);
+        let mut complete = true;
+        for g in &getters {
+            complete &= g(i, &mut buf);
+        }
+        if complete {
+            data.extend_from_slice(&buf);
+            y.push(yi);
+            rows.push(i);
+        }
+    }
+    let n = rows.len();
+    if n <= p {
+        return Err(RegressionError::TooFewRows {
+            complete: n,
+            parameters: p,
+        });
+    }
+    let events = y.iter().filter(|&&v| v == 1.0).count();
+    if events == 0 || events == n {
+        return Err(RegressionError::NoVariation {
+            column: outcome.to_owned(),
+            which: if events == 0 { "non-events" } else { "events" },
+        });
+    }
+    Ok(Design {
+        x: RowMatrix {
+            rows: n,
+            cols: p,
+            data,
+        },
+        y,
+        columns,
+        dropped: ds.n_rows - n,
+        rows,
+        event,
+        variable_columns,
+    })
+}

@@ -1,0 +1,10 @@
+//! Regression models: logistic regression (univariate screen and
+//! multivariable), with design matrices built from the dataset.
+
+mod design;
+mod logistic;
+
+pub use design::{design_matrix, Coding, Design, DesignColumn, RegressionError};
+pub use logistic::{
+    fit_logistic, univariate_screen, LogisticFit, LogisticSpec, ScreenRow, Term, VariableTest,
+};

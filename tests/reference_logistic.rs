@@ -1,0 +1,209 @@
+//! Logistic regression against R 4.2.2 `glm` (run to the optimum; fixture
+//! tests/reference/logistic.json from tests/reference/logistic.R).
+
+use cohortlab::engine::data::{load, ColumnKind, Dataset, DatasetSpec, ReadOptions};
+use cohortlab::engine::example::{example_spec, EXAMPLE_CSV};
+use cohortlab::engine::regression::{fit_logistic, univariate_screen, LogisticFit, LogisticSpec};
+use serde_json::Value;
+
+fn fixture() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/reference/logistic.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap()
+}
+
+fn model(name: &str) -> Value {
+    fixture()["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == name)
+        .unwrap()
+        .clone()
+}
+
+/// A numeric vector (R writes length-one vectors as scalars).
+fn floats(v: &Value) -> Vec<f64> {
+    match v.as_array() {
+        Some(a) => a.iter().map(|x| x.as_f64().unwrap()).collect(),
+        None => vec![v.as_f64().unwrap()],
+    }
+}
+
+fn close(a: f64, b: f64, rel: f64, what: &str) {
+    assert!(
+        (a - b).abs() <= rel * b.abs().max(1e-8),
+        "{what}: got {a}, R {b}"
+    );
+}
+
+fn data(file: &str, spec: DatasetSpec) -> Dataset {
+    let bytes = std::fs::read(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    load(&bytes, &ReadOptions::default(), &spec).unwrap().1
+}
+
+fn compare(fit: &LogisticFit, r: &Value) {
+    let name = r["name"].as_str().unwrap();
+    let (coef, se, p) = (floats(&r["coef"]), floats(&r["se"]), floats(&r["p"]));
+    assert_eq!(fit.terms.len(), coef.len(), "{name}");
+    for (i, t) in fit.terms.iter().enumerate() {
+        let what = format!("{name} {}", t.term);
+        close(t.coef, coef[i], 1e-6, &what);
+        close(t.se, se[i], 1e-6, &what);
+        close(t.z, coef[i] / se[i], 1e-6, &what);
+        close(t.p_value, p[i], 1e-4, &what);
+        close(t.ci_lower, floats(&r["ci_lower"])[i], 1e-6, &what);
+        close(t.ci_upper, floats(&r["ci_upper"])[i], 1e-6, &what);
+        close(t.odds_ratio, coef[i].exp(), 1e-6, &what);
+    }
+    close(fit.deviance, r["deviance"].as_f64().unwrap(), 1e-9, name);
+    close(
+        fit.null_deviance,
+        r["null_deviance"].as_f64().unwrap(),
+        1e-9,
+        name,
+    );
+    close(fit.aic, r["aic"].as_f64().unwrap(), 1e-9, name);
+    assert_eq!(fit.n as u64, r["n"].as_u64().unwrap());
+    close(fit.c_statistic, r["auc"].as_f64().unwrap(), 1e-12, name);
+    let vars: Vec<&str> = r["lrt_vars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for (i, v) in vars.iter().enumerate() {
+        let t = fit
+            .variable_tests
+            .iter()
+            .find(|t| t.variable == *v)
+            .unwrap();
+        close(t.chi_square, floats(&r["lrt_chi"])[i], 1e-6, v);
+        close(t.p_value, floats(&r["lrt_p"])[i], 1e-6, v);
+    }
+    assert!(fit.convergence.converged);
+}
+
+#[test]
+fn birthwt_multivariable_equals_glm() {
+    let ds = data(
+        "birthwt.csv",
+        DatasetSpec::default().with_kind("race", ColumnKind::Categorical),
+    );
+    let fit = fit_logistic(
+        &ds,
+        &LogisticSpec::new("low", &["age", "lwt", "race", "smoke", "ht", "ui"]),
+    )
+    .unwrap();
+    compare(&fit, &model("birthwt_full"));
+    assert_eq!(fit.terms[3].term, "race: 2");
+    assert_eq!(fit.event, "1");
+}
+
+#[test]
+fn lalonde_propensity_model_equals_glm() {
+    let ds = data("lalonde.csv", DatasetSpec::default());
+    let vars = ["age", "educ", "race", "married", "nodegree", "re74", "re75"];
+    let fit = fit_logistic(&ds, &LogisticSpec::new("treat", &vars)).unwrap();
+    compare(&fit, &model("lalonde_ps"));
+}
+
+#[test]
+fn example_study_paper_model_with_ordinal_scores_equals_glm() {
+    let (_, ds) = load(
+        EXAMPLE_CSV.as_bytes(),
+        &ReadOptions::default(),
+        &example_spec(),
+    )
+    .unwrap();
+    let mut spec = LogisticSpec::new("tpcr", &["ki67_group", "subtype", "ct", "seed_marking"]);
+    spec.ordinal = vec!["subtype".into(), "ct".into()];
+    let fit = fit_logistic(&ds, &spec).unwrap();
+    // R's intercept is the same: both code the score 1, 2, ...
+    compare(&fit, &model("example_paper"));
+    let dummy = fit_logistic(
+        &ds,
+        &LogisticSpec::new("tpcr", &["age", "histology", "subtype", "seed_marking"]),
+    )
+    .unwrap();
+    compare(&dummy, &model("example_dummy"));
+}
+
+#[test]
+fn univariate_screen_equals_glm() {
+    let mut spec = DatasetSpec::default().with_kind("race", ColumnKind::Categorical);
+    spec.derived.push(cohortlab::engine::data::DerivedColumn {
+        name: "ptl1".into(),
+        source: "ptl".into(),
+        recode: cohortlab::engine::data::Recode::Cut {
+            thresholds: vec![1.0],
+            closed: cohortlab::engine::data::Closed::Left,
+            labels: Some(vec!["0".into(), "1+".into()]),
+        },
+    });
+    let ds = data("birthwt.csv", spec);
+    let vars = ["age", "lwt", "race", "smoke", "ht", "ui", "ptl1"];
+    let screen = univariate_screen(&ds, &LogisticSpec::new("low", &vars));
+    for (row, r) in screen
+        .iter()
+        .zip(fixture()["birthwt_univariate"].as_array().unwrap())
+    {
+        let fit = row.fit.as_ref().unwrap();
+        let (coef, se) = (floats(&r["coef"]), floats(&r["se"]));
+        for (i, t) in fit.terms.iter().skip(1).enumerate() {
+            close(t.coef, coef[i], 1e-6, &row.variable);
+            close(t.se, se[i], 1e-6, &row.variable);
+        }
+        let expected = if coef.len() == 1 {
+            floats(&r["p"])[0]
+        } else {
+            r["lr_p"].as_f64().unwrap()
+        };
+        close(row.p_value.unwrap(), expected, 1e-6, &row.variable);
+    }
+}
+
+#[test]
+fn separation_is_named_per_level() {
+    // Every "Other" patient has the event.
+    let csv = "y,h,x\n1,Other,1\n1,Other,2\n0,Ductal,3\n1,Ductal,4\n0,Ductal,5\n1,Ductal,2\n0,Ductal,1\n1,Ductal,3\n0,Ductal,4\n0,Lobular,2\n1,Lobular,5\n";
+    let (_, ds) = load(
+        csv.as_bytes(),
+        &ReadOptions::default(),
+        &DatasetSpec::default().with_kind("h", ColumnKind::Categorical),
+    )
+    .unwrap();
+    let fit = fit_logistic(&ds, &LogisticSpec::new("y", &["h", "x"])).unwrap();
+    let other = fit.terms.iter().find(|t| t.term == "h: Other").unwrap();
+    assert!(other.separation);
+    assert!(
+        fit.diagnostics.iter().any(|d| d
+            .message
+            .contains("`h` = Other: all have the outcome (2 of 2)")),
+        "{:?}",
+        fit.diagnostics
+    );
+    assert!(fit
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("events per variable")));
+}
+
+#[test]
+fn missing_values_drop_rows_and_are_counted() {
+    let csv = "y,a,b\n1,1,x\n0,2,y\n1,NA,x\n0,4,\n1,5,y\n0,6,x\n1,7,y\n0,3,x\n";
+    let (_, ds) = load(
+        csv.as_bytes(),
+        &ReadOptions::default(),
+        &DatasetSpec::default(),
+    )
+    .unwrap();
+    let fit = fit_logistic(&ds, &LogisticSpec::new("y", &["a", "b"])).unwrap();
+    assert_eq!((fit.n, fit.dropped), (6, 2));
+    assert!(fit.fitted[2].is_nan() && fit.fitted[3].is_nan() && !fit.fitted[0].is_nan());
+}
