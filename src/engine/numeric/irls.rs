@@ -114,13 +114,13 @@ pub fn logistic_irls(x: &RowMatrix, y: &[f64], tol: Tolerances) -> Option<IrlsFi
         info.fill(0.0);
         let mut score = DVector::<f64>::zeros(p);
         let mut dev = 0.0;
-        for i in 0..x.rows {
+        for (i, &yi) in y.iter().enumerate().take(x.rows) {
             let r = x.row(i);
             let eta: f64 = r.iter().zip(&beta).map(|(a, b)| a * b).sum();
             let mu = sigmoid(eta);
             let w = mu * (1.0 - mu);
-            dev += dev_term(y[i], eta);
-            let resid = y[i] - mu;
+            dev += dev_term(yi, eta);
+            let resid = yi - mu;
             for a in 0..p {
                 score[a] += r[a] * resid;
                 let wa = w * r[a];
@@ -166,11 +166,11 @@ pub fn logistic_irls(x: &RowMatrix, y: &[f64], tol: Tolerances) -> Option<IrlsFi
     info.fill(0.0);
     let mut fitted = Vec::with_capacity(x.rows);
     let mut dev = 0.0;
-    for i in 0..x.rows {
+    for (i, &yi) in y.iter().enumerate().take(x.rows) {
         let r = x.row(i);
         let eta: f64 = r.iter().zip(&beta).map(|(a, b)| a * b).sum();
         let mu = sigmoid(eta);
-        dev += dev_term(y[i], eta);
+        dev += dev_term(yi, eta);
         let w = mu * (1.0 - mu);
         for a in 0..p {
             for b in 0..=a {
