@@ -126,3 +126,95 @@ fn errors_go_to_stderr_with_a_hint_and_a_nonzero_exit() {
     let (_, _, err) = cohortlab(&["inspect", "tests/data/bad/ragged.csv"]);
     assert!(err.contains("\nhint: "), "{err}");
 }
+
+#[test]
+fn table1_json_has_counts_tests_and_smd() {
+    let (code, out, err) = cohortlab(&[
+        "table1",
+        "tests/data/example-study.csv",
+        "--dataset-spec",
+        "tests/data/example-study.dataset.json",
+        "--group",
+        "seed_marking",
+        "--vars",
+        "age,ki67,ct,histology",
+        "--nonnormal",
+        "ki67",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v["variables"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    let ct = &rows[2];
+    assert_eq!(ct["variable"], "ct");
+    assert_eq!(ct["levels"][0]["level"], "T1");
+    assert_eq!(ct["levels"][0]["counts"], serde_json::json!([117, 48]));
+    assert!(
+        (ct["levels"][0]["percents"][1].as_f64().unwrap() - 100.0 * 48.0 / 216.0).abs() < 1e-12
+    );
+    assert_eq!(ct["test"], "pearson_chi_square");
+    assert!(ct["p_value"].as_f64().unwrap() < 0.001);
+    assert!(ct["smd"].as_f64().unwrap() > 0.3);
+    assert_eq!(rows[3]["test"], "fisher_exact");
+    assert_eq!(rows[1]["test"], "mann_whitney");
+    assert_eq!(rows[0]["test"], "welch_t");
+}
+
+#[test]
+fn logistic_json_terms_and_text_layout() {
+    let args = [
+        "logistic",
+        "tests/data/example-study.csv",
+        "--dataset-spec",
+        "tests/data/example-study.dataset.json",
+        "--outcome",
+        "tpcr",
+        "--vars",
+        "ki67_group,subtype,ct,seed_marking",
+        "--ordinal",
+        "subtype",
+        "--ordinal",
+        "ct",
+    ];
+    let (code, out, err) = cohortlab(&[&args[..], &["--json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let terms = v["terms"].as_array().unwrap();
+    assert_eq!(terms.len(), 5);
+    for t in terms {
+        for field in [
+            "term",
+            "coef",
+            "se",
+            "odds_ratio",
+            "ci_lower",
+            "ci_upper",
+            "p_value",
+        ] {
+            assert!(!t[field].is_null(), "{field} in {t}");
+        }
+    }
+    assert_eq!(terms[4]["term"], "seed_marking: Yes");
+    let (code, out, _) = cohortlab(&args);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Univariate OR (95% CI)  P value  Multivariable OR (95% CI)  P value"),
+        "{out}"
+    );
+    assert!(out.contains("seed_marking (Yes vs No)"), "{out}");
+    // A text outcome is refused in words.
+    let (code, _, err) = cohortlab(&[
+        "logistic",
+        "tests/data/example-study.csv",
+        "--outcome",
+        "subtype",
+        "--vars",
+        "age",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("the outcome `subtype` must be binary"),
+        "{err}"
+    );
+}

@@ -128,10 +128,21 @@ fn example_study_paper_model_with_ordinal_scores_equals_glm() {
     compare(&fit, &model("example_paper"));
     let dummy = fit_logistic(
         &ds,
-        &LogisticSpec::new("tpcr", &["age", "histology", "subtype", "seed_marking"]),
+        &LogisticSpec::new("tpcr", &["age", "cn", "subtype", "seed_marking"]),
     )
     .unwrap();
     compare(&dummy, &model("example_dummy"));
+    // The shipped example's rare histology never responds: named, not hidden.
+    let sep = fit_logistic(&ds, &LogisticSpec::new("tpcr", &["histology", "subtype"])).unwrap();
+    let other = sep
+        .terms
+        .iter()
+        .find(|t| t.term == "histology: Other")
+        .unwrap();
+    assert!(other.separation);
+    assert!(sep.diagnostics[0]
+        .message
+        .starts_with("`histology` = Other: none has the outcome (0 of 16)"));
 }
 
 #[test]

@@ -39,6 +39,68 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
+        /// Table 1: baseline characteristics by group, with P values and SMD.
+        Table1 {
+            #[command(flatten)]
+            input: Input,
+            /// The grouping column (binary or categorical).
+            #[arg(long)]
+            group: String,
+            /// The variables, comma-separated, in the order wanted.
+            #[arg(long, value_delimiter = ',', required = true)]
+            vars: Vec<String>,
+            /// Continuous variables to show as median [IQR] and test by Mann-Whitney.
+            #[arg(long, value_delimiter = ',')]
+            nonnormal: Vec<String>,
+            /// Test of categorical variables: auto (Pearson; Fisher when an
+            /// expected count is < 5), pearson, yates, fisher, lr.
+            #[arg(long, default_value = "auto")]
+            categorical_test: String,
+            /// Test of continuous variables: welch or student.
+            #[arg(long, default_value = "welch")]
+            continuous_test: String,
+            /// Decimals of percentages (default 1).
+            #[arg(long, default_value_t = 1)]
+            percent_decimals: usize,
+            /// Print one JSON document instead of a table.
+            #[arg(long)]
+            json: bool,
+            /// Write the table as CSV to this file too.
+            #[arg(long, value_name = "FILE")]
+            csv: Option<PathBuf>,
+        },
+        /// Logistic regression: odds ratios, 95% CIs and P values.
+        Logistic {
+            #[command(flatten)]
+            input: Input,
+            /// The binary outcome column.
+            #[arg(long)]
+            outcome: String,
+            /// The outcome level counted as the event (default: the
+            /// non-reference level, e.g. 1 or Yes).
+            #[arg(long)]
+            event: Option<String>,
+            /// The variables, comma-separated.
+            #[arg(long, value_delimiter = ',', required = true)]
+            vars: Vec<String>,
+            /// Only the univariate screen (each variable on its own).
+            #[arg(long)]
+            univariate: bool,
+            /// Enter this categorical variable as an ordinal score 1, 2, ...
+            /// (repeatable).
+            #[arg(long, value_name = "VAR")]
+            ordinal: Vec<String>,
+            /// Put in the multivariable model only the variables whose
+            /// univariate P is below this (default: all of --vars).
+            #[arg(long, value_name = "P")]
+            select_p: Option<f64>,
+            /// Print one JSON document instead of a table.
+            #[arg(long)]
+            json: bool,
+            /// Write the table as CSV to this file too.
+            #[arg(long, value_name = "FILE")]
+            csv: Option<PathBuf>,
+        },
     }
 
     /// How to read and type the file: shared by every subcommand.
@@ -192,8 +254,146 @@ mod cli {
         Ok(())
     }
 
+    fn print_diagnostics(items: &[cohortlab::engine::Diagnostic]) {
+        for d in items {
+            println!("note: {}", d.message);
+            if let Some(h) = &d.hint {
+                println!("      {h}");
+            }
+        }
+    }
+
+    fn write_csv(
+        path: &Option<PathBuf>,
+        table: &cohortlab::report::table::ReportTable,
+    ) -> Result<(), Failure> {
+        if let Some(p) = path {
+            std::fs::write(p, table.to_csv())
+                .map_err(|e| Failure::usage(format!("cannot write {}: {e}", p.display())))?;
+        }
+        Ok(())
+    }
+
     fn run(cli: Cli) -> Result<(), Failure> {
         match cli.command {
+            Command::Table1 {
+                input,
+                group,
+                vars,
+                nonnormal,
+                categorical_test,
+                continuous_test,
+                percent_decimals,
+                json,
+                csv,
+            } => {
+                use cohortlab::engine::table1::{
+                    table1, CategoricalTest, ContinuousTest, Table1Spec,
+                };
+                let spec = Table1Spec {
+                    group,
+                    variables: vars,
+                    nonnormal,
+                    categorical_test: CategoricalTest::parse(&categorical_test).ok_or_else(|| {
+                        Failure::usage(format!(
+                            "--categorical-test `{categorical_test}`: use auto, pearson, yates, fisher or lr"
+                        ))
+                    })?,
+                    continuous_test: ContinuousTest::parse(&continuous_test).ok_or_else(|| {
+                        Failure::usage(format!("--continuous-test `{continuous_test}`: use welch or student"))
+                    })?,
+                };
+                let (_, dataset) = input.load()?;
+                let t = table1(&dataset, &spec).map_err(|e| Failure {
+                    message: e.to_string(),
+                    hint: Some(
+                        "Run `cohortlab inspect FILE` to see the columns and their kinds.".into(),
+                    ),
+                })?;
+                let table = cohortlab::report::table1::table1_table(
+                    &t,
+                    cohortlab::report::table1::Table1Format {
+                        percent_decimals,
+                        ..Default::default()
+                    },
+                );
+                write_csv(&csv, &table)?;
+                if json {
+                    print_json(&t)?;
+                } else {
+                    print!("{}", table.to_text());
+                    print_diagnostics(&t.diagnostics);
+                }
+            }
+            Command::Logistic {
+                input,
+                outcome,
+                event,
+                vars,
+                univariate,
+                ordinal,
+                select_p,
+                json,
+                csv,
+            } => {
+                use cohortlab::engine::regression::{
+                    fit_logistic, univariate_screen, LogisticSpec,
+                };
+                let (_, dataset) = input.load()?;
+                let spec = LogisticSpec {
+                    outcome,
+                    event,
+                    variables: vars,
+                    ordinal,
+                    conf_level: 0.95,
+                };
+                let screen = univariate_screen(&dataset, &spec);
+                let multi = if univariate {
+                    None
+                } else {
+                    let chosen: Vec<String> = match select_p {
+                        Some(p) => screen
+                            .iter()
+                            .filter(|s| s.p_value.is_some_and(|v| v < p))
+                            .map(|s| s.variable.clone())
+                            .collect(),
+                        None => spec.variables.clone(),
+                    };
+                    if chosen.is_empty() {
+                        return Err(Failure::usage(format!(
+                            "no variable has a univariate P below {}",
+                            select_p.unwrap_or_default()
+                        )));
+                    }
+                    let m = LogisticSpec {
+                        variables: chosen,
+                        ..spec.clone()
+                    };
+                    Some(fit_logistic(&dataset, &m).map_err(|e| Failure {
+                        message: e.to_string(),
+                        hint: Some(e.hint()),
+                    })?)
+                };
+                if let Some(Err(e)) = screen.first().map(|s| &s.fit) {
+                    if screen.iter().all(|s| s.fit.is_err()) {
+                        return Err(Failure::usage(e.clone()));
+                    }
+                }
+                let table =
+                    cohortlab::report::regression::regression_table(&screen, multi.as_ref());
+                write_csv(&csv, &table)?;
+                if json {
+                    match &multi {
+                        Some(m) => print_json(m)?,
+                        None => print_json(&screen)?,
+                    }
+                } else {
+                    print!("{}", table.to_text());
+                    if let Some(m) = &multi {
+                        print_diagnostics(&m.diagnostics);
+                    }
+                }
+            }
             Command::Inspect { input, json } => {
                 let (raw, dataset) = input.load()?;
                 let inspection = Inspection::new(&raw.format, &dataset);

@@ -2,3 +2,6 @@
 //! exports. No browser imports.
 
 pub mod inspect;
+pub mod regression;
+pub mod table;
+pub mod table1;

@@ -34,7 +34,7 @@ ex$subtype_score <- as.numeric(factor(ex$subtype, levels = c("HR+/HER2-", "HER2+
 ex$ct_score <- as.numeric(factor(ex$ct, levels = paste0("T", 1:4)))
 ex$seed_marking <- factor(ex$seed_marking, levels = c("No", "Yes"))
 ex$subtype <- factor(ex$subtype, levels = c("HR+/HER2-", "HER2+", "TNBC"))
-ex$histology <- factor(ex$histology, levels = c("Ductal", "Lobular or mixed", "Other"))
+ex$cn <- factor(ex$cn, levels = paste0("N", 0:3))
 
 models <- list(
   model("birthwt_full", low ~ age + lwt + race + smoke + ht + ui, bw,
@@ -43,8 +43,8 @@ models <- list(
         c("age", "educ", "race", "married", "nodegree", "re74", "re75")),
   model("example_paper", tpcr ~ ki67_group + subtype_score + ct_score + seed_marking, ex,
         c("ki67_group", "subtype", "ct", "seed_marking")),
-  model("example_dummy", tpcr ~ age + histology + subtype + seed_marking, ex,
-        c("age", "histology", "subtype", "seed_marking"))
+  model("example_dummy", tpcr ~ age + cn + subtype + seed_marking, ex,
+        c("age", "cn", "subtype", "seed_marking"))
 )
 
 uni <- lapply(c("age", "lwt", "race", "smoke", "ht", "ui", "ptl"), function(v) {

@@ -54,6 +54,65 @@ pub enum ContinuousTest {
     Student,
 }
 
+impl CategoricalTest {
+    pub const ALL: [CategoricalTest; 5] = [
+        CategoricalTest::Auto,
+        CategoricalTest::Pearson,
+        CategoricalTest::Yates,
+        CategoricalTest::Fisher,
+        CategoricalTest::LikelihoodRatio,
+    ];
+
+    /// The name in the CLI and the page's `<select>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CategoricalTest::Auto => "auto",
+            CategoricalTest::Pearson => "pearson",
+            CategoricalTest::Yates => "yates",
+            CategoricalTest::Fisher => "fisher",
+            CategoricalTest::LikelihoodRatio => "lr",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            CategoricalTest::Auto => {
+                "Pearson chi-square; Fisher's exact when an expected count is < 5"
+            }
+            CategoricalTest::Pearson => "Pearson chi-square (no correction) always",
+            CategoricalTest::Yates => "chi-square with Yates' correction (2 x 2)",
+            CategoricalTest::Fisher => "Fisher's exact test always",
+            CategoricalTest::LikelihoodRatio => "likelihood-ratio chi-square",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl ContinuousTest {
+    pub const ALL: [ContinuousTest; 2] = [ContinuousTest::Welch, ContinuousTest::Student];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContinuousTest::Welch => "welch",
+            ContinuousTest::Student => "student",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            ContinuousTest::Welch => "Welch's t test (unequal variances)",
+            ContinuousTest::Student => "Student's t test (pooled variance)",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 /// What to put in Table 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table1Spec {

@@ -1,0 +1,131 @@
+//! Logistic regression rendered in the model study's layout:
+//! `OR (95% CI)` and `P value`, univariate beside multivariable.
+
+use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
+use crate::engine::regression::{LogisticFit, ScreenRow, Term};
+
+fn or_ci(t: &Term) -> String {
+    if t.separation {
+        return "not estimable".into();
+    }
+    format!(
+        "{} ({}–{})",
+        fmt_num(t.odds_ratio, 2),
+        fmt_num(t.ci_lower, 2),
+        fmt_num(t.ci_upper, 2)
+    )
+}
+
+/// Rows for one variable: one line, or a heading with its joint P and a
+/// line per level (the reference marked).
+fn variable_cells(fit: &LogisticFit, var: &str) -> Vec<(RowStyle, String, String, String)> {
+    let terms: Vec<&Term> = fit
+        .terms
+        .iter()
+        .filter(|t| t.variable.as_deref() == Some(var))
+        .collect();
+    match terms.as_slice() {
+        [] => Vec::new(),
+        [t] if t.level.is_none() => vec![(
+            RowStyle::Variable,
+            t.term.clone(),
+            or_ci(t),
+            fmt_p(Some(t.p_value)),
+        )],
+        [t] => vec![(
+            RowStyle::Variable,
+            format!(
+                "{var} ({} vs {})",
+                t.level.clone().unwrap_or_default(),
+                t.reference.clone().unwrap_or_default()
+            ),
+            or_ci(t),
+            fmt_p(Some(t.p_value)),
+        )],
+        many => {
+            let mut out = vec![(
+                RowStyle::Variable,
+                var.to_string(),
+                String::new(),
+                fmt_p(fit.variable_p(var)),
+            )];
+            if let Some(r) = &many[0].reference {
+                out.push((
+                    RowStyle::Level,
+                    r.clone(),
+                    "1 (reference)".into(),
+                    String::new(),
+                ));
+            }
+            for t in many {
+                out.push((
+                    RowStyle::Level,
+                    t.level.clone().unwrap_or_default(),
+                    or_ci(t),
+                    fmt_p(Some(t.p_value)),
+                ));
+            }
+            out
+        }
+    }
+}
+
+/// The univariate screen, and the multivariable model if given, side by side.
+pub fn regression_table(screen: &[ScreenRow], multi: Option<&LogisticFit>) -> ReportTable {
+    let mut header = vec![
+        "Variable".to_string(),
+        "Univariate OR (95% CI)".into(),
+        "P value".into(),
+    ];
+    if multi.is_some() {
+        header.extend(["Multivariable OR (95% CI)".into(), "P value".into()]);
+    }
+    let mut rows = Vec::new();
+    let mut outcome = String::new();
+    for s in screen {
+        let uni = match &s.fit {
+            Ok(f) => {
+                outcome = format!("{} = {}", f.spec.outcome, f.event);
+                variable_cells(f, &s.variable)
+            }
+            Err(e) => vec![(
+                RowStyle::Variable,
+                s.variable.clone(),
+                format!("not fitted: {e}"),
+                String::new(),
+            )],
+        };
+        let mv = multi
+            .map(|m| variable_cells(m, &s.variable))
+            .unwrap_or_default();
+        for (i, (style, label, or, p)) in uni.into_iter().enumerate() {
+            let mut cells = vec![label, or, p];
+            if multi.is_some() {
+                let (m_or, m_p) = mv
+                    .get(i)
+                    .map(|c| (c.2.clone(), c.3.clone()))
+                    .unwrap_or_default();
+                cells.extend([m_or, m_p]);
+            }
+            rows.push((style, cells));
+        }
+    }
+    let mut footnotes = vec![
+        "OR: odds ratio with Wald 95% confidence interval; P from the Wald test. For variables with several levels, the P on the variable's line is the likelihood-ratio test of the variable as a whole.".to_string(),
+    ];
+    if let Some(m) = multi {
+        footnotes.push(format!(
+            "Multivariable model: {} patients, {} events; C-statistic {}; likelihood-ratio test of the model P {}.",
+            m.n,
+            m.events,
+            fmt_num(m.c_statistic, 3),
+            fmt_p(Some(m.lr_p_value))
+        ));
+    }
+    ReportTable {
+        title: format!("Logistic regression of {outcome}"),
+        header,
+        rows,
+        footnotes,
+    }
+}

@@ -1,0 +1,157 @@
+//! A rendered table (header, rows, footnotes) and its text, TSV and CSV
+//! forms: what the page shows, the copy button puts on the clipboard, and
+//! the CLI prints and writes.
+
+use serde::{Deserialize, Serialize};
+
+/// How a row is styled: a variable's heading, a level under it, a plain row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStyle {
+    Variable,
+    Level,
+    Plain,
+}
+
+/// A table ready to show or export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportTable {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<(RowStyle, Vec<String>)>,
+    pub footnotes: Vec<String>,
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+impl ReportTable {
+    fn cells(&self, row: &(RowStyle, Vec<String>)) -> Vec<String> {
+        let mut cells = row.1.clone();
+        if row.0 == RowStyle::Level {
+            if let Some(first) = cells.first_mut() {
+                *first = format!("  {first}");
+            }
+        }
+        cells
+    }
+
+    /// Tab-separated, for pasting into Word or Excel.
+    pub fn to_tsv(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&self.header.join("\t"));
+        out.push('\n');
+        for r in &self.rows {
+            out.push_str(&self.cells(r).join("\t"));
+            out.push('\n');
+        }
+        for f in &self.footnotes {
+            out.push_str(f);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// RFC 4180 CSV (footnotes left out).
+    pub fn to_csv(&self) -> String {
+        let line = |cells: &[String]| {
+            cells
+                .iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let mut out = line(&self.header);
+        out.push('\n');
+        for r in &self.rows {
+            out.push_str(&line(&self.cells(r)));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Aligned plain text for the terminal.
+    pub fn to_text(&self) -> String {
+        let all: Vec<Vec<String>> = std::iter::once(self.header.clone())
+            .chain(self.rows.iter().map(|r| self.cells(r)))
+            .collect();
+        let ncol = self.header.len();
+        let widths: Vec<usize> = (0..ncol)
+            .map(|j| {
+                all.iter()
+                    .map(|r| r.get(j).map_or(0, |c| c.chars().count()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut out = format!("{}\n", self.title);
+        for (i, r) in all.iter().enumerate() {
+            let line: Vec<String> = (0..ncol)
+                .map(|j| {
+                    let c = r.get(j).map_or("", String::as_str);
+                    let pad = widths[j] - c.chars().count();
+                    if j == 0 {
+                        format!("{c}{}", " ".repeat(pad))
+                    } else {
+                        format!("{}{c}", " ".repeat(pad))
+                    }
+                })
+                .collect();
+            out.push_str(line.join("  ").trim_end());
+            out.push('\n');
+            if i == 0 {
+                out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (ncol - 1)));
+                out.push('\n');
+            }
+        }
+        for f in &self.footnotes {
+            out.push_str(f);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// P values as journals print them: `< 0.001`, else three decimals.
+pub fn fmt_p(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p.is_nan() => String::new(),
+        Some(p) if p < 0.001 => "< 0.001".into(),
+        Some(p) => format!("{p:.3}"),
+        None => String::new(),
+    }
+}
+
+/// A number with `d` decimals ("" when missing).
+pub fn fmt_num(x: f64, d: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.d$}")
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn p_values_and_csv_quoting() {
+        assert_eq!(fmt_p(Some(0.0004)), "< 0.001");
+        assert_eq!(fmt_p(Some(0.0496)), "0.050");
+        assert_eq!(fmt_p(None), "");
+        let t = ReportTable {
+            title: "T".into(),
+            header: vec!["a".into(), "b".into()],
+            rows: vec![(RowStyle::Level, vec!["x, y".into(), "say \"hi\"".into()])],
+            footnotes: vec!["note".into()],
+        };
+        assert_eq!(t.to_csv(), "a,b\n\"  x, y\",\"say \"\"hi\"\"\"\n");
+        assert_eq!(t.to_tsv(), "a\tb\n  x, y\tsay \"hi\"\nnote\n");
+    }
+}

@@ -1,0 +1,114 @@
+//! Table 1 rendered: the model study's layout, with the test and SMD of
+//! each variable and the conventions in footnotes.
+
+use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
+use crate::engine::hypothesis::TestKind;
+use crate::engine::table1::{Summary, Table1};
+
+/// Number formats of Table 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Table1Format {
+    /// Decimals of percentages. Default 1.
+    pub percent_decimals: usize,
+    /// Decimals of means, SDs, medians and quartiles. Default 1.
+    pub decimals: usize,
+}
+
+impl Default for Table1Format {
+    fn default() -> Self {
+        Self {
+            percent_decimals: 1,
+            decimals: 1,
+        }
+    }
+}
+
+/// Renders Table 1.
+pub fn table1_table(t: &Table1, f: Table1Format) -> ReportTable {
+    let mut header = vec!["Characteristic".to_string()];
+    for g in &t.groups {
+        header.push(format!("{} = {} (n = {})", t.group, g.level, g.n));
+    }
+    header.push(format!("Overall (n = {})", t.n));
+    header.extend(["P value".into(), "Test".into(), "SMD".into()]);
+    let mut rows = Vec::new();
+    let mut tests_used: Vec<TestKind> = Vec::new();
+    for v in &t.variables {
+        if let Some(k) = v.test {
+            if !tests_used.contains(&k) {
+                tests_used.push(k);
+            }
+        }
+        let tail = [
+            fmt_p(v.p_value),
+            v.test.map(|k| k.short().to_string()).unwrap_or_default(),
+            v.smd.map(|s| fmt_num(s, 3)).unwrap_or_default(),
+        ];
+        if let Some(summary) = v.summary {
+            let fmt = |s: &crate::engine::summary::NumericSummary| match summary {
+                Summary::MeanSd => format!(
+                    "{} ({})",
+                    fmt_num(s.mean, f.decimals),
+                    fmt_num(s.sd, f.decimals)
+                ),
+                Summary::MedianIqr => format!(
+                    "{} [{}, {}]",
+                    fmt_num(s.median, f.decimals),
+                    fmt_num(s.q1, f.decimals),
+                    fmt_num(s.q3, f.decimals)
+                ),
+            };
+            let label = match summary {
+                Summary::MeanSd => format!("{}, mean (SD)", v.variable),
+                Summary::MedianIqr => format!("{}, median [IQR]", v.variable),
+            };
+            let mut cells = vec![label];
+            cells.extend(v.stats.iter().map(fmt));
+            cells.push(v.overall_stats.as_ref().map(fmt).unwrap_or_default());
+            cells.extend(tail);
+            rows.push((RowStyle::Variable, cells));
+        } else {
+            let mut cells = vec![format!("{}, n (%)", v.variable)];
+            cells.extend(std::iter::repeat_n(String::new(), t.groups.len() + 1));
+            cells.extend(tail);
+            rows.push((RowStyle::Variable, cells));
+            for l in &v.levels {
+                let mut cells = vec![l.level.clone()];
+                for (c, p) in l.counts.iter().zip(&l.percents) {
+                    cells.push(format!("{c} ({})", fmt_num(*p, f.percent_decimals)));
+                }
+                cells.push(format!(
+                    "{} ({})",
+                    l.overall,
+                    fmt_num(l.overall_percent, f.percent_decimals)
+                ));
+                cells.extend(std::iter::repeat_n(String::new(), 3));
+                rows.push((RowStyle::Level, cells));
+            }
+        }
+        if v.missing.iter().any(|&m| m > 0) {
+            let mut cells = vec!["Missing".to_string()];
+            cells.extend(v.missing.iter().map(|m| m.to_string()));
+            cells.push(v.missing.iter().sum::<usize>().to_string());
+            cells.extend(std::iter::repeat_n(String::new(), 3));
+            rows.push((RowStyle::Level, cells));
+        }
+    }
+    let mut footnotes = vec![
+        "Percentages are of the patients with a value; missing values are counted separately."
+            .to_string(),
+    ];
+    for k in tests_used {
+        footnotes.push(format!("{}: {}.", k.short(), k.label()));
+    }
+    footnotes.push(
+        "SMD: standardised mean difference (continuous: difference in means over the pooled SD; categorical: Yang & Dalton's multi-level SMD)."
+            .into(),
+    );
+    ReportTable {
+        title: format!("Table 1. Characteristics by {}", t.group),
+        header,
+        rows,
+        footnotes,
+    }
+}
