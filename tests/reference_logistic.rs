@@ -70,7 +70,12 @@ fn compare(fit: &LogisticFit, r: &Value) {
     );
     close(fit.aic, r["aic"].as_f64().unwrap(), 1e-9, name);
     assert_eq!(fit.n as u64, r["n"].as_u64().unwrap());
-    close(fit.c_statistic, r["auc"].as_f64().unwrap(), 1e-12, name);
+    close(
+        fit.c_statistic.unwrap(),
+        r["auc"].as_f64().unwrap(),
+        1e-12,
+        name,
+    );
     let vars: Vec<&str> = r["lrt_vars"]
         .as_array()
         .unwrap()

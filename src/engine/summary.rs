@@ -29,11 +29,22 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// Type-7 quantile by selection, O(n): reorders `v`.
+fn quantile_select(v: &mut [f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let h = (v.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let (_, &mut a, upper) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    let b = upper.iter().copied().reduce(f64::min).unwrap_or(a);
+    a + (h - lo as f64) * (b - a)
+}
+
 impl NumericSummary {
     /// Summary of `values` (NaN skipped).
     pub fn of(values: impl IntoIterator<Item = f64>) -> Self {
         let mut v: Vec<f64> = values.into_iter().filter(|x| !x.is_nan()).collect();
-        v.sort_by(f64::total_cmp);
         let n = v.len();
         let mean = v.iter().sum::<f64>() / n as f64;
         let sd = if n > 1 {
@@ -41,15 +52,17 @@ impl NumericSummary {
         } else {
             f64::NAN
         };
+        let min = v.iter().copied().reduce(f64::min).unwrap_or(f64::NAN);
+        let max = v.iter().copied().reduce(f64::max).unwrap_or(f64::NAN);
         Self {
             n,
             mean,
             sd,
-            median: quantile_sorted(&v, 0.5),
-            q1: quantile_sorted(&v, 0.25),
-            q3: quantile_sorted(&v, 0.75),
-            min: v.first().copied().unwrap_or(f64::NAN),
-            max: v.last().copied().unwrap_or(f64::NAN),
+            median: quantile_select(&mut v, 0.5),
+            q1: quantile_select(&mut v, 0.25),
+            q3: quantile_select(&mut v, 0.75),
+            min,
+            max,
         }
     }
 }
@@ -65,6 +78,7 @@ mod tests {
         assert_eq!((s.q1, s.median, s.q3, s.n), (2.0, 4.0, 7.0, 5));
         // quantile(1:4, .25) = 1.75
         assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.25), 1.75);
+        assert_eq!(quantile_select(&mut [4.0, 1.0, 3.0, 2.0], 0.25), 1.75);
         assert!((s.sd - 16.5f64.sqrt()).abs() < 1e-12, "{}", s.sd); // sd() in R: 4.062019
     }
 }

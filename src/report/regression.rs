@@ -118,7 +118,7 @@ pub fn regression_table(screen: &[ScreenRow], multi: Option<&LogisticFit>) -> Re
             "Multivariable model: {} patients, {} events; C-statistic {}; likelihood-ratio test of the model P {}.",
             m.n,
             m.events,
-            fmt_num(m.c_statistic, 3),
+            m.c_statistic.map_or(String::new(), |c| fmt_num(c, 3)),
             fmt_p(Some(m.lr_p_value))
         ));
     }

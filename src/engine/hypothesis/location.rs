@@ -59,18 +59,19 @@ pub fn student_t(x: &[f64], y: &[f64]) -> Result<TestResult, TestError> {
 
 /// Mid-ranks of `v` (1-based) and the tie term Σ (t³ - t).
 pub fn ranks(v: &[f64]) -> (Vec<f64>, f64) {
-    let mut idx: Vec<usize> = (0..v.len()).collect();
-    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    // Sorting (value, index) pairs keeps the comparisons in cache.
+    let mut pairs: Vec<(f64, usize)> = v.iter().copied().zip(0..).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut r = vec![0.0; v.len()];
     let mut ties = 0.0;
     let mut i = 0;
-    while i < idx.len() {
+    while i < pairs.len() {
         let mut j = i;
-        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+        while j + 1 < pairs.len() && pairs[j + 1].0 == pairs[i].0 {
             j += 1;
         }
         let mid = (i + j) as f64 / 2.0 + 1.0;
-        for &k in &idx[i..=j] {
+        for &(_, k) in &pairs[i..=j] {
             r[k] = mid;
         }
         let t = (j - i + 1) as f64;

@@ -108,8 +108,9 @@ pub struct LogisticFit {
     pub lr_chi_square: f64,
     pub lr_df: usize,
     pub lr_p_value: f64,
-    /// Area under the ROC curve of the fitted probabilities.
-    pub c_statistic: f64,
+    /// Area under the ROC curve of the fitted probabilities (multivariable
+    /// fits; not computed in the univariate screen).
+    pub c_statistic: Option<f64>,
     pub events_per_variable: f64,
     pub convergence: Convergence,
     pub diagnostics: Vec<Diagnostic>,
@@ -152,7 +153,7 @@ pub fn fit_logistic(ds: &Dataset, spec: &LogisticSpec) -> Result<LogisticFit, Re
         &spec.variables,
         &spec.ordinal,
     )?;
-    fit_design(ds, spec, &design)
+    fit_design(ds, spec, &design, true)
 }
 
 fn collinear_names(design: &Design) -> Vec<String> {
@@ -164,10 +165,12 @@ fn collinear_names(design: &Design) -> Vec<String> {
         .collect()
 }
 
+/// `extras`: also the C-statistic (a sort of all patients).
 fn fit_design(
     ds: &Dataset,
     spec: &LogisticSpec,
     design: &Design,
+    extras: bool,
 ) -> Result<LogisticFit, RegressionError> {
     let tol = Tolerances::default();
     let fit = logistic_irls(&design.x, &design.y, tol)
@@ -294,7 +297,7 @@ fn fit_design(
         lr_chi_square: lr,
         lr_df: k,
         lr_p_value: chi_sf(lr, k),
-        c_statistic: c_statistic(&fit.fitted, &design.y),
+        c_statistic: extras.then(|| c_statistic(&fit.fitted, &design.y)),
         events_per_variable: epv,
         convergence: fit.convergence,
         diagnostics,
@@ -319,30 +322,44 @@ fn c_statistic(p: &[f64], y: &[f64]) -> f64 {
 /// Dummy columns whose level has all or no events among the rows used.
 fn separated_levels(ds: &Dataset, design: &Design) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    for (j, col) in design.columns.iter().enumerate() {
-        let (Some(var), Some(level)) = (&col.variable, &col.level) else {
+    for (var, cols) in &design.variable_columns {
+        let dummies: Vec<usize> = cols
+            .iter()
+            .copied()
+            .filter(|&j| design.columns[j].level.is_some())
+            .collect();
+        if dummies.is_empty() {
             continue;
-        };
+        }
         let Some(ColumnData::Categorical { codes, levels, .. }) = ds.column(var).map(|c| &c.data)
         else {
             continue;
         };
-        let Some(code) = levels.iter().position(|l| l == level) else {
-            continue;
-        };
-        let (mut n, mut ev) = (0usize, 0usize);
+        // One pass: patients and events per level.
+        let mut n = vec![0usize; levels.len()];
+        let mut ev = vec![0usize; levels.len()];
         for (&r, &y) in design.rows.iter().zip(&design.y) {
-            if codes[r] != MISSING_CODE && codes[r] as usize == code {
-                n += 1;
-                ev += usize::from(y == 1.0);
+            let c = codes[r];
+            if c != MISSING_CODE {
+                n[c as usize] += 1;
+                ev[c as usize] += usize::from(y == 1.0);
             }
         }
-        if n > 0 && (ev == 0 || ev == n) {
-            let what = if ev == 0 { "none has" } else { "all have" };
-            out.push((
-                j,
-                format!("`{var}` = {level}: {what} the outcome ({ev} of {n}), so its odds ratio cannot be estimated (separation)"),
-            ));
+        for j in dummies {
+            let Some(level) = &design.columns[j].level else {
+                continue;
+            };
+            let Some(code) = levels.iter().position(|l| l == level) else {
+                continue;
+            };
+            let (n, ev) = (n[code], ev[code]);
+            if n > 0 && (ev == 0 || ev == n) {
+                let what = if ev == 0 { "none has" } else { "all have" };
+                out.push((
+                    j,
+                    format!("`{var}` = {level}: {what} the outcome ({ev} of {n}), so its odds ratio cannot be estimated (separation)"),
+                ));
+            }
         }
     }
     out
@@ -368,7 +385,15 @@ pub fn univariate_screen(ds: &Dataset, spec: &LogisticSpec) -> Vec<ScreenRow> {
                 variables: vec![v.clone()],
                 ..spec.clone()
             };
-            let fit = fit_logistic(ds, &one).map_err(|e| e.to_string());
+            let fit = design_matrix(
+                ds,
+                &one.outcome,
+                one.event.as_deref(),
+                &one.variables,
+                &one.ordinal,
+            )
+            .and_then(|d| fit_design(ds, &one, &d, false))
+            .map_err(|e| e.to_string());
             let p_value = fit.as_ref().ok().and_then(|f| f.variable_p(v));
             ScreenRow {
                 variable: v.clone(),

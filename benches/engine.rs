@@ -1,0 +1,156 @@
+//! Engine benchmarks on a generated cohort: `cargo bench --bench engine`
+//! (optionally `-- ROWS`, default 1,000,000). Prints the median of 5 runs of
+//! each stage. Not a test: figures go to docs/BENCHMARKS.md.
+
+use std::time::Instant;
+
+use cohortlab::engine::data::{Column, ColumnData, ColumnKind, Dataset};
+use cohortlab::engine::regression::{univariate_screen, LogisticSpec};
+use cohortlab::engine::rng::Rng;
+use cohortlab::engine::table1::{table1, Table1Spec};
+
+fn categorical(name: &str, codes: Vec<u32>, k: usize) -> Column {
+    Column {
+        name: name.into(),
+        kind: if k == 2 {
+            ColumnKind::Binary
+        } else {
+            ColumnKind::Categorical
+        },
+        suggested: ColumnKind::Categorical,
+        derived_from: None,
+        data: ColumnData::Categorical {
+            codes,
+            levels: (0..k).map(|l| format!("L{l}")).collect(),
+            reference: 0,
+        },
+    }
+}
+
+/// A cohort of `n` patients: a 20% treated group, 8 categorical and 4
+/// numeric covariates, and a binary outcome depending on them.
+fn cohort(n: usize) -> Dataset {
+    let mut rng = Rng::seed_from_u64(42);
+    let mut columns = Vec::new();
+    let group: Vec<u32> = (0..n).map(|_| u32::from(rng.uniform() < 0.2)).collect();
+    let mut lin = vec![-0.5; n];
+    for (j, k) in [2usize, 2, 3, 4, 4, 3, 2, 3].into_iter().enumerate() {
+        let codes: Vec<u32> = (0..n).map(|_| rng.below(k as u64) as u32).collect();
+        for (l, &c) in lin.iter_mut().zip(&codes) {
+            *l += 0.2 * c as f64;
+        }
+        columns.push(categorical(&format!("cat{j}"), codes, k));
+    }
+    for j in 0..4 {
+        let v: Vec<f64> = (0..n).map(|_| 50.0 + 10.0 * rng.normal()).collect();
+        for (l, &x) in lin.iter_mut().zip(&v) {
+            *l += 0.01 * (x - 50.0);
+        }
+        columns.push(Column {
+            name: format!("num{j}"),
+            kind: ColumnKind::Numeric,
+            suggested: ColumnKind::Numeric,
+            derived_from: None,
+            data: ColumnData::Numeric(v),
+        });
+    }
+    let outcome: Vec<u32> = lin
+        .iter()
+        .map(|l| u32::from(rng.uniform() < 1.0 / (1.0 + (-l).exp())))
+        .collect();
+    columns.push(categorical("group", group, 2));
+    columns.push(categorical("outcome", outcome, 2));
+    Dataset {
+        n_rows: n,
+        columns,
+        row_numbers: (2..n + 2).collect(),
+        diagnostics: Vec::new(),
+    }
+}
+
+fn median_time(mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[2]
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let t = Instant::now();
+    let ds = cohort(n);
+    println!(
+        "cohort of {n} patients generated in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+    let vars: Vec<String> = (0..8)
+        .map(|j| format!("cat{j}"))
+        .chain((0..4).map(|j| format!("num{j}")))
+        .collect();
+    let spec = Table1Spec {
+        group: "group".into(),
+        variables: vars.clone(),
+        nonnormal: vec!["num3".into()],
+        categorical_test: Default::default(),
+        continuous_test: Default::default(),
+    };
+    let t1 = median_time(|| {
+        std::hint::black_box(table1(&ds, &spec).map(|t| t.variables.len()).unwrap_or(0));
+    });
+    println!(
+        "table1, 12 variables (8 categorical, 3 Welch, 1 Mann-Whitney): {:.3} s",
+        t1
+    );
+    let lspec = LogisticSpec {
+        outcome: "outcome".into(),
+        event: None,
+        variables: vars,
+        ordinal: Vec::new(),
+        conf_level: 0.95,
+    };
+    let t2 = median_time(|| {
+        std::hint::black_box(univariate_screen(&ds, &lspec).len());
+    });
+    println!("univariate logistic screen, 12 variables: {:.3} s", t2);
+    if std::env::args().any(|a| a == "--detail") {
+        for v in &lspec.variables {
+            let one = LogisticSpec {
+                variables: vec![v.clone()],
+                ..lspec.clone()
+            };
+            let t = Instant::now();
+            let d = cohortlab::engine::regression::design_matrix(
+                &ds,
+                "outcome",
+                None,
+                &one.variables,
+                &[],
+            )
+            .unwrap();
+            let td = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let f =
+                cohortlab::engine::numeric::logistic_irls(&d.x, &d.y, Default::default()).unwrap();
+            let ti = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            std::hint::black_box(univariate_screen(&ds, &one));
+            println!(
+                "  {v}: design {td:.3} s, irls {ti:.3} s ({} iterations), whole {:.3} s",
+                f.convergence.iterations,
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+    println!(
+        "table1 + screen: {:.3} s (target < 1 s at 1,000,000 rows)",
+        t1 + t2
+    );
+}
