@@ -351,14 +351,7 @@ mod cli {
                 let multi = if univariate {
                     None
                 } else {
-                    let chosen: Vec<String> = match select_p {
-                        Some(p) => screen
-                            .iter()
-                            .filter(|s| s.p_value.is_some_and(|v| v < p))
-                            .map(|s| s.variable.clone())
-                            .collect(),
-                        None => spec.variables.clone(),
-                    };
+                    let chosen = spec.select(&screen, select_p);
                     if chosen.is_empty() {
                         return Err(Failure::usage(format!(
                             "no variable has a univariate P below {}",

@@ -17,7 +17,9 @@
 //! `cargo run --bin gen-example > tests/data/example-study.csv`.
 
 use crate::engine::data::{Closed, DatasetSpec};
+use crate::engine::regression::LogisticSpec;
 use crate::engine::rng::Rng;
+use crate::engine::table1::Table1Spec;
 
 /// The seed of the shipped example (the paper's online date).
 pub const EXAMPLE_SEED: u64 = 20_251_226;
@@ -98,6 +100,40 @@ pub fn example_spec() -> DatasetSpec {
         spec.column_mut(var).level_order = levels.iter().map(|l| l.0.to_owned()).collect();
     }
     spec
+}
+
+/// The model study's Table 1 on the example: by marking, the paper's
+/// variables, with continuous age and Ki-67 (Ki-67 as median [IQR]).
+pub fn example_table1_spec() -> Table1Spec {
+    let mut variables = vec!["age".to_string(), "ki67".to_string()];
+    variables.extend(PAPER_TABLE1.iter().map(|(v, _)| v.to_string()));
+    Table1Spec {
+        group: "seed_marking".into(),
+        variables,
+        nonnormal: vec!["ki67".into()],
+        categorical_test: Default::default(),
+        continuous_test: Default::default(),
+    }
+}
+
+/// The model study's regression of tpCR: the univariate screen of the
+/// baseline variables and marking, subtype and cT as ordinal scores.
+pub fn example_logistic_spec() -> LogisticSpec {
+    let vars = [
+        "age_group",
+        "menopausal",
+        "histology",
+        "ki67_group",
+        "location",
+        "ct",
+        "cn",
+        "subtype",
+        "seed_marking",
+    ];
+    LogisticSpec {
+        ordinal: vec!["subtype".into(), "ct".into()],
+        ..LogisticSpec::new("tpcr", &vars)
+    }
 }
 
 /// One synthetic patient.

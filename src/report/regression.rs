@@ -4,6 +4,16 @@
 use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
 use crate::engine::regression::{LogisticFit, ScreenRow, Term};
 
+/// The Wald P of a term; none for a separated level (its Wald test is
+/// meaningless: the Hauck-Donner effect).
+fn term_p(t: &Term) -> String {
+    if t.separation {
+        String::new()
+    } else {
+        fmt_p(Some(t.p_value))
+    }
+}
+
 fn or_ci(t: &Term) -> String {
     if t.separation {
         return "not estimable".into();
@@ -26,12 +36,7 @@ fn variable_cells(fit: &LogisticFit, var: &str) -> Vec<(RowStyle, String, String
         .collect();
     match terms.as_slice() {
         [] => Vec::new(),
-        [t] if t.level.is_none() => vec![(
-            RowStyle::Variable,
-            t.term.clone(),
-            or_ci(t),
-            fmt_p(Some(t.p_value)),
-        )],
+        [t] if t.level.is_none() => vec![(RowStyle::Variable, t.term.clone(), or_ci(t), term_p(t))],
         [t] => vec![(
             RowStyle::Variable,
             format!(
@@ -40,7 +45,7 @@ fn variable_cells(fit: &LogisticFit, var: &str) -> Vec<(RowStyle, String, String
                 t.reference.clone().unwrap_or_default()
             ),
             or_ci(t),
-            fmt_p(Some(t.p_value)),
+            term_p(t),
         )],
         many => {
             let mut out = vec![(
@@ -62,7 +67,7 @@ fn variable_cells(fit: &LogisticFit, var: &str) -> Vec<(RowStyle, String, String
                     RowStyle::Level,
                     t.level.clone().unwrap_or_default(),
                     or_ci(t),
-                    fmt_p(Some(t.p_value)),
+                    term_p(t),
                 ));
             }
             out

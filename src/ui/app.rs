@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use super::components::error_panel::ErrorPanel;
 use super::panels::coming_step::ComingStep;
 use super::panels::data_panel::DataPanel;
+use super::panels::regression_panel::RegressionPanel;
+use super::panels::table1_panel::Table1Panel;
 use super::state::{AppState, Step};
 
 #[component]
@@ -66,6 +68,8 @@ pub fn App() -> impl IntoView {
             }}
             {move || match state.step.get() {
                 Step::Data => view! { <DataPanel /> }.into_any(),
+                Step::Table1 => view! { <Table1Panel /> }.into_any(),
+                Step::Regression => view! { <RegressionPanel /> }.into_any(),
                 step => view! { <ComingStep step=step /> }.into_any(),
             }}
         </main>

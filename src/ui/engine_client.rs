@@ -134,3 +134,57 @@ pub fn unreadable(file_name: &str) -> UiError {
             .into(),
     }
 }
+
+use crate::engine::regression::{
+    fit_logistic, univariate_screen, LogisticFit, LogisticSpec, ScreenRow,
+};
+use crate::engine::table1::{table1, Table1, Table1Spec};
+use crate::report::regression::regression_table;
+use crate::report::table::ReportTable;
+use crate::report::table1::{table1_table, Table1Format};
+
+/// Table 1 with its rendered table.
+pub fn run_table1(session: &Session, spec: &Table1Spec) -> Result<(Table1, ReportTable), UiError> {
+    let t = table1(&session.dataset, spec).map_err(|e| UiError {
+        context: "Table 1 could not be made".into(),
+        message: capitalise(&e.to_string()),
+        hint: "Choose a binary or categorical grouping column with at least two groups.".into(),
+    })?;
+    let table = table1_table(&t, Table1Format::default());
+    Ok((t, table))
+}
+
+/// The univariate screen, the multivariable model of the selected
+/// variables, and the table showing both.
+pub fn run_regression(
+    session: &Session,
+    spec: &LogisticSpec,
+    threshold: Option<f64>,
+) -> Result<(Vec<ScreenRow>, Option<LogisticFit>, ReportTable), UiError> {
+    let screen = univariate_screen(&session.dataset, spec);
+    if let Some(Err(e)) = screen.first().map(|s| &s.fit) {
+        if screen.iter().all(|s| s.fit.is_err()) {
+            return Err(UiError {
+                context: "The regression could not be fitted".into(),
+                message: capitalise(e),
+                hint: "Choose a binary outcome and at least one variable.".into(),
+            });
+        }
+    }
+    let chosen = spec.select(&screen, threshold);
+    let multi = if chosen.is_empty() {
+        None
+    } else {
+        let m = LogisticSpec {
+            variables: chosen,
+            ..spec.clone()
+        };
+        Some(fit_logistic(&session.dataset, &m).map_err(|e| UiError {
+            context: "The multivariable model could not be fitted".into(),
+            message: capitalise(&e.to_string()),
+            hint: e.hint(),
+        })?)
+    };
+    let table = regression_table(&screen, multi.as_ref());
+    Ok((screen, multi, table))
+}

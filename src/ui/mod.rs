@@ -3,6 +3,7 @@
 
 mod app;
 mod components;
+mod download;
 pub mod engine_client;
 mod panels;
 mod state;

@@ -5,6 +5,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::engine_client::{Session, UiError};
+use crate::engine::example::{example_logistic_spec, example_table1_spec, EXAMPLE_FILE_NAME};
+use crate::engine::regression::LogisticSpec;
+use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
 
 /// The workflow steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +54,87 @@ impl Step {
     }
 
     pub fn available(self) -> bool {
-        self == Step::Data
+        matches!(self, Step::Data | Step::Table1 | Step::Regression)
+    }
+}
+
+/// The Table 1 step's settings (kept while the user moves between steps).
+#[derive(Clone, Copy)]
+pub struct Table1Settings {
+    pub group: RwSignal<String>,
+    pub variables: RwSignal<Vec<String>>,
+    pub nonnormal: RwSignal<Vec<String>>,
+    pub categorical_test: RwSignal<CategoricalTest>,
+    pub continuous_test: RwSignal<ContinuousTest>,
+}
+
+impl Table1Settings {
+    fn new() -> Self {
+        Self {
+            group: RwSignal::new(String::new()),
+            variables: RwSignal::new(Vec::new()),
+            nonnormal: RwSignal::new(Vec::new()),
+            categorical_test: RwSignal::new(CategoricalTest::Auto),
+            continuous_test: RwSignal::new(ContinuousTest::Welch),
+        }
+    }
+
+    /// The specification (tracked: reading it subscribes).
+    pub fn spec(&self) -> Table1Spec {
+        Table1Spec {
+            group: self.group.get(),
+            variables: self.variables.get(),
+            nonnormal: self.nonnormal.get(),
+            categorical_test: self.categorical_test.get(),
+            continuous_test: self.continuous_test.get(),
+        }
+    }
+
+    fn set(&self, spec: Table1Spec) {
+        self.group.set(spec.group);
+        self.variables.set(spec.variables);
+        self.nonnormal.set(spec.nonnormal);
+        self.categorical_test.set(spec.categorical_test);
+        self.continuous_test.set(spec.continuous_test);
+    }
+}
+
+/// The regression step's settings.
+#[derive(Clone, Copy)]
+pub struct RegressionSettings {
+    pub outcome: RwSignal<String>,
+    pub variables: RwSignal<Vec<String>>,
+    pub ordinal: RwSignal<Vec<String>>,
+    /// Multivariable model of the variables with univariate P below this;
+    /// `None`: all chosen variables.
+    pub threshold: RwSignal<Option<f64>>,
+}
+
+impl RegressionSettings {
+    fn new() -> Self {
+        Self {
+            outcome: RwSignal::new(String::new()),
+            variables: RwSignal::new(Vec::new()),
+            ordinal: RwSignal::new(Vec::new()),
+            threshold: RwSignal::new(Some(0.05)),
+        }
+    }
+
+    pub fn spec(&self) -> LogisticSpec {
+        LogisticSpec {
+            outcome: self.outcome.get(),
+            event: None,
+            variables: self.variables.get(),
+            ordinal: self.ordinal.get(),
+            conf_level: 0.95,
+        }
+    }
+
+    fn set(&self, spec: LogisticSpec) {
+        self.outcome.set(spec.outcome);
+        self.variables.set(spec.variables);
+        self.ordinal.set(spec.ordinal);
+        self.threshold.set(Some(0.05));
     }
 }
 
@@ -65,6 +148,8 @@ pub struct AppState {
     /// What is being read right now, if anything.
     pub busy: RwSignal<Option<String>>,
     pub step: RwSignal<Step>,
+    pub table1: Table1Settings,
+    pub regression: RegressionSettings,
 }
 
 impl AppState {
@@ -74,7 +159,34 @@ impl AppState {
             error: RwSignal::new(None),
             busy: RwSignal::new(None),
             step: RwSignal::new(Step::Data),
+            table1: Table1Settings::new(),
+            regression: RegressionSettings::new(),
         }
+    }
+
+    /// A newly loaded file: shown, and every step's settings start from
+    /// the example's (for the example) or from a guess.
+    pub fn load(self, session: Session) {
+        let ds = &session.dataset;
+        let example = session.file_name == EXAMPLE_FILE_NAME;
+        let t1 = if example {
+            Some(example_table1_spec())
+        } else {
+            Table1Spec::suggest(ds)
+        };
+        let lr = if example {
+            Some(example_logistic_spec())
+        } else {
+            LogisticSpec::suggest(ds)
+        };
+        if let Some(t) = t1 {
+            self.table1.set(t);
+        }
+        if let Some(l) = lr {
+            self.regression.set(l);
+        }
+        self.session.set(Some(Arc::new(session)));
+        self.error.set(None);
     }
 
     pub fn get() -> Self {

@@ -1,7 +1,5 @@
 //! Where data comes in: drop a file, choose one, or open the example.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -95,10 +93,7 @@ fn max_bytes() -> u64 {
 fn finish(state: AppState, result: Result<engine_client::Session, UiError>) {
     state.busy.set(None);
     match result {
-        Ok(s) => {
-            state.session.set(Some(Arc::new(s)));
-            state.error.set(None);
-        }
+        Ok(s) => state.load(s),
         Err(e) => state.error.set(Some(e)),
     }
 }

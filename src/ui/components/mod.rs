@@ -8,3 +8,6 @@ pub mod error_panel;
 pub mod file_drop;
 pub mod level_editor;
 pub mod preview_table;
+pub mod report_table;
+pub mod table_actions;
+pub mod variable_picker;

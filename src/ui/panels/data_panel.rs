@@ -52,10 +52,7 @@ fn LoadedData(session: Arc<Session>) -> impl IntoView {
                     <select aria-label="Sheet" id="sheet-select" on:change=move |ev| {
                         let sheet = event_target_value(&ev);
                         match engine_client::choose_sheet(&session, &sheet) {
-                            Ok(s) => {
-                                state.session.set(Some(Arc::new(s)));
-                                state.error.set(None);
-                            }
+                            Ok(s) => state.load(s),
                             Err(e) => state.error.set(Some(e)),
                         }
                     }>{options}</select>

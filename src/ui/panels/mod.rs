@@ -2,3 +2,5 @@
 
 pub mod coming_step;
 pub mod data_panel;
+pub mod regression_panel;
+pub mod table1_panel;

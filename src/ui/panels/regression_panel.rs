@@ -1,0 +1,160 @@
+//! Step 3: logistic regression, univariate and multivariable.
+
+use leptos::prelude::*;
+
+use crate::engine::data::{ColumnData, ColumnKind};
+use crate::ui::components::diagnostics::Diagnostics;
+use crate::ui::components::report_table::ReportTableView;
+use crate::ui::components::table_actions::TableActions;
+use crate::ui::components::variable_picker::VariablePicker;
+use crate::ui::engine_client::run_regression;
+use crate::ui::state::AppState;
+
+#[component]
+pub fn RegressionPanel() -> impl IntoView {
+    let state = AppState::get();
+    let settings = state.regression;
+    let result = Memo::new(move |_| {
+        let spec = settings.spec();
+        let threshold = settings.threshold.get();
+        state
+            .session
+            .with(|s| s.as_ref().map(|s| run_regression(s, &spec, threshold)))
+    });
+    let controls = move || {
+        let cols: Vec<(String, ColumnKind, usize)> = state.session.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.dataset
+                        .columns
+                        .iter()
+                        .map(|c| {
+                            let k = match &c.data {
+                                ColumnData::Categorical { levels, .. } => levels.len(),
+                                _ => 0,
+                            };
+                            (c.name.clone(), c.kind, k)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let outcome = settings.outcome.get_untracked();
+        let outcomes = cols
+            .iter()
+            .filter(|c| c.1 == ColumnKind::Binary)
+            .map(|c| {
+                let sel = c.0 == outcome;
+                view! { <option value=c.0.clone() selected=sel>{c.0.clone()}</option> }
+            })
+            .collect_view();
+        let vars: Vec<String> = cols
+            .iter()
+            .filter(|c| c.1 != ColumnKind::Text && c.0 != outcome)
+            .map(|c| c.0.clone())
+            .collect();
+        let multilevel: Vec<String> = cols
+            .iter()
+            .filter(|c| c.2 > 2)
+            .map(|c| c.0.clone())
+            .collect();
+        let threshold_text = settings
+            .threshold
+            .get_untracked()
+            .map_or(String::new(), |t| t.to_string());
+        view! {
+            <div class="settings">
+                <label>
+                    "Outcome "
+                    <select id="lr-outcome" on:change=move |ev| {
+                        let o = event_target_value(&ev);
+                        settings.variables.update(|v| v.retain(|x| *x != o));
+                        settings.outcome.set(o);
+                    }>{outcomes}</select>
+                </label>
+                <fieldset class="inline-fieldset">
+                    <legend>"Multivariable model"</legend>
+                    <label>
+                        <input
+                            type="radio"
+                            name="lr-select"
+                            prop:checked=move || settings.threshold.get().is_some()
+                            on:change=move |_| settings.threshold.set(Some(0.05))
+                        />
+                        "variables with univariate P below "
+                    </label>
+                    <input
+                        type="text"
+                        id="lr-threshold"
+                        size="5"
+                        aria-label="P value threshold for the multivariable model"
+                        value=threshold_text
+                        on:change=move |ev| {
+                            if let Ok(t) = event_target_value(&ev).trim().parse::<f64>() {
+                                if t > 0.0 && t <= 1.0 {
+                                    settings.threshold.set(Some(t));
+                                }
+                            }
+                        }
+                    />
+                    <label>
+                        <input
+                            type="radio"
+                            name="lr-select"
+                            id="lr-all"
+                            prop:checked=move || settings.threshold.get().is_none()
+                            on:change=move |_| settings.threshold.set(None)
+                        />
+                        "all chosen variables"
+                    </label>
+                </fieldset>
+                <details>
+                    <summary>"Variables"</summary>
+                    <VariablePicker legend="Candidate variables" options=vars selected=settings.variables />
+                    <VariablePicker
+                        legend="Enter as an ordinal score (one OR per level step) instead of one OR per level"
+                        options=multilevel
+                        selected=settings.ordinal
+                    />
+                </details>
+            </div>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="step-title">
+            <h2 id="step-title">"Logistic regression"</h2>
+            {move || match state.session.with(Option::is_some) {
+                false => view! { <p class="notice">"Load data first (step 1)."</p> }.into_any(),
+                true => {
+                    view! {
+                        {controls}
+                        {move || match result.get() {
+                            Some(Ok((_, multi, table))) => {
+                                let diags = multi.map(|m| m.diagnostics).unwrap_or_default();
+                                view! {
+                                    <Diagnostics items=diags />
+                                    <TableActions table=table.clone() file_stem="logistic-regression" />
+                                    <ReportTableView table=table id="regression" />
+                                }
+                                    .into_any()
+                            }
+                            Some(Err(e)) => {
+                                view! {
+                                    <p class="error-panel" role="alert">
+                                        <strong>{e.context} ": "</strong>
+                                        {e.message}
+                                        " "
+                                        {e.hint}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            None => ().into_any(),
+                        }}
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}

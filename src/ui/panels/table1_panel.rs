@@ -1,0 +1,144 @@
+//! Step 2: Table 1 by group.
+
+use leptos::prelude::*;
+
+use crate::engine::data::ColumnKind;
+use crate::engine::table1::{CategoricalTest, ContinuousTest};
+use crate::ui::components::diagnostics::Diagnostics;
+use crate::ui::components::report_table::ReportTableView;
+use crate::ui::components::table_actions::TableActions;
+use crate::ui::components::variable_picker::VariablePicker;
+use crate::ui::engine_client::run_table1;
+use crate::ui::state::AppState;
+
+#[component]
+pub fn Table1Panel() -> impl IntoView {
+    let state = AppState::get();
+    let settings = state.table1;
+    let columns = move || {
+        state.session.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.dataset
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.kind))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let result = Memo::new(move |_| {
+        let spec = settings.spec();
+        state
+            .session
+            .with(|s| s.as_ref().map(|s| run_table1(s, &spec)))
+    });
+    let controls = move || {
+        let cols = columns();
+        let groups: Vec<String> = cols
+            .iter()
+            .filter(|c| c.1.is_categorical())
+            .map(|c| c.0.clone())
+            .collect();
+        let group = settings.group.get_untracked();
+        let vars: Vec<String> = cols
+            .iter()
+            .filter(|c| c.1 != ColumnKind::Text && c.0 != group)
+            .map(|c| c.0.clone())
+            .collect();
+        let numeric: Vec<String> = cols
+            .iter()
+            .filter(|c| c.1 == ColumnKind::Numeric)
+            .map(|c| c.0.clone())
+            .collect();
+        let group_options = groups
+            .into_iter()
+            .map(|g| {
+                let sel = g == group;
+                view! { <option value=g.clone() selected=sel>{g.clone()}</option> }
+            })
+            .collect_view();
+        let cat_options = CategoricalTest::ALL
+            .into_iter()
+            .map(|t| view! { <option value=t.as_str() selected=move || settings.categorical_test.get() == t>{t.describe()}</option> })
+            .collect_view();
+        let cont_options = ContinuousTest::ALL
+            .into_iter()
+            .map(|t| view! { <option value=t.as_str() selected=move || settings.continuous_test.get() == t>{t.describe()}</option> })
+            .collect_view();
+        view! {
+            <div class="settings">
+                <label>
+                    "Compare groups of "
+                    <select id="t1-group" on:change=move |ev| {
+                        let g = event_target_value(&ev);
+                        settings.variables.update(|v| v.retain(|x| *x != g));
+                        settings.group.set(g);
+                    }>{group_options}</select>
+                </label>
+                <label>
+                    "Categorical variables: "
+                    <select id="t1-cat-test" on:change=move |ev| {
+                        if let Some(t) = CategoricalTest::parse(&event_target_value(&ev)) {
+                            settings.categorical_test.set(t);
+                        }
+                    }>{cat_options}</select>
+                </label>
+                <label>
+                    "Continuous variables: "
+                    <select id="t1-cont-test" on:change=move |ev| {
+                        if let Some(t) = ContinuousTest::parse(&event_target_value(&ev)) {
+                            settings.continuous_test.set(t);
+                        }
+                    }>{cont_options}</select>
+                </label>
+                <details>
+                    <summary>"Variables in the table"</summary>
+                    <VariablePicker legend="Rows of Table 1" options=vars selected=settings.variables />
+                    <VariablePicker
+                        legend="Not normally distributed: median [IQR] and Mann-Whitney"
+                        options=numeric
+                        selected=settings.nonnormal
+                    />
+                </details>
+            </div>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="step-title">
+            <h2 id="step-title">"Table 1"</h2>
+            {move || match state.session.with(Option::is_some) {
+                false => view! { <p class="notice">"Load data first (step 1)."</p> }.into_any(),
+                true => {
+                    view! {
+                        {controls}
+                        {move || match result.get() {
+                            Some(Ok((t, table))) => {
+                                view! {
+                                    <Diagnostics items=t.diagnostics.clone() />
+                                    <TableActions table=table.clone() file_stem="table1" />
+                                    <ReportTableView table=table id="table1" />
+                                }
+                                    .into_any()
+                            }
+                            Some(Err(e)) => {
+                                view! {
+                                    <p class="error-panel" role="alert">
+                                        <strong>{e.context} ": "</strong>
+                                        {e.message}
+                                        " "
+                                        {e.hint}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            None => ().into_any(),
+                        }}
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
