@@ -5,6 +5,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod example;
 pub mod hypothesis;
+pub mod matching;
 pub mod numeric;
 pub mod regression;
 pub mod rng;

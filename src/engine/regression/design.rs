@@ -85,7 +85,7 @@ pub struct Design {
 }
 
 /// The outcome as 0/1 per row (`None` = missing) and the event level.
-pub(crate) fn outcome_values(
+pub fn outcome_values(
     ds: &Dataset,
     outcome: &str,
     event: Option<&str>,

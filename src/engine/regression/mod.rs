@@ -4,7 +4,7 @@
 mod design;
 mod logistic;
 
-pub use design::{design_matrix, Coding, Design, DesignColumn, RegressionError};
+pub use design::{design_matrix, outcome_values, Coding, Design, DesignColumn, RegressionError};
 pub use logistic::{
     fit_logistic, univariate_screen, LogisticFit, LogisticSpec, ScreenRow, Term, VariableTest,
 };
