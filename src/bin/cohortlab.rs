@@ -69,6 +69,55 @@ mod cli {
             #[arg(long, value_name = "FILE")]
             csv: Option<PathBuf>,
         },
+        /// Propensity-score matching (nearest neighbour, as MatchIt) and balance.
+        Match {
+            #[command(flatten)]
+            input: Input,
+            /// The treatment (group) column, binary.
+            #[arg(long)]
+            treatment: String,
+            /// The level meaning treated (default: the non-reference level).
+            #[arg(long)]
+            treated_level: Option<String>,
+            /// Covariates of the propensity model, comma-separated.
+            #[arg(long, value_delimiter = ',', required = true)]
+            covariates: Vec<String>,
+            /// Enter this categorical covariate as an ordinal score (repeatable).
+            #[arg(long, value_name = "VAR")]
+            ordinal: Vec<String>,
+            /// Controls per treated patient, 1 to 10.
+            #[arg(long, default_value_t = 1)]
+            ratio: usize,
+            /// Caliper width in SDs of the distance (default 0.2), or `none`.
+            #[arg(long, default_value = "0.2")]
+            caliper: String,
+            /// The caliper is in units of the distance, not SDs.
+            #[arg(long)]
+            caliper_absolute: bool,
+            /// Match on (and measure the caliper on) the logit of the score or
+            /// the score itself.
+            #[arg(long, default_value = "logit")]
+            caliper_scale: String,
+            /// Order of the treated: largest, smallest, random, data.
+            #[arg(long, default_value = "largest")]
+            order: String,
+            /// Seed of the random order.
+            #[arg(long, default_value_t = 1)]
+            seed: u64,
+            /// Match with replacement.
+            #[arg(long)]
+            replace: bool,
+            /// Match exactly on these categorical columns, comma-separated.
+            #[arg(long, value_delimiter = ',')]
+            exact: Vec<String>,
+            /// Write the matched patients (all columns + distance, weights,
+            /// subclass) to this CSV file.
+            #[arg(long, value_name = "MATCHED.csv")]
+            out: Option<PathBuf>,
+            /// Print one JSON document instead of tables.
+            #[arg(long)]
+            json: bool,
+        },
         /// Logistic regression: odds ratios, 95% CIs and P values.
         Logistic {
             #[command(flatten)]
@@ -276,6 +325,100 @@ mod cli {
 
     fn run(cli: Cli) -> Result<(), Failure> {
         match cli.command {
+            Command::Match {
+                input,
+                treatment,
+                treated_level,
+                covariates,
+                ordinal,
+                ratio,
+                caliper,
+                caliper_absolute,
+                caliper_scale,
+                order,
+                seed,
+                replace,
+                exact,
+                out,
+                json,
+            } => {
+                use cohortlab::engine::matching::{
+                    balance, match_patients, Caliper, DistanceScale, MatchOrder, MatchSpec,
+                };
+                use cohortlab::report::matching::{balance_table, counts_table, matched_csv};
+                let caliper = if caliper == "none" {
+                    Caliper::None
+                } else {
+                    let w: f64 = caliper.parse().map_err(|_| {
+                        Failure::usage(format!("--caliper `{caliper}`: a number or `none`"))
+                    })?;
+                    if caliper_absolute {
+                        Caliper::Absolute(w)
+                    } else {
+                        Caliper::Sd(w)
+                    }
+                };
+                let spec = MatchSpec {
+                    treatment,
+                    treated_level,
+                    covariates,
+                    ordinal,
+                    ratio,
+                    replace,
+                    caliper,
+                    scale: DistanceScale::parse(&caliper_scale).ok_or_else(|| {
+                        Failure::usage(format!(
+                            "--caliper-scale `{caliper_scale}`: logit or probability"
+                        ))
+                    })?,
+                    order: MatchOrder::parse(&order, seed).ok_or_else(|| {
+                        Failure::usage(format!(
+                            "--order `{order}`: largest, smallest, random or data"
+                        ))
+                    })?,
+                    exact,
+                };
+                let (raw, dataset) = input.load()?;
+                let m = match_patients(&dataset, &spec).map_err(|e| Failure {
+                    message: e.to_string(),
+                    hint: Some("Check the treatment column (binary) and the covariates.".into()),
+                })?;
+                let bal = balance(&dataset, &m);
+                if let Some(p) = &out {
+                    std::fs::write(p, matched_csv(&raw, &m)).map_err(|e| {
+                        Failure::usage(format!("cannot write {}: {e}", p.display()))
+                    })?;
+                }
+                if json {
+                    #[derive(serde::Serialize)]
+                    struct Out<'a> {
+                        spec: &'a MatchSpec,
+                        caliper_width: Option<f64>,
+                        model: &'a cohortlab::engine::regression::LogisticFit,
+                        counts: &'a cohortlab::engine::matching::SampleSizes,
+                        balance: &'a [cohortlab::engine::matching::BalanceRow],
+                        diagnostics: &'a [cohortlab::engine::Diagnostic],
+                    }
+                    print_json(&Out {
+                        spec: &m.spec,
+                        caliper_width: m.caliper_width,
+                        model: &m.model,
+                        counts: &m.counts,
+                        balance: &bal,
+                        diagnostics: &m.diagnostics,
+                    })?;
+                } else {
+                    print!(
+                        "{}\n{}",
+                        counts_table(&m).to_text(),
+                        balance_table(&bal).to_text()
+                    );
+                    if let Some(w) = m.caliper_width {
+                        println!("caliper: {w} on the {} scale", m.spec.scale.as_str());
+                    }
+                    print_diagnostics(&m.diagnostics);
+                }
+            }
             Command::Table1 {
                 input,
                 group,

@@ -2,6 +2,7 @@
 //! exports. No browser imports.
 
 pub mod inspect;
+pub mod matching;
 pub mod regression;
 pub mod table;
 pub mod table1;

@@ -9,6 +9,7 @@
 //! - `smd` is MatchIt's for the ATT: the difference in means over the SD of
 //!   the treated patients before matching, the same denominator before and
 //!   after (binary: √(p(1 - p)); continuous: the n - 1 SD).
+//!   When the treated SD is 0 the pooled SD stands in.
 //! - `smd_pooled` divides by √((s²ₜ + s²꜀)/2) of the sample at hand (Table 1's
 //!   convention, Austin 2009).
 //! - Weighted variances: Σw(x - x̄)² / (Σw - Σw²/Σw).
@@ -126,8 +127,12 @@ fn stats(s: &Sample, binary: bool, sd_denom: f64) -> BalanceStats {
     BalanceStats {
         mean_treated: mt,
         mean_control: mc,
+        // A covariate constant among the treated has no treated SD: the
+        // pooled SD stands in (0 when both are constant).
         smd: if sd_denom > 0.0 {
             (mt - mc) / sd_denom
+        } else if pooled > 0.0 {
+            (mt - mc) / pooled
         } else {
             0.0
         },

@@ -48,6 +48,21 @@ pub enum DistanceScale {
     Probability,
 }
 
+impl DistanceScale {
+    pub const ALL: [DistanceScale; 2] = [DistanceScale::Logit, DistanceScale::Probability];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DistanceScale::Logit => "logit",
+            DistanceScale::Probability => "probability",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 /// The caliper: the largest distance allowed between a treated patient
 /// and its controls.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -81,6 +96,17 @@ pub enum MatchOrder {
 }
 
 impl MatchOrder {
+    /// From its name; `seed` is used by `random`.
+    pub fn parse(s: &str, seed: u64) -> Option<Self> {
+        match s {
+            "largest" => Some(MatchOrder::Largest),
+            "smallest" => Some(MatchOrder::Smallest),
+            "random" => Some(MatchOrder::Random(seed)),
+            "data" => Some(MatchOrder::Data),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             MatchOrder::Largest => "largest",
@@ -266,6 +292,28 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
         Caliper::Absolute(w) => Some(w),
     };
     let mut diagnostics = model.diagnostics.clone();
+    let separated: Vec<&str> = model
+        .terms
+        .iter()
+        .filter(|t| t.separation)
+        .map(|t| t.term.as_str())
+        .collect();
+    if !separated.is_empty()
+        && spec.scale == DistanceScale::Logit
+        && matches!(spec.caliper, Caliper::Sd(_))
+    {
+        diagnostics.push(
+            Diagnostic::warning(
+                None,
+                format!(
+                    "the propensity model has separation ({}): those patients' logit scores are extreme and widen the caliper, which is in SDs of the logit (now {:.3})",
+                    separated.join(", "),
+                    caliper_width.unwrap_or(f64::NAN)
+                ),
+            )
+            .with_hint("Merge the level with another or leave the covariate out of the propensity model, or use the probability scale."),
+        );
+    }
     if caliper_width.is_some_and(|c| !c.is_finite()) || used().any(|d| !d.is_finite()) {
         diagnostics.push(
             Diagnostic::warning(None, "some propensity scores are 0 or 1 (separation in the model), so their logit is infinite")
