@@ -21,4 +21,10 @@ for _ in $(seq 50); do
   curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break
   sleep 0.1
 done
+# The tests must run against this build, not a server left on the port.
+if ! kill -0 "$server" 2>/dev/null; then
+  echo "error: could not serve dist/ on 127.0.0.1:$PORT (port in use?); set E2E_PORT" >&2
+  cat /tmp/cohortlab-e2e-server.log >&2
+  exit 1
+fi
 BASE_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 tests/e2e/
