@@ -33,7 +33,9 @@ pub use balance::{balance, BalanceRow, BalanceStats};
 pub use nearest::{nearest_neighbour, NearestParams};
 
 use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
-use crate::engine::regression::{fit_logistic, LogisticFit, LogisticSpec, RegressionError};
+use crate::engine::regression::{
+    fit_logistic_with, Extras, LogisticFit, LogisticSpec, RegressionError,
+};
 use crate::engine::Diagnostic;
 
 /// The scale of the distance matched on (and of the caliper).
@@ -257,7 +259,14 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
         ordinal: spec.ordinal.clone(),
         conf_level: 0.95,
     };
-    let model = fit_logistic(ds, &model_spec)?;
+    let model = fit_logistic_with(
+        ds,
+        &model_spec,
+        Extras {
+            c_statistic: true,
+            variable_tests: false,
+        },
+    )?;
     let n = ds.n_rows;
     let (y, _) = crate::engine::regression::outcome_values(
         ds,

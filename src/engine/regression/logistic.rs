@@ -175,6 +175,36 @@ fn chi_sf(x: f64, df: usize) -> f64 {
 
 /// Fits `outcome ~ variables`.
 pub fn fit_logistic(ds: &Dataset, spec: &LogisticSpec) -> Result<LogisticFit, RegressionError> {
+    fit_logistic_with(ds, spec, Extras::ALL)
+}
+
+/// The parts of a fit that cost extra passes over the patients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extras {
+    /// The C-statistic (a sort of all patients).
+    pub c_statistic: bool,
+    /// A likelihood-ratio test per variable (a refit per variable).
+    pub variable_tests: bool,
+}
+
+impl Extras {
+    pub const ALL: Extras = Extras {
+        c_statistic: true,
+        variable_tests: true,
+    };
+    pub const NONE: Extras = Extras {
+        c_statistic: false,
+        variable_tests: false,
+    };
+}
+
+/// [`fit_logistic`] choosing the extras (a propensity model needs no
+/// per-variable tests; a screen needs no C-statistic).
+pub fn fit_logistic_with(
+    ds: &Dataset,
+    spec: &LogisticSpec,
+    extras: Extras,
+) -> Result<LogisticFit, RegressionError> {
     let design = design_matrix(
         ds,
         &spec.outcome,
@@ -182,7 +212,7 @@ pub fn fit_logistic(ds: &Dataset, spec: &LogisticSpec) -> Result<LogisticFit, Re
         &spec.variables,
         &spec.ordinal,
     )?;
-    fit_design(ds, spec, &design, true)
+    fit_design(ds, spec, &design, extras)
 }
 
 fn collinear_names(design: &Design) -> Vec<String> {
@@ -194,12 +224,11 @@ fn collinear_names(design: &Design) -> Vec<String> {
         .collect()
 }
 
-/// `extras`: also the C-statistic (a sort of all patients).
 fn fit_design(
     ds: &Dataset,
     spec: &LogisticSpec,
     design: &Design,
-    extras: bool,
+    extras: Extras,
 ) -> Result<LogisticFit, RegressionError> {
     let tol = Tolerances::default();
     let fit = logistic_irls(&design.x, &design.y, tol)
@@ -283,7 +312,7 @@ fn fit_design(
     let lr = null_deviance - fit.deviance;
     // LR test per variable: refit without its columns on the same rows.
     let mut variable_tests = Vec::new();
-    if design.variable_columns.len() > 1 {
+    if design.variable_columns.len() > 1 && extras.variable_tests {
         for (var, cols) in &design.variable_columns {
             let keep: Vec<usize> = (0..design.columns.len())
                 .filter(|c| !cols.contains(c))
@@ -326,7 +355,9 @@ fn fit_design(
         lr_chi_square: lr,
         lr_df: k,
         lr_p_value: chi_sf(lr, k),
-        c_statistic: extras.then(|| c_statistic(&fit.fitted, &design.y)),
+        c_statistic: extras
+            .c_statistic
+            .then(|| c_statistic(&fit.fitted, &design.y)),
         events_per_variable: epv,
         convergence: fit.convergence,
         diagnostics,
@@ -421,7 +452,7 @@ pub fn univariate_screen(ds: &Dataset, spec: &LogisticSpec) -> Vec<ScreenRow> {
                 &one.variables,
                 &one.ordinal,
             )
-            .and_then(|d| fit_design(ds, &one, &d, false))
+            .and_then(|d| fit_design(ds, &one, &d, Extras::NONE))
             .map_err(|e| e.to_string());
             let p_value = fit.as_ref().ok().and_then(|f| f.variable_p(v));
             ScreenRow {

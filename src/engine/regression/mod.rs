@@ -6,5 +6,6 @@ mod logistic;
 
 pub use design::{design_matrix, outcome_values, Coding, Design, DesignColumn, RegressionError};
 pub use logistic::{
-    fit_logistic, univariate_screen, LogisticFit, LogisticSpec, ScreenRow, Term, VariableTest,
+    fit_logistic, fit_logistic_with, univariate_screen, Extras, LogisticFit, LogisticSpec,
+    ScreenRow, Term, VariableTest,
 };
