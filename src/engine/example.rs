@@ -17,6 +17,7 @@
 //! `cargo run --bin gen-example > tests/data/example-study.csv`.
 
 use crate::engine::data::{Closed, DatasetSpec};
+use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::rng::Rng;
 use crate::engine::table1::Table1Spec;
@@ -133,6 +134,27 @@ pub fn example_logistic_spec() -> LogisticSpec {
     LogisticSpec {
         ordinal: vec!["subtype".into(), "ct".into()],
         ..LogisticSpec::new("tpcr", &vars)
+    }
+}
+
+/// The model study's matching: 2:1 nearest neighbour on age, menopausal
+/// status, histology, Ki-67, cT, cN and subtype, caliper 0.2 SD of the
+/// logit.
+pub fn example_match_spec() -> MatchSpec {
+    MatchSpec {
+        ratio: 2,
+        ..MatchSpec::new(
+            "seed_marking",
+            &[
+                "age_group",
+                "menopausal",
+                "histology",
+                "ki67_group",
+                "ct",
+                "cn",
+                "subtype",
+            ],
+        )
     }
 }
 

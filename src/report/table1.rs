@@ -23,6 +23,72 @@ impl Default for Table1Format {
     }
 }
 
+/// The rows of one variable: its heading (or summary line), its levels,
+/// and a Missing row if any value is missing (or `force_missing`).
+fn variable_rows(
+    t: &Table1,
+    v: &crate::engine::table1::Table1Row,
+    f: Table1Format,
+    force_missing: bool,
+) -> Vec<(RowStyle, Vec<String>)> {
+    let mut rows = Vec::new();
+    let tail = [
+        fmt_p(v.p_value),
+        v.test.map(|k| k.short().to_string()).unwrap_or_default(),
+        v.smd.map(|s| fmt_num(s, 3)).unwrap_or_default(),
+    ];
+    if let Some(summary) = v.summary {
+        let fmt = |s: &crate::engine::summary::NumericSummary| match summary {
+            Summary::MeanSd => format!(
+                "{} ({})",
+                fmt_num(s.mean, f.decimals),
+                fmt_num(s.sd, f.decimals)
+            ),
+            Summary::MedianIqr => format!(
+                "{} [{}, {}]",
+                fmt_num(s.median, f.decimals),
+                fmt_num(s.q1, f.decimals),
+                fmt_num(s.q3, f.decimals)
+            ),
+        };
+        let label = match summary {
+            Summary::MeanSd => format!("{}, mean (SD)", v.variable),
+            Summary::MedianIqr => format!("{}, median [IQR]", v.variable),
+        };
+        let mut cells = vec![label];
+        cells.extend(v.stats.iter().map(fmt));
+        cells.push(v.overall_stats.as_ref().map(fmt).unwrap_or_default());
+        cells.extend(tail);
+        rows.push((RowStyle::Variable, cells));
+    } else {
+        let mut cells = vec![format!("{}, n (%)", v.variable)];
+        cells.extend(std::iter::repeat_n(String::new(), t.groups.len() + 1));
+        cells.extend(tail);
+        rows.push((RowStyle::Variable, cells));
+        for l in &v.levels {
+            let mut cells = vec![l.level.clone()];
+            for (c, p) in l.counts.iter().zip(&l.percents) {
+                cells.push(format!("{c} ({})", fmt_num(*p, f.percent_decimals)));
+            }
+            cells.push(format!(
+                "{} ({})",
+                l.overall,
+                fmt_num(l.overall_percent, f.percent_decimals)
+            ));
+            cells.extend(std::iter::repeat_n(String::new(), 3));
+            rows.push((RowStyle::Level, cells));
+        }
+    }
+    if force_missing || v.missing.iter().any(|&m| m > 0) {
+        let mut cells = vec!["Missing".to_string()];
+        cells.extend(v.missing.iter().map(|m| m.to_string()));
+        cells.push(v.missing.iter().sum::<usize>().to_string());
+        cells.extend(std::iter::repeat_n(String::new(), 3));
+        rows.push((RowStyle::Level, cells));
+    }
+    rows
+}
+
 /// Renders Table 1.
 pub fn table1_table(t: &Table1, f: Table1Format) -> ReportTable {
     let mut header = vec!["Characteristic".to_string()];
@@ -39,60 +105,7 @@ pub fn table1_table(t: &Table1, f: Table1Format) -> ReportTable {
                 tests_used.push(k);
             }
         }
-        let tail = [
-            fmt_p(v.p_value),
-            v.test.map(|k| k.short().to_string()).unwrap_or_default(),
-            v.smd.map(|s| fmt_num(s, 3)).unwrap_or_default(),
-        ];
-        if let Some(summary) = v.summary {
-            let fmt = |s: &crate::engine::summary::NumericSummary| match summary {
-                Summary::MeanSd => format!(
-                    "{} ({})",
-                    fmt_num(s.mean, f.decimals),
-                    fmt_num(s.sd, f.decimals)
-                ),
-                Summary::MedianIqr => format!(
-                    "{} [{}, {}]",
-                    fmt_num(s.median, f.decimals),
-                    fmt_num(s.q1, f.decimals),
-                    fmt_num(s.q3, f.decimals)
-                ),
-            };
-            let label = match summary {
-                Summary::MeanSd => format!("{}, mean (SD)", v.variable),
-                Summary::MedianIqr => format!("{}, median [IQR]", v.variable),
-            };
-            let mut cells = vec![label];
-            cells.extend(v.stats.iter().map(fmt));
-            cells.push(v.overall_stats.as_ref().map(fmt).unwrap_or_default());
-            cells.extend(tail);
-            rows.push((RowStyle::Variable, cells));
-        } else {
-            let mut cells = vec![format!("{}, n (%)", v.variable)];
-            cells.extend(std::iter::repeat_n(String::new(), t.groups.len() + 1));
-            cells.extend(tail);
-            rows.push((RowStyle::Variable, cells));
-            for l in &v.levels {
-                let mut cells = vec![l.level.clone()];
-                for (c, p) in l.counts.iter().zip(&l.percents) {
-                    cells.push(format!("{c} ({})", fmt_num(*p, f.percent_decimals)));
-                }
-                cells.push(format!(
-                    "{} ({})",
-                    l.overall,
-                    fmt_num(l.overall_percent, f.percent_decimals)
-                ));
-                cells.extend(std::iter::repeat_n(String::new(), 3));
-                rows.push((RowStyle::Level, cells));
-            }
-        }
-        if v.missing.iter().any(|&m| m > 0) {
-            let mut cells = vec!["Missing".to_string()];
-            cells.extend(v.missing.iter().map(|m| m.to_string()));
-            cells.push(v.missing.iter().sum::<usize>().to_string());
-            cells.extend(std::iter::repeat_n(String::new(), 3));
-            rows.push((RowStyle::Level, cells));
-        }
+        rows.extend(variable_rows(t, v, f, false));
     }
     let mut footnotes = vec![
         "Percentages are of the patients with a value; missing values are counted separately."
@@ -107,6 +120,56 @@ pub fn table1_table(t: &Table1, f: Table1Format) -> ReportTable {
     );
     ReportTable {
         title: format!("Table 1. Characteristics by {}", t.group),
+        header,
+        rows,
+        footnotes,
+    }
+}
+
+/// Table 1 before and after matching side by side, the model study's
+/// layout: per sample, n (%) or summary by group, P value and SMD.
+pub fn table1_before_after(before: &Table1, after: &Table1, f: Table1Format) -> ReportTable {
+    let b = table1_table(before, f);
+    let a = table1_table(after, f);
+    let k = before.groups.len();
+    // Columns of a single table: label, k groups, overall, P, test, SMD.
+    let pick = |cells: &[String]| -> Vec<String> {
+        let mut v: Vec<String> = cells[1..=k].to_vec();
+        v.push(cells.get(k + 2).cloned().unwrap_or_default());
+        v.push(cells.get(k + 4).cloned().unwrap_or_default());
+        v
+    };
+    let mut header = vec!["Characteristic".to_string()];
+    for (label, t) in [("before", before), ("after", after)] {
+        for g in &t.groups {
+            header.push(format!("{} = {} (n = {}), {label}", t.group, g.level, g.n));
+        }
+        header.push(format!("P value, {label}"));
+        header.push(format!("SMD, {label}"));
+    }
+    let mut rows = Vec::new();
+    for (vb, va) in before.variables.iter().zip(&after.variables) {
+        let missing = vb.missing.iter().chain(&va.missing).any(|&m| m > 0);
+        let rb = variable_rows(before, vb, f, missing);
+        let ra = variable_rows(after, va, f, missing);
+        for ((style, bc), (_, ac)) in rb.iter().zip(&ra) {
+            let mut cells = vec![bc[0].clone()];
+            cells.extend(pick(bc));
+            cells.extend(pick(ac));
+            rows.push((*style, cells));
+        }
+    }
+    let mut footnotes = b.footnotes.clone();
+    for n in &a.footnotes {
+        if !footnotes.contains(n) {
+            footnotes.push(n.clone());
+        }
+    }
+    ReportTable {
+        title: format!(
+            "Table 1. Characteristics by {} before and after matching",
+            before.group
+        ),
         header,
         rows,
         footnotes,

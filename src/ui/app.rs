@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::components::error_panel::ErrorPanel;
 use super::panels::coming_step::ComingStep;
 use super::panels::data_panel::DataPanel;
+use super::panels::matching_panel::MatchingPanel;
 use super::panels::regression_panel::RegressionPanel;
 use super::panels::table1_panel::Table1Panel;
 use super::state::{AppState, Step};
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                 Step::Data => view! { <DataPanel /> }.into_any(),
                 Step::Table1 => view! { <Table1Panel /> }.into_any(),
                 Step::Regression => view! { <RegressionPanel /> }.into_any(),
+                Step::Matching => view! { <MatchingPanel /> }.into_any(),
                 step => view! { <ComingStep step=step /> }.into_any(),
             }}
         </main>

@@ -188,3 +188,69 @@ pub fn run_regression(
     let table = regression_table(&screen, multi.as_ref());
     Ok((screen, multi, table))
 }
+
+use crate::engine::matching::{balance, match_patients, MatchResult, MatchSpec};
+
+/// A matching with everything the page shows of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchView {
+    pub result: MatchResult,
+    pub counts: ReportTable,
+    pub balance: ReportTable,
+    pub love_plot: String,
+    pub histograms: String,
+    pub table1: Option<ReportTable>,
+}
+
+/// Matches, computes balance, figures, and Table 1 before and after (by
+/// the treatment, on the Table 1 step's variables).
+pub fn run_matching(
+    session: &Session,
+    spec: &MatchSpec,
+    t1: &Table1Spec,
+) -> Result<MatchView, UiError> {
+    let result = match_patients(&session.dataset, spec).map_err(|e| UiError {
+        context: "Matching could not be done".into(),
+        message: capitalise(&e.to_string()),
+        hint: "Choose a binary treatment column and covariates without text columns.".into(),
+    })?;
+    let bal = balance(&session.dataset, &result);
+    let rows: Vec<usize> = (0..session.dataset.n_rows)
+        .filter(|&i| result.is_matched(i))
+        .collect();
+    let matched = session.dataset.subset(&rows);
+    let t1_spec = Table1Spec {
+        group: spec.treatment.clone(),
+        variables: t1
+            .variables
+            .iter()
+            .filter(|v| **v != spec.treatment)
+            .cloned()
+            .collect(),
+        ..t1.clone()
+    };
+    let table1 = match (
+        table1(&session.dataset, &t1_spec),
+        table1(&matched, &t1_spec),
+    ) {
+        (Ok(b), Ok(a)) => Some(crate::report::table1::table1_before_after(
+            &b,
+            &a,
+            Table1Format::default(),
+        )),
+        _ => None,
+    };
+    Ok(MatchView {
+        counts: crate::report::matching::counts_table(&result),
+        balance: crate::report::matching::balance_table(&bal),
+        love_plot: crate::report::figures::love_plot_svg(&bal),
+        histograms: crate::report::figures::score_histograms_svg(&result),
+        table1,
+        result,
+    })
+}
+
+/// The matched patients as CSV (`match.data`).
+pub fn matched_csv(session: &Session, m: &MatchResult) -> String {
+    crate::report::matching::matched_csv(&session.raw, m)
+}

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::engine_client::{Session, UiError};
-use crate::engine::example::{example_logistic_spec, example_table1_spec, EXAMPLE_FILE_NAME};
+use crate::engine::example::{
+    example_logistic_spec, example_match_spec, example_table1_spec, EXAMPLE_FILE_NAME,
+};
+use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
 
@@ -54,7 +57,10 @@ impl Step {
     }
 
     pub fn available(self) -> bool {
-        matches!(self, Step::Data | Step::Table1 | Step::Regression)
+        matches!(
+            self,
+            Step::Data | Step::Table1 | Step::Regression | Step::Matching
+        )
     }
 }
 
@@ -138,6 +144,37 @@ impl RegressionSettings {
     }
 }
 
+/// The matching step's settings: the specification, with its covariates
+/// and exact-matching variables in signals of their own (for the pickers).
+#[derive(Clone, Copy)]
+pub struct MatchSettings {
+    pub spec: RwSignal<Option<MatchSpec>>,
+    pub covariates: RwSignal<Vec<String>>,
+    pub exact: RwSignal<Vec<String>>,
+}
+
+impl MatchSettings {
+    /// The whole specification (tracked).
+    pub fn current(&self) -> Option<MatchSpec> {
+        self.spec.get().map(|s| MatchSpec {
+            covariates: self.covariates.get(),
+            exact: self.exact.get(),
+            ..s
+        })
+    }
+
+    fn set(&self, spec: Option<MatchSpec>) {
+        self.covariates.set(
+            spec.as_ref()
+                .map(|s| s.covariates.clone())
+                .unwrap_or_default(),
+        );
+        self.exact
+            .set(spec.as_ref().map(|s| s.exact.clone()).unwrap_or_default());
+        self.spec.set(spec);
+    }
+}
+
 /// Everything the components share.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -150,6 +187,7 @@ pub struct AppState {
     pub step: RwSignal<Step>,
     pub table1: Table1Settings,
     pub regression: RegressionSettings,
+    pub matching: MatchSettings,
 }
 
 impl AppState {
@@ -161,6 +199,11 @@ impl AppState {
             step: RwSignal::new(Step::Data),
             table1: Table1Settings::new(),
             regression: RegressionSettings::new(),
+            matching: MatchSettings {
+                spec: RwSignal::new(None),
+                covariates: RwSignal::new(Vec::new()),
+                exact: RwSignal::new(Vec::new()),
+            },
         }
     }
 
@@ -185,6 +228,15 @@ impl AppState {
         if let Some(l) = lr {
             self.regression.set(l);
         }
+        let m = if example {
+            Some(example_match_spec())
+        } else {
+            Table1Spec::suggest(ds).map(|t| {
+                let covs: Vec<&str> = t.variables.iter().map(String::as_str).collect();
+                MatchSpec::new(&t.group, &covs)
+            })
+        };
+        self.matching.set(m);
         self.session.set(Some(Arc::new(session)));
         self.error.set(None);
     }

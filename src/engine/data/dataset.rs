@@ -150,6 +150,41 @@ impl Dataset {
         })
     }
 
+    /// The same columns, only the given rows (in that order); levels and
+    /// references are kept, so tables before and after line up.
+    pub fn subset(&self, rows: &[usize]) -> Dataset {
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| Column {
+                data: match &c.data {
+                    ColumnData::Numeric(v) => {
+                        ColumnData::Numeric(rows.iter().map(|&r| v[r]).collect())
+                    }
+                    ColumnData::Categorical {
+                        codes,
+                        levels,
+                        reference,
+                    } => ColumnData::Categorical {
+                        codes: rows.iter().map(|&r| codes[r]).collect(),
+                        levels: levels.clone(),
+                        reference: *reference,
+                    },
+                    ColumnData::Text(v) => {
+                        ColumnData::Text(rows.iter().map(|&r| v[r].clone()).collect())
+                    }
+                },
+                ..c.clone()
+            })
+            .collect();
+        Dataset {
+            n_rows: rows.len(),
+            columns,
+            row_numbers: rows.iter().map(|&r| self.row_numbers[r]).collect(),
+            diagnostics: Vec::new(),
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }

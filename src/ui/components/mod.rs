@@ -5,6 +5,7 @@ pub mod column_table;
 pub mod cut_form;
 pub mod diagnostics;
 pub mod error_panel;
+pub mod figure;
 pub mod file_drop;
 pub mod level_editor;
 pub mod preview_table;

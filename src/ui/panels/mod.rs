@@ -2,5 +2,6 @@
 
 pub mod coming_step;
 pub mod data_panel;
+pub mod matching_panel;
 pub mod regression_panel;
 pub mod table1_panel;

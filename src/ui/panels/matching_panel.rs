@@ -1,0 +1,278 @@
+//! Step 4: propensity-score matching, balance, and Table 1 before/after.
+
+use leptos::prelude::*;
+
+use crate::engine::data::ColumnKind;
+use crate::engine::matching::{Caliper, DistanceScale, MatchOrder};
+use crate::ui::components::diagnostics::Diagnostics;
+use crate::ui::components::figure::Figure;
+use crate::ui::components::report_table::ReportTableView;
+use crate::ui::components::table_actions::TableActions;
+use crate::ui::components::variable_picker::VariablePicker;
+use crate::ui::download::download_text;
+use crate::ui::engine_client::{matched_csv, run_matching};
+use crate::ui::state::AppState;
+
+#[component]
+pub fn MatchingPanel() -> impl IntoView {
+    let state = AppState::get();
+    let settings = state.matching;
+    let result = Memo::new(move |_| {
+        let spec = settings.current()?;
+        let t1 = state.table1.spec();
+        state
+            .session
+            .with(|s| s.as_ref().map(|s| run_matching(s, &spec, &t1)))
+    });
+    let edit = move |f: Box<dyn FnOnce(&mut crate::engine::matching::MatchSpec)>| {
+        settings.spec.update(|s| {
+            if let Some(s) = s.as_mut() {
+                f(s);
+            }
+        });
+    };
+    let controls = move || {
+        let spec = settings.spec.get_untracked()?;
+        let cols: Vec<(String, ColumnKind)> = state.session.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.dataset
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.kind))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let treatments = cols
+            .iter()
+            .filter(|c| c.1 == ColumnKind::Binary)
+            .map(|c| {
+                let sel = c.0 == spec.treatment;
+                view! { <option value=c.0.clone() selected=sel>{c.0.clone()}</option> }
+            })
+            .collect_view();
+        let covs: Vec<String> = cols
+            .iter()
+            .filter(|c| c.1 != ColumnKind::Text && c.0 != spec.treatment)
+            .map(|c| c.0.clone())
+            .collect();
+        let cats: Vec<String> = cols
+            .iter()
+            .filter(|c| c.1.is_categorical() && c.0 != spec.treatment)
+            .map(|c| c.0.clone())
+            .collect();
+        let (cal_kind, cal_width) = match spec.caliper {
+            Caliper::None => ("none", 0.2),
+            Caliper::Sd(w) => ("sd", w),
+            Caliper::Absolute(w) => ("absolute", w),
+        };
+        let seed = match spec.order {
+            MatchOrder::Random(s) => s,
+            _ => 1,
+        };
+        Some(view! {
+            <div class="settings matching-settings">
+                <label>
+                    "Treatment (group) "
+                    <select id="m-treatment" on:change=move |ev| {
+                        let t = event_target_value(&ev);
+                        settings.covariates.update(|c| c.retain(|x| *x != t));
+                        edit(Box::new(move |s| s.treatment = t));
+                    }>{treatments}</select>
+                </label>
+                <label title="Controls per treated patient; the model study used 2.">
+                    "Controls per treated "
+                    <input
+                        type="number"
+                        id="m-ratio"
+                        min="1"
+                        max="10"
+                        value=spec.ratio.to_string()
+                        on:change=move |ev| {
+                            if let Ok(k) = event_target_value(&ev).parse::<usize>() {
+                                if (1..=10).contains(&k) {
+                                    edit(Box::new(move |s| s.ratio = k));
+                                }
+                            }
+                        }
+                    />
+                </label>
+                <label title="The largest distance allowed between a treated patient and its controls.">
+                    "Caliper "
+                    <select id="m-caliper" on:change=move |ev| {
+                        let kind = event_target_value(&ev);
+                        edit(Box::new(move |s| {
+                            let w = match s.caliper {
+                                Caliper::Sd(w) | Caliper::Absolute(w) => w,
+                                Caliper::None => 0.2,
+                            };
+                            s.caliper = match kind.as_str() {
+                                "none" => Caliper::None,
+                                "absolute" => Caliper::Absolute(w),
+                                _ => Caliper::Sd(w),
+                            };
+                        }));
+                    }>
+                        <option value="sd" selected=cal_kind == "sd">"in SDs of the distance"</option>
+                        <option value="absolute" selected=cal_kind == "absolute">"absolute"</option>
+                        <option value="none" selected=cal_kind == "none">"none"</option>
+                    </select>
+                    <input
+                        type="text"
+                        id="m-caliper-width"
+                        size="5"
+                        aria-label="Caliper width"
+                        value=cal_width.to_string()
+                        on:change=move |ev| {
+                            if let Ok(w) = event_target_value(&ev).trim().parse::<f64>() {
+                                if w > 0.0 {
+                                    edit(Box::new(move |s| {
+                                        s.caliper = match s.caliper {
+                                            Caliper::Absolute(_) => Caliper::Absolute(w),
+                                            _ => Caliper::Sd(w),
+                                        };
+                                    }));
+                                }
+                            }
+                        }
+                    />
+                </label>
+                <label title="Austin (2011) recommends matching on the logit of the score with a caliper of 0.2 SD.">
+                    "Distance "
+                    <select id="m-scale" on:change=move |ev| {
+                        if let Some(sc) = DistanceScale::parse(&event_target_value(&ev)) {
+                            edit(Box::new(move |s| s.scale = sc));
+                        }
+                    }>
+                        <option value="logit" selected=spec.scale == DistanceScale::Logit>"logit of the score"</option>
+                        <option value="probability" selected=spec.scale == DistanceScale::Probability>"score (probability)"</option>
+                    </select>
+                </label>
+                <label title="The order in which treated patients pick their controls.">
+                    "Order "
+                    <select id="m-order" on:change=move |ev| {
+                        let o = event_target_value(&ev);
+                        edit(Box::new(move |s| {
+                            let seed = match s.order {
+                                MatchOrder::Random(x) => x,
+                                _ => 1,
+                            };
+                            if let Some(order) = MatchOrder::parse(&o, seed) {
+                                s.order = order;
+                            }
+                        }));
+                    }>
+                        {["largest", "smallest", "random", "data"]
+                            .into_iter()
+                            .map(|o| view! { <option value=o selected=spec.order.as_str() == o>{o}</option> })
+                            .collect_view()}
+                    </select>
+                    <input
+                        type="number"
+                        id="m-seed"
+                        min="0"
+                        aria-label="Seed of the random order"
+                        value=seed.to_string()
+                        on:change=move |ev| {
+                            if let Ok(x) = event_target_value(&ev).parse::<u64>() {
+                                edit(Box::new(move |s| s.order = MatchOrder::Random(x)));
+                            }
+                        }
+                    />
+                </label>
+                <label title="With replacement a control may serve several treated patients.">
+                    <input
+                        type="checkbox"
+                        id="m-replace"
+                        prop:checked=spec.replace
+                        on:change=move |ev| {
+                            let r = event_target_checked(&ev);
+                            edit(Box::new(move |s| s.replace = r));
+                        }
+                    />
+                    " with replacement"
+                </label>
+                <details>
+                    <summary>"Covariates of the propensity model"</summary>
+                    <VariablePicker legend="Covariates" options=covs selected=settings.covariates />
+                    <VariablePicker legend="Match exactly on" options=cats selected=settings.exact />
+                </details>
+            </div>
+        })
+    };
+    let results = move || match result.get() {
+        Some(Ok(v)) => {
+            let session = state.session.get_untracked();
+            let m = v.result.clone();
+            let (nt, nc) = (
+                v.result.counts.matched.treated,
+                v.result.counts.matched.control,
+            );
+            let caliper = v
+                .result
+                .caliper_width
+                .map(|w| {
+                    format!(
+                        " Caliper: {w:.4} on the {} scale.",
+                        v.result.spec.scale.as_str()
+                    )
+                })
+                .unwrap_or_default();
+            view! {
+                <p class="lead" id="match-summary">
+                    "Matched " <strong>{nt}</strong> " treated and " <strong>{nc}</strong> " control patients."
+                    {caliper}
+                    " Propensity model C-statistic: "
+                    {v.result.model.c_statistic.map(|c| format!("{c:.3}")).unwrap_or_default()} "."
+                </p>
+                <Diagnostics items=v.result.diagnostics.clone() />
+                <div class="table-actions">
+                    <button
+                        type="button"
+                        class="button primary small"
+                        id="download-matched"
+                        on:click=move |_| {
+                            if let Some(s) = &session {
+                                let _ = download_text("matched.csv", "text/csv", &matched_csv(s, &m));
+                            }
+                        }
+                    >
+                        "Download the matched dataset (CSV)"
+                    </button>
+                </div>
+                <ReportTableView table=v.counts.clone() id="match-counts" />
+                {v.table1.clone().map(|t| view! {
+                    <TableActions table=t.clone() file_stem="table1-before-after" />
+                    <ReportTableView table=t id="table1-matched" />
+                })}
+                <div class="figures">
+                    <Figure svg=v.love_plot.clone() file_stem="love-plot" id="love-plot" />
+                    <Figure svg=v.histograms.clone() file_stem="propensity-scores" id="score-plot" />
+                </div>
+                <TableActions table=v.balance.clone() file_stem="balance" />
+                <ReportTableView table=v.balance.clone() id="balance" />
+            }
+            .into_any()
+        }
+        Some(Err(e)) => view! {
+            <p class="error-panel" role="alert">
+                <strong>{e.context} ": "</strong>
+                {e.message}
+                " "
+                {e.hint}
+            </p>
+        }
+        .into_any(),
+        None => ().into_any(),
+    };
+    view! {
+        <section class="panel" aria-labelledby="step-title">
+            <h2 id="step-title">"Propensity-score matching"</h2>
+            {move || match state.session.with(Option::is_some) {
+                false => view! { <p class="notice">"Load data first (step 1)."</p> }.into_any(),
+                true => view! { {controls} {results} }.into_any(),
+            }}
+        </section>
+    }
+}
