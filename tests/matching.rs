@@ -174,3 +174,30 @@ fn cli_match_writes_match_data() {
     assert!(String::from_utf8_lossy(&bad.stderr)
         .contains("the ratio must be between 1 and 10; it is 11"));
 }
+
+#[test]
+fn stability_over_random_orders() {
+    use cohortlab::engine::matching::{outcome_difference, stability};
+    let ds = example();
+    let spec = MatchSpec {
+        ratio: 2,
+        ..MatchSpec::new("seed_marking", &COV)
+    };
+    let m = match_patients(&ds, &spec).unwrap();
+    let s = stability(&ds, &m, 5, Some("tpcr")).unwrap();
+    assert_eq!(s.runs.len(), 5);
+    assert_eq!(
+        s.runs.iter().map(|r| r.seed).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
+    for r in &s.runs {
+        assert!((0.0..=1.0).contains(&r.control_overlap));
+        assert!(r.treated_matched <= 216);
+    }
+    let d = outcome_difference(&ds, &m, "tpcr").unwrap();
+    assert_eq!(s.reference_outcome_difference, Some(d));
+    let (lo, hi) = (s.min_difference.unwrap(), s.max_difference.unwrap());
+    assert!(lo <= hi && (-1.0..=1.0).contains(&lo));
+    // The same seed reruns give the same numbers.
+    assert_eq!(stability(&ds, &m, 5, Some("tpcr")).unwrap(), s);
+}

@@ -114,6 +114,14 @@ mod cli {
             /// subclass) to this CSV file.
             #[arg(long, value_name = "MATCHED.csv")]
             out: Option<PathBuf>,
+            /// Also rerun the matching with N random orders and report how
+            /// much the matched cohort (and --outcome's difference) varies.
+            #[arg(long, value_name = "N")]
+            stability: Option<u64>,
+            /// A binary outcome whose treated-minus-control rate difference
+            /// is reported in the stability check.
+            #[arg(long, value_name = "COL")]
+            outcome: Option<String>,
             /// Print one JSON document instead of tables.
             #[arg(long)]
             json: bool,
@@ -340,6 +348,8 @@ mod cli {
                 replace,
                 exact,
                 out,
+                stability,
+                outcome,
                 json,
             } => {
                 use cohortlab::engine::matching::{
@@ -384,6 +394,13 @@ mod cli {
                     hint: Some("Check the treatment column (binary) and the covariates.".into()),
                 })?;
                 let bal = balance(&dataset, &m);
+                let stab = match stability {
+                    Some(n) => Some(
+                        cohortlab::engine::matching::stability(&dataset, &m, n, outcome.as_deref())
+                            .map_err(|e| Failure::usage(e.to_string()))?,
+                    ),
+                    None => None,
+                };
                 if let Some(p) = &out {
                     std::fs::write(p, matched_csv(&raw, &m)).map_err(|e| {
                         Failure::usage(format!("cannot write {}: {e}", p.display()))
@@ -397,6 +414,7 @@ mod cli {
                         model: &'a cohortlab::engine::regression::LogisticFit,
                         counts: &'a cohortlab::engine::matching::SampleSizes,
                         balance: &'a [cohortlab::engine::matching::BalanceRow],
+                        stability: Option<&'a cohortlab::engine::matching::Stability>,
                         diagnostics: &'a [cohortlab::engine::Diagnostic],
                     }
                     print_json(&Out {
@@ -405,6 +423,7 @@ mod cli {
                         model: &m.model,
                         counts: &m.counts,
                         balance: &bal,
+                        stability: stab.as_ref(),
                         diagnostics: &m.diagnostics,
                     })?;
                 } else {
@@ -415,6 +434,25 @@ mod cli {
                     );
                     if let Some(w) = m.caliper_width {
                         println!("caliper: {w} on the {} scale", m.spec.scale.as_str());
+                    }
+                    if let Some(s) = &stab {
+                        println!(
+                            "stability over {} random orders: matched controls shared with this matching at least {:.1}%",
+                            s.runs.len(),
+                            100.0 * s.min_overlap
+                        );
+                        if let (Some(r), Some(lo), Some(hi)) = (
+                            s.reference_outcome_difference,
+                            s.min_difference,
+                            s.max_difference,
+                        ) {
+                            println!(
+                                "outcome difference (treated - control): {:.1} points here, {:.1} to {:.1} across orders",
+                                100.0 * r,
+                                100.0 * lo,
+                                100.0 * hi
+                            );
+                        }
                     }
                     print_diagnostics(&m.diagnostics);
                 }

@@ -254,3 +254,38 @@ pub fn run_matching(
 pub fn matched_csv(session: &Session, m: &MatchResult) -> String {
     crate::report::matching::matched_csv(&session.raw, m)
 }
+
+/// The matching rerun with `n` random orders, as a sentence.
+pub fn run_stability(
+    session: &Session,
+    m: &MatchResult,
+    n: u64,
+    outcome: Option<&str>,
+) -> Result<String, UiError> {
+    let s = crate::engine::matching::stability(&session.dataset, m, n, outcome).map_err(|e| {
+        UiError {
+            context: "The stability check failed".into(),
+            message: capitalise(&e.to_string()),
+            hint: String::new(),
+        }
+    })?;
+    let mut text = format!(
+        "Across {} random orders, at least {:.1}% of this matching's controls were matched again.",
+        s.runs.len(),
+        100.0 * s.min_overlap
+    );
+    if let (Some(o), Some(r), Some(lo), Some(hi)) = (
+        outcome,
+        s.reference_outcome_difference,
+        s.min_difference,
+        s.max_difference,
+    ) {
+        text.push_str(&format!(
+            " The difference in {o} (treated minus control) is {:.1} percentage points here and ranges from {:.1} to {:.1} across the orders.",
+            100.0 * r,
+            100.0 * lo,
+            100.0 * hi
+        ));
+    }
+    Ok(text)
+}

@@ -21,6 +21,9 @@ test('2:1 matching of the example: counts, Table 1 before/after, Love plot, matc
   assert.ok(await page.locator('#love-plot svg circle').count() >= 10);
   assert.ok(await page.locator('#score-plot svg rect').count() >= 40);
   await page.getByText('the propensity model has separation').waitFor();
+  await page.locator('#stability-check').click();
+  await page.locator('#stability-text', { hasText: 'Across 20 random orders' }).waitFor();
+  assert.match(await page.locator('#stability-text').innerText(), /difference in tpcr \(treated minus control\)/);
   await shot(page, '20-matching');
   const [download] = await Promise.all([
     page.waitForEvent('download'),

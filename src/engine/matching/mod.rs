@@ -26,11 +26,13 @@
 
 mod balance;
 mod nearest;
+mod stability;
 
 use serde::{Deserialize, Serialize};
 
 pub use balance::{balance, BalanceRow, BalanceStats};
 pub use nearest::{nearest_neighbour, NearestParams};
+pub use stability::{outcome_difference, stability, Stability, StabilityRun};
 
 use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
 use crate::engine::regression::{

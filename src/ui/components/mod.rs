@@ -10,5 +10,6 @@ pub mod file_drop;
 pub mod level_editor;
 pub mod preview_table;
 pub mod report_table;
+pub mod stability_check;
 pub mod table_actions;
 pub mod variable_picker;

@@ -7,6 +7,7 @@ use crate::engine::matching::{Caliper, DistanceScale, MatchOrder};
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::figure::Figure;
 use crate::ui::components::report_table::ReportTableView;
+use crate::ui::components::stability_check::StabilityCheck;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::download::download_text;
@@ -241,6 +242,7 @@ pub fn MatchingPanel() -> impl IntoView {
                         "Download the matched dataset (CSV)"
                     </button>
                 </div>
+                <StabilityCheck m=v.result.clone() />
                 <ReportTableView table=v.counts.clone() id="match-counts" />
                 {v.table1.clone().map(|t| view! {
                     <TableActions table=t.clone() file_stem="table1-before-after" />
