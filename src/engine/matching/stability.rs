@@ -35,11 +35,10 @@ pub struct Stability {
 pub fn outcome_difference(ds: &Dataset, m: &MatchResult, outcome: &str) -> Option<f64> {
     let (y, _) = outcome_values(ds, outcome, None).ok()?;
     let (mut st, mut wt, mut sc, mut wc) = (0.0, 0.0, 0.0, 0.0);
-    for i in 0..ds.n_rows {
-        let (Some(t), Some(v)) = (m.treated[i], y[i]) else {
+    for ((&t, &v), &w) in m.treated.iter().zip(&y).zip(&m.weights) {
+        let (Some(t), Some(v)) = (t, v) else {
             continue;
         };
-        let w = m.weights[i];
         if w <= 0.0 {
             continue;
         }
