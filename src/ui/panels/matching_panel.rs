@@ -194,6 +194,13 @@ pub fn MatchingPanel() -> impl IntoView {
                     />
                     " with replacement"
                 </label>
+                <ul class="explain">
+                    <li>"Controls per treated: how many controls each treated patient gets (the model study: 2)."</li>
+                    <li>"Caliper: the largest score distance allowed for a pair; 0.2 SD of the logit is the usual choice (Austin 2011)."</li>
+                    <li>"Distance: match on the logit of the propensity score, or on the score itself (R MatchIt's default)."</li>
+                    <li>"Order: who picks first; largest score first is MatchIt's default; a random order needs a seed."</li>
+                    <li>"With replacement: a control may be matched to several treated patients (weights account for it)."</li>
+                </ul>
                 <details>
                     <summary>"Covariates of the propensity model"</summary>
                     <VariablePicker legend="Covariates" options=covs selected=settings.covariates />
