@@ -7,7 +7,7 @@ source "$(dirname "$0")/env.sh"
 scripts/setup.sh
 
 echo "== native tests =="
-cargo test --locked --all-targets
+cargo test --locked
 
 echo "== release build =="
 scripts/build.sh
