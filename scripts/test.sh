@@ -13,13 +13,16 @@ echo "== release build =="
 scripts/build.sh
 
 echo "== end-to-end tests (headless Chromium) =="
-PORT="${E2E_PORT:-8765}"
+# A free port unless E2E_PORT says otherwise, so that no other server on
+# the machine can answer in place of this build.
+PORT="${E2E_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist >/tmp/cohortlab-e2e-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
-  curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break
   sleep 0.1
+  kill -0 "$server" 2>/dev/null || break
+  curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break
 done
 # The tests must run against this build, not a server left on the port.
 if ! kill -0 "$server" 2>/dev/null; then

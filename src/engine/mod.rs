@@ -10,6 +10,7 @@ pub mod numeric;
 pub mod regression;
 pub mod rng;
 pub mod summary;
+pub mod survival;
 pub mod table1;
 
 pub use diagnostic::{Diagnostic, Severity};
