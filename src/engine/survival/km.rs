@@ -1,0 +1,281 @@
+//! The Kaplan-Meier estimator, as R's `survfit` (conf.type log by default,
+//! Greenwood variance) and `summary.survfit`.
+//!
+//! # Formulas
+//! - S(t) = Π_{tᵢ ≤ t} (1 - dᵢ/nᵢ) over distinct times tᵢ with dᵢ events
+//!   among nᵢ at risk.
+//! - Greenwood (1926): σ²(t) = Σ_{tᵢ ≤ t} dᵢ / (nᵢ(nᵢ - dᵢ)), the variance of
+//!   the cumulative hazard; SE of S is S·σ (Klein & Moeschberger eq. 4.2.2).
+//! - CI (Klein & Moeschberger 4.3.1-4.3.2): log, S·exp(±zσ) (R's default);
+//!   log-log, S^exp(±zσ/log S) (lifelines, SAS); plain, S ± zS·σ; clipped
+//!   to [0, 1]. Undefined where S = 0.
+//! - Median: the first time with S ≤ 0.5; if S is exactly 0.5 over an
+//!   interval, its midpoint (R's `quantile.survfit`). Its CI: the same rule
+//!   applied to the upper and the lower confidence curves.
+//! - Restricted mean to τ: ∫₀^τ S(t) dt.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// How the confidence interval of S(t) is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CiTransform {
+    /// exp(log S ± zσ): R survival's default.
+    #[default]
+    Log,
+    /// The complementary log-log: lifelines, SAS.
+    LogLog,
+    /// S ± z·SE.
+    Plain,
+}
+
+impl CiTransform {
+    pub const ALL: [CiTransform; 3] = [CiTransform::Log, CiTransform::LogLog, CiTransform::Plain];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CiTransform::Log => "log",
+            CiTransform::LogLog => "log-log",
+            CiTransform::Plain => "plain",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One distinct time of the survival table (R `summary(fit, censored = TRUE)`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct KmRow {
+    pub time: f64,
+    pub n_risk: usize,
+    pub n_event: usize,
+    pub n_censor: usize,
+    pub surv: f64,
+    /// Standard error of S (Greenwood).
+    pub std_err: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// Survival at a chosen time (R `summary(fit, times = t)`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Landmark {
+    pub time: f64,
+    /// At risk at `time` (time >= t).
+    pub n_risk: usize,
+    /// Events up to and including `time`.
+    pub n_event: usize,
+    pub surv: f64,
+    pub std_err: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// Median survival with its confidence interval; `None` = not reached.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Median {
+    pub median: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// A Kaplan-Meier curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KmFit {
+    pub n: usize,
+    pub events: usize,
+    pub conf_level: f64,
+    pub transform: CiTransform,
+    pub rows: Vec<KmRow>,
+    pub median: Median,
+}
+
+fn ci(surv: f64, se_log: f64, z: f64, transform: CiTransform) -> (f64, f64) {
+    if surv.is_nan() || surv <= 0.0 || !se_log.is_finite() {
+        return (f64::NAN, f64::NAN);
+    }
+    match transform {
+        CiTransform::Log => (
+            (surv * (-z * se_log).exp()).min(1.0),
+            (surv * (z * se_log).exp()).min(1.0),
+        ),
+        CiTransform::LogLog => {
+            if surv >= 1.0 {
+                return (f64::NAN, f64::NAN);
+            }
+            let l = surv.ln();
+            // log(-log S) ± zσ/|log S|; the larger value is the lower S.
+            (
+                (-(((-l).ln() - z * se_log / l).exp())).exp(),
+                (-(((-l).ln() + z * se_log / l).exp())).exp(),
+            )
+        }
+        CiTransform::Plain => (
+            (surv - z * surv * se_log).max(0.0),
+            (surv + z * surv * se_log).min(1.0),
+        ),
+    }
+}
+
+/// The first time where `curve` ≤ 0.5, or the midpoint of a flat at 0.5.
+fn crossing(times: &[f64], curve: &[f64]) -> Option<f64> {
+    let tol = f64::EPSILON.sqrt();
+    let i = curve.iter().position(|&s| s <= 0.5 + tol)?;
+    if (curve[i] - 0.5).abs() < tol {
+        // Flat at exactly 0.5: up to the next time the curve moves.
+        match (i + 1..curve.len()).find(|&j| curve[j] < curve[i] - tol) {
+            Some(j) => Some((times[i] + times[j]) / 2.0),
+            None => Some(times[i]),
+        }
+    } else {
+        Some(times[i])
+    }
+}
+
+/// Fits a Kaplan-Meier curve.
+pub fn kaplan_meier(
+    time: &[f64],
+    event: &[bool],
+    transform: CiTransform,
+    conf_level: f64,
+) -> KmFit {
+    let z =
+        Normal::new(0.0, 1.0).map_or(1.959963984540054, |d| d.inverse_cdf(0.5 + conf_level / 2.0));
+    let mut idx: Vec<usize> = (0..time.len()).collect();
+    idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+    let n = time.len();
+    let mut rows = Vec::new();
+    let (mut surv, mut greenwood) = (1.0f64, 0.0f64);
+    let mut at_risk = n;
+    let mut i = 0;
+    while i < idx.len() {
+        let t = time[idx[i]];
+        let (mut d, mut c) = (0usize, 0usize);
+        while i < idx.len() && time[idx[i]] == t {
+            if event[idx[i]] {
+                d += 1;
+            } else {
+                c += 1;
+            }
+            i += 1;
+        }
+        if d > 0 {
+            surv *= 1.0 - d as f64 / at_risk as f64;
+            greenwood += if at_risk > d {
+                d as f64 / (at_risk as f64 * (at_risk - d) as f64)
+            } else {
+                f64::INFINITY
+            };
+        }
+        let se_log = greenwood.sqrt();
+        let (lower, upper) = ci(surv, se_log, z, transform);
+        rows.push(KmRow {
+            time: t,
+            n_risk: at_risk,
+            n_event: d,
+            n_censor: c,
+            surv,
+            std_err: if surv > 0.0 { surv * se_log } else { f64::NAN },
+            lower,
+            upper,
+        });
+        at_risk -= d + c;
+    }
+    let times: Vec<f64> = rows.iter().map(|r| r.time).collect();
+    let curve = |f: fn(&KmRow) -> f64| -> Vec<f64> {
+        // A missing bound (after S reached 0) counts as 0 for the crossing.
+        rows.iter()
+            .map(|r| {
+                let v = f(r);
+                if v.is_nan() {
+                    0.0
+                } else {
+                    v
+                }
+            })
+            .collect()
+    };
+    let median = Median {
+        median: crossing(&times, &curve(|r| r.surv)),
+        lower: crossing(&times, &curve(|r| r.lower)),
+        upper: crossing(&times, &curve(|r| r.upper)),
+    };
+    KmFit {
+        n,
+        events: event.iter().filter(|&&e| e).count(),
+        conf_level,
+        transform,
+        rows,
+        median,
+    }
+}
+
+impl KmFit {
+    /// Survival at time `t` (the curve is right-continuous).
+    pub fn at(&self, t: f64) -> Landmark {
+        let last = self.rows.iter().rposition(|r| r.time <= t);
+        let n_risk = self
+            .rows
+            .iter()
+            .find(|r| r.time >= t)
+            .map_or(0, |r| r.n_risk);
+        let n_event = self
+            .rows
+            .iter()
+            .filter(|r| r.time <= t)
+            .map(|r| r.n_event)
+            .sum();
+        match last {
+            None => Landmark {
+                time: t,
+                n_risk,
+                n_event,
+                surv: 1.0,
+                std_err: 0.0,
+                lower: 1.0,
+                upper: 1.0,
+            },
+            Some(i) => {
+                let r = self.rows[i];
+                Landmark {
+                    time: t,
+                    n_risk,
+                    n_event,
+                    surv: r.surv,
+                    std_err: r.std_err,
+                    lower: r.lower,
+                    upper: r.upper,
+                }
+            }
+        }
+    }
+
+    /// Restricted mean survival time up to `tau`: ∫₀^τ S(t) dt.
+    pub fn rmst(&self, tau: f64) -> f64 {
+        let (mut area, mut prev_t, mut prev_s) = (0.0, 0.0, 1.0);
+        for r in &self.rows {
+            if r.time > tau {
+                break;
+            }
+            area += prev_s * (r.time - prev_t);
+            prev_t = r.time;
+            prev_s = r.surv;
+        }
+        area + prev_s * (tau - prev_t)
+    }
+
+    /// Numbers at risk at the given times (for the table under a plot).
+    pub fn n_risk_at(&self, times: &[f64]) -> Vec<usize> {
+        times.iter().map(|&t| self.at(t).n_risk).collect()
+    }
+}
+
+/// Median follow-up by the reverse Kaplan-Meier method (Schemper & Smith
+/// 1996): the censored patients are the "events".
+pub fn median_follow_up(time: &[f64], event: &[bool], conf_level: f64) -> Median {
+    let reversed: Vec<bool> = event.iter().map(|e| !e).collect();
+    kaplan_meier(time, &reversed, CiTransform::Log, conf_level).median
+}

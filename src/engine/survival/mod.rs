@@ -1,0 +1,12 @@
+//! Survival analysis: Kaplan-Meier curves with Greenwood confidence
+//! intervals, landmark survival, medians, restricted means, follow-up by
+//! reverse Kaplan-Meier, and the log-rank test for k groups, following R's
+//! `survival` package (survfit, summary.survfit, survdiff).
+
+mod data;
+mod km;
+mod logrank;
+
+pub use data::{survival_data, SurvivalData, SurvivalError, SurvivalSpec};
+pub use km::{kaplan_meier, median_follow_up, CiTransform, KmFit, KmRow, Landmark, Median};
+pub use logrank::{adjust, log_rank, pairwise_log_rank, Adjustment, LogRank, PairwiseLogRank};

@@ -1,0 +1,64 @@
+# Reference values for src/engine/survival (tests/reference_survival.rs).
+# Run from this folder: Rscript survival.R  -> survival.json
+# R 4.2.2, survival 3.5-3 (Debian 12).
+suppressPackageStartupMessages({ library(jsonlite); library(survival) })
+
+km <- function(name, time, status, group, ctype, times, tau) {
+  fit <- survfit(Surv(time, status) ~ group, conf.type = ctype)
+  s <- summary(fit, censored = TRUE)
+  st <- summary(fit, times = times, extend = TRUE)
+  q <- quantile(fit, 0.5)
+  rm <- summary(fit, rmean = tau)$table[, "rmean"]
+  groups <- sub("^group=", "", names(fit$strata))
+  list(name = name, ctype = ctype, groups = groups,
+       strata = sub("^group=", "", as.character(s$strata)), time = s$time, n_risk = s$n.risk,
+       n_event = s$n.event, n_censor = s$n.censor, surv = s$surv, std_err = s$std.err,
+       lower = s$lower, upper = s$upper,
+       at_strata = sub("^group=", "", as.character(st$strata)), at_time = st$time,
+       at_n_risk = st$n.risk, at_surv = st$surv, at_std_err = st$std.err,
+       at_lower = st$lower, at_upper = st$upper,
+       median = unname(q$quantile[, 1]), median_lower = unname(q$lower[, 1]),
+       median_upper = unname(q$upper[, 1]), tau = tau, rmean = unname(rm))
+}
+
+lr <- function(name, formula, data, rho = 0) {
+  d <- survdiff(formula, data = data, rho = rho)
+  # With strata, obs and exp are group x stratum: sum over strata.
+  o <- if (is.matrix(d$obs)) rowSums(d$obs) else d$obs
+  e <- if (is.matrix(d$exp)) rowSums(d$exp) else d$exp
+  list(name = name, rho = rho, n = unname(as.vector(d$n)), observed = unname(as.vector(o)),
+       expected = unname(as.vector(e)), chisq = d$chisq,
+       p = pchisq(d$chisq, length(d$n) - 1, lower.tail = FALSE))
+}
+
+lung <- survival::lung; veteran <- survival::veteran
+lung$event <- lung$status == 2
+ex <- read.csv("../data/example-study.csv", check.names = FALSE)
+ex$group4 <- paste0(ex$seed_marking, ", ", ex$tpcr)
+
+fu <- survfit(Surv(lung$time, lung$status == 1) ~ 1)
+km_cases <- list(
+  km("lung_sex_log", lung$time, lung$event, lung$sex, "log", c(180, 365, 730), 730),
+  km("lung_sex_loglog", lung$time, lung$event, lung$sex, "log-log", c(180, 365, 730), 730),
+  km("lung_sex_plain", lung$time, lung$event, lung$sex, "plain", c(180, 365, 730), 730),
+  km("veteran_celltype", veteran$time, veteran$status, veteran$celltype, "log", c(30, 90, 180), 365),
+  km("example_marking", ex$idfs_months, ex$idfs_event, ex$seed_marking, "log", c(12, 36, 60), 60),
+  km("example_marking_tpcr", ex$idfs_months, ex$idfs_event, ex$group4, "log", c(12, 36, 60), 60)
+)
+lr_cases <- list(
+  lr("lung_sex", Surv(time, status) ~ sex, lung),
+  lr("lung_ecog", Surv(time, status) ~ ph.ecog, lung),
+  lr("lung_sex_peto", Surv(time, status) ~ sex, lung, rho = 1),
+  lr("lung_sex_strata_ecog", Surv(time, status) ~ sex + strata(ph.ecog), lung),
+  lr("veteran_celltype", Surv(time, status) ~ celltype, veteran),
+  lr("example_marking", Surv(idfs_months, idfs_event) ~ seed_marking, ex),
+  lr("example_marking_tpcr", Surv(idfs_months, idfs_event) ~ group4, ex)
+)
+write_json(list(r_version = R.version.string, survival = as.character(packageVersion("survival")),
+                km = km_cases, logrank = lr_cases,
+                lung_follow_up = list(median = unname(quantile(fu, 0.5)$quantile),
+                                      lower = unname(quantile(fu, 0.5)$lower),
+                                      upper = unname(quantile(fu, 0.5)$upper))),
+           "survival.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)
+write.csv(lung[, names(lung) != "event"], "../data/lung.csv", row.names = FALSE, na = "")
+write.csv(veteran, "../data/veteran.csv", row.names = FALSE)

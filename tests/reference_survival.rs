@@ -1,0 +1,328 @@
+//! Kaplan-Meier and log-rank against R 4.2.2, survival 3.5-3 (fixture
+//! tests/reference/survival.json from tests/reference/survival.R).
+
+use cohortlab::engine::data::{load, ColumnKind, Dataset, DatasetSpec, ReadOptions};
+use cohortlab::engine::example::{example_spec, EXAMPLE_CSV};
+use cohortlab::engine::survival::*;
+use serde_json::Value;
+
+fn fixture() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/reference/survival.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap()
+}
+
+fn case(kind: &str, name: &str) -> Value {
+    fixture()[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+        .clone()
+}
+
+fn nums(v: &Value) -> Vec<f64> {
+    match v.as_array() {
+        Some(a) => a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect(),
+        None => vec![v.as_f64().unwrap_or(f64::NAN)],
+    }
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    match v.as_array() {
+        Some(a) => a
+            .iter()
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
+            .collect(),
+        None => vec![v.as_str().map_or_else(|| v.to_string(), str::to_owned)],
+    }
+}
+
+fn close(a: f64, b: f64, tol: f64, what: &str) {
+    if a.is_nan() || b.is_nan() {
+        assert!(a.is_nan() && b.is_nan(), "{what}: got {a}, R {b}");
+        return;
+    }
+    assert!(
+        (a - b).abs() <= tol * b.abs().max(1.0),
+        "{what}: got {a}, R {b}"
+    );
+}
+
+fn data(file: &str, spec: DatasetSpec) -> Dataset {
+    let bytes = std::fs::read(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    load(&bytes, &ReadOptions::default(), &spec).unwrap().1
+}
+
+fn lung() -> Dataset {
+    data(
+        "lung.csv",
+        DatasetSpec::default()
+            .with_kind("ph.ecog", ColumnKind::Categorical)
+            .with_kind("sex", ColumnKind::Categorical),
+    )
+}
+
+fn example() -> Dataset {
+    load(
+        EXAMPLE_CSV.as_bytes(),
+        &ReadOptions::default(),
+        &example_spec(),
+    )
+    .unwrap()
+    .1
+}
+
+fn spec(time: &str, event: &str, groups: &[&str]) -> SurvivalSpec {
+    SurvivalSpec {
+        time: time.into(),
+        event: event.into(),
+        event_level: None,
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+        strata: None,
+    }
+}
+
+fn check_km(ds: &Dataset, s: &SurvivalSpec, r: &Value) {
+    let name = r["name"].as_str().unwrap();
+    let transform = CiTransform::parse(r["ctype"].as_str().unwrap()).unwrap();
+    let d = survival_data(ds, s).unwrap();
+    let groups = strs(&r["groups"]);
+    let row_strata = strs(&r["strata"]);
+    let at_strata = strs(&r["at_strata"]);
+    for (gi, label) in groups.iter().enumerate() {
+        let g = d
+            .group_labels
+            .iter()
+            .position(|l| l == label)
+            .unwrap_or_else(|| panic!("{name}: no group {label} in {:?}", d.group_labels));
+        let keep: Vec<usize> = (0..d.time.len()).filter(|&i| d.group[i] == g).collect();
+        let t: Vec<f64> = keep.iter().map(|&i| d.time[i]).collect();
+        let e: Vec<bool> = keep.iter().map(|&i| d.event[i]).collect();
+        let fit = kaplan_meier(&t, &e, transform, 0.95);
+        let idx: Vec<usize> = (0..row_strata.len())
+            .filter(|&i| row_strata[i] == *label)
+            .collect();
+        assert_eq!(fit.rows.len(), idx.len(), "{name} {label}: rows");
+        for (row, &i) in fit.rows.iter().zip(&idx) {
+            let what = format!("{name} {label} t={}", row.time);
+            close(row.time, nums(&r["time"])[i], 0.0, &what);
+            assert_eq!(row.n_risk as f64, nums(&r["n_risk"])[i], "{what}");
+            assert_eq!(row.n_event as f64, nums(&r["n_event"])[i], "{what}");
+            assert_eq!(row.n_censor as f64, nums(&r["n_censor"])[i], "{what}");
+            close(row.surv, nums(&r["surv"])[i], 1e-9, &what);
+            close(row.std_err, nums(&r["std_err"])[i], 1e-9, &what);
+            close(row.lower, nums(&r["lower"])[i], 1e-9, &what);
+            close(row.upper, nums(&r["upper"])[i], 1e-9, &what);
+        }
+        let at: Vec<usize> = (0..at_strata.len())
+            .filter(|&i| at_strata[i] == *label)
+            .collect();
+        for &i in &at {
+            let lm = fit.at(nums(&r["at_time"])[i]);
+            let what = format!("{name} {label} at {}", lm.time);
+            assert_eq!(lm.n_risk as f64, nums(&r["at_n_risk"])[i], "{what}");
+            close(lm.surv, nums(&r["at_surv"])[i], 1e-9, &what);
+            close(lm.std_err, nums(&r["at_std_err"])[i], 1e-9, &what);
+            close(lm.lower, nums(&r["at_lower"])[i], 1e-9, &what);
+            close(lm.upper, nums(&r["at_upper"])[i], 1e-9, &what);
+        }
+        let opt = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        close(
+            opt(fit.median.median),
+            nums(&r["median"])[gi],
+            0.0,
+            &format!("{name} {label} median"),
+        );
+        close(
+            opt(fit.median.lower),
+            nums(&r["median_lower"])[gi],
+            0.0,
+            &format!("{name} {label} median lower"),
+        );
+        close(
+            opt(fit.median.upper),
+            nums(&r["median_upper"])[gi],
+            0.0,
+            &format!("{name} {label} median upper"),
+        );
+        close(
+            fit.rmst(r["tau"].as_f64().unwrap()),
+            nums(&r["rmean"])[gi],
+            1e-9,
+            &format!("{name} {label} rmean"),
+        );
+    }
+}
+
+#[test]
+fn kaplan_meier_equals_survfit() {
+    let lung = lung();
+    for name in ["lung_sex_log", "lung_sex_loglog", "lung_sex_plain"] {
+        check_km(&lung, &spec("time", "status", &["sex"]), &case("km", name));
+    }
+    let vet = data("veteran.csv", DatasetSpec::default());
+    check_km(
+        &vet,
+        &spec("time", "status", &["celltype"]),
+        &case("km", "veteran_celltype"),
+    );
+    let ex = example();
+    check_km(
+        &ex,
+        &spec("idfs_months", "idfs_event", &["seed_marking"]),
+        &case("km", "example_marking"),
+    );
+    check_km(
+        &ex,
+        &spec("idfs_months", "idfs_event", &["seed_marking", "tpcr"]),
+        &case("km", "example_marking_tpcr"),
+    );
+}
+
+fn check_lr(ds: &Dataset, s: &SurvivalSpec, r: &Value) {
+    let name = r["name"].as_str().unwrap();
+    let d = survival_data(ds, s).unwrap();
+    let lr = log_rank(
+        &d.time,
+        &d.event,
+        &d.group,
+        &d.stratum,
+        &d.group_labels,
+        r["rho"].as_f64().unwrap(),
+    )
+    .unwrap();
+    close(lr.chi_square, r["chisq"].as_f64().unwrap(), 1e-6, name);
+    close(lr.p_value, r["p"].as_f64().unwrap(), 1e-6, name);
+    // Observed and expected per group (R orders groups as we do for these).
+    for (g, (o, e)) in nums(&r["observed"])
+        .iter()
+        .zip(nums(&r["expected"]))
+        .enumerate()
+    {
+        close(lr.observed[g], *o, 1e-9, name);
+        close(lr.expected[g], e, 1e-9, name);
+    }
+}
+
+#[test]
+fn log_rank_equals_survdiff() {
+    let lung = lung();
+    check_lr(
+        &lung,
+        &spec("time", "status", &["sex"]),
+        &case("logrank", "lung_sex"),
+    );
+    check_lr(
+        &lung,
+        &spec("time", "status", &["ph.ecog"]),
+        &case("logrank", "lung_ecog"),
+    );
+    check_lr(
+        &lung,
+        &spec("time", "status", &["sex"]),
+        &case("logrank", "lung_sex_peto"),
+    );
+    let mut strat = spec("time", "status", &["sex"]);
+    strat.strata = Some("ph.ecog".into());
+    check_lr(&lung, &strat, &case("logrank", "lung_sex_strata_ecog"));
+    let ex = example();
+    check_lr(
+        &ex,
+        &spec("idfs_months", "idfs_event", &["seed_marking"]),
+        &case("logrank", "example_marking"),
+    );
+    check_lr(
+        &ex,
+        &spec("idfs_months", "idfs_event", &["seed_marking", "tpcr"]),
+        &case("logrank", "example_marking_tpcr"),
+    );
+}
+
+#[test]
+fn lung_reverse_km_follow_up_equals_r() {
+    let d = survival_data(&lung(), &spec("time", "status", &[])).unwrap();
+    let m = median_follow_up(&d.time, &d.event, 0.95);
+    let f = &fixture()["lung_follow_up"];
+    assert_eq!(m.median, f["median"].as_f64());
+    assert_eq!(m.lower, f["lower"].as_f64());
+    assert_eq!(m.upper, f["upper"].as_f64());
+}
+
+#[test]
+fn invariants_two_group_equals_k_group_and_row_order() {
+    let ex = example();
+    let d = survival_data(&ex, &spec("idfs_months", "idfs_event", &["seed_marking"])).unwrap();
+    let lr = log_rank(
+        &d.time,
+        &d.event,
+        &d.group,
+        &d.stratum,
+        &d.group_labels,
+        0.0,
+    )
+    .unwrap();
+    let pw = pairwise_log_rank(
+        &d.time,
+        &d.event,
+        &d.group,
+        &d.stratum,
+        &d.group_labels,
+        0.0,
+        Adjustment::Holm,
+    );
+    assert_eq!(pw.len(), 1);
+    assert!((pw[0].chi_square - lr.chi_square).abs() < 1e-12);
+    // Reversing the rows changes nothing.
+    let rev = |v: &[f64]| v.iter().rev().copied().collect::<Vec<_>>();
+    let t2 = rev(&d.time);
+    let e2: Vec<bool> = d.event.iter().rev().copied().collect();
+    let g2: Vec<usize> = d.group.iter().rev().copied().collect();
+    let s2: Vec<usize> = d.stratum.iter().rev().copied().collect();
+    let lr2 = log_rank(&t2, &e2, &g2, &s2, &d.group_labels, 0.0).unwrap();
+    assert!((lr2.chi_square - lr.chi_square).abs() < 1e-9);
+    let km = kaplan_meier(&d.time, &d.event, CiTransform::Log, 0.95);
+    let mut prev = 1.0;
+    for r in &km.rows {
+        assert!(r.surv <= prev && (0.0..=1.0).contains(&r.surv));
+        prev = r.surv;
+    }
+    assert_eq!(kaplan_meier(&t2, &e2, CiTransform::Log, 0.95), km);
+}
+
+#[test]
+fn bad_survival_data_says_where() {
+    let csv = "t,e,g\n5,1,a\n-2,0,b\n3,1,a\n";
+    let (_, ds) = load(
+        csv.as_bytes(),
+        &ReadOptions::default(),
+        &DatasetSpec::default(),
+    )
+    .unwrap();
+    let err = survival_data(&ds, &spec("t", "e", &["g"])).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "column `t` has a negative time (-2) in row 3"
+    );
+    let csv = "t,e\n5,0\n3,0\n";
+    let (_, ds) = load(
+        csv.as_bytes(),
+        &ReadOptions::default(),
+        &DatasetSpec::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        survival_data(&ds, &spec("t", "e", &[])).unwrap_err(),
+        SurvivalError::NoEvents
+    );
+    assert_eq!(
+        adjust(&[0.01, 0.04, 0.03], Adjustment::Holm),
+        vec![0.03, 0.06, 0.06]
+    );
+}
