@@ -126,6 +126,40 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
+        /// Kaplan-Meier survival by group: landmark survival, medians,
+        /// log-rank test (k groups and pairwise).
+        Survival {
+            #[command(flatten)]
+            input: Input,
+            /// Follow-up time column (numeric, >= 0).
+            #[arg(long)]
+            time: String,
+            /// Event column (0/1, 1/2 with 2 = event, or a binary column).
+            #[arg(long)]
+            event: String,
+            /// The level of --event meaning the event (default: the
+            /// non-reference level).
+            #[arg(long)]
+            event_level: Option<String>,
+            /// Group by one column, or by two crossed: COL or COL1,COL2.
+            #[arg(long, value_delimiter = ',')]
+            group: Vec<String>,
+            /// Landmark times for survival with CI, comma-separated.
+            #[arg(long, value_delimiter = ',')]
+            at: Vec<f64>,
+            /// Confidence interval transform: log (R), log-log (SAS), plain.
+            #[arg(long, default_value = "log")]
+            ci: String,
+            /// Stratify the log-rank test by this column (e.g. matched set).
+            #[arg(long)]
+            strata: Option<String>,
+            /// Fleming-Harrington rho of the test (0 log-rank, 1 Peto-Peto).
+            #[arg(long, default_value_t = 0.0)]
+            rho: f64,
+            /// Print one JSON document instead of tables.
+            #[arg(long)]
+            json: bool,
+        },
         /// Logistic regression: odds ratios, 95% CIs and P values.
         Logistic {
             #[command(flatten)]
@@ -333,6 +367,44 @@ mod cli {
 
     fn run(cli: Cli) -> Result<(), Failure> {
         match cli.command {
+            Command::Survival {
+                input,
+                time,
+                event,
+                event_level,
+                group,
+                at,
+                ci,
+                strata,
+                rho,
+                json,
+            } => {
+                use cohortlab::engine::survival::{CiTransform, SurvivalSpec};
+                let transform = CiTransform::parse(&ci)
+                    .ok_or_else(|| Failure::usage(format!("--ci `{ci}`: log, log-log or plain")))?;
+                let (_, dataset) = input.load()?;
+                let spec = SurvivalSpec {
+                    time,
+                    event,
+                    event_level,
+                    groups: group,
+                    strata,
+                };
+                let s = cohortlab::report::survival::survival_analysis(
+                    &dataset, &spec, transform, &at, rho,
+                )
+                .map_err(|e| Failure {
+                    message: e.to_string(),
+                    hint: Some(
+                        "Check the time (numeric, >= 0) and event (0/1 or yes/no) columns.".into(),
+                    ),
+                })?;
+                if json {
+                    print_json(&s)?;
+                } else {
+                    print!("{}", s.to_text());
+                }
+            }
             Command::Match {
                 input,
                 treatment,

@@ -202,3 +202,238 @@ pub fn score_histograms_svg(m: &MatchResult) -> String {
     s.push_str("</svg>");
     s
 }
+
+/// Okabe-Ito colours for curves, in group order.
+const PALETTE: [&str; 6] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+];
+
+/// A tick step giving at most about 8 ticks up to `max`.
+fn nice_step(max: f64) -> f64 {
+    let candidates = [
+        1.0, 2.0, 5.0, 6.0, 10.0, 12.0, 20.0, 24.0, 25.0, 50.0, 100.0, 200.0, 250.0, 365.0, 500.0,
+        1000.0,
+    ];
+    candidates
+        .into_iter()
+        .find(|s| max / s <= 8.0)
+        .unwrap_or_else(|| 10f64.powf((max / 8.0).log10().ceil()))
+}
+
+/// Kaplan-Meier curves with 95% CI bands, censoring marks, the log-rank P
+/// on the plot, and the numbers at risk aligned under the time axis (the
+/// same x positions draw both, by construction).
+pub fn km_plot_svg(a: &crate::report::survival::SurvivalAnalysis, time_label: &str) -> String {
+    let max_t = a
+        .groups
+        .iter()
+        .flat_map(|g| g.fit.rows.last().map(|r| r.time))
+        .fold(0.0f64, f64::max);
+    let step = nice_step(max_t.max(1.0));
+    let xmax = (max_t / step).ceil() * step;
+    let (left, right, top, plot_h) = (150.0, 30.0, 50.0, 300.0);
+    let width = 760.0;
+    let plot_w = width - left - right;
+    let risk_top = top + plot_h + 70.0;
+    let height = risk_top + 22.0 * a.groups.len() as f64 + 20.0;
+    let x = |t: f64| left + plot_w * t / xmax;
+    let y = |s: f64| top + plot_h * (1.0 - s);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="Kaplan-Meier curves with numbers at risk">"#
+    );
+    s.push_str(&format!(
+        r#"<rect width="{width}" height="{height}" fill="white"/>"#
+    ));
+    // Axes and grid.
+    for k in 0..=4 {
+        let v = k as f64 * 0.25;
+        s.push_str(&format!(
+            r##"<line x1="{left}" y1="{0}" x2="{1}" y2="{0}" stroke="#eee"/><text x="{2}" y="{3}" text-anchor="end">{4}</text>"##,
+            y(v),
+            left + plot_w,
+            left - 8.0,
+            y(v) + 4.0,
+            (v * 100.0) as u32
+        ));
+    }
+    s.push_str(&format!(
+        r#"<text transform="translate({} {}) rotate(-90)" text-anchor="middle">Survival probability (%)</text>"#,
+        left - 45.0,
+        top + plot_h / 2.0
+    ));
+    let bottom = top + plot_h;
+    s.push_str(&format!(r##"<line x1="{left}" y1="{bottom}" x2="{}" y2="{bottom}" stroke="#333"/><line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333"/>"##, left + plot_w));
+    let ticks: Vec<f64> = (0..=((xmax / step).round() as usize))
+        .map(|k| k as f64 * step)
+        .collect();
+    for &t in &ticks {
+        s.push_str(&format!(
+            r##"<line x1="{0}" y1="{bottom}" x2="{0}" y2="{1}" stroke="#333"/><text x="{0}" y="{2}" text-anchor="middle">{3}</text>"##,
+            x(t),
+            bottom + 5.0,
+            bottom + 19.0,
+            fmt_tick(t)
+        ));
+    }
+    s.push_str(&format!(
+        r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+        left + plot_w / 2.0,
+        bottom + 38.0,
+        esc(time_label)
+    ));
+    // Curves.
+    for (gi, g) in a.groups.iter().enumerate() {
+        let colour = PALETTE[gi % PALETTE.len()];
+        let mut upper = vec![(0.0, 1.0)];
+        let mut lower = vec![(0.0, 1.0)];
+        let mut path = format!("M{} {}", x(0.0), y(1.0));
+        let mut prev = (1.0f64, 1.0f64, 1.0f64);
+        for r in &g.fit.rows {
+            if r.n_event > 0 {
+                path.push_str(&format!(" H{:.2} V{:.2}", x(r.time), y(r.surv)));
+                let (lo, hi) = (
+                    if r.lower.is_nan() { 0.0 } else { r.lower },
+                    if r.upper.is_nan() { prev.2 } else { r.upper },
+                );
+                upper.push((r.time, prev.2));
+                upper.push((r.time, hi));
+                lower.push((r.time, prev.1));
+                lower.push((r.time, lo));
+                prev = (r.surv, lo, hi);
+            }
+        }
+        let last_t = g.fit.rows.last().map_or(0.0, |r| r.time);
+        path.push_str(&format!(" H{:.2}", x(last_t)));
+        upper.push((last_t, prev.2));
+        lower.push((last_t, prev.1));
+        let band: Vec<String> = upper
+            .iter()
+            .chain(lower.iter().rev())
+            .map(|&(t, v)| format!("{:.2},{:.2}", x(t), y(v)))
+            .collect();
+        s.push_str(&format!(
+            r#"<polygon points="{}" fill="{colour}" fill-opacity="0.15" stroke="none"/>"#,
+            band.join(" ")
+        ));
+        s.push_str(&format!(
+            r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2" class="km-curve"/>"#
+        ));
+        for r in g.fit.rows.iter().filter(|r| r.n_censor > 0) {
+            let (cx, cy) = (x(r.time), y(r.surv));
+            s.push_str(&format!(
+                r#"<path d="M{} {cy:.2} H{} M{cx:.2} {} V{}" stroke="{colour}" stroke-width="1.2" class="censor"/>"#,
+                cx - 3.5,
+                cx + 3.5,
+                cy - 3.5,
+                cy + 3.5
+            ));
+        }
+        // Legend.
+        let ly = top + 14.0 + 18.0 * gi as f64;
+        s.push_str(&format!(
+            r#"<line x1="{0}" y1="{ly}" x2="{1}" y2="{ly}" stroke="{colour}" stroke-width="3"/><text x="{2}" y="{3}">{4}</text>"#,
+            left + plot_w - 190.0,
+            left + plot_w - 170.0,
+            left + plot_w - 164.0,
+            ly + 4.0,
+            esc(&g.group)
+        ));
+    }
+    if let Some(lr) = &a.log_rank {
+        s.push_str(&format!(
+            r#"<text x="{}" y="{}" font-weight="bold">Log-rank P {}</text>"#,
+            left + 12.0,
+            bottom - 14.0,
+            match crate::report::table::fmt_p(Some(lr.p_value)) {
+                p if p.starts_with('<') => p,
+                p => format!("= {p}"),
+            }
+        ));
+    }
+    // Numbers at risk, at the tick positions.
+    s.push_str(&format!(
+        r#"<text x="10" y="{}" font-weight="bold">Number at risk</text>"#,
+        risk_top - 10.0
+    ));
+    for (gi, g) in a.groups.iter().enumerate() {
+        let colour = PALETTE[gi % PALETTE.len()];
+        let ry = risk_top + 8.0 + 22.0 * gi as f64;
+        s.push_str(&format!(
+            r#"<text x="10" y="{ry}" fill="{colour}">{}</text>"#,
+            esc(&g.group)
+        ));
+        for (&t, n) in ticks.iter().zip(g.fit.n_risk_at(&ticks)) {
+            s.push_str(&format!(
+                r#"<text x="{}" y="{ry}" text-anchor="middle" class="at-risk">{n}</text>"#,
+                x(t)
+            ));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn fmt_tick(t: f64) -> String {
+    if t.fract() == 0.0 {
+        format!("{}", t as i64)
+    } else {
+        format!("{t}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::data::{load, ReadOptions};
+    use crate::engine::example::{example_spec, EXAMPLE_CSV};
+    use crate::engine::survival::{CiTransform, SurvivalSpec};
+
+    #[test]
+    fn km_plot_has_a_curve_per_group_and_aligned_numbers_at_risk() {
+        let (_, ds) = load(
+            EXAMPLE_CSV.as_bytes(),
+            &ReadOptions::default(),
+            &example_spec(),
+        )
+        .unwrap();
+        let spec = SurvivalSpec {
+            time: "idfs_months".into(),
+            event: "idfs_event".into(),
+            event_level: None,
+            groups: vec!["seed_marking".into(), "tpcr".into()],
+            strata: None,
+        };
+        let a =
+            crate::report::survival::survival_analysis(&ds, &spec, CiTransform::Log, &[36.0], 0.0)
+                .unwrap();
+        let svg = km_plot_svg(&a, "Months");
+        assert_eq!(svg.matches("class=\"km-curve\"").count(), 4);
+        assert!(svg.contains("Log-rank P"));
+        // Every number-at-risk label sits at a tick's x position.
+        let tick_x: Vec<String> = svg
+            .split("<line x1=\"")
+            .skip(1)
+            .filter_map(|s| {
+                let (x1, rest) = s.split_once('"')?;
+                rest.contains(&format!("x2=\"{x1}\""))
+                    .then(|| x1.to_string())
+            })
+            .collect();
+        let at_risk_x: Vec<&str> = svg
+            .match_indices("text-anchor=\"middle\" class=\"at-risk\"")
+            .map(|(i, _)| {
+                let before = &svg[..i];
+                let start = before.rfind("<text x=\"").unwrap() + 9;
+                let end = start + before[start..].find('"').unwrap();
+                &svg[start..end]
+            })
+            .collect();
+        assert!(!at_risk_x.is_empty());
+        for x in at_risk_x {
+            assert!(
+                tick_x.iter().any(|t| t == x),
+                "at-risk label at x={x} is not under a tick"
+            );
+        }
+    }
+}

@@ -5,5 +5,6 @@ pub mod figures;
 pub mod inspect;
 pub mod matching;
 pub mod regression;
+pub mod survival;
 pub mod table;
 pub mod table1;

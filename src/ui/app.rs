@@ -7,6 +7,7 @@ use super::panels::coming_step::ComingStep;
 use super::panels::data_panel::DataPanel;
 use super::panels::matching_panel::MatchingPanel;
 use super::panels::regression_panel::RegressionPanel;
+use super::panels::survival_panel::SurvivalPanel;
 use super::panels::table1_panel::Table1Panel;
 use super::state::{AppState, Step};
 
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                 Step::Table1 => view! { <Table1Panel /> }.into_any(),
                 Step::Regression => view! { <RegressionPanel /> }.into_any(),
                 Step::Matching => view! { <MatchingPanel /> }.into_any(),
+                Step::Survival => view! { <SurvivalPanel /> }.into_any(),
                 step => view! { <ComingStep step=step /> }.into_any(),
             }}
         </main>

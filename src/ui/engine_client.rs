@@ -289,3 +289,23 @@ pub fn run_stability(
     }
     Ok(text)
 }
+
+use crate::engine::survival::{CiTransform, SurvivalSpec};
+use crate::report::survival::{survival_analysis, SurvivalAnalysis};
+
+/// Kaplan-Meier curves, the summary table and the figure.
+pub fn run_survival(
+    session: &Session,
+    spec: &SurvivalSpec,
+    transform: CiTransform,
+    at: &[f64],
+) -> Result<(SurvivalAnalysis, ReportTable, String), UiError> {
+    let a = survival_analysis(&session.dataset, spec, transform, at, 0.0).map_err(|e| UiError {
+        context: "The survival analysis could not be done".into(),
+        message: capitalise(&e.to_string()),
+        hint: "Choose a numeric time column (>= 0) and an event column (0/1 or yes/no).".into(),
+    })?;
+    let table = a.summary_table();
+    let svg = crate::report::figures::km_plot_svg(&a, &spec.time);
+    Ok((a, table, svg))
+}

@@ -5,11 +5,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::engine_client::{Session, UiError};
+use crate::engine::data::ColumnKind;
 use crate::engine::example::{
     example_logistic_spec, example_match_spec, example_table1_spec, EXAMPLE_FILE_NAME,
 };
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
+use crate::engine::survival::CiTransform;
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
 
 /// The workflow steps, in order.
@@ -144,6 +146,17 @@ impl RegressionSettings {
     }
 }
 
+/// The survival step's settings.
+#[derive(Clone, Copy)]
+pub struct SurvivalSettings {
+    pub time: RwSignal<String>,
+    pub event: RwSignal<String>,
+    /// Up to two grouping columns (crossed).
+    pub groups: RwSignal<Vec<String>>,
+    pub at: RwSignal<Vec<f64>>,
+    pub transform: RwSignal<CiTransform>,
+}
+
 /// The matching step's settings: the specification, with its covariates
 /// and exact-matching variables in signals of their own (for the pickers).
 #[derive(Clone, Copy)]
@@ -188,6 +201,7 @@ pub struct AppState {
     pub table1: Table1Settings,
     pub regression: RegressionSettings,
     pub matching: MatchSettings,
+    pub survival: SurvivalSettings,
 }
 
 impl AppState {
@@ -203,6 +217,13 @@ impl AppState {
                 spec: RwSignal::new(None),
                 covariates: RwSignal::new(Vec::new()),
                 exact: RwSignal::new(Vec::new()),
+            },
+            survival: SurvivalSettings {
+                time: RwSignal::new(String::new()),
+                event: RwSignal::new(String::new()),
+                groups: RwSignal::new(Vec::new()),
+                at: RwSignal::new(vec![12.0, 36.0, 60.0]),
+                transform: RwSignal::new(CiTransform::Log),
             },
         }
     }
@@ -237,6 +258,23 @@ impl AppState {
             })
         };
         self.matching.set(m);
+        let sv = &self.survival;
+        if example {
+            sv.time.set("idfs_months".into());
+            sv.event.set("idfs_event".into());
+            sv.groups.set(vec!["seed_marking".into()]);
+            sv.at.set(vec![12.0, 36.0, 60.0]);
+        } else {
+            let first = |k: ColumnKind| {
+                ds.columns
+                    .iter()
+                    .find(|c| c.kind == k)
+                    .map(|c| c.name.clone())
+            };
+            sv.time.set(first(ColumnKind::Numeric).unwrap_or_default());
+            sv.event.set(first(ColumnKind::Binary).unwrap_or_default());
+            sv.groups.set(Vec::new());
+        }
         self.session.set(Some(Arc::new(session)));
         self.error.set(None);
     }

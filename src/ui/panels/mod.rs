@@ -4,4 +4,5 @@ pub mod coming_step;
 pub mod data_panel;
 pub mod matching_panel;
 pub mod regression_panel;
+pub mod survival_panel;
 pub mod table1_panel;

@@ -1,0 +1,206 @@
+//! A survival analysis as the CLI and the page present it: per group the
+//! Kaplan-Meier curve, landmark survival, median; the log-rank test and
+//! pairwise comparisons; median follow-up.
+
+use serde::{Deserialize, Serialize};
+
+use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
+use crate::engine::data::Dataset;
+use crate::engine::survival::{
+    kaplan_meier, log_rank, median_follow_up, pairwise_log_rank, Adjustment, CiTransform, KmFit,
+    Landmark, LogRank, Median, PairwiseLogRank, SurvivalError, SurvivalSpec,
+};
+
+/// One group's curve and summaries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSurvival {
+    pub group: String,
+    pub fit: KmFit,
+    pub landmarks: Vec<Landmark>,
+}
+
+/// Everything a survival analysis shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurvivalAnalysis {
+    pub spec: SurvivalSpec,
+    pub n: usize,
+    pub events: usize,
+    pub dropped: usize,
+    pub groups: Vec<GroupSurvival>,
+    /// Median follow-up (reverse Kaplan-Meier), all patients.
+    pub follow_up: Median,
+    pub log_rank: Option<LogRank>,
+    pub pairwise: Vec<PairwiseLogRank>,
+}
+
+/// Runs the analysis.
+pub fn survival_analysis(
+    ds: &Dataset,
+    spec: &SurvivalSpec,
+    transform: CiTransform,
+    at: &[f64],
+    rho: f64,
+) -> Result<SurvivalAnalysis, SurvivalError> {
+    let d = crate::engine::survival::survival_data(ds, spec)?;
+    let groups = d
+        .group_labels
+        .iter()
+        .enumerate()
+        .map(|(g, label)| {
+            let keep: Vec<usize> = (0..d.time.len()).filter(|&i| d.group[i] == g).collect();
+            let t: Vec<f64> = keep.iter().map(|&i| d.time[i]).collect();
+            let e: Vec<bool> = keep.iter().map(|&i| d.event[i]).collect();
+            let fit = kaplan_meier(&t, &e, transform, 0.95);
+            GroupSurvival {
+                group: label.clone(),
+                landmarks: at.iter().map(|&x| fit.at(x)).collect(),
+                fit,
+            }
+        })
+        .collect();
+    let lr = (d.group_labels.len() > 1)
+        .then(|| {
+            log_rank(
+                &d.time,
+                &d.event,
+                &d.group,
+                &d.stratum,
+                &d.group_labels,
+                rho,
+            )
+            .ok()
+        })
+        .flatten();
+    let pairwise = if d.group_labels.len() > 2 {
+        pairwise_log_rank(
+            &d.time,
+            &d.event,
+            &d.group,
+            &d.stratum,
+            &d.group_labels,
+            rho,
+            Adjustment::Holm,
+        )
+    } else {
+        Vec::new()
+    };
+    Ok(SurvivalAnalysis {
+        spec: spec.clone(),
+        n: d.time.len(),
+        events: d.event.iter().filter(|&&e| e).count(),
+        dropped: d.dropped,
+        groups,
+        follow_up: median_follow_up(&d.time, &d.event, 0.95),
+        log_rank: lr,
+        pairwise,
+    })
+}
+
+fn fmt_opt(v: Option<f64>) -> String {
+    v.map_or("not reached".into(), |x| fmt_num(x, 1))
+}
+
+impl SurvivalAnalysis {
+    /// Landmark survival and medians per group.
+    pub fn summary_table(&self) -> ReportTable {
+        let times: Vec<f64> = self
+            .groups
+            .first()
+            .map(|g| g.landmarks.iter().map(|l| l.time).collect())
+            .unwrap_or_default();
+        let mut header = vec!["Group".to_string(), "n".into(), "Events".into()];
+        for t in &times {
+            header.push(format!("Survival at {} (95% CI)", fmt_num(*t, 0)));
+        }
+        header.push("Median (95% CI)".into());
+        let rows = self
+            .groups
+            .iter()
+            .map(|g| {
+                let mut cells = vec![
+                    g.group.clone(),
+                    g.fit.n.to_string(),
+                    g.fit.events.to_string(),
+                ];
+                for l in &g.landmarks {
+                    cells.push(format!(
+                        "{}% ({}–{})",
+                        fmt_num(100.0 * l.surv, 1),
+                        fmt_num(100.0 * l.lower, 1),
+                        fmt_num(100.0 * l.upper, 1)
+                    ));
+                }
+                let m = &g.fit.median;
+                cells.push(match m.median {
+                    None => "not reached".into(),
+                    Some(x) => format!(
+                        "{} ({}–{})",
+                        fmt_num(x, 1),
+                        fmt_opt(m.lower),
+                        fmt_opt(m.upper)
+                    ),
+                });
+                (RowStyle::Plain, cells)
+            })
+            .collect();
+        let transform = self
+            .groups
+            .first()
+            .map_or("log", |g| g.fit.transform.as_str());
+        let mut footnotes = vec![format!(
+            "Kaplan-Meier estimates; 95% CI with Greenwood's variance on the {transform} scale (R survival's default is log)."
+        )];
+        footnotes.push(format!(
+            "Median follow-up (reverse Kaplan-Meier): {}.",
+            match self.follow_up.median {
+                Some(m) => format!(
+                    "{} (95% CI {}–{})",
+                    fmt_num(m, 1),
+                    fmt_opt(self.follow_up.lower),
+                    fmt_opt(self.follow_up.upper)
+                ),
+                None => "not reached".into(),
+            }
+        ));
+        if let Some(lr) = &self.log_rank {
+            footnotes.push(format!(
+                "{} test: chi-square {} on {} df, P {}{}.",
+                if lr.rho == 0.0 {
+                    "Log-rank".to_string()
+                } else {
+                    format!("Fleming-Harrington (rho = {})", lr.rho)
+                },
+                fmt_num(lr.chi_square, 2),
+                lr.df,
+                fmt_p(Some(lr.p_value)),
+                if lr.stratified { ", stratified" } else { "" }
+            ));
+        }
+        for p in &self.pairwise {
+            footnotes.push(format!(
+                "{} vs {}: P {} (Holm-adjusted {}).",
+                p.group_a,
+                p.group_b,
+                fmt_p(Some(p.p_value)),
+                fmt_p(Some(p.p_adjusted))
+            ));
+        }
+        ReportTable {
+            title: format!("Survival ({} patients, {} events)", self.n, self.events),
+            header,
+            rows,
+            footnotes,
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut s = self.summary_table().to_text();
+        if self.dropped > 0 {
+            s.push_str(&format!(
+                "note: {} patient(s) with a missing value were left out\n",
+                self.dropped
+            ));
+        }
+        s
+    }
+}

@@ -1,0 +1,170 @@
+//! Step 5: Kaplan-Meier curves, landmark survival, log-rank.
+
+use leptos::prelude::*;
+
+use crate::engine::data::ColumnKind;
+use crate::engine::survival::{CiTransform, SurvivalSpec};
+use crate::ui::components::figure::Figure;
+use crate::ui::components::report_table::ReportTableView;
+use crate::ui::components::table_actions::TableActions;
+use crate::ui::engine_client::run_survival;
+use crate::ui::state::AppState;
+
+#[component]
+pub fn SurvivalPanel() -> impl IntoView {
+    let state = AppState::get();
+    let sv = state.survival;
+    let result = Memo::new(move |_| {
+        let spec = SurvivalSpec {
+            time: sv.time.get(),
+            event: sv.event.get(),
+            event_level: None,
+            groups: sv.groups.get(),
+            strata: None,
+        };
+        let (transform, at) = (sv.transform.get(), sv.at.get());
+        state
+            .session
+            .with(|s| s.as_ref().map(|s| run_survival(s, &spec, transform, &at)))
+    });
+    let controls = move || {
+        let cols: Vec<(String, ColumnKind)> = state.session.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.dataset
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.kind))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let options = |kinds: &[ColumnKind], current: String, none: bool| {
+            let mut v: Vec<AnyView> = Vec::new();
+            if none {
+                v.push(
+                    view! { <option value="" selected=current.is_empty()>"(none)"</option> }
+                        .into_any(),
+                );
+            }
+            for c in cols.iter().filter(|c| kinds.contains(&c.1)) {
+                let sel = c.0 == current;
+                v.push(
+                    view! { <option value=c.0.clone() selected=sel>{c.0.clone()}</option> }
+                        .into_any(),
+                );
+            }
+            v
+        };
+        let groups = sv.groups.get_untracked();
+        let g1 = groups.first().cloned().unwrap_or_default();
+        let g2 = groups.get(1).cloned().unwrap_or_default();
+        let cats = [ColumnKind::Binary, ColumnKind::Categorical];
+        let at_text = sv
+            .at
+            .get_untracked()
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! {
+            <div class="settings">
+                <label>
+                    "Time "
+                    <select id="s-time" on:change=move |ev| sv.time.set(event_target_value(&ev))>
+                        {options(&[ColumnKind::Numeric], sv.time.get_untracked(), false)}
+                    </select>
+                </label>
+                <label>
+                    "Event "
+                    <select id="s-event" on:change=move |ev| sv.event.set(event_target_value(&ev))>
+                        {options(&[ColumnKind::Binary, ColumnKind::Numeric], sv.event.get_untracked(), false)}
+                    </select>
+                </label>
+                <label>
+                    "Curves by "
+                    <select id="s-group" on:change=move |ev| {
+                        let g = event_target_value(&ev);
+                        sv.groups.update(|v| {
+                            let second = v.get(1).cloned();
+                            v.clear();
+                            if !g.is_empty() {
+                                v.push(g);
+                                v.extend(second);
+                            }
+                        });
+                    }>{options(&cats, g1, true)}</select>
+                </label>
+                <label title="Cross with a second variable, e.g. marking x pCR for four curves.">
+                    "and by "
+                    <select id="s-group2" on:change=move |ev| {
+                        let g = event_target_value(&ev);
+                        sv.groups.update(|v| {
+                            v.truncate(1);
+                            if !g.is_empty() && !v.is_empty() {
+                                v.push(g);
+                            }
+                        });
+                    }>{options(&cats, g2, true)}</select>
+                </label>
+                <label>
+                    "Survival at "
+                    <input
+                        type="text"
+                        id="s-at"
+                        size="12"
+                        value=at_text
+                        on:change=move |ev| {
+                            let v: Vec<f64> = event_target_value(&ev)
+                                .split([',', ';', ' '])
+                                .filter_map(|x| x.trim().parse::<f64>().ok())
+                                .filter(|x| x.is_finite() && *x >= 0.0)
+                                .collect();
+                            sv.at.set(v);
+                        }
+                    />
+                </label>
+                <label title="R survival uses log; SAS and lifelines use log-log.">
+                    "CI "
+                    <select id="s-ci" on:change=move |ev| {
+                        if let Some(t) = CiTransform::parse(&event_target_value(&ev)) {
+                            sv.transform.set(t);
+                        }
+                    }>
+                        {CiTransform::ALL
+                            .into_iter()
+                            .map(|t| view! { <option value=t.as_str() selected=sv.transform.get_untracked() == t>{t.as_str()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+        }
+    };
+    let results = move || match result.get() {
+        Some(Ok((_, table, svg))) => view! {
+            <Figure svg=svg file_stem="kaplan-meier" id="km-plot" />
+            <TableActions table=table.clone() file_stem="survival" />
+            <ReportTableView table=table id="survival-table" />
+        }
+        .into_any(),
+        Some(Err(e)) => view! {
+            <p class="error-panel" role="alert">
+                <strong>{e.context} ": "</strong>
+                {e.message}
+                " "
+                {e.hint}
+            </p>
+        }
+        .into_any(),
+        None => ().into_any(),
+    };
+    view! {
+        <section class="panel" aria-labelledby="step-title">
+            <h2 id="step-title">"Survival"</h2>
+            {move || match state.session.with(Option::is_some) {
+                false => view! { <p class="notice">"Load data first (step 1)."</p> }.into_any(),
+                true => view! { {controls} {results} }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,26 @@
+// Kaplan-Meier curves in the page: Figure 1G and 1H of the model study.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, shot, loadExample } from './browser.mjs';
+
+test('Kaplan-Meier by marking and by marking x pCR, with numbers at risk', async () => {
+  const { page, close } = await openPage();
+  await loadExample(page);
+  await page.getByRole('button', { name: /Survival/ }).click();
+  await page.locator('#km-plot svg').waitFor();
+  assert.equal(await page.locator('#km-plot svg .km-curve').count(), 2);
+  assert.ok(await page.locator('#km-plot svg .at-risk').count() >= 10);
+  await page.locator('#km-plot svg', { hasText: 'Log-rank P = 0.008' }).waitFor();
+  const rows = (await page.locator('#survival-table tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
+  assert.deepEqual(rows.map((r) => r.slice(0, 3)), [['No', '833', '91'], ['Yes', '216', '12']]);
+  assert.match(rows[0][4], /^90\.3% \(87\.9–92\.6\)$/, '3-year survival with CI');
+  await page.getByText('Median follow-up (reverse Kaplan-Meier): 40.2').waitFor();
+  await shot(page, '30-survival');
+  // Four curves: marking x tpCR (Figure 1H).
+  await page.locator('#s-group2').selectOption('tpcr');
+  await page.locator('#km-plot svg .km-curve').nth(3).waitFor();
+  assert.equal(await page.locator('#km-plot svg .km-curve').count(), 4);
+  await page.getByText('Holm-adjusted').first().waitFor();
+  await shot(page, '31-survival-4-groups');
+  await close();
+});
