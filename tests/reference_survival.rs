@@ -326,3 +326,116 @@ fn bad_survival_data_says_where() {
         vec![0.03, 0.06, 0.06]
     );
 }
+
+fn cox_case(name: &str) -> Value {
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/reference/survival_cox.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    v["cox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+        .clone()
+}
+
+fn check_cox(ds: &Dataset, spec: &CoxSpec, name: &str) {
+    let r = cox_case(name);
+    let fit = cox_model(ds, spec).unwrap();
+    assert!(fit.convergence.converged, "{name}");
+    assert_eq!(fit.n as u64, r["n"].as_u64().unwrap(), "{name} n");
+    assert_eq!(
+        fit.events as u64,
+        r["nevent"].as_u64().unwrap(),
+        "{name} events"
+    );
+    let (coef, se, p) = (nums(&r["coef"]), nums(&r["se"]), nums(&r["p"]));
+    assert_eq!(fit.terms.len(), coef.len(), "{name}");
+    for (i, t) in fit.terms.iter().enumerate() {
+        let what = format!("{name} {}", t.term);
+        close(t.coef, coef[i], 1e-6, &what);
+        close(t.se, se[i], 1e-6, &what);
+        close(t.p_value, p[i], 1e-4, &what);
+        close(t.hazard_ratio, coef[i].exp(), 1e-6, &what);
+    }
+    let ll = nums(&r["loglik"]);
+    close(fit.log_likelihood_null, ll[0], 1e-9, name);
+    close(fit.log_likelihood, ll[1], 1e-9, name);
+    close(fit.lr_chi_square, r["lr"].as_f64().unwrap(), 1e-6, name);
+    close(fit.wald_chi_square, r["wald"].as_f64().unwrap(), 1e-6, name);
+    close(
+        fit.score_chi_square,
+        r["score"].as_f64().unwrap(),
+        1e-6,
+        name,
+    );
+    close(
+        fit.concordance,
+        r["concordance"].as_f64().unwrap(),
+        1e-9,
+        name,
+    );
+}
+
+fn cox_spec(time: &str, event: &str, vars: &[&str], ties: Ties) -> CoxSpec {
+    CoxSpec {
+        time: time.into(),
+        event: event.into(),
+        event_level: None,
+        variables: vars.iter().map(|v| v.to_string()).collect(),
+        ordinal: Vec::new(),
+        strata: None,
+        ties,
+    }
+}
+
+#[test]
+fn cox_equals_coxph() {
+    let lung = data(
+        "lung.csv",
+        DatasetSpec::default()
+            .with_kind("sex", ColumnKind::Categorical)
+            .with_kind("inst", ColumnKind::Categorical),
+    );
+    check_cox(
+        &lung,
+        &cox_spec("time", "status", &["age", "sex", "ph.ecog"], Ties::Efron),
+        "lung_efron",
+    );
+    check_cox(
+        &lung,
+        &cox_spec("time", "status", &["age", "sex", "ph.ecog"], Ties::Breslow),
+        "lung_breslow",
+    );
+    let mut strat = cox_spec("time", "status", &["age", "sex"], Ties::Efron);
+    strat.strata = Some("inst".into());
+    check_cox(&lung, &strat, "lung_strata");
+    let mut vspec = DatasetSpec::default()
+        .with_kind("trt", ColumnKind::Categorical)
+        .with_kind("celltype", ColumnKind::Categorical);
+    vspec.column_mut("celltype").level_order = ["squamous", "smallcell", "adeno", "large"]
+        .map(String::from)
+        .to_vec();
+    let vet = data("veteran.csv", vspec);
+    check_cox(
+        &vet,
+        &cox_spec("time", "status", &["trt", "celltype", "karno"], Ties::Efron),
+        "veteran_efron",
+    );
+    check_cox(
+        &example(),
+        &cox_spec(
+            "idfs_months",
+            "idfs_event",
+            &["seed_marking", "tpcr"],
+            Ties::Efron,
+        ),
+        "example_marking",
+    );
+}

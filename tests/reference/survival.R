@@ -62,3 +62,24 @@ write_json(list(r_version = R.version.string, survival = as.character(packageVer
            "survival.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)
 write.csv(lung[, names(lung) != "event"], "../data/lung.csv", row.names = FALSE, na = "")
 write.csv(veteran, "../data/veteran.csv", row.names = FALSE)
+
+# Cox models (appended to the same fixture file as a second document).
+cox <- function(name, formula, data, ties) {
+  m <- coxph(formula, data = data, ties = ties, control = coxph.control(eps = 1e-12, iter.max = 50))
+  s <- summary(m)
+  list(name = name, ties = ties, terms = names(coef(m)), coef = unname(coef(m)),
+       se = unname(sqrt(diag(vcov(m)))), p = unname(s$coefficients[, "Pr(>|z|)"]),
+       loglik = m$loglik, lr = 2 * diff(m$loglik), wald = unname(m$wald.test),
+       score = unname(m$score), concordance = unname(m$concordance["concordance"]),
+       n = m$n, nevent = m$nevent)
+}
+lung2 <- lung; lung2$sex <- factor(lung2$sex)
+vet <- veteran; vet$trt <- factor(vet$trt)
+cox_cases <- list(
+  cox("lung_efron", Surv(time, status) ~ age + sex + ph.ecog, lung2, "efron"),
+  cox("lung_breslow", Surv(time, status) ~ age + sex + ph.ecog, lung2, "breslow"),
+  cox("veteran_efron", Surv(time, status) ~ trt + celltype + karno, vet, "efron"),
+  cox("lung_strata", Surv(time, status) ~ age + sex + strata(inst), lung2, "efron"),
+  cox("example_marking", Surv(idfs_months, idfs_event) ~ seed_marking + tpcr, ex, "efron")
+)
+write_json(list(cox = cox_cases), "survival_cox.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)

@@ -124,6 +124,13 @@ pub fn outcome_values(
             v.iter().map(|&x| (!x.is_nan()).then_some(x)).collect(),
             "1".into(),
         )),
+        // 1/2 codes (R's Surv convention): 2 is the event.
+        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan() || *x == 1.0 || *x == 2.0) => Ok((
+            v.iter()
+                .map(|&x| (!x.is_nan()).then_some(f64::from(x == 2.0)))
+                .collect(),
+            "2".into(),
+        )),
         _ => Err(RegressionError::OutcomeNotBinary {
             column: outcome.to_owned(),
             levels: 0,

@@ -3,10 +3,12 @@
 //! reverse Kaplan-Meier, and the log-rank test for k groups, following R's
 //! `survival` package (survfit, summary.survfit, survdiff).
 
+mod cox;
 mod data;
 mod km;
 mod logrank;
 
+pub use cox::{concordance, cox_model, fit_cox, CoxError, CoxFit, CoxSpec, CoxTerm, Ties};
 pub use data::{survival_data, SurvivalData, SurvivalError, SurvivalSpec};
 pub use km::{kaplan_meier, median_follow_up, CiTransform, KmFit, KmRow, Landmark, Median};
 pub use logrank::{adjust, log_rank, pairwise_log_rank, Adjustment, LogRank, PairwiseLogRank};
