@@ -364,6 +364,24 @@ fn check_cox(ds: &Dataset, spec: &CoxSpec, name: &str) {
         close(t.p_value, p[i], 1e-4, &what);
         close(t.hazard_ratio, coef[i].exp(), 1e-6, &what);
     }
+    if let Some(rw) = r.get("robust_wald").and_then(Value::as_f64) {
+        close(
+            fit.robust_wald_chi_square.unwrap(),
+            rw,
+            1e-6,
+            &format!("{name} robust Wald"),
+        );
+    }
+    if let Some(rse) = r.get("robust_se").filter(|v| v.is_array() || v.is_f64()) {
+        for (t, se) in fit.terms.iter().zip(nums(rse)) {
+            close(
+                t.robust.unwrap().se,
+                se,
+                1e-6,
+                &format!("{name} {} robust", t.term),
+            );
+        }
+    }
     let ll = nums(&r["loglik"]);
     close(fit.log_likelihood_null, ll[0], 1e-9, name);
     close(fit.log_likelihood, ll[1], 1e-9, name);
@@ -391,6 +409,7 @@ fn cox_spec(time: &str, event: &str, vars: &[&str], ties: Ties) -> CoxSpec {
         variables: vars.iter().map(|v| v.to_string()).collect(),
         ordinal: Vec::new(),
         strata: None,
+        cluster: None,
         ties,
     }
 }
@@ -438,4 +457,43 @@ fn cox_equals_coxph() {
         ),
         "example_marking",
     );
+}
+
+#[test]
+fn cox_on_the_matched_example_with_se_clustered_by_matched_set() {
+    use cohortlab::engine::data::{Column, ColumnData};
+    use cohortlab::engine::matching::{match_patients, Caliper, DistanceScale, MatchSpec};
+    let ds = example();
+    let cov = [
+        "age_group",
+        "menopausal",
+        "ki67_group",
+        "location",
+        "ct",
+        "cn",
+        "subtype",
+    ];
+    let spec = MatchSpec {
+        ratio: 2,
+        caliper: Caliper::None,
+        scale: DistanceScale::Probability,
+        ..MatchSpec::new("seed_marking", &cov)
+    };
+    let m = match_patients(&ds, &spec).unwrap();
+    let rows: Vec<usize> = (0..ds.n_rows).filter(|&i| m.is_matched(i)).collect();
+    let mut matched = ds.subset(&rows);
+    matched.columns.push(Column {
+        name: "subclass".into(),
+        kind: ColumnKind::Numeric,
+        suggested: ColumnKind::Numeric,
+        derived_from: None,
+        data: ColumnData::Numeric(
+            rows.iter()
+                .map(|&r| m.subclass[r].map_or(f64::NAN, f64::from))
+                .collect(),
+        ),
+    });
+    let mut c = cox_spec("idfs_months", "idfs_event", &["seed_marking"], Ties::Efron);
+    c.cluster = Some("subclass".into());
+    check_cox(&matched, &c, "example_matched_cluster");
 }

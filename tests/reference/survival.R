@@ -64,14 +64,24 @@ write.csv(lung[, names(lung) != "event"], "../data/lung.csv", row.names = FALSE,
 write.csv(veteran, "../data/veteran.csv", row.names = FALSE)
 
 # Cox models (appended to the same fixture file as a second document).
-cox <- function(name, formula, data, ties) {
-  m <- coxph(formula, data = data, ties = ties, control = coxph.control(eps = 1e-12, iter.max = 50))
+cox <- function(name, formula, data, ties, cluster = NULL) {
+  m <- if (is.null(cluster)) {
+    coxph(formula, data = data, ties = ties, control = coxph.control(eps = 1e-12, iter.max = 50))
+  } else {
+    data$cl <- data[[cluster]]
+    coxph(formula, data = data, ties = ties, cluster = cl, control = coxph.control(eps = 1e-12, iter.max = 50))
+  }
   s <- summary(m)
+  naive <- if (is.null(cluster)) vcov(m) else m$naive.var
+  se <- sqrt(diag(naive))
   list(name = name, ties = ties, terms = names(coef(m)), coef = unname(coef(m)),
-       se = unname(sqrt(diag(vcov(m)))), p = unname(s$coefficients[, "Pr(>|z|)"]),
-       loglik = m$loglik, lr = 2 * diff(m$loglik), wald = unname(m$wald.test),
+       se = unname(se), p = unname(2 * pnorm(-abs(coef(m) / se))),
+       loglik = m$loglik, lr = 2 * diff(m$loglik),
+       wald = as.numeric(t(coef(m)) %*% solve(naive) %*% coef(m)),
+       robust_wald = if (is.null(cluster)) NULL else unname(m$wald.test),
        score = unname(m$score), concordance = unname(m$concordance["concordance"]),
-       n = m$n, nevent = m$nevent)
+       n = m$n, nevent = m$nevent,
+       robust_se = if (is.null(cluster)) NULL else unname(sqrt(diag(m$var))))
 }
 lung2 <- lung; lung2$sex <- factor(lung2$sex)
 vet <- veteran; vet$trt <- factor(vet$trt)
@@ -80,6 +90,21 @@ cox_cases <- list(
   cox("lung_breslow", Surv(time, status) ~ age + sex + ph.ecog, lung2, "breslow"),
   cox("veteran_efron", Surv(time, status) ~ trt + celltype + karno, vet, "efron"),
   cox("lung_strata", Surv(time, status) ~ age + sex + strata(inst), lung2, "efron"),
-  cox("example_marking", Surv(idfs_months, idfs_event) ~ seed_marking + tpcr, ex, "efron")
+  cox("example_marking", Surv(idfs_months, idfs_event) ~ seed_marking + tpcr, ex, "efron"),
+  # Clustered (robust) SE; patients without inst are dropped first.
+  cox("lung_cluster_inst", Surv(time, status) ~ age + sex + ph.ecog, lung2[!is.na(lung2$inst), ], "efron", "inst"),
+  cox("lung_cluster_inst_breslow", Surv(time, status) ~ age + sex + ph.ecog, lung2[!is.na(lung2$inst), ], "breslow", "inst")
 )
+# The example's 2:1 matched cohort (as tests/reference/matching.R's
+# example_2_none_largest), Cox by marking with SE clustered by matched set.
+suppressPackageStartupMessages(library(MatchIt))
+exm <- ex; exm$treat <- as.integer(exm$seed_marking == "Yes")
+exm$age_group <- factor(ifelse(exm$age <= 50, "≤ 50", "> 50"), levels = c("≤ 50", "> 50"))
+exm$ki67_group <- factor(ifelse(exm$ki67 < 20, "< 20", "≥ 20"), levels = c("< 20", "≥ 20"))
+fm <- treat ~ age_group + menopausal + ki67_group + location + ct + cn + subtype
+ps <- fitted(glm(fm, binomial, exm, control = glm.control(epsilon = 1e-14, maxit = 100)))
+mm <- matchit(fm, data = exm, method = "nearest", distance = ps * 1e8, ratio = 2)
+md <- match.data(mm)
+cox_cases[[length(cox_cases) + 1]] <- cox("example_matched_cluster",
+  Surv(idfs_months, idfs_event) ~ seed_marking, md, "efron", "subclass")
 write_json(list(cox = cox_cases), "survival_cox.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)

@@ -54,6 +54,20 @@ pub struct CoxTerm {
     pub hazard_ratio: f64,
     pub ci_lower: f64,
     pub ci_upper: f64,
+    /// Robust (sandwich) SE clustered by the `cluster` column, with the Wald
+    /// P and CI from it (R `coxph(..., cluster = )`), when asked for.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub robust: Option<RobustTerm>,
+}
+
+/// The robust standard error of a coefficient and what follows from it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RobustTerm {
+    pub se: f64,
+    pub z: f64,
+    pub p_value: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
 }
 
 /// A fitted Cox model.
@@ -67,6 +81,8 @@ pub struct CoxFit {
     pub log_likelihood_null: f64,
     pub lr_chi_square: f64,
     pub wald_chi_square: f64,
+    /// The Wald test with the robust variance, when clustered.
+    pub robust_wald_chi_square: Option<f64>,
     pub score_chi_square: f64,
     pub df: usize,
     pub lr_p_value: f64,
@@ -164,6 +180,128 @@ fn partial(
     (ll, u, info)
 }
 
+/// Efron (or Breslow) score residuals at β, one row per patient: they sum
+/// to the score vector; clustered, they give the robust variance.
+fn score_residuals(
+    x: &[Vec<f64>],
+    time: &[f64],
+    event: &[bool],
+    stratum: &[usize],
+    beta: &[f64],
+    ties: Ties,
+) -> Vec<Vec<f64>> {
+    let n = x.len();
+    let p = beta.len();
+    let eta: Vec<f64> = x
+        .iter()
+        .map(|r| r.iter().zip(beta).map(|(a, b)| a * b).sum())
+        .collect();
+    let risk: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
+    let mut resid = vec![vec![0.0; p]; n];
+    let nstrata = stratum.iter().copied().max().map_or(0, |s| s + 1);
+    for s in 0..nstrata {
+        let mut idx: Vec<usize> = (0..n).filter(|&i| stratum[i] == s).collect();
+        idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+        // Risk-set sums, from the full stratum down.
+        let mut s0: f64 = idx.iter().map(|&i| risk[i]).sum();
+        let mut s1 = vec![0.0; p];
+        for &i in &idx {
+            for a in 0..p {
+                s1[a] += risk[i] * x[i][a];
+            }
+        }
+        // Cumulative hazard terms over earlier event times: H = Σ 1/a,
+        // M = Σ m/a.
+        let mut h = 0.0;
+        let mut m = vec![0.0; p];
+        let mut k = 0;
+        while k < idx.len() {
+            let t = time[idx[k]];
+            let mut j = k;
+            while j < idx.len() && time[idx[j]] == t {
+                j += 1;
+            }
+            let group = &idx[k..j];
+            let deaths: Vec<usize> = group.iter().copied().filter(|&i| event[i]).collect();
+            let d = deaths.len() as f64;
+            let (mut d0, mut d1) = (0.0, vec![0.0; p]);
+            for &i in &deaths {
+                d0 += risk[i];
+                for a in 0..p {
+                    d1[a] += risk[i] * x[i][a];
+                }
+            }
+            // This time's terms: per l, 1/a_l and m_l/a_l; deaths weigh (1 - l/d).
+            let (mut h_all, mut m_all) = (0.0, vec![0.0; p]);
+            let (mut h_death, mut m_death) = (0.0, vec![0.0; p]);
+            let mut mbar = vec![0.0; p];
+            for l in 0..deaths.len() {
+                let f = match ties {
+                    Ties::Efron => l as f64 / d,
+                    Ties::Breslow => 0.0,
+                };
+                let a0 = s0 - f * d0;
+                h_all += 1.0 / a0;
+                h_death += (1.0 - f) / a0;
+                for a in 0..p {
+                    let ml = (s1[a] - f * d1[a]) / a0;
+                    m_all[a] += ml / a0;
+                    m_death[a] += (1.0 - f) * ml / a0;
+                    mbar[a] += ml / d;
+                }
+            }
+            // Patients leaving at t: close their residuals.
+            for &i in group {
+                let (hh, mm): (f64, Vec<f64>) = if event[i] {
+                    (
+                        h + h_death,
+                        m.iter().zip(&m_death).map(|(a, b)| a + b).collect(),
+                    )
+                } else {
+                    (
+                        h + h_all,
+                        m.iter().zip(&m_all).map(|(a, b)| a + b).collect(),
+                    )
+                };
+                for a in 0..p {
+                    let mut r = -risk[i] * (x[i][a] * hh - mm[a]);
+                    if event[i] {
+                        r += x[i][a] - mbar[a];
+                    }
+                    resid[i][a] = r;
+                }
+            }
+            h += h_all;
+            for a in 0..p {
+                m[a] += m_all[a];
+            }
+            for &i in group {
+                s0 -= risk[i];
+                for a in 0..p {
+                    s1[a] -= risk[i] * x[i][a];
+                }
+            }
+            k = j;
+        }
+    }
+    resid
+}
+
+/// Robust variance clustered by `cluster`: V (Σ_c D_cᵀ D_c) V with D_c the
+/// summed score residuals of cluster c times V (R's dfbeta sums).
+fn robust_variance(resid: &[Vec<f64>], cluster: &[usize], var: &DMatrix<f64>) -> DMatrix<f64> {
+    let p = var.nrows();
+    let nc = cluster.iter().copied().max().map_or(0, |c| c + 1);
+    let mut sums = DMatrix::<f64>::zeros(nc, p);
+    for (r, &c) in resid.iter().zip(cluster) {
+        for a in 0..p {
+            sums[(c, a)] += r[a];
+        }
+    }
+    let dfbeta = sums * var;
+    dfbeta.transpose() * dfbeta
+}
+
 /// Harrell's C as R's `concordance`: over pairs whose shorter time is an
 /// event (within a stratum), the share where that patient has the higher
 /// risk score; ties in the score count one half. O(n log n).
@@ -234,6 +372,7 @@ pub fn fit_cox(
     time: &[f64],
     event: &[bool],
     stratum: &[usize],
+    cluster: Option<&[usize]>,
     ties: Ties,
     conf_level: f64,
 ) -> Option<CoxFit> {
@@ -296,13 +435,28 @@ pub fn fit_cox(
     let var = info.clone().cholesky()?.inverse();
     let normal = Normal::new(0.0, 1.0).ok()?;
     let z_crit = normal.inverse_cdf(0.5 + conf_level / 2.0);
+    let robust = cluster.map(|c| {
+        let resid = score_residuals(&xc, time, event, stratum, &beta, ties);
+        robust_variance(&resid, c, &var)
+    });
     let terms = names
         .iter()
         .enumerate()
         .map(|(a, name)| {
             let se = var[(a, a)].sqrt();
             let coef = beta[a];
+            let robust = robust.as_ref().map(|rv| {
+                let se = rv[(a, a)].sqrt();
+                RobustTerm {
+                    se,
+                    z: coef / se,
+                    p_value: 2.0 * normal.sf((coef / se).abs()),
+                    ci_lower: (coef - z_crit * se).exp(),
+                    ci_upper: (coef + z_crit * se).exp(),
+                }
+            });
             CoxTerm {
+                robust,
                 term: name.clone(),
                 coef,
                 se,
@@ -316,6 +470,10 @@ pub fn fit_cox(
         .collect();
     let b = DVector::from_column_slice(&beta);
     let wald = (b.transpose() * &info * &b)[(0, 0)];
+    let robust_wald = robust
+        .as_ref()
+        .and_then(|rv| rv.clone().try_inverse())
+        .map(|inv| (b.transpose() * inv * &b)[(0, 0)]);
     let lr = 2.0 * (ll - ll0);
     let chi = |x: f64| ChiSquared::new(p as f64).map_or(f64::NAN, |c| c.sf(x));
     let eta: Vec<f64> = xc
@@ -331,6 +489,7 @@ pub fn fit_cox(
         log_likelihood_null: ll0,
         lr_chi_square: lr,
         wald_chi_square: wald,
+        robust_wald_chi_square: robust_wald,
         score_chi_square: score,
         df: p,
         lr_p_value: chi(lr),
@@ -356,6 +515,9 @@ pub struct CoxSpec {
     /// Stratified Cox model (a baseline hazard per stratum), e.g. matched set.
     #[serde(default)]
     pub strata: Option<String>,
+    /// Robust SE clustered by this column (e.g. the matched set).
+    #[serde(default)]
+    pub cluster: Option<String>,
     #[serde(default)]
     pub ties: Ties,
 }
@@ -395,16 +557,38 @@ pub fn cox_model(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<Co
     for (k, &r) in design.rows.iter().enumerate() {
         pos[r] = k;
     }
-    let (mut x, mut time, mut event, mut stratum) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Cluster ids: the distinct values of the column, whatever its kind.
+    let cluster_col = match &spec.cluster {
+        Some(c) => Some(
+            ds.column(c)
+                .ok_or_else(|| super::SurvivalError::UnknownColumn(c.clone()))?,
+        ),
+        None => None,
+    };
+    let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let (mut x, mut time, mut event, mut stratum, mut cluster) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (k, &r) in sd.rows.iter().enumerate() {
-        if pos[r] != usize::MAX {
-            x.push(design.x.row(pos[r])[1..].to_vec());
-            time.push(sd.time[k]);
-            event.push(sd.event[k]);
-            stratum.push(sd.stratum[k]);
+        if pos[r] == usize::MAX {
+            continue;
         }
+        if let Some(col) = cluster_col {
+            let v = col.display(r);
+            if v.is_empty() {
+                continue;
+            }
+            let next = ids.len();
+            cluster.push(*ids.entry(v).or_insert(next));
+        }
+        x.push(design.x.row(pos[r])[1..].to_vec());
+        time.push(sd.time[k]);
+        event.push(sd.event[k]);
+        stratum.push(sd.stratum[k]);
     }
     let names: Vec<String> = design.columns[1..].iter().map(|c| c.term.clone()).collect();
-    fit_cox(&x, &names, &time, &event, &stratum, spec.ties, 0.95).ok_or(CoxError::Singular)
+    let cluster = cluster_col.map(|_| cluster.as_slice());
+    fit_cox(
+        &x, &names, &time, &event, &stratum, cluster, spec.ties, 0.95,
+    )
+    .ok_or(CoxError::Singular)
 }

@@ -8,7 +8,9 @@ mod data;
 mod km;
 mod logrank;
 
-pub use cox::{concordance, cox_model, fit_cox, CoxError, CoxFit, CoxSpec, CoxTerm, Ties};
+pub use cox::{
+    concordance, cox_model, fit_cox, CoxError, CoxFit, CoxSpec, CoxTerm, RobustTerm, Ties,
+};
 pub use data::{survival_data, SurvivalData, SurvivalError, SurvivalSpec};
 pub use km::{kaplan_meier, median_follow_up, CiTransform, KmFit, KmRow, Landmark, Median};
 pub use logrank::{adjust, log_rank, pairwise_log_rank, Adjustment, LogRank, PairwiseLogRank};
