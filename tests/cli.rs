@@ -218,3 +218,59 @@ fn logistic_json_terms_and_text_layout() {
         "{err}"
     );
 }
+
+#[test]
+fn survival_and_cox_commands() {
+    let (code, out, err) = cohortlab(&[
+        "survival",
+        "tests/data/lung.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "sex",
+        "--kind",
+        "sex=categorical",
+        "--at",
+        "365",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!((v["log_rank"]["chi_square"].as_f64().unwrap() - 10.3267).abs() < 1e-3);
+    assert_eq!(v["groups"][0]["fit"]["median"]["median"], 270.0);
+    assert_eq!(v["groups"][1]["fit"]["median"]["median"], 426.0);
+    let (code, out, err) = cohortlab(&[
+        "cox",
+        "tests/data/lung.csv",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--vars",
+        "age,sex",
+        "--categorical",
+        "sex",
+        "--ties",
+        "breslow",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("HR (95% CI)") && out.contains("sex: 2") && out.contains("Breslow ties"),
+        "{out}"
+    );
+    let (code, _, err) = cohortlab(&[
+        "survival",
+        "tests/data/lung.csv",
+        "--time",
+        "sex",
+        "--event",
+        "age",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("the event column `age` must be binary"),
+        "{err}"
+    );
+}

@@ -160,6 +160,38 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
+        /// Cox proportional hazards regression: hazard ratios, 95% CIs, P.
+        Cox {
+            #[command(flatten)]
+            input: Input,
+            #[arg(long)]
+            time: String,
+            #[arg(long)]
+            event: String,
+            #[arg(long)]
+            event_level: Option<String>,
+            /// Covariates, comma-separated.
+            #[arg(long, value_delimiter = ',', required = true)]
+            vars: Vec<String>,
+            /// Treat these (numeric-looking) columns as categorical.
+            #[arg(long, value_delimiter = ',')]
+            categorical: Vec<String>,
+            /// Enter this categorical covariate as an ordinal score (repeatable).
+            #[arg(long, value_name = "VAR")]
+            ordinal: Vec<String>,
+            /// Tied event times: efron (R) or breslow (SPSS, SAS).
+            #[arg(long, default_value = "efron")]
+            ties: String,
+            /// Robust SE clustered by this column (e.g. matched set `subclass`).
+            #[arg(long)]
+            cluster: Option<String>,
+            /// Stratify the baseline hazard by this column.
+            #[arg(long)]
+            strata: Option<String>,
+            /// Print one JSON document instead of a table.
+            #[arg(long)]
+            json: bool,
+        },
         /// Logistic regression: odds ratios, 95% CIs and P values.
         Logistic {
             #[command(flatten)]
@@ -367,6 +399,52 @@ mod cli {
 
     fn run(cli: Cli) -> Result<(), Failure> {
         match cli.command {
+            Command::Cox {
+                mut input,
+                time,
+                event,
+                event_level,
+                vars,
+                categorical,
+                ordinal,
+                ties,
+                cluster,
+                strata,
+                json,
+            } => {
+                use cohortlab::engine::survival::{cox_model, CoxSpec, Ties};
+                input
+                    .kind
+                    .extend(categorical.iter().map(|c| format!("{c}=categorical")));
+                let ties = Ties::parse(&ties)
+                    .ok_or_else(|| Failure::usage(format!("--ties `{ties}`: efron or breslow")))?;
+                let (_, dataset) = input.load()?;
+                let spec = CoxSpec {
+                    time,
+                    event,
+                    event_level,
+                    variables: vars,
+                    ordinal,
+                    strata,
+                    cluster,
+                    ties,
+                };
+                let fit = cox_model(&dataset, &spec).map_err(|e| Failure {
+                    message: e.to_string(),
+                    hint: Some(
+                        "Check the time, event and covariate columns (`cohortlab inspect FILE`)."
+                            .into(),
+                    ),
+                })?;
+                if json {
+                    print_json(&fit)?;
+                } else {
+                    print!("{}", cohortlab::report::survival::cox_table(&fit).to_text());
+                    if !fit.convergence.converged {
+                        println!("note: the model {}", fit.convergence.reason);
+                    }
+                }
+            }
             Command::Survival {
                 input,
                 time,

@@ -204,3 +204,64 @@ impl SurvivalAnalysis {
         s
     }
 }
+
+/// A Cox model as a journal table: HR (95% CI) and P per term, robust
+/// columns when clustered, the global tests in footnotes.
+pub fn cox_table(fit: &crate::engine::survival::CoxFit) -> ReportTable {
+    let robust = fit.terms.iter().any(|t| t.robust.is_some());
+    let mut header = vec!["Term".to_string(), "HR (95% CI)".into(), "P value".into()];
+    if robust {
+        header.extend(["HR (robust 95% CI)".into(), "Robust P value".into()]);
+    }
+    let hr =
+        |h: f64, l: f64, u: f64| format!("{} ({}–{})", fmt_num(h, 2), fmt_num(l, 2), fmt_num(u, 2));
+    let rows = fit
+        .terms
+        .iter()
+        .map(|t| {
+            let mut cells = vec![
+                t.term.clone(),
+                hr(t.hazard_ratio, t.ci_lower, t.ci_upper),
+                fmt_p(Some(t.p_value)),
+            ];
+            if let Some(r) = &t.robust {
+                cells.extend([
+                    hr(t.hazard_ratio, r.ci_lower, r.ci_upper),
+                    fmt_p(Some(r.p_value)),
+                ]);
+            }
+            (RowStyle::Plain, cells)
+        })
+        .collect();
+    let mut footnotes = vec![
+        format!(
+            "Cox proportional hazards model, {} ties; {} patients, {} events. HR: hazard ratio with Wald 95% CI.",
+            match fit.ties {
+                crate::engine::survival::Ties::Efron => "Efron",
+                crate::engine::survival::Ties::Breslow => "Breslow",
+            },
+            fit.n,
+            fit.events
+        ),
+        format!(
+            "Likelihood-ratio test {} (P {}), Wald {} (P {}), score {} (P {}) on {} df; concordance {}.",
+            fmt_num(fit.lr_chi_square, 2),
+            fmt_p(Some(fit.lr_p_value)),
+            fmt_num(fit.wald_chi_square, 2),
+            fmt_p(Some(fit.wald_p_value)),
+            fmt_num(fit.score_chi_square, 2),
+            fmt_p(Some(fit.score_p_value)),
+            fit.df,
+            fmt_num(fit.concordance, 3)
+        ),
+    ];
+    if robust {
+        footnotes.push("Robust: sandwich variance clustered as asked (e.g. by matched set), as R's coxph(cluster = ).".into());
+    }
+    ReportTable {
+        title: "Cox proportional hazards model".into(),
+        header,
+        rows,
+        footnotes,
+    }
+}

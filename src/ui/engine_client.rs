@@ -299,7 +299,7 @@ pub fn run_survival(
     spec: &SurvivalSpec,
     transform: CiTransform,
     at: &[f64],
-) -> Result<(SurvivalAnalysis, ReportTable, String), UiError> {
+) -> Result<(SurvivalAnalysis, ReportTable, String, Option<ReportTable>), UiError> {
     let a = survival_analysis(&session.dataset, spec, transform, at, 0.0).map_err(|e| UiError {
         context: "The survival analysis could not be done".into(),
         message: capitalise(&e.to_string()),
@@ -307,5 +307,25 @@ pub fn run_survival(
     })?;
     let table = a.summary_table();
     let svg = crate::report::figures::km_plot_svg(&a, &spec.time);
-    Ok((a, table, svg))
+    // The hazard ratios of the curves' groups (Efron), when there are groups.
+    let cox = (!spec.groups.is_empty())
+        .then(|| {
+            crate::engine::survival::cox_model(
+                &session.dataset,
+                &crate::engine::survival::CoxSpec {
+                    time: spec.time.clone(),
+                    event: spec.event.clone(),
+                    event_level: spec.event_level.clone(),
+                    variables: spec.groups.clone(),
+                    ordinal: Vec::new(),
+                    strata: None,
+                    cluster: None,
+                    ties: Default::default(),
+                },
+            )
+            .ok()
+        })
+        .flatten()
+        .map(|f| crate::report::survival::cox_table(&f));
+    Ok((a, table, svg, cox))
 }

@@ -364,18 +364,26 @@ pub fn concordance(time: &[f64], event: &[bool], eta: &[f64], stratum: &[usize])
     (conc + tied / 2.0) / (conc + disc + tied)
 }
 
-/// Fits a Cox model. `x[i]` are patient i's covariates (no intercept);
-/// `names` their term names.
-pub fn fit_cox(
-    x: &[Vec<f64>],
-    names: &[String],
-    time: &[f64],
-    event: &[bool],
-    stratum: &[usize],
-    cluster: Option<&[usize]>,
-    ties: Ties,
-    conf_level: f64,
-) -> Option<CoxFit> {
+/// The patients of a Cox model: covariates (no intercept), follow-up,
+/// event, stratum and, for robust SEs, cluster, one entry per patient.
+#[derive(Debug, Clone, Copy)]
+pub struct CoxData<'a> {
+    pub x: &'a [Vec<f64>],
+    pub time: &'a [f64],
+    pub event: &'a [bool],
+    pub stratum: &'a [usize],
+    pub cluster: Option<&'a [usize]>,
+}
+
+/// Fits a Cox model; `names` are the covariates' term names.
+pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) -> Option<CoxFit> {
+    let CoxData {
+        x,
+        time,
+        event,
+        stratum,
+        cluster,
+    } = *data;
     let p = names.len();
     // Centre the covariates (R does): same estimates, better conditioning.
     let n = x.len();
@@ -587,8 +595,12 @@ pub fn cox_model(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<Co
     }
     let names: Vec<String> = design.columns[1..].iter().map(|c| c.term.clone()).collect();
     let cluster = cluster_col.map(|_| cluster.as_slice());
-    fit_cox(
-        &x, &names, &time, &event, &stratum, cluster, spec.ties, 0.95,
-    )
-    .ok_or(CoxError::Singular)
+    let data = CoxData {
+        x: &x,
+        time: &time,
+        event: &event,
+        stratum: &stratum,
+        cluster,
+    };
+    fit_cox(&data, &names, spec.ties, 0.95).ok_or(CoxError::Singular)
 }

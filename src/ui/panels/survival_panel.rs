@@ -141,10 +141,14 @@ pub fn SurvivalPanel() -> impl IntoView {
         }
     };
     let results = move || match result.get() {
-        Some(Ok((_, table, svg))) => view! {
+        Some(Ok((_, table, svg, cox))) => view! {
             <Figure svg=svg file_stem="kaplan-meier" id="km-plot" />
             <TableActions table=table.clone() file_stem="survival" />
             <ReportTableView table=table id="survival-table" />
+            {cox.map(|c| view! {
+                <TableActions table=c.clone() file_stem="cox" />
+                <ReportTableView table=c id="cox-table" />
+            })}
         }
         .into_any(),
         Some(Err(e)) => view! {
