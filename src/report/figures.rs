@@ -328,8 +328,8 @@ pub fn km_plot_svg(a: &crate::report::survival::SurvivalAnalysis, time_label: &s
                 cy + 3.5
             ));
         }
-        // Legend.
-        let ly = top + 14.0 + 18.0 * gi as f64;
+        // Legend, bottom right of the plot (curves start at the top).
+        let ly = bottom - 14.0 - 18.0 * (a.groups.len() - 1 - gi) as f64;
         s.push_str(&format!(
             r#"<line x1="{0}" y1="{ly}" x2="{1}" y2="{ly}" stroke="{colour}" stroke-width="3"/><text x="{2}" y="{3}">{4}</text>"#,
             left + plot_w - 190.0,

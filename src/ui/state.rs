@@ -59,10 +59,7 @@ impl Step {
     }
 
     pub fn available(self) -> bool {
-        matches!(
-            self,
-            Step::Data | Step::Table1 | Step::Regression | Step::Matching
-        )
+        self != Step::Report
     }
 }
 
