@@ -218,7 +218,13 @@ fn main() {
         strata: None,
     };
     let t6 = median_time(|| {
-        let a = cohortlab::report::survival::survival_analysis(&ds, &sspec, Default::default(), &[36.0], 0.0);
+        let a = cohortlab::report::survival::survival_analysis(
+            &ds,
+            &sspec,
+            Default::default(),
+            &[36.0],
+            0.0,
+        );
         std::hint::black_box(a.map(|a| a.groups.len()).unwrap_or(0));
     });
     println!("Kaplan-Meier by group + log-rank: {t6:.3} s");
@@ -226,9 +232,11 @@ fn main() {
         time: "time".into(),
         event: "status".into(),
         event_level: None,
-        variables: ["group", "cat0", "cat1", "cat2", "cat5", "cat6", "num0", "num1", "num2", "num3"]
-            .map(String::from)
-            .to_vec(),
+        variables: [
+            "group", "cat0", "cat1", "cat2", "cat5", "cat6", "num0", "num1", "num2", "num3",
+        ]
+        .map(String::from)
+        .to_vec(),
         ordinal: Vec::new(),
         strata: None,
         cluster: None,
@@ -239,5 +247,8 @@ fn main() {
         p = cox_model(&ds, &cspec).map(|f| f.terms.len()).unwrap_or(0);
     });
     println!("Cox, 10 covariates ({p} terms), Efron: {t7:.3} s");
-    println!("KM + log-rank + Cox: {:.3} s (target < 1 s at 1,000,000 rows)", t6 + t7);
+    println!(
+        "KM + log-rank + Cox: {:.3} s (target < 1 s at 1,000,000 rows)",
+        t6 + t7
+    );
 }

@@ -92,9 +92,10 @@ pub struct CoxFit {
     pub convergence: Convergence,
 }
 
-/// Log partial likelihood, score and information at β.
+/// Log partial likelihood, score and information at β. `x` is row-major
+/// (n x p); `order` sorts patients by stratum, then time descending.
 fn partial(
-    x: &[Vec<f64>],
+    x: &[f64],
     order: &[usize],
     time: &[f64],
     event: &[bool],
@@ -103,39 +104,47 @@ fn partial(
     ties: Ties,
 ) -> (f64, DVector<f64>, DMatrix<f64>) {
     let p = beta.len();
+    let row = |i: usize| &x[i * p..(i + 1) * p];
     let mut ll = 0.0;
-    let mut u = DVector::<f64>::zeros(p);
-    let mut info = DMatrix::<f64>::zeros(p, p);
-    let eta: Vec<f64> = x
-        .iter()
-        .map(|r| r.iter().zip(beta).map(|(a, b)| a * b).sum())
+    let mut u = vec![0.0; p];
+    // Lower triangle of the information, row-major.
+    let mut info = vec![0.0; p * p];
+    let eta: Vec<f64> = (0..time.len())
+        .map(|i| row(i).iter().zip(beta).map(|(a, b)| a * b).sum())
         .collect();
+    let risk: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
     let mut s0 = 0.0;
     let mut s1 = vec![0.0; p];
     let mut s2 = vec![0.0; p * p];
+    let (mut d1, mut d2) = (vec![0.0; p], vec![0.0; p * p]);
+    let mut deaths: Vec<usize> = Vec::new();
     let mut k = 0;
     let mut current_stratum = usize::MAX;
+    let add = |acc1: &mut [f64], acc2: &mut [f64], r: f64, xi: &[f64]| {
+        for a in 0..p {
+            let ra = r * xi[a];
+            acc1[a] += ra;
+            let line = &mut acc2[a * p..a * p + a + 1];
+            for (b, cell) in line.iter_mut().enumerate() {
+                *cell += ra * xi[b];
+            }
+        }
+    };
     while k < order.len() {
         let first = order[k];
         if stratum[first] != current_stratum {
             current_stratum = stratum[first];
             s0 = 0.0;
-            s1.iter_mut().for_each(|v| *v = 0.0);
-            s2.iter_mut().for_each(|v| *v = 0.0);
+            s1.fill(0.0);
+            s2.fill(0.0);
         }
         let t = time[first];
         // Everyone at this time enters the risk set; the deaths are noted.
-        let mut deaths = Vec::new();
+        deaths.clear();
         while k < order.len() && time[order[k]] == t && stratum[order[k]] == current_stratum {
             let i = order[k];
-            let r = eta[i].exp();
-            s0 += r;
-            for a in 0..p {
-                s1[a] += r * x[i][a];
-                for b in 0..p {
-                    s2[a * p + b] += r * x[i][a] * x[i][b];
-                }
-            }
+            s0 += risk[i];
+            add(&mut s1, &mut s2, risk[i], row(i));
             if event[i] {
                 deaths.push(i);
             }
@@ -146,38 +155,45 @@ fn partial(
         }
         let d = deaths.len() as f64;
         let mut d0 = 0.0;
-        let mut d1 = vec![0.0; p];
-        let mut d2 = vec![0.0; p * p];
+        d1.fill(0.0);
+        d2.fill(0.0);
         for &i in &deaths {
-            let r = eta[i].exp();
             ll += eta[i];
-            d0 += r;
-            for a in 0..p {
-                u[a] += x[i][a];
-                d1[a] += r * x[i][a];
-                for b in 0..p {
-                    d2[a * p + b] += r * x[i][a] * x[i][b];
-                }
+            d0 += risk[i];
+            for (ua, xa) in u.iter_mut().zip(row(i)) {
+                *ua += xa;
+            }
+            if ties == Ties::Efron && deaths.len() > 1 {
+                add(&mut d1, &mut d2, risk[i], row(i));
             }
         }
+        let mut mean = vec![0.0; p];
         for l in 0..deaths.len() {
             let f = match ties {
-                Ties::Efron => l as f64 / d,
-                Ties::Breslow => 0.0,
+                Ties::Efron if deaths.len() > 1 => l as f64 / d,
+                _ => 0.0,
             };
             let a0 = s0 - f * d0;
             ll -= a0.ln();
             for a in 0..p {
-                let ma = (s1[a] - f * d1[a]) / a0;
-                u[a] -= ma;
-                for b in 0..p {
-                    let mb = (s1[b] - f * d1[b]) / a0;
-                    info[(a, b)] += (s2[a * p + b] - f * d2[a * p + b]) / a0 - ma * mb;
+                mean[a] = (s1[a] - f * d1[a]) / a0;
+                u[a] -= mean[a];
+            }
+            for a in 0..p {
+                for b in 0..=a {
+                    info[a * p + b] += (s2[a * p + b] - f * d2[a * p + b]) / a0 - mean[a] * mean[b];
                 }
             }
         }
     }
-    (ll, u, info)
+    let info = DMatrix::from_fn(p, p, |a, b| {
+        if b <= a {
+            info[a * p + b]
+        } else {
+            info[b * p + a]
+        }
+    });
+    (ll, DVector::from_vec(u), info)
 }
 
 /// Efron (or Breslow) score residuals at β, one row per patient: they sum
@@ -400,8 +416,9 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
             .cmp(&stratum[b])
             .then(time[b].total_cmp(&time[a]))
     });
+    let flat: Vec<f64> = xc.iter().flatten().copied().collect();
     let mut beta = vec![0.0; p];
-    let (ll0, u0, i0) = partial(&xc, &order, time, event, stratum, &beta, ties);
+    let (ll0, u0, i0) = partial(&flat, &order, time, event, stratum, &beta, ties);
     let score = i0
         .clone()
         .cholesky()
@@ -422,7 +439,7 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
                 .zip(step.iter())
                 .map(|(b, s)| b + halving * s)
                 .collect();
-            (new_ll, new_u, new_info) = partial(&xc, &order, time, event, stratum, &trial, ties);
+            (new_ll, new_u, new_info) = partial(&flat, &order, time, event, stratum, &trial, ties);
             if new_ll >= ll - 1e-12 * ll.abs() || halving < 1e-4 {
                 beta = trial;
                 break;
