@@ -11,5 +11,6 @@ pub mod level_editor;
 pub mod preview_table;
 pub mod report_table;
 pub mod stability_check;
+pub mod step_error;
 pub mod table_actions;
 pub mod variable_picker;

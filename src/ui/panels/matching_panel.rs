@@ -8,6 +8,7 @@ use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::figure::Figure;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::stability_check::StabilityCheck;
+use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::download::download_text;
@@ -264,15 +265,7 @@ pub fn MatchingPanel() -> impl IntoView {
             }
             .into_any()
         }
-        Some(Err(e)) => view! {
-            <p class="error-panel" role="alert">
-                <strong>{e.context} ": "</strong>
-                {e.message}
-                " "
-                {e.hint}
-            </p>
-        }
-        .into_any(),
+        Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
         None => ().into_any(),
     };
     view! {

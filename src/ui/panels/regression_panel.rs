@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::engine::data::{ColumnData, ColumnKind};
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::report_table::ReportTableView;
+use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::engine_client::run_regression;
@@ -138,17 +139,7 @@ pub fn RegressionPanel() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Some(Err(e)) => {
-                                view! {
-                                    <p class="error-panel" role="alert">
-                                        <strong>{e.context} ": "</strong>
-                                        {e.message}
-                                        " "
-                                        {e.hint}
-                                    </p>
-                                }
-                                    .into_any()
-                            }
+                            Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
                             None => ().into_any(),
                         }}
                     }

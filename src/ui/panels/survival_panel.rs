@@ -6,6 +6,7 @@ use crate::engine::data::ColumnKind;
 use crate::engine::survival::{CiTransform, SurvivalSpec};
 use crate::ui::components::figure::Figure;
 use crate::ui::components::report_table::ReportTableView;
+use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::engine_client::run_survival;
 use crate::ui::state::AppState;
@@ -151,15 +152,7 @@ pub fn SurvivalPanel() -> impl IntoView {
             })}
         }
         .into_any(),
-        Some(Err(e)) => view! {
-            <p class="error-panel" role="alert">
-                <strong>{e.context} ": "</strong>
-                {e.message}
-                " "
-                {e.hint}
-            </p>
-        }
-        .into_any(),
+        Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
         None => ().into_any(),
     };
     view! {

@@ -6,6 +6,7 @@ use crate::engine::data::ColumnKind;
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::report_table::ReportTableView;
+use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::engine_client::run_table1;
@@ -122,17 +123,7 @@ pub fn Table1Panel() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Some(Err(e)) => {
-                                view! {
-                                    <p class="error-panel" role="alert">
-                                        <strong>{e.context} ": "</strong>
-                                        {e.message}
-                                        " "
-                                        {e.hint}
-                                    </p>
-                                }
-                                    .into_any()
-                            }
+                            Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
                             None => ().into_any(),
                         }}
                     }

@@ -1,0 +1,18 @@
+//! Why a step's result could not be computed, next to its settings (the
+//! settings stay as they are so the user can correct them).
+
+use leptos::prelude::*;
+
+use crate::ui::engine_client::UiError;
+
+#[component]
+pub fn StepError(error: UiError) -> impl IntoView {
+    view! {
+        <p class="error-panel" role="alert">
+            <strong>{error.context} ": "</strong>
+            {error.message}
+            " "
+            {error.hint}
+        </p>
+    }
+}
