@@ -1,6 +1,7 @@
 // Kaplan-Meier curves in the page: Figure 1G and 1H of the model study.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { openPage, shot, loadExample } from './browser.mjs';
 
 test('Kaplan-Meier by marking and by marking x pCR, with numbers at risk', async () => {
@@ -19,6 +20,15 @@ test('Kaplan-Meier by marking and by marking x pCR, with numbers at risk', async
   assert.equal(cox[0][0], 'seed_marking: Yes');
   assert.match(cox[0][1], /^0\.\d\d \(0\.\d\d–\d\.\d\d\)$/);
   await shot(page, '30-survival');
+  // The figure as a 300 dpi PNG (the SVG is 760 px wide at 96 dpi).
+  const [png] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#km-plot').getByRole('button', { name: 'Download PNG (300 dpi)' }).click(),
+  ]);
+  assert.equal(png.suggestedFilename(), 'kaplan-meier.png');
+  const bytes = readFileSync(await png.path());
+  assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+  assert.equal(bytes.readUInt32BE(16), Math.round(760 * 300 / 96), 'width in pixels');
   // Four curves: marking x tpCR (Figure 1H).
   await page.locator('#s-group2').selectOption('tpcr');
   await page.locator('#km-plot svg .km-curve').nth(3).waitFor();
