@@ -293,13 +293,24 @@ pub fn run_stability(
 use crate::engine::survival::{CiTransform, SurvivalSpec};
 use crate::report::survival::{survival_analysis, SurvivalAnalysis};
 
-/// Kaplan-Meier curves, the summary table and the figure.
+/// A survival analysis with everything the page shows of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurvivalView {
+    pub analysis: SurvivalAnalysis,
+    pub table: ReportTable,
+    pub figure: String,
+    /// The Cox model's table, or why it could not be fitted.
+    pub cox: Option<Result<ReportTable, UiError>>,
+}
+
+/// Kaplan-Meier curves, the summary table, the figure and the Cox model.
 pub fn run_survival(
     session: &Session,
     spec: &SurvivalSpec,
     transform: CiTransform,
     at: &[f64],
-) -> Result<(SurvivalAnalysis, ReportTable, String, Option<ReportTable>), UiError> {
+    cox: &crate::engine::survival::CoxSpec,
+) -> Result<SurvivalView, UiError> {
     let a = survival_analysis(&session.dataset, spec, transform, at, 0.0).map_err(|e| UiError {
         context: "The survival analysis could not be done".into(),
         message: capitalise(&e.to_string()),
@@ -307,25 +318,20 @@ pub fn run_survival(
     })?;
     let table = a.summary_table();
     let svg = crate::report::figures::km_plot_svg(&a, &spec.time);
-    // The hazard ratios of the curves' groups (Efron), when there are groups.
-    let cox = (!spec.groups.is_empty())
-        .then(|| {
-            crate::engine::survival::cox_model(
-                &session.dataset,
-                &crate::engine::survival::CoxSpec {
-                    time: spec.time.clone(),
-                    event: spec.event.clone(),
-                    event_level: spec.event_level.clone(),
-                    variables: spec.groups.clone(),
-                    ordinal: Vec::new(),
-                    strata: None,
-                    cluster: None,
-                    ties: Default::default(),
-                },
-            )
-            .ok()
-        })
-        .flatten()
-        .map(|f| crate::report::survival::cox_table(&f));
-    Ok((a, table, svg, cox))
+    // The Cox model of the curves' groups and any other covariates.
+    let cox = (!cox.variables.is_empty())
+        .then(|| crate::engine::survival::cox_model(&session.dataset, cox))
+        .map(|r| {
+            r.map(|f| crate::report::survival::cox_table(&f)).map_err(|e| UiError {
+                context: "The Cox model could not be fitted".into(),
+                message: capitalise(&e.to_string()),
+                hint: "Check the covariates; a covariate with one value or separation cannot be estimated.".into(),
+            })
+        });
+    Ok(SurvivalView {
+        analysis: a,
+        table,
+        figure: svg,
+        cox,
+    })
 }

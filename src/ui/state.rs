@@ -11,7 +11,7 @@ use crate::engine::example::{
 };
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
-use crate::engine::survival::CiTransform;
+use crate::engine::survival::{CiTransform, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
 
 /// The workflow steps, in order.
@@ -152,6 +152,10 @@ pub struct SurvivalSettings {
     pub groups: RwSignal<Vec<String>>,
     pub at: RwSignal<Vec<f64>>,
     pub transform: RwSignal<CiTransform>,
+    /// Cox model: covariates besides the curves' groups, cluster, ties.
+    pub cox_extra: RwSignal<Vec<String>>,
+    pub cluster: RwSignal<String>,
+    pub ties: RwSignal<Ties>,
 }
 
 /// The matching step's settings: the specification, with its covariates
@@ -221,6 +225,9 @@ impl AppState {
                 groups: RwSignal::new(Vec::new()),
                 at: RwSignal::new(vec![12.0, 36.0, 60.0]),
                 transform: RwSignal::new(CiTransform::Log),
+                cox_extra: RwSignal::new(Vec::new()),
+                cluster: RwSignal::new(String::new()),
+                ties: RwSignal::new(Ties::Efron),
             },
         }
     }
@@ -256,6 +263,8 @@ impl AppState {
         };
         self.matching.set(m);
         let sv = &self.survival;
+        sv.cox_extra.set(Vec::new());
+        sv.cluster.set(String::new());
         if example {
             sv.time.set("idfs_months".into());
             sv.event.set("idfs_event".into());

@@ -35,5 +35,11 @@ test('Kaplan-Meier by marking and by marking x pCR, with numbers at risk', async
   assert.equal(await page.locator('#km-plot svg .km-curve').count(), 4);
   await page.getByText('Holm-adjusted').first().waitFor();
   await shot(page, '31-survival-4-groups');
+  // Breslow ties and an adjustment covariate in the Cox model.
+  await page.locator('#s-ties').selectOption('breslow');
+  await page.getByText('More covariates in the Cox model').click();
+  await page.getByRole('checkbox', { name: 'ki67_group' }).check();
+  await page.locator('#cox-table', { hasText: 'ki67_group: ≥ 20' }).waitFor();
+  await page.getByText('Breslow ties').waitFor();
   await close();
 });

@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 
 use crate::engine::data::ColumnKind;
-use crate::engine::survival::{CiTransform, SurvivalSpec};
+use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
 use crate::ui::components::figure::Figure;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
+use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::engine_client::run_survival;
 use crate::ui::state::AppState;
 
@@ -24,9 +25,26 @@ pub fn SurvivalPanel() -> impl IntoView {
             strata: None,
         };
         let (transform, at) = (sv.transform.get(), sv.at.get());
-        state
-            .session
-            .with(|s| s.as_ref().map(|s| run_survival(s, &spec, transform, &at)))
+        let cluster = sv.cluster.get();
+        let cox = CoxSpec {
+            time: spec.time.clone(),
+            event: spec.event.clone(),
+            event_level: None,
+            variables: spec
+                .groups
+                .iter()
+                .chain(sv.cox_extra.get().iter())
+                .cloned()
+                .collect(),
+            ordinal: Vec::new(),
+            strata: None,
+            cluster: (!cluster.is_empty()).then_some(cluster),
+            ties: sv.ties.get(),
+        };
+        state.session.with(|s| {
+            s.as_ref()
+                .map(|s| run_survival(s, &spec, transform, &at, &cox))
+        })
     });
     let controls = move || {
         let cols: Vec<(String, ColumnKind)> = state.session.with(|s| {
@@ -61,6 +79,15 @@ pub fn SurvivalPanel() -> impl IntoView {
         let g1 = groups.first().cloned().unwrap_or_default();
         let g2 = groups.get(1).cloned().unwrap_or_default();
         let cats = [ColumnKind::Binary, ColumnKind::Categorical];
+        let adjust: Vec<String> = cols
+            .iter()
+            .filter(|c| {
+                c.1 != ColumnKind::Text
+                    && c.0 != sv.time.get_untracked()
+                    && c.0 != sv.event.get_untracked()
+            })
+            .map(|c| c.0.clone())
+            .collect();
         let at_text = sv
             .at
             .get_untracked()
@@ -125,6 +152,27 @@ pub fn SurvivalPanel() -> impl IntoView {
                         }
                     />
                 </label>
+                <label title="Efron is R's and lifelines' default; Breslow is SPSS's and SAS's.">
+                    "Cox ties "
+                    <select id="s-ties" on:change=move |ev| {
+                        if let Some(t) = Ties::parse(&event_target_value(&ev)) {
+                            sv.ties.set(t);
+                        }
+                    }>
+                        <option value="efron" selected=sv.ties.get_untracked() == Ties::Efron>"Efron"</option>
+                        <option value="breslow" selected=sv.ties.get_untracked() == Ties::Breslow>"Breslow"</option>
+                    </select>
+                </label>
+                <label title="Robust standard errors clustered by this column, e.g. the matched set (subclass) of a matched dataset.">
+                    "Cluster SEs by "
+                    <select id="s-cluster" on:change=move |ev| sv.cluster.set(event_target_value(&ev))>
+                        {options(&[ColumnKind::Binary, ColumnKind::Categorical, ColumnKind::Numeric, ColumnKind::Text], sv.cluster.get_untracked(), true)}
+                    </select>
+                </label>
+                <details>
+                    <summary>"More covariates in the Cox model"</summary>
+                    <VariablePicker legend="Adjust the hazard ratios for" options=adjust selected=sv.cox_extra />
+                </details>
                 <label title="R survival uses log; SAS and lifelines use log-log.">
                     "CI "
                     <select id="s-ci" on:change=move |ev| {
@@ -142,13 +190,17 @@ pub fn SurvivalPanel() -> impl IntoView {
         }
     };
     let results = move || match result.get() {
-        Some(Ok((_, table, svg, cox))) => view! {
-            <Figure svg=svg file_stem="kaplan-meier" id="km-plot" />
-            <TableActions table=table.clone() file_stem="survival" />
-            <ReportTableView table=table id="survival-table" />
-            {cox.map(|c| view! {
-                <TableActions table=c.clone() file_stem="cox" />
-                <ReportTableView table=c id="cox-table" />
+        Some(Ok(v)) => view! {
+            <Figure svg=v.figure file_stem="kaplan-meier" id="km-plot" />
+            <TableActions table=v.table.clone() file_stem="survival" />
+            <ReportTableView table=v.table id="survival-table" />
+            {v.cox.map(|c| match c {
+                Ok(c) => view! {
+                    <TableActions table=c.clone() file_stem="cox" />
+                    <ReportTableView table=c id="cox-table" />
+                }
+                .into_any(),
+                Err(e) => view! { <StepError error=e /> }.into_any(),
             })}
         }
         .into_any(),
