@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::engine_client::{Session, UiError};
-use crate::engine::data::ColumnKind;
+use crate::engine::data::{ColumnKind, DatasetSpec};
 use crate::engine::example::{
     example_logistic_spec, example_match_spec, example_table1_spec, EXAMPLE_FILE_NAME,
 };
@@ -291,7 +291,7 @@ impl AppState {
 
     /// Applies a change to the dataset specification; on failure the data
     /// stays as it was and the error is shown. Returns whether it applied.
-    pub fn update_spec(self, change: impl FnOnce(&mut engine_spec::DatasetSpec)) -> bool {
+    pub fn update_spec(self, change: impl FnOnce(&mut DatasetSpec)) -> bool {
         let Some(session) = self.session.get_untracked() else {
             return false;
         };
@@ -310,5 +310,3 @@ impl AppState {
         }
     }
 }
-
-pub use crate::engine::data as engine_spec;
