@@ -497,3 +497,63 @@ fn cox_on_the_matched_example_with_se_clustered_by_matched_set() {
     c.cluster = Some("subclass".into());
     check_cox(&matched, &c, "example_matched_cluster");
 }
+
+#[test]
+fn proportional_hazards_test_equals_cox_zph() {
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/reference/survival_cox.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let zph = |name: &str| {
+        v["zph"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let lung = data(
+        "lung.csv",
+        DatasetSpec::default().with_kind("sex", ColumnKind::Categorical),
+    );
+    let mut vspec = DatasetSpec::default()
+        .with_kind("trt", ColumnKind::Categorical)
+        .with_kind("celltype", ColumnKind::Categorical);
+    vspec.column_mut("celltype").level_order = ["squamous", "smallcell", "adeno", "large"]
+        .map(String::from)
+        .to_vec();
+    let vet = data("veteran.csv", vspec);
+    for (ds, spec, name) in [
+        (
+            &lung,
+            cox_spec("time", "status", &["age", "sex", "ph.ecog"], Ties::Efron),
+            "lung",
+        ),
+        (
+            &vet,
+            cox_spec("time", "status", &["trt", "celltype", "karno"], Ties::Efron),
+            "veteran",
+        ),
+    ] {
+        let r = zph(name);
+        let (_, rows) = cox_model_with_ph_test(ds, &spec).unwrap();
+        let chis = nums(&r["chisq"]);
+        let ps = nums(&r["p"]);
+        assert_eq!(rows.len(), chis.len(), "{name}");
+        for (i, row) in rows.iter().enumerate() {
+            close(
+                row.chi_square,
+                chis[i],
+                1e-6,
+                &format!("{name} {}", row.term),
+            );
+            close(row.p_value, ps[i], 1e-6, &format!("{name} {}", row.term));
+            assert_eq!(row.df as f64, nums(&r["df"])[i]);
+        }
+    }
+}

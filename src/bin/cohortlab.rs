@@ -412,7 +412,7 @@ mod cli {
                 strata,
                 json,
             } => {
-                use cohortlab::engine::survival::{cox_model, CoxSpec, Ties};
+                use cohortlab::engine::survival::{cox_model_with_ph_test, CoxSpec, Ties};
                 input
                     .kind
                     .extend(categorical.iter().map(|c| format!("{c}=categorical")));
@@ -429,7 +429,7 @@ mod cli {
                     cluster,
                     ties,
                 };
-                let fit = cox_model(&dataset, &spec).map_err(|e| Failure {
+                let (fit, ph) = cox_model_with_ph_test(&dataset, &spec).map_err(|e| Failure {
                     message: e.to_string(),
                     hint: Some(
                         "Check the time, event and covariate columns (`cohortlab inspect FILE`)."
@@ -437,9 +437,22 @@ mod cli {
                     ),
                 })?;
                 if json {
-                    print_json(&fit)?;
+                    #[derive(serde::Serialize)]
+                    struct Out<'a> {
+                        #[serde(flatten)]
+                        fit: &'a cohortlab::engine::survival::CoxFit,
+                        proportional_hazards: &'a [cohortlab::engine::survival::ZphRow],
+                    }
+                    print_json(&Out {
+                        fit: &fit,
+                        proportional_hazards: &ph,
+                    })?;
                 } else {
                     print!("{}", cohortlab::report::survival::cox_table(&fit).to_text());
+                    print!(
+                        "\n{}",
+                        cohortlab::report::survival::ph_test_table(&ph).to_text()
+                    );
                     if !fit.convergence.converged {
                         println!("note: the model {}", fit.convergence.reason);
                     }

@@ -265,3 +265,23 @@ pub fn cox_table(fit: &crate::engine::survival::CoxFit) -> ReportTable {
         footnotes,
     }
 }
+
+/// The test of proportional hazards (R's `cox.zph`, Kaplan-Meier time scale).
+pub fn ph_test_table(rows: &[crate::engine::survival::ZphRow]) -> ReportTable {
+    ReportTable {
+        title: "Test of proportional hazards".into(),
+        header: vec!["Term".into(), "Chi-square".into(), "df".into(), "P value".into()],
+        rows: rows
+            .iter()
+            .map(|r| {
+                (
+                    RowStyle::Plain,
+                    vec![r.term.clone(), fmt_num(r.chi_square, 2), r.df.to_string(), fmt_p(Some(r.p_value))],
+                )
+            })
+            .collect(),
+        footnotes: vec![
+            "Score test of a time-varying coefficient (scaled Schoenfeld residuals against the Kaplan-Meier time scale), as R's cox.zph; a small P suggests the hazard ratio changes over time.".into(),
+        ],
+    }
+}

@@ -320,9 +320,21 @@ pub fn run_survival(
     let svg = crate::report::figures::km_plot_svg(&a, &spec.time);
     // The Cox model of the curves' groups and any other covariates.
     let cox = (!cox.variables.is_empty())
-        .then(|| crate::engine::survival::cox_model(&session.dataset, cox))
+        .then(|| crate::engine::survival::cox_model_with_ph_test(&session.dataset, cox))
         .map(|r| {
-            r.map(|f| crate::report::survival::cox_table(&f)).map_err(|e| UiError {
+            r.map(|(f, ph)| {
+                let mut t = crate::report::survival::cox_table(&f);
+                // The PH test in the same table's notes, as papers report it.
+                t.footnotes.push(format!(
+                    "Proportional hazards (R cox.zph, KM time scale): {}.",
+                    ph.iter()
+                        .map(|r| format!("{} P {}", r.term, crate::report::table::fmt_p(Some(r.p_value))))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ));
+                t
+            })
+            .map_err(|e| UiError {
                 context: "The Cox model could not be fitted".into(),
                 message: capitalise(&e.to_string()),
                 hint: "Check the covariates; a covariate with one value or separation cannot be estimated.".into(),

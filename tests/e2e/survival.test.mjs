@@ -41,5 +41,6 @@ test('Kaplan-Meier by marking and by marking x pCR, with numbers at risk', async
   await page.getByRole('checkbox', { name: 'ki67_group' }).check();
   await page.locator('#cox-table', { hasText: 'ki67_group: ≥ 20' }).waitFor();
   await page.getByText('Breslow ties').waitFor();
+  await page.getByText(/Proportional hazards \(R cox\.zph, KM time scale\): seed_marking P/).waitFor();
   await close();
 });

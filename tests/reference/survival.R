@@ -107,4 +107,15 @@ mm <- matchit(fm, data = exm, method = "nearest", distance = ps * 1e8, ratio = 2
 md <- match.data(mm)
 cox_cases[[length(cox_cases) + 1]] <- cox("example_matched_cluster",
   Surv(idfs_months, idfs_event) ~ seed_marking, md, "efron", "subclass")
-write_json(list(cox = cox_cases), "survival_cox.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)
+zph <- function(name, formula, data) {
+  m <- coxph(formula, data = data, model = TRUE, x = TRUE, y = TRUE,
+             control = coxph.control(eps = 1e-12, iter.max = 50))
+  z <- cox.zph(m, transform = "km")$table
+  list(name = name, terms = rownames(z), chisq = unname(z[, "chisq"]), df = unname(z[, "df"]),
+       p = unname(z[, "p"]))
+}
+zph_cases <- list(
+  zph("lung", Surv(time, status) ~ age + sex + ph.ecog, lung2),
+  zph("veteran", Surv(time, status) ~ trt + celltype + karno, vet)
+)
+write_json(list(cox = cox_cases, zph = zph_cases), "survival_cox.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)

@@ -558,8 +558,31 @@ pub enum CoxError {
     Singular,
 }
 
-/// Fits `Surv(time, event) ~ variables` on the complete cases.
-pub fn cox_model(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxFit, CoxError> {
+/// The complete cases of a [`CoxSpec`], owned.
+struct CoxInputs {
+    x: Vec<Vec<f64>>,
+    time: Vec<f64>,
+    event: Vec<bool>,
+    stratum: Vec<usize>,
+    cluster: Option<Vec<usize>>,
+    names: Vec<String>,
+    /// Per variable, its columns (a factor's dummies together).
+    groups: Vec<(String, Vec<usize>)>,
+}
+
+impl CoxInputs {
+    fn data(&self) -> CoxData<'_> {
+        CoxData {
+            x: &self.x,
+            time: &self.time,
+            event: &self.event,
+            stratum: &self.stratum,
+            cluster: self.cluster.as_deref(),
+        }
+    }
+}
+
+fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxInputs, CoxError> {
     let sd = super::survival_data(
         ds,
         &super::SurvivalSpec {
@@ -610,14 +633,217 @@ pub fn cox_model(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<Co
         event.push(sd.event[k]);
         stratum.push(sd.stratum[k]);
     }
-    let names: Vec<String> = design.columns[1..].iter().map(|c| c.term.clone()).collect();
-    let cluster = cluster_col.map(|_| cluster.as_slice());
-    let data = CoxData {
-        x: &x,
-        time: &time,
-        event: &event,
-        stratum: &stratum,
-        cluster,
+    Ok(CoxInputs {
+        x,
+        time,
+        event,
+        stratum,
+        cluster: cluster_col.map(|_| cluster),
+        names: design.columns[1..].iter().map(|c| c.term.clone()).collect(),
+        groups: design
+            .variable_columns
+            .iter()
+            .map(|(v, cols)| (v.clone(), cols.iter().map(|c| c - 1).collect()))
+            .collect(),
+    })
+}
+
+/// Fits `Surv(time, event) ~ variables` on the complete cases.
+pub fn cox_model(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxFit, CoxError> {
+    let inputs = cox_inputs(ds, spec)?;
+    fit_cox(&inputs.data(), &inputs.names, spec.ties, 0.95).ok_or(CoxError::Singular)
+}
+
+/// The model and its test of proportional hazards (per variable and global).
+pub fn cox_model_with_ph_test(
+    ds: &crate::engine::data::Dataset,
+    spec: &CoxSpec,
+) -> Result<(CoxFit, Vec<ZphRow>), CoxError> {
+    let inputs = cox_inputs(ds, spec)?;
+    let fit = fit_cox(&inputs.data(), &inputs.names, spec.ties, 0.95).ok_or(CoxError::Singular)?;
+    let zph = cox_zph(&inputs.data(), &fit, &inputs.groups);
+    Ok((fit, zph))
+}
+
+/// Per distinct event time (in time order): its time, number of deaths,
+/// score contribution U_t and information contribution V_t at β.
+fn per_time_score(
+    data: &CoxData,
+    beta: &[f64],
+    ties: Ties,
+) -> Vec<(f64, usize, Vec<f64>, Vec<f64>)> {
+    let p = beta.len();
+    let n = data.time.len();
+    let x = |i: usize| &data.x[i];
+    let risk: Vec<f64> = (0..n)
+        .map(|i| x(i).iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp())
+        .collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        data.stratum[a]
+            .cmp(&data.stratum[b])
+            .then(data.time[b].total_cmp(&data.time[a]))
+    });
+    let mut out = Vec::new();
+    let (mut s0, mut s1, mut s2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
+    let mut current = usize::MAX;
+    let mut k = 0;
+    while k < n {
+        let first = order[k];
+        if data.stratum[first] != current {
+            current = data.stratum[first];
+            s0 = 0.0;
+            s1.fill(0.0);
+            s2.fill(0.0);
+        }
+        let t = data.time[first];
+        let mut deaths = Vec::new();
+        while k < n && data.time[order[k]] == t && data.stratum[order[k]] == current {
+            let i = order[k];
+            s0 += risk[i];
+            for a in 0..p {
+                s1[a] += risk[i] * x(i)[a];
+                for b in 0..p {
+                    s2[a * p + b] += risk[i] * x(i)[a] * x(i)[b];
+                }
+            }
+            if data.event[i] {
+                deaths.push(i);
+            }
+            k += 1;
+        }
+        if deaths.is_empty() {
+            continue;
+        }
+        let d = deaths.len() as f64;
+        let (mut d0, mut d1, mut d2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
+        let mut u = vec![0.0; p];
+        for &i in &deaths {
+            d0 += risk[i];
+            for a in 0..p {
+                u[a] += x(i)[a];
+                d1[a] += risk[i] * x(i)[a];
+                for b in 0..p {
+                    d2[a * p + b] += risk[i] * x(i)[a] * x(i)[b];
+                }
+            }
+        }
+        let mut v = vec![0.0; p * p];
+        for l in 0..deaths.len() {
+            let f = match ties {
+                Ties::Efron => l as f64 / d,
+                Ties::Breslow => 0.0,
+            };
+            let a0 = s0 - f * d0;
+            let m: Vec<f64> = (0..p).map(|a| (s1[a] - f * d1[a]) / a0).collect();
+            for a in 0..p {
+                u[a] -= m[a];
+                for b in 0..p {
+                    v[a * p + b] += (s2[a * p + b] - f * d2[a * p + b]) / a0 - m[a] * m[b];
+                }
+            }
+        }
+        out.push((t, deaths.len(), u, v));
+    }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out
+}
+
+/// One row of the proportional-hazards test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZphRow {
+    /// A term, or `GLOBAL`.
+    pub term: String,
+    pub chi_square: f64,
+    pub df: usize,
+    pub p_value: f64,
+}
+
+/// Test of proportional hazards as R's `cox.zph(fit, transform = "km")`:
+/// for each covariate, the score test at β̂ of adding β·g(t)·x, with g the
+/// left-continuous Kaplan-Meier of all patients at the event times,
+/// centred; and the global test of all at once (Therneau & Grambsch 2000,
+/// ch. 6). `groups` gathers the columns of one term (e.g. a factor's
+/// dummies) into one test.
+pub fn cox_zph(data: &CoxData, fit: &CoxFit, groups: &[(String, Vec<usize>)]) -> Vec<ZphRow> {
+    let p = fit.terms.len();
+    // Centre as the fit did.
+    let n = data.time.len();
+    let means: Vec<f64> = (0..p)
+        .map(|a| data.x.iter().map(|r| r[a]).sum::<f64>() / n as f64)
+        .collect();
+    let xc: Vec<Vec<f64>> = data
+        .x
+        .iter()
+        .map(|r| r.iter().zip(&means).map(|(v, m)| v - m).collect())
+        .collect();
+    let centred = CoxData { x: &xc, ..*data };
+    let beta: Vec<f64> = fit.terms.iter().map(|t| t.coef).collect();
+    let per = per_time_score(&centred, &beta, fit.ties);
+    // g(t): Kaplan-Meier of all patients just before t.
+    let km = super::kaplan_meier(data.time, data.event, super::CiTransform::Log, 0.95);
+    let s_before = |t: f64| {
+        km.rows
+            .iter()
+            .rev()
+            .find(|r| r.time < t)
+            .map_or(1.0, |r| r.surv)
     };
-    fit_cox(&data, &names, spec.ties, 0.95).ok_or(CoxError::Singular)
+    let g: Vec<f64> = per.iter().map(|(t, _, _, _)| s_before(*t)).collect();
+    let deaths: f64 = per.iter().map(|(_, d, _, _)| *d as f64).sum();
+    let gbar = per
+        .iter()
+        .zip(&g)
+        .map(|((_, d, _, _), gi)| *d as f64 * gi)
+        .sum::<f64>()
+        / deaths;
+    let mut u = DVector::<f64>::zeros(p);
+    let mut igg = DMatrix::<f64>::zeros(p, p);
+    let mut igb = DMatrix::<f64>::zeros(p, p);
+    let mut ibb = DMatrix::<f64>::zeros(p, p);
+    for ((_, _, ut, vt), gi) in per.iter().zip(&g) {
+        let gc = gi - gbar;
+        for a in 0..p {
+            u[a] += gc * ut[a];
+            for b in 0..p {
+                let v = vt[a * p + b];
+                igg[(a, b)] += gc * gc * v;
+                igb[(a, b)] += gc * v;
+                ibb[(a, b)] += v;
+            }
+        }
+    }
+    let Some(ibb_inv) = ibb.try_inverse() else {
+        return Vec::new();
+    };
+    let var = &igg - &igb * ibb_inv * igb.transpose();
+    let test = |cols: &[usize]| -> f64 {
+        let k = cols.len();
+        let uu = DVector::from_iterator(k, cols.iter().map(|&c| u[c]));
+        let vv = DMatrix::from_fn(k, k, |a, b| var[(cols[a], cols[b])]);
+        vv.try_inverse()
+            .map_or(f64::NAN, |inv| (uu.transpose() * inv * &uu)[(0, 0)])
+    };
+    let chi = |x: f64, df: usize| ChiSquared::new(df as f64).map_or(f64::NAN, |c| c.sf(x));
+    let mut out: Vec<ZphRow> = groups
+        .iter()
+        .map(|(name, cols)| {
+            let c = test(cols);
+            ZphRow {
+                term: name.clone(),
+                chi_square: c,
+                df: cols.len(),
+                p_value: chi(c, cols.len()),
+            }
+        })
+        .collect();
+    let all: Vec<usize> = (0..p).collect();
+    let c = test(&all);
+    out.push(ZphRow {
+        term: "GLOBAL".into(),
+        chi_square: c,
+        df: p,
+        p_value: chi(c, p),
+    });
+    out
 }

@@ -9,7 +9,8 @@ mod km;
 mod logrank;
 
 pub use cox::{
-    concordance, cox_model, fit_cox, CoxError, CoxFit, CoxSpec, CoxTerm, RobustTerm, Ties,
+    concordance, cox_model, cox_model_with_ph_test, cox_zph, fit_cox, CoxData, CoxError, CoxFit,
+    CoxSpec, CoxTerm, RobustTerm, Ties, ZphRow,
 };
 pub use data::{survival_data, SurvivalData, SurvivalError, SurvivalSpec};
 pub use km::{kaplan_meier, median_follow_up, CiTransform, KmFit, KmRow, Landmark, Median};
