@@ -322,11 +322,19 @@ fn robust_variance(resid: &[Vec<f64>], cluster: &[usize], var: &DMatrix<f64>) ->
 /// event (within a stratum), the share where that patient has the higher
 /// risk score; ties in the score count one half. O(n log n).
 pub fn concordance(time: &[f64], event: &[bool], eta: &[f64], stratum: &[usize]) -> f64 {
-    let mut ranks: Vec<f64> = eta.to_vec();
-    ranks.sort_by(f64::total_cmp);
-    ranks.dedup();
-    let rank = |v: f64| ranks.partition_point(|&r| r < v);
-    let m = ranks.len();
+    // Dense ranks of the scores, by one sort.
+    let mut by_eta: Vec<usize> = (0..eta.len()).collect();
+    by_eta.sort_by(|&a, &b| eta[a].total_cmp(&eta[b]));
+    let mut rank_of = vec![0usize; eta.len()];
+    let mut m = 0;
+    for (k, &i) in by_eta.iter().enumerate() {
+        if k > 0 && eta[i] != eta[by_eta[k - 1]] {
+            m += 1;
+        }
+        rank_of[i] = m;
+    }
+    let m = if eta.is_empty() { 0 } else { m + 1 };
+    let rank = |i: usize| rank_of[i];
     let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
     let nstrata = stratum.iter().copied().max().map_or(0, |s| s + 1);
     for s in 0..nstrata {
@@ -359,11 +367,11 @@ pub fn concordance(time: &[f64], event: &[bool], eta: &[f64], stratum: &[usize])
             }
             let group = &idx[k..j];
             for &i in group.iter().filter(|&&i| !event[i]) {
-                add(&mut tree, rank(eta[i]));
+                add(&mut tree, rank(i));
                 total += 1.0;
             }
             for &i in group.iter().filter(|&&i| event[i]) {
-                let r = rank(eta[i]);
+                let r = rank(i);
                 let below = sum(&tree, r);
                 let at_or_below = sum(&tree, r + 1);
                 conc += below;
@@ -371,7 +379,7 @@ pub fn concordance(time: &[f64], event: &[bool], eta: &[f64], stratum: &[usize])
                 disc += total - at_or_below;
             }
             for &i in group.iter().filter(|&&i| event[i]) {
-                add(&mut tree, rank(eta[i]));
+                add(&mut tree, rank(i));
                 total += 1.0;
             }
             k = j;
@@ -416,9 +424,17 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
             .cmp(&stratum[b])
             .then(time[b].total_cmp(&time[a]))
     });
-    let flat: Vec<f64> = xc.iter().flatten().copied().collect();
+    // Patients laid out in the order the likelihood visits them (stratum,
+    // then time descending): the passes then read memory sequentially.
+    let flat: Vec<f64> = order.iter().flat_map(|&i| xc[i].iter().copied()).collect();
+    let (ts, es, ss): (Vec<f64>, Vec<bool>, Vec<usize>) = (
+        order.iter().map(|&i| time[i]).collect(),
+        order.iter().map(|&i| event[i]).collect(),
+        order.iter().map(|&i| stratum[i]).collect(),
+    );
+    let sequential: Vec<usize> = (0..n).collect();
     let mut beta = vec![0.0; p];
-    let (ll0, u0, i0) = partial(&flat, &order, time, event, stratum, &beta, ties);
+    let (ll0, u0, i0) = partial(&flat, &sequential, &ts, &es, &ss, &beta, ties);
     let score = i0
         .clone()
         .cholesky()
@@ -439,7 +455,7 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
                 .zip(step.iter())
                 .map(|(b, s)| b + halving * s)
                 .collect();
-            (new_ll, new_u, new_info) = partial(&flat, &order, time, event, stratum, &trial, ties);
+            (new_ll, new_u, new_info) = partial(&flat, &sequential, &ts, &es, &ss, &trial, ties);
             if new_ll >= ll - 1e-12 * ll.abs() || halving < 1e-4 {
                 beta = trial;
                 break;
