@@ -234,6 +234,8 @@ fn survival_and_cox_commands() {
         "sex=categorical",
         "--at",
         "365",
+        "--rmst",
+        "730",
         "--json",
     ]);
     assert_eq!(code, 0, "{err}");
@@ -241,6 +243,8 @@ fn survival_and_cox_commands() {
     assert!((v["log_rank"]["chi_square"].as_f64().unwrap() - 10.3267).abs() < 1e-3);
     assert_eq!(v["groups"][0]["fit"]["median"]["median"], 270.0);
     assert_eq!(v["groups"][1]["fit"]["median"]["median"], 426.0);
+    // R: summary(survfit(Surv(time, status) ~ sex, lung), rmean = 730)
+    assert!((v["groups"][0]["rmst"].as_f64().unwrap() - 311.117765899007).abs() < 1e-6);
     let (code, out, err) = cohortlab(&[
         "cox",
         "tests/data/lung.csv",

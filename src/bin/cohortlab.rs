@@ -156,6 +156,9 @@ mod cli {
             /// Fleming-Harrington rho of the test (0 log-rank, 1 Peto-Peto).
             #[arg(long, default_value_t = 0.0)]
             rho: f64,
+            /// Restricted mean survival time up to this time.
+            #[arg(long, value_name = "TAU")]
+            rmst: Option<f64>,
             /// Print one JSON document instead of tables.
             #[arg(long)]
             json: bool,
@@ -468,6 +471,7 @@ mod cli {
                 ci,
                 strata,
                 rho,
+                rmst,
                 json,
             } => {
                 use cohortlab::engine::survival::{CiTransform, SurvivalSpec};
@@ -481,8 +485,8 @@ mod cli {
                     groups: group,
                     strata,
                 };
-                let s = cohortlab::report::survival::survival_analysis(
-                    &dataset, &spec, transform, &at, rho,
+                let s = cohortlab::report::survival::survival_analysis_rmst(
+                    &dataset, &spec, transform, &at, rho, rmst,
                 )
                 .map_err(|e| Failure {
                     message: e.to_string(),

@@ -17,6 +17,8 @@ pub struct GroupSurvival {
     pub group: String,
     pub fit: KmFit,
     pub landmarks: Vec<Landmark>,
+    /// Restricted mean survival time up to `SurvivalAnalysis::rmst_tau`.
+    pub rmst: Option<f64>,
 }
 
 /// Everything a survival analysis shows.
@@ -31,6 +33,8 @@ pub struct SurvivalAnalysis {
     pub follow_up: Median,
     pub log_rank: Option<LogRank>,
     pub pairwise: Vec<PairwiseLogRank>,
+    /// The horizon of the restricted mean, if asked for.
+    pub rmst_tau: Option<f64>,
 }
 
 /// Runs the analysis.
@@ -40,6 +44,18 @@ pub fn survival_analysis(
     transform: CiTransform,
     at: &[f64],
     rho: f64,
+) -> Result<SurvivalAnalysis, SurvivalError> {
+    survival_analysis_rmst(ds, spec, transform, at, rho, None)
+}
+
+/// [`survival_analysis`] with the restricted mean survival time to `tau`.
+pub fn survival_analysis_rmst(
+    ds: &Dataset,
+    spec: &SurvivalSpec,
+    transform: CiTransform,
+    at: &[f64],
+    rho: f64,
+    tau: Option<f64>,
 ) -> Result<SurvivalAnalysis, SurvivalError> {
     let d = crate::engine::survival::survival_data(ds, spec)?;
     let groups = d
@@ -54,6 +70,7 @@ pub fn survival_analysis(
             GroupSurvival {
                 group: label.clone(),
                 landmarks: at.iter().map(|&x| fit.at(x)).collect(),
+                rmst: tau.map(|t| fit.rmst(t)),
                 fit,
             }
         })
@@ -93,6 +110,7 @@ pub fn survival_analysis(
         follow_up: median_follow_up(&d.time, &d.event, 0.95),
         log_rank: lr,
         pairwise,
+        rmst_tau: tau,
     })
 }
 
@@ -113,6 +131,9 @@ impl SurvivalAnalysis {
             header.push(format!("Survival at {} (95% CI)", fmt_num(*t, 0)));
         }
         header.push("Median (95% CI)".into());
+        if let Some(tau) = self.rmst_tau {
+            header.push(format!("Restricted mean to {}", fmt_num(tau, 0)));
+        }
         let rows = self
             .groups
             .iter()
@@ -140,6 +161,9 @@ impl SurvivalAnalysis {
                         fmt_opt(m.upper)
                     ),
                 });
+                if let Some(r) = g.rmst {
+                    cells.push(fmt_num(r, 1));
+                }
                 (RowStyle::Plain, cells)
             })
             .collect();

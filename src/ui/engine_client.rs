@@ -291,7 +291,7 @@ pub fn run_stability(
 }
 
 use crate::engine::survival::{CiTransform, SurvivalSpec};
-use crate::report::survival::{survival_analysis, SurvivalAnalysis};
+use crate::report::survival::{survival_analysis_rmst, SurvivalAnalysis};
 
 /// A survival analysis with everything the page shows of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -309,13 +309,18 @@ pub fn run_survival(
     spec: &SurvivalSpec,
     transform: CiTransform,
     at: &[f64],
+    rmst: Option<f64>,
     cox: &crate::engine::survival::CoxSpec,
 ) -> Result<SurvivalView, UiError> {
-    let a = survival_analysis(&session.dataset, spec, transform, at, 0.0).map_err(|e| UiError {
-        context: "The survival analysis could not be done".into(),
-        message: capitalise(&e.to_string()),
-        hint: "Choose a numeric time column (>= 0) and an event column (0/1 or yes/no).".into(),
-    })?;
+    let a =
+        survival_analysis_rmst(&session.dataset, spec, transform, at, 0.0, rmst).map_err(|e| {
+            UiError {
+                context: "The survival analysis could not be done".into(),
+                message: capitalise(&e.to_string()),
+                hint: "Choose a numeric time column (>= 0) and an event column (0/1 or yes/no)."
+                    .into(),
+            }
+        })?;
     let table = a.summary_table();
     let svg = crate::report::figures::km_plot_svg(&a, &spec.time);
     // The Cox model of the curves' groups and any other covariates.

@@ -156,6 +156,8 @@ pub struct SurvivalSettings {
     pub cox_extra: RwSignal<Vec<String>>,
     pub cluster: RwSignal<String>,
     pub ties: RwSignal<Ties>,
+    /// Horizon of the restricted mean survival time, if wanted.
+    pub rmst: RwSignal<Option<f64>>,
 }
 
 /// The matching step's settings: the specification, with its covariates
@@ -228,6 +230,7 @@ impl AppState {
                 cox_extra: RwSignal::new(Vec::new()),
                 cluster: RwSignal::new(String::new()),
                 ties: RwSignal::new(Ties::Efron),
+                rmst: RwSignal::new(None),
             },
         }
     }

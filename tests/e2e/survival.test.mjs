@@ -16,6 +16,9 @@ test('Kaplan-Meier by marking and by marking x pCR, with numbers at risk', async
   assert.deepEqual(rows.map((r) => r.slice(0, 3)), [['No', '833', '91'], ['Yes', '216', '12']]);
   assert.match(rows[0][4], /^90\.3% \(87\.9–92\.6\)$/, '3-year survival with CI');
   await page.getByText('Median follow-up (reverse Kaplan-Meier): 40.2').waitFor();
+  await page.locator('#s-rmst').fill('60');
+  await page.locator('#s-rmst').dispatchEvent('change');
+  await page.locator('#survival-table thead', { hasText: 'Restricted mean to 60' }).waitFor();
   const cox = (await page.locator('#cox-table tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
   assert.equal(cox[0][0], 'seed_marking: Yes');
   assert.match(cox[0][1], /^0\.\d\d \(0\.\d\d–\d\.\d\d\)$/);

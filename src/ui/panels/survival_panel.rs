@@ -43,7 +43,7 @@ pub fn SurvivalPanel() -> impl IntoView {
         };
         state.session.with(|s| {
             s.as_ref()
-                .map(|s| run_survival(s, &spec, transform, &at, &cox))
+                .map(|s| run_survival(s, &spec, transform, &at, sv.rmst.get(), &cox))
         })
     });
     let controls = move || {
@@ -149,6 +149,19 @@ pub fn SurvivalPanel() -> impl IntoView {
                                 .filter(|x| x.is_finite() && *x >= 0.0)
                                 .collect();
                             sv.at.set(v);
+                        }
+                    />
+                </label>
+                <label title="The area under the curve up to this time: the mean survival time within that horizon.">
+                    "Restricted mean to "
+                    <input
+                        type="text"
+                        id="s-rmst"
+                        size="5"
+                        value=sv.rmst.get_untracked().map_or(String::new(), |t| t.to_string())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev).trim().parse::<f64>().ok().filter(|t| *t > 0.0);
+                            sv.rmst.set(v);
                         }
                     />
                 </label>
