@@ -310,10 +310,11 @@ pub fn run_survival(
     transform: CiTransform,
     at: &[f64],
     rmst: Option<f64>,
+    rho: f64,
     cox: &crate::engine::survival::CoxSpec,
 ) -> Result<SurvivalView, UiError> {
     let a =
-        survival_analysis_rmst(&session.dataset, spec, transform, at, 0.0, rmst).map_err(|e| {
+        survival_analysis_rmst(&session.dataset, spec, transform, at, rho, rmst).map_err(|e| {
             UiError {
                 context: "The survival analysis could not be done".into(),
                 message: capitalise(&e.to_string()),

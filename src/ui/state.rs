@@ -158,6 +158,10 @@ pub struct SurvivalSettings {
     pub ties: RwSignal<Ties>,
     /// Horizon of the restricted mean survival time, if wanted.
     pub rmst: RwSignal<Option<f64>>,
+    /// Fleming-Harrington rho of the test (0 log-rank, 1 Peto-Peto).
+    pub rho: RwSignal<f64>,
+    /// Stratify the log-rank test by this column ("" = none).
+    pub strata: RwSignal<String>,
 }
 
 /// The matching step's settings: the specification, with its covariates
@@ -231,6 +235,8 @@ impl AppState {
                 cluster: RwSignal::new(String::new()),
                 ties: RwSignal::new(Ties::Efron),
                 rmst: RwSignal::new(None),
+                rho: RwSignal::new(0.0),
+                strata: RwSignal::new(String::new()),
             },
         }
     }
@@ -268,6 +274,7 @@ impl AppState {
         let sv = &self.survival;
         sv.cox_extra.set(Vec::new());
         sv.cluster.set(String::new());
+        sv.strata.set(String::new());
         if example {
             sv.time.set("idfs_months".into());
             sv.event.set("idfs_event".into());

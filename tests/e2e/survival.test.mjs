@@ -19,6 +19,12 @@ test('Kaplan-Meier by marking and by marking x pCR, with numbers at risk', async
   await page.locator('#s-rmst').fill('60');
   await page.locator('#s-rmst').dispatchEvent('change');
   await page.locator('#survival-table thead', { hasText: 'Restricted mean to 60' }).waitFor();
+  await page.locator('#s-test').selectOption('peto');
+  await page.getByText(/Fleming-Harrington \(rho = 1\) test: chi-square/).waitFor();
+  await page.locator('#s-strata').selectOption('subtype');
+  await page.getByText(/Fleming-Harrington \(rho = 1\) test: chi-square .*, stratified\./).waitFor();
+  await page.locator('#s-test').selectOption('logrank');
+  await page.locator('#s-strata').selectOption('');
   const cox = (await page.locator('#cox-table tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
   assert.equal(cox[0][0], 'seed_marking: Yes');
   assert.match(cox[0][1], /^0\.\d\d \(0\.\d\d–\d\.\d\d\)$/);

@@ -22,7 +22,7 @@ pub fn SurvivalPanel() -> impl IntoView {
             event: sv.event.get(),
             event_level: None,
             groups: sv.groups.get(),
-            strata: None,
+            strata: Some(sv.strata.get()).filter(|s| !s.is_empty()),
         };
         let (transform, at) = (sv.transform.get(), sv.at.get());
         let cluster = sv.cluster.get();
@@ -43,7 +43,7 @@ pub fn SurvivalPanel() -> impl IntoView {
         };
         state.session.with(|s| {
             s.as_ref()
-                .map(|s| run_survival(s, &spec, transform, &at, sv.rmst.get(), &cox))
+                .map(|s| run_survival(s, &spec, transform, &at, sv.rmst.get(), sv.rho.get(), &cox))
         })
     });
     let controls = move || {
@@ -164,6 +164,21 @@ pub fn SurvivalPanel() -> impl IntoView {
                             sv.rmst.set(v);
                         }
                     />
+                </label>
+                <label title="Peto-Peto weights early differences more (Fleming-Harrington rho = 1).">
+                    "Test "
+                    <select id="s-test" on:change=move |ev| {
+                        sv.rho.set(if event_target_value(&ev) == "peto" { 1.0 } else { 0.0 });
+                    }>
+                        <option value="logrank" selected=sv.rho.get_untracked() == 0.0>"log-rank"</option>
+                        <option value="peto" selected=sv.rho.get_untracked() == 1.0>"Peto-Peto"</option>
+                    </select>
+                </label>
+                <label title="A stratified test compares the groups within each stratum, e.g. within matched sets.">
+                    "stratified by "
+                    <select id="s-strata" on:change=move |ev| sv.strata.set(event_target_value(&ev))>
+                        {options(&cats, sv.strata.get_untracked(), true)}
+                    </select>
                 </label>
                 <label title="Efron is R's and lifelines' default; Breslow is SPSS's and SAS's.">
                     "Cox ties "
