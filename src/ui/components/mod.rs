@@ -1,5 +1,6 @@
 //! Generic widgets.
 
+pub mod analysis_step;
 pub mod column_row;
 pub mod column_table;
 pub mod cut_form;

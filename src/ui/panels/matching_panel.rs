@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::engine::data::ColumnKind;
 use crate::engine::matching::{Caliper, DistanceScale, MatchOrder};
+use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::figure::Figure;
 use crate::ui::components::report_table::ReportTableView;
@@ -269,12 +270,9 @@ pub fn MatchingPanel() -> impl IntoView {
         None => ().into_any(),
     };
     view! {
-        <section class="panel" aria-labelledby="step-title">
-            <h2 id="step-title">"Propensity-score matching"</h2>
-            {move || match state.session.with(Option::is_some) {
-                false => view! { <p class="notice">"Load data first (step 1)."</p> }.into_any(),
-                true => view! { {controls} {results} }.into_any(),
-            }}
-        </section>
+        <AnalysisStep title="Propensity-score matching">
+            {controls}
+            {results}
+        </AnalysisStep>
     }
 }

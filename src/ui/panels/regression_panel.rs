@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::engine::data::{ColumnData, ColumnKind};
+use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
@@ -122,30 +123,21 @@ pub fn RegressionPanel() -> impl IntoView {
         }
     };
     view! {
-        <section class="panel" aria-labelledby="step-title">
-            <h2 id="step-title">"Logistic regression"</h2>
-            {move || match state.session.with(Option::is_some) {
-                false => view! { <p class="notice">"Load data first (step 1)."</p> }.into_any(),
-                true => {
+        <AnalysisStep title="Logistic regression">
+            {controls}
+            {move || match result.get() {
+                Some(Ok((_, multi, table))) => {
+                    let diags = multi.map(|m| m.diagnostics).unwrap_or_default();
                     view! {
-                        {controls}
-                        {move || match result.get() {
-                            Some(Ok((_, multi, table))) => {
-                                let diags = multi.map(|m| m.diagnostics).unwrap_or_default();
-                                view! {
-                                    <Diagnostics items=diags />
-                                    <TableActions table=table.clone() file_stem="logistic-regression" />
-                                    <ReportTableView table=table id="regression" />
-                                }
-                                    .into_any()
-                            }
-                            Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
-                            None => ().into_any(),
-                        }}
+                        <Diagnostics items=diags />
+                        <TableActions table=table.clone() file_stem="logistic-regression" />
+                        <ReportTableView table=table id="regression" />
                     }
                         .into_any()
                 }
+                Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
+                None => ().into_any(),
             }}
-        </section>
+        </AnalysisStep>
     }
 }

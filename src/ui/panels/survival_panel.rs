@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::engine::data::ColumnKind;
 use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
+use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::figure::Figure;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
@@ -236,12 +237,9 @@ pub fn SurvivalPanel() -> impl IntoView {
         None => ().into_any(),
     };
     view! {
-        <section class="panel" aria-labelledby="step-title">
-            <h2 id="step-title">"Survival"</h2>
-            {move || match state.session.with(Option::is_some) {
-                false => view! { <p class="notice">"Load data first (step 1)."</p> }.into_any(),
-                true => view! { {controls} {results} }.into_any(),
-            }}
-        </section>
+        <AnalysisStep title="Survival">
+            {controls}
+            {results}
+        </AnalysisStep>
     }
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::engine::data::ColumnKind;
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
+use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
@@ -107,29 +108,20 @@ pub fn Table1Panel() -> impl IntoView {
         }
     };
     view! {
-        <section class="panel" aria-labelledby="step-title">
-            <h2 id="step-title">"Table 1"</h2>
-            {move || match state.session.with(Option::is_some) {
-                false => view! { <p class="notice">"Load data first (step 1)."</p> }.into_any(),
-                true => {
+        <AnalysisStep title="Table 1">
+            {controls}
+            {move || match result.get() {
+                Some(Ok((t, table))) => {
                     view! {
-                        {controls}
-                        {move || match result.get() {
-                            Some(Ok((t, table))) => {
-                                view! {
-                                    <Diagnostics items=t.diagnostics.clone() />
-                                    <TableActions table=table.clone() file_stem="table1" />
-                                    <ReportTableView table=table id="table1" />
-                                }
-                                    .into_any()
-                            }
-                            Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
-                            None => ().into_any(),
-                        }}
+                        <Diagnostics items=t.diagnostics.clone() />
+                        <TableActions table=table.clone() file_stem="table1" />
+                        <ReportTableView table=table id="table1" />
                     }
                         .into_any()
                 }
+                Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
+                None => ().into_any(),
             }}
-        </section>
+        </AnalysisStep>
     }
 }
