@@ -131,16 +131,8 @@ mod cli {
         Survival {
             #[command(flatten)]
             input: Input,
-            /// Follow-up time column (numeric, >= 0).
-            #[arg(long)]
-            time: String,
-            /// Event column (0/1, 1/2 with 2 = event, or a binary column).
-            #[arg(long)]
-            event: String,
-            /// The level of --event meaning the event (default: the
-            /// non-reference level).
-            #[arg(long)]
-            event_level: Option<String>,
+            #[command(flatten)]
+            outcome: TimeToEvent,
             /// Group by one column, or by two crossed: COL or COL1,COL2.
             #[arg(long, value_delimiter = ',')]
             group: Vec<String>,
@@ -167,12 +159,8 @@ mod cli {
         Cox {
             #[command(flatten)]
             input: Input,
-            #[arg(long)]
-            time: String,
-            #[arg(long)]
-            event: String,
-            #[arg(long)]
-            event_level: Option<String>,
+            #[command(flatten)]
+            outcome: TimeToEvent,
             /// Covariates, comma-separated.
             #[arg(long, value_delimiter = ',', required = true)]
             vars: Vec<String>,
@@ -227,6 +215,21 @@ mod cli {
             #[arg(long, value_name = "FILE")]
             csv: Option<PathBuf>,
         },
+    }
+
+    /// The time-to-event outcome: shared by `survival` and `cox`.
+    #[derive(Args)]
+    struct TimeToEvent {
+        /// Follow-up time column (numeric, >= 0).
+        #[arg(long)]
+        time: String,
+        /// Event column (0/1, 1/2 with 2 = event, or a binary column).
+        #[arg(long)]
+        event: String,
+        /// The level of --event meaning the event (default: the
+        /// non-reference level).
+        #[arg(long)]
+        event_level: Option<String>,
     }
 
     /// How to read and type the file: shared by every subcommand.
@@ -404,9 +407,12 @@ mod cli {
         match cli.command {
             Command::Cox {
                 mut input,
-                time,
-                event,
-                event_level,
+                outcome:
+                    TimeToEvent {
+                        time,
+                        event,
+                        event_level,
+                    },
                 vars,
                 categorical,
                 ordinal,
@@ -463,9 +469,12 @@ mod cli {
             }
             Command::Survival {
                 input,
-                time,
-                event,
-                event_level,
+                outcome:
+                    TimeToEvent {
+                        time,
+                        event,
+                        event_level,
+                    },
                 group,
                 at,
                 ci,
