@@ -111,6 +111,10 @@ fn main() {
         "cohort of {n} patients generated in {:.2} s",
         t.elapsed().as_secs_f64()
     );
+    if std::env::args().any(|a| a == "--survival") {
+        survival_stages(&ds);
+        return;
+    }
     let vars: Vec<String> = (0..8)
         .map(|j| format!("cat{j}"))
         .chain((0..4).map(|j| format!("num{j}")))
@@ -208,6 +212,11 @@ fn main() {
     });
     println!("balance of 12 covariates before and after: {t5:.3} s");
 
+    survival_stages(&ds);
+}
+
+/// KM by group + log-rank, and Cox with 10 covariates.
+fn survival_stages(ds: &Dataset) {
     // Survival: KM by group + log-rank, and Cox with 10 covariates.
     use cohortlab::engine::survival::{cox_model, CoxSpec, SurvivalSpec};
     let sspec = SurvivalSpec {
@@ -219,7 +228,7 @@ fn main() {
     };
     let t6 = median_time(|| {
         let a = cohortlab::report::survival::survival_analysis(
-            &ds,
+            ds,
             &sspec,
             Default::default(),
             &[36.0],
@@ -244,28 +253,26 @@ fn main() {
     };
     let mut p = 0;
     let t7 = median_time(|| {
-        p = cox_model(&ds, &cspec).map(|f| f.terms.len()).unwrap_or(0);
+        p = cox_model(ds, &cspec).map(|f| f.terms.len()).unwrap_or(0);
     });
     println!("Cox, 10 covariates ({p} terms), Efron: {t7:.3} s");
     if std::env::args().any(|a| a == "--detail") {
         let t = Instant::now();
-        let d = cohortlab::engine::regression::design_matrix(
-            &ds,
-            "status",
-            None,
-            &cspec.variables,
-            &[],
-        )
-        .unwrap();
+        let d =
+            cohortlab::engine::regression::design_matrix(ds, "status", None, &cspec.variables, &[])
+                .unwrap();
         println!("  cox design: {:.3} s", t.elapsed().as_secs_f64());
         let t = Instant::now();
-        let sd = cohortlab::engine::survival::survival_data(&ds, &sspec).unwrap();
+        let sd = cohortlab::engine::survival::survival_data(ds, &sspec).unwrap();
         println!("  survival data: {:.3} s", t.elapsed().as_secs_f64());
-        let x: Vec<Vec<f64>> = (0..d.x.rows).map(|i| d.x.row(i)[1..].to_vec()).collect();
+        let x: Vec<f64> = (0..d.x.rows)
+            .flat_map(|i| d.x.row(i)[1..].to_vec())
+            .collect();
         let names: Vec<String> = d.columns[1..].iter().map(|c| c.term.clone()).collect();
-        let strata = vec![0usize; x.len()];
+        let strata = vec![0usize; d.x.rows];
         let data = cohortlab::engine::survival::CoxData {
             x: &x,
+            columns: names.len(),
             time: &sd.time,
             event: &sd.event,
             stratum: &strata,
@@ -280,7 +287,7 @@ fn main() {
             f.convergence.iterations
         );
         let eta: Vec<f64> = x
-            .iter()
+            .chunks_exact(names.len())
             .map(|r| r.iter().zip(&f.terms).map(|(a, t)| a * t.coef).sum())
             .collect();
         let t = Instant::now();

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
 use crate::engine::data::Dataset;
 use crate::engine::survival::{
-    kaplan_meier, log_rank, median_follow_up, pairwise_log_rank, Adjustment, CiTransform, KmFit,
-    Landmark, LogRank, Median, PairwiseLogRank, SurvivalError, SurvivalSpec,
+    kaplan_meier_by_group, pairwise_log_rank, Adjustment, CiTransform, KmFit, Landmark, LogRank,
+    Median, PairwiseLogRank, SurvivalError, SurvivalSpec,
 };
 
 /// One group's curve and summaries.
@@ -58,34 +58,44 @@ pub fn survival_analysis_rmst(
     tau: Option<f64>,
 ) -> Result<SurvivalAnalysis, SurvivalError> {
     let d = crate::engine::survival::survival_data(ds, spec)?;
+    // One sort serves the curves and, without strata, the log-rank test.
+    let to = crate::engine::survival::by_stratum_then_time(&d.time, &d.stratum, false);
+    let unstratified = d.stratum.iter().all(|&s| s == 0);
+    let (fits, follow_up) = if unstratified {
+        crate::engine::survival::kaplan_meier_by_group_sorted(
+            &to.time,
+            &to.order,
+            &d.event,
+            &d.group,
+            d.group_labels.len(),
+            transform,
+            0.95,
+        )
+    } else {
+        kaplan_meier_by_group(
+            &d.time,
+            &d.event,
+            &d.group,
+            d.group_labels.len(),
+            transform,
+            0.95,
+        )
+    };
     let groups = d
         .group_labels
         .iter()
-        .enumerate()
-        .map(|(g, label)| {
-            let keep: Vec<usize> = (0..d.time.len()).filter(|&i| d.group[i] == g).collect();
-            let t: Vec<f64> = keep.iter().map(|&i| d.time[i]).collect();
-            let e: Vec<bool> = keep.iter().map(|&i| d.event[i]).collect();
-            let fit = kaplan_meier(&t, &e, transform, 0.95);
-            GroupSurvival {
-                group: label.clone(),
-                landmarks: at.iter().map(|&x| fit.at(x)).collect(),
-                rmst: tau.map(|t| fit.rmst(t)),
-                fit,
-            }
+        .zip(fits)
+        .map(|(label, fit)| GroupSurvival {
+            group: label.clone(),
+            landmarks: at.iter().map(|&x| fit.at(x)).collect(),
+            rmst: tau.map(|t| fit.rmst(t)),
+            fit,
         })
         .collect();
     let lr = (d.group_labels.len() > 1)
         .then(|| {
-            log_rank(
-                &d.time,
-                &d.event,
-                &d.group,
-                &d.stratum,
-                &d.group_labels,
-                rho,
-            )
-            .ok()
+            crate::engine::survival::log_rank_ordered(&to, &d.event, &d.group, &d.group_labels, rho)
+                .ok()
         })
         .flatten();
     let pairwise = if d.group_labels.len() > 2 {
@@ -107,7 +117,7 @@ pub fn survival_analysis_rmst(
         events: d.event.iter().filter(|&&e| e).count(),
         dropped: d.dropped,
         groups,
-        follow_up: median_follow_up(&d.time, &d.event, 0.95),
+        follow_up,
         log_rank: lr,
         pairwise,
         rmst_tau: tau,

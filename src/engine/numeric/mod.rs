@@ -3,3 +3,6 @@
 mod irls;
 
 pub use irls::{logistic_irls, Convergence, IrlsFit, RowMatrix, Tolerances};
+mod sort;
+
+pub use sort::{argsort, argsort_descending, sort_with_order};

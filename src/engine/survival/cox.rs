@@ -11,11 +11,11 @@
 //! uses for l = 0..d-1 the fractions Sₖ - (l/d)Dₖ; Breslow uses Sₖ each time
 //! (Therneau & Grambsch 2000, ch. 3).
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::{DMatrix, DMatrixView, DVector};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
-use crate::engine::numeric::Convergence;
+use crate::engine::numeric::{argsort, Convergence};
 
 /// How tied event times are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -92,11 +92,44 @@ pub struct CoxFit {
     pub convergence: Convergence,
 }
 
+/// X β for row-major X (n x p).
+fn linear_predictor(x: &[f64], beta: &[f64], n: usize) -> Vec<f64> {
+    if beta.is_empty() {
+        return vec![0.0; n];
+    }
+    x.chunks_exact(beta.len())
+        .map(|r| r.iter().zip(beta).map(|(a, b)| a * b).sum())
+        .collect()
+}
+
+/// `acc` (p x p, column-major) += Σᵢ wᵢ xᵢ xᵢᵀ over the rows of `x`
+/// (row-major, p columns), by blocks through a matrix product.
+fn add_weighted_gram(acc: &mut DMatrix<f64>, x: &[f64], w: &[f64], p: usize) {
+    const BLOCK: usize = 2048;
+    let mut scaled = vec![0.0; BLOCK * p];
+    for (xb, wb) in x.chunks(BLOCK * p).zip(w.chunks(BLOCK)) {
+        let rows = wb.len();
+        for ((dst, src), &wi) in scaled.chunks_exact_mut(p).zip(xb.chunks_exact(p)).zip(wb) {
+            for (d, s) in dst.iter_mut().zip(src) {
+                *d = wi * s;
+            }
+        }
+        // Row-major rows x p is column-major p x rows: Xᵀ, then W X.
+        let xt = DMatrixView::from_slice(xb, p, rows);
+        let wx = DMatrixView::from_slice_with_strides(&scaled[..rows * p], rows, p, p, 1);
+        acc.gemm(1.0, &xt, &wx, 1.0);
+    }
+}
+
 /// Log partial likelihood, score and information at β. `x` is row-major
-/// (n x p); `order` sorts patients by stratum, then time descending.
+/// (n x p), the patients sorted by stratum, then time descending.
+///
+/// The information Σₖ Σₗ [(S₂ - fₗD₂)/a₀ₗ - m mᵀ] is gathered as
+/// Σᵢ wᵢ xᵢ xᵢᵀ - Σ m mᵀ, where wᵢ = rᵢ (Σ over the event times up to tᵢ
+/// of Σₗ 1/a₀ₗ), less rᵢ Σₗ fₗ/a₀ₗ at its own time for a patient who
+/// died (Efron): two matrix products instead of a p x p update per patient.
 fn partial(
     x: &[f64],
-    order: &[usize],
     time: &[f64],
     event: &[bool],
     stratum: &[usize],
@@ -104,126 +137,133 @@ fn partial(
     ties: Ties,
 ) -> (f64, DVector<f64>, DMatrix<f64>) {
     let p = beta.len();
+    let n = time.len();
     let row = |i: usize| &x[i * p..(i + 1) * p];
     let mut ll = 0.0;
     let mut u = vec![0.0; p];
-    // Lower triangle of the information, row-major.
-    let mut info = vec![0.0; p * p];
-    let eta: Vec<f64> = (0..time.len())
-        .map(|i| row(i).iter().zip(beta).map(|(a, b)| a * b).sum())
-        .collect();
+    let eta = linear_predictor(x, beta, n);
     let risk: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
+    // Per patient: Σₗ 1/a₀ₗ of its time, on the last patient of the time
+    // (the first met walking back), and the Efron correction.
+    let mut at_time = vec![0.0; n];
+    let mut weight = vec![0.0; n];
+    let mut info = DMatrix::<f64>::zeros(p, p);
+    let mut means: Vec<f64> = Vec::new();
+    const FLUSH: usize = 2048;
+    let flush = |means: &mut Vec<f64>, info: &mut DMatrix<f64>| {
+        let rows = means.len() / p.max(1);
+        if rows > 0 {
+            let mt = DMatrixView::from_slice(means, p, rows);
+            let m = DMatrixView::from_slice_with_strides(means, rows, p, p, 1);
+            info.gemm(-1.0, &mt, &m, 1.0);
+        }
+        means.clear();
+    };
     let mut s0 = 0.0;
     let mut s1 = vec![0.0; p];
-    let mut s2 = vec![0.0; p * p];
-    let (mut d1, mut d2) = (vec![0.0; p], vec![0.0; p * p]);
-    let mut deaths: Vec<usize> = Vec::new();
+    let mut d1 = vec![0.0; p];
     let mut k = 0;
     let mut current_stratum = usize::MAX;
-    let add = |acc1: &mut [f64], acc2: &mut [f64], r: f64, xi: &[f64]| {
-        for a in 0..p {
-            let ra = r * xi[a];
-            acc1[a] += ra;
-            let line = &mut acc2[a * p..a * p + a + 1];
-            for (b, cell) in line.iter_mut().enumerate() {
-                *cell += ra * xi[b];
-            }
-        }
-    };
-    while k < order.len() {
-        let first = order[k];
-        if stratum[first] != current_stratum {
-            current_stratum = stratum[first];
+    while k < n {
+        if stratum[k] != current_stratum {
+            current_stratum = stratum[k];
             s0 = 0.0;
             s1.fill(0.0);
-            s2.fill(0.0);
         }
-        let t = time[first];
-        // Everyone at this time enters the risk set; the deaths are noted.
-        deaths.clear();
-        while k < order.len() && time[order[k]] == t && stratum[order[k]] == current_stratum {
-            let i = order[k];
-            s0 += risk[i];
-            add(&mut s1, &mut s2, risk[i], row(i));
-            if event[i] {
-                deaths.push(i);
+        let t = time[k];
+        // Everyone at this time enters the risk set.
+        let start = k;
+        let mut deaths = 0usize;
+        while k < n && time[k] == t && stratum[k] == current_stratum {
+            s0 += risk[k];
+            for (s, xa) in s1.iter_mut().zip(row(k)) {
+                *s += risk[k] * xa;
             }
+            deaths += usize::from(event[k]);
             k += 1;
         }
-        if deaths.is_empty() {
+        if deaths == 0 {
             continue;
         }
-        let d = deaths.len() as f64;
+        let efron = ties == Ties::Efron && deaths > 1;
+        let d = deaths as f64;
         let mut d0 = 0.0;
         d1.fill(0.0);
-        d2.fill(0.0);
-        for &i in &deaths {
+        for i in (start..k).filter(|&i| event[i]) {
             ll += eta[i];
             d0 += risk[i];
-            for (ua, xa) in u.iter_mut().zip(row(i)) {
+            for ((ua, da), xa) in u.iter_mut().zip(d1.iter_mut()).zip(row(i)) {
                 *ua += xa;
-            }
-            if ties == Ties::Efron && deaths.len() > 1 {
-                add(&mut d1, &mut d2, risk[i], row(i));
+                *da += risk[i] * xa;
             }
         }
-        let mut mean = vec![0.0; p];
-        for l in 0..deaths.len() {
-            let f = match ties {
-                Ties::Efron if deaths.len() > 1 => l as f64 / d,
-                _ => 0.0,
-            };
+        let (mut c, mut e) = (0.0, 0.0);
+        for l in 0..deaths {
+            let f = if efron { l as f64 / d } else { 0.0 };
             let a0 = s0 - f * d0;
+            let inv = 1.0 / a0;
             ll -= a0.ln();
+            c += inv;
+            e += f * inv;
             for a in 0..p {
-                mean[a] = (s1[a] - f * d1[a]) / a0;
-                u[a] -= mean[a];
+                let m = (s1[a] - f * d1[a]) * inv;
+                u[a] -= m;
+                means.push(m);
             }
-            for a in 0..p {
-                for b in 0..=a {
-                    info[a * p + b] += (s2[a * p + b] - f * d2[a * p + b]) / a0 - mean[a] * mean[b];
-                }
+            if means.len() >= FLUSH * p {
+                flush(&mut means, &mut info);
+            }
+        }
+        at_time[k - 1] = c;
+        if efron {
+            for i in (start..k).filter(|&i| event[i]) {
+                weight[i] = -e * risk[i];
             }
         }
     }
-    let info = DMatrix::from_fn(p, p, |a, b| {
-        if b <= a {
-            info[a * p + b]
-        } else {
-            info[b * p + a]
+    flush(&mut means, &mut info);
+    // Walking back (time ascending within a stratum), accumulate Σₖ cₖ.
+    let mut cum = 0.0;
+    for i in (0..n).rev() {
+        if i + 1 < n && stratum[i + 1] != stratum[i] {
+            cum = 0.0;
         }
-    });
+        cum += at_time[i];
+        weight[i] += risk[i] * cum;
+    }
+    if p > 0 {
+        add_weighted_gram(&mut info, x, &weight, p);
+    }
+    // Symmetric by construction; make it exactly so.
+    let info = DMatrix::from_fn(p, p, |a, b| (info[(a, b)] + info[(b, a)]) / 2.0);
     (ll, DVector::from_vec(u), info)
 }
 
 /// Efron (or Breslow) score residuals at β, one row per patient: they sum
 /// to the score vector; clustered, they give the robust variance.
 fn score_residuals(
-    x: &[Vec<f64>],
+    x: &[f64],
     time: &[f64],
     event: &[bool],
     stratum: &[usize],
     beta: &[f64],
     ties: Ties,
-) -> Vec<Vec<f64>> {
-    let n = x.len();
+) -> Vec<f64> {
+    let n = time.len();
     let p = beta.len();
-    let eta: Vec<f64> = x
-        .iter()
-        .map(|r| r.iter().zip(beta).map(|(a, b)| a * b).sum())
+    let x = |i: usize| &x[i * p..(i + 1) * p];
+    let risk: Vec<f64> = (0..n)
+        .map(|i| x(i).iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp())
         .collect();
-    let risk: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
-    let mut resid = vec![vec![0.0; p]; n];
-    let nstrata = stratum.iter().copied().max().map_or(0, |s| s + 1);
-    for s in 0..nstrata {
-        let mut idx: Vec<usize> = (0..n).filter(|&i| stratum[i] == s).collect();
-        idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+    let mut resid = vec![0.0; n * p];
+    let order = super::data::by_stratum_then_time(time, stratum, false).order;
+    for idx in order.chunk_by(|&a, &b| stratum[a] == stratum[b]) {
         // Risk-set sums, from the full stratum down.
         let mut s0: f64 = idx.iter().map(|&i| risk[i]).sum();
         let mut s1 = vec![0.0; p];
-        for &i in &idx {
-            for a in 0..p {
-                s1[a] += risk[i] * x[i][a];
+        for &i in idx {
+            for (s, xa) in s1.iter_mut().zip(x(i)) {
+                *s += risk[i] * xa;
             }
         }
         // Cumulative hazard terms over earlier event times: H = Σ 1/a,
@@ -243,8 +283,8 @@ fn score_residuals(
             let (mut d0, mut d1) = (0.0, vec![0.0; p]);
             for &i in &deaths {
                 d0 += risk[i];
-                for a in 0..p {
-                    d1[a] += risk[i] * x[i][a];
+                for (s, xa) in d1.iter_mut().zip(x(i)) {
+                    *s += risk[i] * xa;
                 }
             }
             // This time's terms: per l, 1/a_l and m_l/a_l; deaths weigh (1 - l/d).
@@ -280,11 +320,11 @@ fn score_residuals(
                     )
                 };
                 for a in 0..p {
-                    let mut r = -risk[i] * (x[i][a] * hh - mm[a]);
+                    let mut r = -risk[i] * (x(i)[a] * hh - mm[a]);
                     if event[i] {
-                        r += x[i][a] - mbar[a];
+                        r += x(i)[a] - mbar[a];
                     }
-                    resid[i][a] = r;
+                    resid[i * p + a] = r;
                 }
             }
             h += h_all;
@@ -293,8 +333,8 @@ fn score_residuals(
             }
             for &i in group {
                 s0 -= risk[i];
-                for a in 0..p {
-                    s1[a] -= risk[i] * x[i][a];
+                for (s, xa) in s1.iter_mut().zip(x(i)) {
+                    *s -= risk[i] * xa;
                 }
             }
             k = j;
@@ -305,11 +345,11 @@ fn score_residuals(
 
 /// Robust variance clustered by `cluster`: V (Σ_c D_cᵀ D_c) V with D_c the
 /// summed score residuals of cluster c times V (R's dfbeta sums).
-fn robust_variance(resid: &[Vec<f64>], cluster: &[usize], var: &DMatrix<f64>) -> DMatrix<f64> {
+fn robust_variance(resid: &[f64], cluster: &[usize], var: &DMatrix<f64>) -> DMatrix<f64> {
     let p = var.nrows();
     let nc = cluster.iter().copied().max().map_or(0, |c| c + 1);
     let mut sums = DMatrix::<f64>::zeros(nc, p);
-    for (r, &c) in resid.iter().zip(cluster) {
+    for (r, &c) in resid.chunks_exact(p.max(1)).zip(cluster) {
         for a in 0..p {
             sums[(c, a)] += r[a];
         }
@@ -322,9 +362,17 @@ fn robust_variance(resid: &[Vec<f64>], cluster: &[usize], var: &DMatrix<f64>) ->
 /// event (within a stratum), the share where that patient has the higher
 /// risk score; ties in the score count one half. O(n log n).
 pub fn concordance(time: &[f64], event: &[bool], eta: &[f64], stratum: &[usize]) -> f64 {
+    let to = super::data::by_stratum_then_time(time, stratum, true);
+    let died: Vec<bool> = to.order.iter().map(|&i| event[i]).collect();
+    let eta: Vec<f64> = to.order.iter().map(|&i| eta[i]).collect();
+    concordance_sorted(&to.time, &died, &eta, &to.stratum)
+}
+
+/// [`concordance`] of patients already sorted by stratum, then time
+/// descending.
+fn concordance_sorted(time: &[f64], died: &[bool], eta: &[f64], stratum: &[usize]) -> f64 {
     // Dense ranks of the scores, by one sort.
-    let mut by_eta: Vec<usize> = (0..eta.len()).collect();
-    by_eta.sort_by(|&a, &b| eta[a].total_cmp(&eta[b]));
+    let by_eta = argsort(eta);
     let mut rank_of = vec![0usize; eta.len()];
     let mut m = 0;
     for (k, &i) in by_eta.iter().enumerate() {
@@ -334,55 +382,56 @@ pub fn concordance(time: &[f64], event: &[bool], eta: &[f64], stratum: &[usize])
         rank_of[i] = m;
     }
     let m = if eta.is_empty() { 0 } else { m + 1 };
-    let rank = |i: usize| rank_of[i];
+    let ranks = rank_of;
     let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
-    let nstrata = stratum.iter().copied().max().map_or(0, |s| s + 1);
-    for s in 0..nstrata {
-        let mut idx: Vec<usize> = (0..time.len()).filter(|&i| stratum[i] == s).collect();
-        idx.sort_by(|&a, &b| time[b].total_cmp(&time[a]));
-        let mut tree = vec![0.0f64; m + 1];
-        let add = |tree: &mut Vec<f64>, mut i: usize| {
-            i += 1;
-            while i <= m {
-                tree[i] += 1.0;
-                i += i & i.wrapping_neg();
-            }
-        };
-        let sum = |tree: &Vec<f64>, mut i: usize| {
-            // count of ranks < i
-            let mut s = 0.0;
-            while i > 0 {
-                s += tree[i];
-                i -= i & i.wrapping_neg();
-            }
-            s
-        };
+    // One Fenwick tree of counts by score rank (and the count at each
+    // rank, for ties), emptied after each stratum: many small strata, e.g.
+    // matched sets, cost no more than one big one.
+    let mut tree = vec![0u32; m + 1];
+    let mut at_rank = vec![0u32; m];
+    let add = |tree: &mut [u32], at_rank: &mut [u32], r: usize, up: bool| {
+        at_rank[r] = if up { at_rank[r] + 1 } else { at_rank[r] - 1 };
+        let mut i = r + 1;
+        while i <= m {
+            tree[i] = if up { tree[i] + 1 } else { tree[i] - 1 };
+            i += i & i.wrapping_neg();
+        }
+    };
+    let below = |tree: &[u32], mut i: usize| {
+        let mut s = 0u64;
+        while i > 0 {
+            s += u64::from(tree[i]);
+            i -= i & i.wrapping_neg();
+        }
+        s as f64
+    };
+    let strata: Vec<std::ops::Range<usize>> = super::data::runs(stratum).collect();
+    let several = strata.len() > 1;
+    for s in strata {
         let mut total = 0.0;
-        let mut k = 0;
-        while k < idx.len() {
-            let t = time[idx[k]];
-            let mut j = k;
-            while j < idx.len() && time[idx[j]] == t {
-                j += 1;
-            }
-            let group = &idx[k..j];
-            for &i in group.iter().filter(|&&i| !event[i]) {
-                add(&mut tree, rank(i));
+        for at in super::data::runs(&time[s.clone()]) {
+            let at = s.start + at.start..s.start + at.end;
+            for q in at.clone().filter(|&q| !died[q]) {
+                add(&mut tree, &mut at_rank, ranks[q], true);
                 total += 1.0;
             }
-            for &i in group.iter().filter(|&&i| event[i]) {
-                let r = rank(i);
-                let below = sum(&tree, r);
-                let at_or_below = sum(&tree, r + 1);
-                conc += below;
-                tied += at_or_below - below;
-                disc += total - at_or_below;
+            for q in at.clone().filter(|&q| died[q]) {
+                let r = ranks[q];
+                let lower = below(&tree, r);
+                let same = f64::from(at_rank[r]);
+                conc += lower;
+                tied += same;
+                disc += total - lower - same;
             }
-            for &i in group.iter().filter(|&&i| event[i]) {
-                add(&mut tree, rank(i));
+            for q in at.filter(|&q| died[q]) {
+                add(&mut tree, &mut at_rank, ranks[q], true);
                 total += 1.0;
             }
-            k = j;
+        }
+        if several {
+            for &r in &ranks[s] {
+                add(&mut tree, &mut at_rank, r, false);
+            }
         }
     }
     (conc + tied / 2.0) / (conc + disc + tied)
@@ -392,49 +441,65 @@ pub fn concordance(time: &[f64], event: &[bool], eta: &[f64], stratum: &[usize])
 /// event, stratum and, for robust SEs, cluster, one entry per patient.
 #[derive(Debug, Clone, Copy)]
 pub struct CoxData<'a> {
-    pub x: &'a [Vec<f64>],
+    /// Row-major, `columns` per patient.
+    pub x: &'a [f64],
+    pub columns: usize,
     pub time: &'a [f64],
     pub event: &'a [bool],
     pub stratum: &'a [usize],
     pub cluster: Option<&'a [usize]>,
 }
 
+fn column_means(x: &[f64], p: usize, n: usize) -> Vec<f64> {
+    let mut sums = vec![0.0; p];
+    for r in x.chunks_exact(p.max(1)) {
+        for (s, v) in sums.iter_mut().zip(r) {
+            *s += v;
+        }
+    }
+    sums.iter().map(|s| s / n as f64).collect()
+}
+
+fn centred(x: &[f64], means: &[f64]) -> Vec<f64> {
+    let mut out = x.to_vec();
+    for r in out.chunks_exact_mut(means.len().max(1)) {
+        for (v, m) in r.iter_mut().zip(means) {
+            *v -= m;
+        }
+    }
+    out
+}
+
 /// Fits a Cox model; `names` are the covariates' term names.
 pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) -> Option<CoxFit> {
     let CoxData {
         x,
+        columns: p,
         time,
         event,
         stratum,
         cluster,
     } = *data;
-    let p = names.len();
+    debug_assert_eq!(p, names.len());
     // Centre the covariates (R does): same estimates, better conditioning.
-    let n = x.len();
-    let means: Vec<f64> = (0..p)
-        .map(|a| x.iter().map(|r| r[a]).sum::<f64>() / n as f64)
-        .collect();
-    let xc: Vec<Vec<f64>> = x
-        .iter()
-        .map(|r| r.iter().zip(&means).map(|(v, m)| v - m).collect())
-        .collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        stratum[a]
-            .cmp(&stratum[b])
-            .then(time[b].total_cmp(&time[a]))
-    });
+    let n = time.len();
+    let means = column_means(x, p, n);
+    let super::data::TimeOrder {
+        order,
+        time: ts,
+        stratum: ss,
+    } = super::data::by_stratum_then_time(time, stratum, true);
     // Patients laid out in the order the likelihood visits them (stratum,
     // then time descending): the passes then read memory sequentially.
-    let flat: Vec<f64> = order.iter().flat_map(|&i| xc[i].iter().copied()).collect();
-    let (ts, es, ss): (Vec<f64>, Vec<bool>, Vec<usize>) = (
-        order.iter().map(|&i| time[i]).collect(),
-        order.iter().map(|&i| event[i]).collect(),
-        order.iter().map(|&i| stratum[i]).collect(),
-    );
-    let sequential: Vec<usize> = (0..n).collect();
+    let mut flat = vec![0.0; n * p];
+    for (dst, &i) in flat.chunks_exact_mut(p.max(1)).zip(&order) {
+        for ((d, v), m) in dst.iter_mut().zip(&x[i * p..(i + 1) * p]).zip(&means) {
+            *d = v - m;
+        }
+    }
+    let es: Vec<bool> = order.iter().map(|&i| event[i]).collect();
     let mut beta = vec![0.0; p];
-    let (ll0, u0, i0) = partial(&flat, &sequential, &ts, &es, &ss, &beta, ties);
+    let (ll0, u0, i0) = partial(&flat, &ts, &es, &ss, &beta, ties);
     let score = i0
         .clone()
         .cholesky()
@@ -455,7 +520,7 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
                 .zip(step.iter())
                 .map(|(b, s)| b + halving * s)
                 .collect();
-            (new_ll, new_u, new_info) = partial(&flat, &sequential, &ts, &es, &ss, &trial, ties);
+            (new_ll, new_u, new_info) = partial(&flat, &ts, &es, &ss, &trial, ties);
             if new_ll >= ll - 1e-12 * ll.abs() || halving < 1e-4 {
                 beta = trial;
                 break;
@@ -477,6 +542,7 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
     let normal = Normal::new(0.0, 1.0).ok()?;
     let z_crit = normal.inverse_cdf(0.5 + conf_level / 2.0);
     let robust = cluster.map(|c| {
+        let xc = centred(x, &means);
         let resid = score_residuals(&xc, time, event, stratum, &beta, ties);
         robust_variance(&resid, c, &var)
     });
@@ -517,10 +583,7 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
         .map(|inv| (b.transpose() * inv * &b)[(0, 0)]);
     let lr = 2.0 * (ll - ll0);
     let chi = |x: f64| ChiSquared::new(p as f64).map_or(f64::NAN, |c| c.sf(x));
-    let eta: Vec<f64> = xc
-        .iter()
-        .map(|r| r.iter().zip(&beta).map(|(a, b)| a * b).sum())
-        .collect();
+    let eta = linear_predictor(&flat, &beta, n);
     Some(CoxFit {
         ties,
         terms,
@@ -536,7 +599,7 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
         lr_p_value: chi(lr),
         wald_p_value: chi(wald),
         score_p_value: chi(score),
-        concordance: concordance(time, event, &eta, stratum),
+        concordance: concordance_sorted(&ts, &es, &eta, &ss),
         convergence,
     })
 }
@@ -576,7 +639,8 @@ pub enum CoxError {
 
 /// The complete cases of a [`CoxSpec`], owned.
 struct CoxInputs {
-    x: Vec<Vec<f64>>,
+    /// Row-major, one row per patient.
+    x: Vec<f64>,
     time: Vec<f64>,
     event: Vec<bool>,
     stratum: Vec<usize>,
@@ -590,6 +654,7 @@ impl CoxInputs {
     fn data(&self) -> CoxData<'_> {
         CoxData {
             x: &self.x,
+            columns: self.names.len(),
             time: &self.time,
             event: &self.event,
             stratum: &self.stratum,
@@ -644,7 +709,7 @@ fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxIn
             let next = ids.len();
             cluster.push(*ids.entry(v).or_insert(next));
         }
-        x.push(design.x.row(pos[r])[1..].to_vec());
+        x.extend_from_slice(&design.x.row(pos[r])[1..]);
         time.push(sd.time[k]);
         event.push(sd.event[k]);
         stratum.push(sd.stratum[k]);
@@ -690,16 +755,11 @@ fn per_time_score(
 ) -> Vec<(f64, usize, Vec<f64>, Vec<f64>)> {
     let p = beta.len();
     let n = data.time.len();
-    let x = |i: usize| &data.x[i];
+    let x = |i: usize| &data.x[i * p..(i + 1) * p];
     let risk: Vec<f64> = (0..n)
         .map(|i| x(i).iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp())
         .collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        data.stratum[a]
-            .cmp(&data.stratum[b])
-            .then(data.time[b].total_cmp(&data.time[a]))
-    });
+    let order = super::data::by_stratum_then_time(data.time, data.stratum, true).order;
     let mut out = Vec::new();
     let (mut s0, mut s1, mut s2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
     let mut current = usize::MAX;
@@ -785,14 +845,8 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, groups: &[(String, Vec<usize>)]) ->
     let p = fit.terms.len();
     // Centre as the fit did.
     let n = data.time.len();
-    let means: Vec<f64> = (0..p)
-        .map(|a| data.x.iter().map(|r| r[a]).sum::<f64>() / n as f64)
-        .collect();
-    let xc: Vec<Vec<f64>> = data
-        .x
-        .iter()
-        .map(|r| r.iter().zip(&means).map(|(v, m)| v - m).collect())
-        .collect();
+    let means = column_means(data.x, p, n);
+    let xc = centred(data.x, &means);
     let centred = CoxData { x: &xc, ..*data };
     let beta: Vec<f64> = fit.terms.iter().map(|t| t.coef).collect();
     let per = per_time_score(&centred, &beta, fit.ties);

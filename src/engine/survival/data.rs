@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
+use crate::engine::numeric::sort_with_order;
 
 /// What the survival analysis uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,4 +219,66 @@ pub fn survival_data(ds: &Dataset, spec: &SurvivalSpec) -> Result<SurvivalData, 
     }
     out.group = cell_of.iter().map(|&c| index[c]).collect();
     Ok(out)
+}
+
+/// Patients ordered by stratum, then time (ties in row order), with their
+/// times and strata in that order: the walk every survival estimator makes,
+/// reading memory sequentially.
+pub(crate) struct TimeOrder {
+    pub order: Vec<usize>,
+    pub time: Vec<f64>,
+    pub stratum: Vec<usize>,
+}
+
+/// [`TimeOrder`] in linear time (a radix sort on time, then a stable
+/// counting sort on stratum).
+pub(crate) fn by_stratum_then_time(time: &[f64], stratum: &[usize], descending: bool) -> TimeOrder {
+    let (sorted, by_time) = sort_with_order(time, descending);
+    let nstrata = stratum.iter().copied().max().map_or(0, |s| s + 1);
+    if nstrata <= 1 {
+        return TimeOrder {
+            order: by_time,
+            time: sorted,
+            stratum: vec![0; time.len()],
+        };
+    }
+    let mut next = vec![0usize; nstrata + 1];
+    for &s in stratum {
+        next[s + 1] += 1;
+    }
+    for s in 0..nstrata {
+        next[s + 1] += next[s];
+    }
+    let n = time.len();
+    let (mut order, mut t, mut st) = (vec![0usize; n], vec![0.0; n], vec![0usize; n]);
+    for (i, ti) in by_time.into_iter().zip(sorted) {
+        let s = stratum[i];
+        let k = next[s];
+        order[k] = i;
+        t[k] = ti;
+        st[k] = s;
+        next[s] += 1;
+    }
+    TimeOrder {
+        order,
+        time: t,
+        stratum: st,
+    }
+}
+
+/// The runs of equal values of `v`, as ranges of positions.
+pub(crate) fn runs<T: PartialEq>(v: &[T]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= v.len() {
+            return None;
+        }
+        let mut end = start + 1;
+        while end < v.len() && v[end] == v[start] {
+            end += 1;
+        }
+        let run = start..end;
+        start = end;
+        Some(run)
+    })
 }

@@ -142,26 +142,73 @@ pub fn kaplan_meier(
     transform: CiTransform,
     conf_level: f64,
 ) -> KmFit {
+    let (sorted, order) = crate::engine::numeric::sort_with_order(time, false);
+    let died: Vec<bool> = order.iter().map(|&i| event[i]).collect();
+    kaplan_meier_sorted(&sorted, &died, transform, conf_level)
+}
+
+/// Kaplan-Meier of each group and the median follow-up (reverse
+/// Kaplan-Meier) of all, from one sort of the times.
+pub fn kaplan_meier_by_group(
+    time: &[f64],
+    event: &[bool],
+    group: &[usize],
+    groups: usize,
+    transform: CiTransform,
+    conf_level: f64,
+) -> (Vec<KmFit>, Median) {
+    let (sorted, order) = crate::engine::numeric::sort_with_order(time, false);
+    kaplan_meier_by_group_sorted(&sorted, &order, event, group, groups, transform, conf_level)
+}
+
+/// [`kaplan_meier_by_group`] given the times sorted ascending and the order
+/// that sorts them.
+pub(crate) fn kaplan_meier_by_group_sorted(
+    sorted: &[f64],
+    order: &[usize],
+    event: &[bool],
+    group: &[usize],
+    groups: usize,
+    transform: CiTransform,
+    conf_level: f64,
+) -> (Vec<KmFit>, Median) {
+    let mut size = vec![0usize; groups];
+    for &g in group {
+        size[g] += 1;
+    }
+    let mut t: Vec<Vec<f64>> = size.iter().map(|&m| Vec::with_capacity(m)).collect();
+    let mut e: Vec<Vec<bool>> = size.iter().map(|&m| Vec::with_capacity(m)).collect();
+    for (&ti, &i) in sorted.iter().zip(order) {
+        t[group[i]].push(ti);
+        e[group[i]].push(event[i]);
+    }
+    let fits = t
+        .iter()
+        .zip(&e)
+        .map(|(t, e)| kaplan_meier_sorted(t, e, transform, conf_level))
+        .collect();
+    let censored: Vec<bool> = order.iter().map(|&i| !event[i]).collect();
+    let follow_up = kaplan_meier_sorted(sorted, &censored, CiTransform::Log, conf_level).median;
+    (fits, follow_up)
+}
+
+/// [`kaplan_meier`] of times already sorted ascending.
+fn kaplan_meier_sorted(
+    sorted: &[f64],
+    died: &[bool],
+    transform: CiTransform,
+    conf_level: f64,
+) -> KmFit {
     let z =
         Normal::new(0.0, 1.0).map_or(1.959963984540054, |d| d.inverse_cdf(0.5 + conf_level / 2.0));
-    let mut idx: Vec<usize> = (0..time.len()).collect();
-    idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
-    let n = time.len();
-    let mut rows = Vec::new();
+    let n = sorted.len();
+    let mut rows = Vec::with_capacity(n.min(1 << 16));
     let (mut surv, mut greenwood) = (1.0f64, 0.0f64);
     let mut at_risk = n;
-    let mut i = 0;
-    while i < idx.len() {
-        let t = time[idx[i]];
-        let (mut d, mut c) = (0usize, 0usize);
-        while i < idx.len() && time[idx[i]] == t {
-            if event[idx[i]] {
-                d += 1;
-            } else {
-                c += 1;
-            }
-            i += 1;
-        }
+    for at in super::data::runs(sorted) {
+        let t = sorted[at.start];
+        let d = died[at.clone()].iter().filter(|&&e| e).count();
+        let c = at.len() - d;
         if d > 0 {
             surv *= 1.0 - d as f64 / at_risk as f64;
             greenwood += if at_risk > d {
@@ -205,7 +252,7 @@ pub fn kaplan_meier(
     };
     KmFit {
         n,
-        events: event.iter().filter(|&&e| e).count(),
+        events: died.iter().filter(|&&e| e).count(),
         conf_level,
         transform,
         rows,

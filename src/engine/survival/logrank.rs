@@ -59,6 +59,18 @@ pub fn log_rank(
     labels: &[String],
     rho: f64,
 ) -> Result<LogRank, SurvivalError> {
+    let to = super::data::by_stratum_then_time(time, stratum, false);
+    log_rank_ordered(&to, event, group, labels, rho)
+}
+
+/// [`log_rank`] given the patients' order by stratum, then time.
+pub(crate) fn log_rank_ordered(
+    to: &super::data::TimeOrder,
+    event: &[bool],
+    group: &[usize],
+    labels: &[String],
+    rho: f64,
+) -> Result<LogRank, SurvivalError> {
     let k = labels.len();
     let mut n = vec![0usize; k];
     for &g in group {
@@ -71,31 +83,29 @@ pub fn log_rank(
     let mut o = vec![0.0; k];
     let mut e = vec![0.0; k];
     let mut v = DMatrix::<f64>::zeros(k, k);
-    let nstrata = stratum.iter().copied().max().map_or(1, |m| m + 1);
-    for s in 0..nstrata {
-        let mut idx: Vec<usize> = (0..time.len()).filter(|&i| stratum[i] == s).collect();
-        if idx.is_empty() {
-            continue;
+    let g: Vec<usize> = to.order.iter().map(|&i| group[i]).collect();
+    let died: Vec<bool> = to.order.iter().map(|&i| event[i]).collect();
+    let mut nstrata = 0;
+    let mut risk = vec![0.0f64; k];
+    let mut d = vec![0.0f64; k];
+    let mut leaving = vec![0.0f64; k];
+    for s in super::data::runs(&to.stratum) {
+        nstrata += 1;
+        risk.fill(0.0);
+        for &gi in &g[s.clone()] {
+            risk[gi] += 1.0;
         }
-        idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
-        let mut risk = vec![0.0f64; k];
-        for &i in &idx {
-            risk[group[i]] += 1.0;
-        }
-        let mut total: f64 = idx.len() as f64;
+        let mut total: f64 = s.len() as f64;
         let mut km: f64 = 1.0; // pooled S(t-) for the weights
-        let mut p = 0;
-        while p < idx.len() {
-            let t = time[idx[p]];
-            let mut d = vec![0.0f64; k];
-            let mut leaving = vec![0.0f64; k];
-            while p < idx.len() && time[idx[p]] == t {
-                let i = idx[p];
-                if event[i] {
-                    d[group[i]] += 1.0;
+        for at in super::data::runs(&to.time[s.clone()]) {
+            let at = s.start + at.start..s.start + at.end;
+            d.fill(0.0);
+            leaving.fill(0.0);
+            for q in at.clone() {
+                if died[q] {
+                    d[g[q]] += 1.0;
                 }
-                leaving[group[i]] += 1.0;
-                p += 1;
+                leaving[g[q]] += 1.0;
             }
             let dt: f64 = d.iter().sum();
             if dt > 0.0 {
@@ -118,7 +128,7 @@ pub fn log_rank(
             for j in 0..k {
                 risk[j] -= leaving[j];
             }
-            total -= leaving.iter().sum::<f64>();
+            total -= at.len() as f64;
         }
     }
     // Quadratic form on the groups present, without the last.

@@ -8,10 +8,17 @@ mod data;
 mod km;
 mod logrank;
 
+pub(crate) use data::by_stratum_then_time;
+pub(crate) use km::kaplan_meier_by_group_sorted;
+pub(crate) use logrank::log_rank_ordered;
+
 pub use cox::{
     concordance, cox_model, cox_model_with_ph_test, cox_zph, fit_cox, CoxData, CoxError, CoxFit,
     CoxSpec, CoxTerm, RobustTerm, Ties, ZphRow,
 };
 pub use data::{survival_data, SurvivalData, SurvivalError, SurvivalSpec};
-pub use km::{kaplan_meier, median_follow_up, CiTransform, KmFit, KmRow, Landmark, Median};
+pub use km::{
+    kaplan_meier, kaplan_meier_by_group, median_follow_up, CiTransform, KmFit, KmRow, Landmark,
+    Median,
+};
 pub use logrank::{adjust, log_rank, pairwise_log_rank, Adjustment, LogRank, PairwiseLogRank};
