@@ -278,3 +278,72 @@ fn survival_and_cox_commands() {
         "{err}"
     );
 }
+
+#[test]
+fn run_writes_the_whole_study() {
+    let dir = std::env::temp_dir().join(format!("cohortlab-run-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().unwrap();
+    let (code, out, err) = cohortlab(&[
+        "run",
+        "tests/data/example-study.csv",
+        "--spec",
+        "tests/data/example-study.settings.json",
+        "--out",
+        d,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("wrote"), "{out}");
+    for f in [
+        "report.html",
+        "results.json",
+        "settings.json",
+        "matched.csv",
+        "tables/table1.csv",
+        "tables/outcomes.csv",
+        "tables/subgroups.csv",
+        "tables/cox.csv",
+        "figures/kaplan_meier.svg",
+        "figures/love_plot.svg",
+        "figures/score_distributions.svg",
+    ] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+        assert!(!text.is_empty(), "{f} missing or empty");
+    }
+    // results.json is what the library computes for the same settings.
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    let raw = cohortlab::engine::data::read(
+        cohortlab::engine::example::EXAMPLE_CSV.as_bytes(),
+        &Default::default(),
+    )
+    .unwrap();
+    let lib = cohortlab::report::study::run_study(
+        &raw,
+        "example-study.csv",
+        &cohortlab::report::study::StudySettings::example(),
+    )
+    .unwrap();
+    let expected: serde_json::Value = serde_json::from_str(&lib.results_json()).unwrap();
+    assert_eq!(written, expected);
+    // 648 matched patients plus the header.
+    let matched = std::fs::read_to_string(dir.join("matched.csv")).unwrap();
+    assert_eq!(matched.lines().count(), 649);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // A settings file for other columns: a clear message, exit 1.
+    let bad = dir.with_extension("json");
+    std::fs::write(&bad, "{\"cohortlab_settings\": 1, \"outcomes\": [\"x\"], \"table1\": {\"group\": \"nope\", \"variables\": [\"age\"]}}").unwrap();
+    let (code, out, _) = cohortlab(&[
+        "run",
+        "tests/data/example-study.csv",
+        "--spec",
+        bad.to_str().unwrap(),
+        "--out",
+        d,
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Table 1 could not be made"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&bad);
+}

@@ -155,6 +155,26 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
+        /// The whole study from a settings file (as saved by the page):
+        /// writes report.html, results.json, tables/*.csv, figures/*.svg and
+        /// matched.csv into --out.
+        Run {
+            /// A CSV/TSV file or a spreadsheet, as for the other commands.
+            file: PathBuf,
+            /// The settings (JSON): the page's "Save settings", or
+            /// tests/data/example-study.settings.json.
+            #[arg(long, value_name = "SETTINGS.json")]
+            spec: PathBuf,
+            /// The folder to write into (created if needed).
+            #[arg(long, value_name = "DIR")]
+            out: PathBuf,
+            /// The sheet of a workbook (default: the first with data).
+            #[arg(long)]
+            sheet: Option<String>,
+            /// The field separator: `,` `;` `|` or `tab` (default: detected).
+            #[arg(long, value_parser = parse_delimiter)]
+            delimiter: Option<u8>,
+        },
         /// Cox proportional hazards regression: hazard ratios, 95% CIs, P.
         Cox {
             #[command(flatten)]
@@ -374,6 +394,75 @@ mod cli {
             };
             Ok(data::load(&bytes, &options, &self.spec()?)?)
         }
+    }
+
+    fn run_study(
+        file: &std::path::Path,
+        spec: &std::path::Path,
+        out: &std::path::Path,
+        sheet: Option<String>,
+        delimiter: Option<u8>,
+    ) -> Result<(), Failure> {
+        use cohortlab::report::study::{run_study, StudySettings};
+        let text = std::fs::read_to_string(spec)
+            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", spec.display())))?;
+        let settings = StudySettings::from_json(&text).map_err(|m| Failure {
+            message: format!("{}: {m}", spec.display()),
+            hint: Some("Save the settings again from the page's Report step.".into()),
+        })?;
+        let bytes = std::fs::read(file).map_err(|e| Failure {
+            message: format!("cannot read {}: {e}", file.display()),
+            hint: Some("Check the path.".into()),
+        })?;
+        let options = ReadOptions {
+            delimiter,
+            sheet,
+            ..ReadOptions::default()
+        };
+        let raw = data::read(&bytes, &options)
+            .map_err(|e| Failure::from(cohortlab::engine::AnalysisError::from(e)))?;
+        let name = file
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        let study = run_study(&raw, &name, &settings).map_err(|e| Failure {
+            message: e.to_string(),
+            hint: Some("The settings were saved for another file; check the column names.".into()),
+        })?;
+        let write = |path: std::path::PathBuf, text: &str| {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Failure::usage(format!("cannot create {}: {e}", dir.display())))?;
+            }
+            std::fs::write(&path, text)
+                .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
+        };
+        write(out.join("report.html"), &study.report_html)?;
+        write(out.join("results.json"), &study.results_json())?;
+        write(out.join("settings.json"), &settings.to_json())?;
+        for (name, t) in &study.tables {
+            write(out.join("tables").join(format!("{name}.csv")), &t.to_csv())?;
+        }
+        for (name, svg) in &study.figures {
+            write(out.join("figures").join(format!("{name}.svg")), svg)?;
+        }
+        if let Some(csv) = &study.matched_csv {
+            write(out.join("matched.csv"), csv)?;
+        }
+        for d in &study.results.diagnostics {
+            println!("note: {d}");
+        }
+        println!(
+            "wrote {} (report.html, results.json, {} tables, {} figures{})",
+            out.display(),
+            study.tables.len(),
+            study.figures.len(),
+            if study.matched_csv.is_some() {
+                ", matched.csv"
+            } else {
+                ""
+            }
+        );
+        Ok(())
     }
 
     fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
@@ -744,6 +833,13 @@ mod cli {
                     }
                 }
             }
+            Command::Run {
+                file,
+                spec,
+                out,
+                sheet,
+                delimiter,
+            } => run_study(&file, &spec, &out, sheet, delimiter)?,
             Command::Inspect { input, json } => {
                 let (raw, dataset) = input.load()?;
                 let inspection = Inspection::new(&raw.format, &dataset);

@@ -3,6 +3,7 @@
 //!
 //! `cargo run --bin gen-example > tests/data/example-study.csv`
 //! `cargo run --bin gen-example -- --spec > tests/data/example-study.dataset.json`
+//! `cargo run --bin gen-example -- --settings > tests/data/example-study.settings.json`
 
 use cohortlab::engine::example::{example_spec, generate, to_csv, EXAMPLE_SEED};
 
@@ -16,6 +17,13 @@ fn main() {
                 std::process::exit(1);
             }
         }
+        return;
+    }
+    if arg.as_deref() == Some("--settings") {
+        print!(
+            "{}\n",
+            cohortlab::report::study::StudySettings::example().to_json()
+        );
         return;
     }
     let seed = arg.and_then(|s| s.parse().ok()).unwrap_or(EXAMPLE_SEED);

@@ -1,0 +1,824 @@
+//! The whole study from one settings file: every step run in order on the
+//! same data, the results as one JSON document, every table (CSV) and
+//! figure (SVG), a methods paragraph saying exactly what was run, and one
+//! self-contained HTML report. The page and `cohortlab run` both call
+//! [`run_study`], so the same settings give the same numbers.
+
+use serde::{Deserialize, Serialize};
+
+use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
+use crate::engine::data::{ColumnData, Dataset, DatasetSpec, RawTable};
+use crate::engine::hypothesis::TestKind;
+use crate::engine::matching::{balance, match_patients, BalanceRow, MatchSpec, SampleSizes};
+use crate::engine::regression::{
+    fit_logistic, univariate_screen, LogisticFit, LogisticSpec, ScreenRow,
+};
+use crate::engine::survival::{
+    cox_model_with_ph_test, CiTransform, CoxFit, CoxSpec, SurvivalSpec, ZphRow,
+};
+use crate::engine::table1::{table1, Table1, Table1Spec};
+use crate::report::survival::{survival_analysis_rmst, SurvivalAnalysis};
+
+/// The regression step: the univariate screen of `spec.variables`, then a
+/// multivariable model of those with univariate P below `threshold` (all
+/// of them when `None`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegressionStep {
+    pub spec: LogisticSpec,
+    #[serde(default)]
+    pub threshold: Option<f64>,
+}
+
+fn default_at() -> Vec<f64> {
+    vec![12.0, 36.0, 60.0]
+}
+
+/// The survival step: curves, landmarks, the log-rank (rho = 0) or
+/// Peto-Peto (rho = 1) test, and a Cox model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurvivalStep {
+    pub spec: SurvivalSpec,
+    #[serde(default = "default_at")]
+    pub at: Vec<f64>,
+    #[serde(default)]
+    pub transform: CiTransform,
+    #[serde(default)]
+    pub rho: f64,
+    #[serde(default)]
+    pub rmst: Option<f64>,
+    #[serde(default)]
+    pub cox: Option<CoxSpec>,
+}
+
+/// Everything that defines an analysis: saved by the page, loaded again by
+/// the page or by `cohortlab run`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StudySettings {
+    /// The format's version (1).
+    pub cohortlab_settings: u32,
+    #[serde(default)]
+    pub dataset: DatasetSpec,
+    #[serde(default)]
+    pub table1: Option<Table1Spec>,
+    #[serde(default)]
+    pub regression: Option<RegressionStep>,
+    #[serde(default)]
+    pub matching: Option<MatchSpec>,
+    /// Binary outcomes compared between the groups (in the matched cohort
+    /// when there is a matching).
+    #[serde(default)]
+    pub outcomes: Vec<String>,
+    /// The outcomes again within each level of this variable.
+    #[serde(default)]
+    pub subgroup: Option<String>,
+    #[serde(default)]
+    pub survival: Option<SurvivalStep>,
+}
+
+pub const SETTINGS_VERSION: u32 = 1;
+
+impl StudySettings {
+    /// The model study on the built-in example.
+    pub fn example() -> Self {
+        use crate::engine::example::*;
+        let cox = CoxSpec {
+            time: "idfs_months".into(),
+            event: "idfs_event".into(),
+            event_level: None,
+            variables: vec!["seed_marking".into()],
+            ordinal: Vec::new(),
+            strata: None,
+            cluster: None,
+            ties: Default::default(),
+        };
+        Self {
+            cohortlab_settings: SETTINGS_VERSION,
+            dataset: example_spec(),
+            table1: Some(example_table1_spec()),
+            regression: Some(RegressionStep {
+                spec: example_logistic_spec(),
+                threshold: Some(0.05),
+            }),
+            matching: Some(example_match_spec()),
+            outcomes: vec!["tpcr".into(), "bpcr".into(), "apcr".into()],
+            subgroup: Some("subtype".into()),
+            survival: Some(SurvivalStep {
+                spec: SurvivalSpec {
+                    time: "idfs_months".into(),
+                    event: "idfs_event".into(),
+                    event_level: None,
+                    groups: vec!["seed_marking".into()],
+                    strata: None,
+                },
+                at: vec![12.0, 36.0, 60.0],
+                transform: CiTransform::Log,
+                rho: 0.0,
+                rmst: None,
+                cox: Some(cox),
+            }),
+        }
+    }
+
+    /// Reads settings (JSON), saying what is wrong and where.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let s: Self = serde_json::from_str(text).map_err(|e| {
+            format!(
+                "the settings file is not valid (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        if s.cohortlab_settings != SETTINGS_VERSION {
+            return Err(format!(
+                "settings version {} is not supported (this is version {SETTINGS_VERSION})",
+                s.cohortlab_settings
+            ));
+        }
+        Ok(s)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// One binary outcome compared between two groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeComparison {
+    pub outcome: String,
+    /// The outcome's level counted as the event.
+    pub event_level: String,
+    /// "matched" or "all".
+    pub cohort: String,
+    /// The subgroup level, for subgroup rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subgroup: Option<String>,
+    pub groups: Vec<String>,
+    pub events: Vec<usize>,
+    pub n: Vec<usize>,
+    /// The test Table 1's rule chose (chi-square or Fisher).
+    pub test: Option<TestKind>,
+    pub p_value: Option<f64>,
+    /// Second group minus first, in proportion, Wald 95% CI.
+    pub risk_difference: Option<[f64; 3]>,
+    /// Second group against first, Wald 95% CI on the log odds (the same
+    /// as a logistic regression on the group alone).
+    pub odds_ratio: Option<[f64; 3]>,
+}
+
+/// The matching, without the per-patient vectors (those are in
+/// matched.csv).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchingSummary {
+    pub spec: MatchSpec,
+    pub model: LogisticFit,
+    pub counts: SampleSizes,
+    pub caliper_width: Option<f64>,
+    pub balance: Vec<BalanceRow>,
+    pub max_abs_smd_after: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegressionResults {
+    pub screen: Vec<ScreenRow>,
+    pub multivariable: Option<LogisticFit>,
+}
+
+/// Every number of the study.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StudyResults {
+    pub engine: String,
+    pub file: String,
+    pub n_rows: usize,
+    pub settings: StudySettings,
+    pub table1_before: Option<Table1>,
+    pub table1_after: Option<Table1>,
+    pub regression: Option<RegressionResults>,
+    pub matching: Option<MatchingSummary>,
+    pub outcomes: Vec<OutcomeComparison>,
+    pub subgroups: Vec<OutcomeComparison>,
+    pub survival: Option<SurvivalAnalysis>,
+    pub cox: Option<CoxFit>,
+    pub ph_test: Vec<ZphRow>,
+    /// Steps that could not be done, and warnings, in words.
+    pub diagnostics: Vec<String>,
+    pub methods: String,
+}
+
+/// The study's files: what `cohortlab run` writes and the page downloads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyOutputs {
+    pub results: StudyResults,
+    /// (file stem, table), written as tables/STEM.csv.
+    pub tables: Vec<(String, ReportTable)>,
+    /// (file stem, SVG), written as figures/STEM.svg.
+    pub figures: Vec<(String, String)>,
+    pub matched_csv: Option<String>,
+    pub report_html: String,
+}
+
+impl StudyOutputs {
+    pub fn results_json(&self) -> String {
+        serde_json::to_string_pretty(&self.results).unwrap_or_default()
+    }
+}
+
+/// Why the study could not be run at all (a step that fails on its own is
+/// a diagnostic instead).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StudyError {
+    #[error("the dataset settings do not fit this file: {0}")]
+    Dataset(String),
+}
+
+fn z95() -> f64 {
+    1.959963984540054
+}
+
+/// The event counts of a binary (or two-level) outcome by group, from a
+/// Table 1 row; the event is the outcome's last level (1, yes).
+fn comparison(
+    t: &Table1,
+    row: &crate::engine::table1::Table1Row,
+    cohort: &str,
+    subgroup: Option<String>,
+) -> Option<OutcomeComparison> {
+    let event = row.levels.last()?;
+    let n: Vec<usize> = (0..t.groups.len())
+        .map(|g| row.levels.iter().map(|l| l.counts[g]).sum())
+        .collect();
+    let events = event.counts.clone();
+    let (mut rd, mut or) = (None, None);
+    if n.len() == 2 && n[0] > 0 && n[1] > 0 {
+        let (a, b) = (events[1] as f64, (n[1] - events[1]) as f64);
+        let (c, d) = (events[0] as f64, (n[0] - events[0]) as f64);
+        let (p1, p0) = (a / n[1] as f64, c / n[0] as f64);
+        let se = (p1 * (1.0 - p1) / n[1] as f64 + p0 * (1.0 - p0) / n[0] as f64).sqrt();
+        rd = Some([p1 - p0, p1 - p0 - z95() * se, p1 - p0 + z95() * se]);
+        if a > 0.0 && b > 0.0 && c > 0.0 && d > 0.0 {
+            let lor = (a * d / (b * c)).ln();
+            let se = (1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d).sqrt();
+            or = Some([
+                lor.exp(),
+                (lor - z95() * se).exp(),
+                (lor + z95() * se).exp(),
+            ]);
+        }
+    }
+    Some(OutcomeComparison {
+        outcome: row.variable.clone(),
+        event_level: event.level.clone(),
+        cohort: cohort.into(),
+        subgroup,
+        groups: t.groups.iter().map(|g| g.level.clone()).collect(),
+        events,
+        n,
+        test: row.test,
+        p_value: row.p_value,
+        risk_difference: rd,
+        odds_ratio: or,
+    })
+}
+
+fn compare_outcomes(
+    ds: &Dataset,
+    group: &str,
+    outcomes: &[String],
+    cohort: &str,
+    subgroup: Option<String>,
+    diagnostics: &mut Vec<String>,
+) -> Vec<OutcomeComparison> {
+    if outcomes.is_empty() {
+        return Vec::new();
+    }
+    let spec = Table1Spec {
+        group: group.into(),
+        variables: outcomes.to_vec(),
+        nonnormal: Vec::new(),
+        categorical_test: Default::default(),
+        continuous_test: Default::default(),
+    };
+    match table1(ds, &spec) {
+        Ok(t) => t
+            .variables
+            .iter()
+            .filter_map(|r| comparison(&t, r, cohort, subgroup.clone()))
+            .collect(),
+        Err(e) => {
+            let at = subgroup
+                .map(|s| format!(" (subgroup {s})"))
+                .unwrap_or_default();
+            diagnostics.push(format!("Outcomes could not be compared{at}: {e}."));
+            Vec::new()
+        }
+    }
+}
+
+fn pct(k: usize, n: usize) -> String {
+    if n == 0 {
+        "0/0".into()
+    } else {
+        format!("{k}/{n} ({:.1}%)", 100.0 * k as f64 / n as f64)
+    }
+}
+
+fn ci_text(v: Option<[f64; 3]>, scale: f64, d: usize) -> String {
+    v.map_or("—".into(), |[e, l, u]| {
+        format!(
+            "{} ({} to {})",
+            fmt_num(e * scale, d),
+            fmt_num(l * scale, d),
+            fmt_num(u * scale, d)
+        )
+    })
+}
+
+/// The outcome comparisons as a table (one row per outcome, or per
+/// subgroup and outcome).
+pub fn outcomes_table(title: &str, rows: &[OutcomeComparison]) -> ReportTable {
+    let groups = rows.first().map(|r| r.groups.clone()).unwrap_or_default();
+    let mut header = vec!["Outcome".to_string()];
+    header.extend(groups.iter().map(|g| format!("{g}, events/n (%)")));
+    header.extend([
+        "Difference, points (95% CI)".into(),
+        "OR (95% CI)".into(),
+        "P".into(),
+        "Test".into(),
+    ]);
+    let mut table_rows = Vec::new();
+    let mut last_subgroup: Option<&String> = None;
+    for r in rows {
+        if let Some(s) = &r.subgroup {
+            if last_subgroup != Some(s) {
+                let mut heading = vec![s.clone()];
+                heading.resize(header.len(), String::new());
+                table_rows.push((RowStyle::Variable, heading));
+                last_subgroup = Some(s);
+            }
+        }
+        let mut cells = vec![r.outcome.clone()];
+        cells.extend(r.events.iter().zip(&r.n).map(|(&k, &n)| pct(k, n)));
+        cells.push(ci_text(r.risk_difference, 100.0, 1));
+        cells.push(ci_text(r.odds_ratio, 1.0, 2));
+        cells.push(fmt_p(r.p_value));
+        cells.push(r.test.map_or(String::new(), |t| t.label().to_string()));
+        let style = if r.subgroup.is_some() {
+            RowStyle::Level
+        } else {
+            RowStyle::Plain
+        };
+        table_rows.push((style, cells));
+    }
+    ReportTable {
+        title: title.into(),
+        header,
+        rows: table_rows,
+        footnotes: vec![
+            "Events: the outcome's last level (1 or yes). Difference and OR: the second group against the first, Wald 95% CIs (the OR's equals a logistic regression on the group alone); OR not given when a cell is 0.".into(),
+            "P: Pearson chi-square, or Fisher's exact test when an expected count is below 5 (the Table 1 rule). Patients compared as independent; with 1:k matching this is what the model study did (see the methods).".into(),
+        ],
+    }
+}
+
+/// Runs every step the settings ask for.
+pub fn run_study(
+    raw: &RawTable,
+    file_name: &str,
+    settings: &StudySettings,
+) -> Result<StudyOutputs, StudyError> {
+    let ds =
+        Dataset::build(raw, &settings.dataset).map_err(|e| StudyError::Dataset(e.to_string()))?;
+    let mut diagnostics = Vec::new();
+    let mut tables = Vec::new();
+    let mut figures = Vec::new();
+    let fmt = super::table1::Table1Format::default();
+
+    // Matching first: Table 1 shows before and after side by side.
+    let matching = settings
+        .matching
+        .as_ref()
+        .and_then(|spec| match match_patients(&ds, spec) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                diagnostics.push(format!("Matching could not be done: {e}."));
+                None
+            }
+        });
+    let matched_ds = matching.as_ref().map(|m| {
+        let rows: Vec<usize> = (0..ds.n_rows).filter(|&i| m.is_matched(i)).collect();
+        ds.subset(&rows)
+    });
+
+    let (mut t1_before, mut t1_after) = (None, None);
+    if let Some(spec) = &settings.table1 {
+        match table1(&ds, spec) {
+            Ok(b) => {
+                let after = matched_ds.as_ref().and_then(|m| table1(m, spec).ok());
+                let table = match &after {
+                    Some(a) => super::table1::table1_before_after(&b, a, fmt),
+                    None => super::table1::table1_table(&b, fmt),
+                };
+                tables.push(("table1".to_string(), table));
+                diagnostics.extend(b.diagnostics.iter().map(|d| d.message.clone()));
+                t1_before = Some(b);
+                t1_after = after;
+            }
+            Err(e) => diagnostics.push(format!("Table 1 could not be made: {e}.")),
+        }
+    }
+
+    let regression = settings.regression.as_ref().map(|step| {
+        let screen = univariate_screen(&ds, &step.spec);
+        let chosen = step.spec.select(&screen, step.threshold);
+        let multivariable = if chosen.is_empty() {
+            None
+        } else {
+            let m = LogisticSpec {
+                variables: chosen,
+                ..step.spec.clone()
+            };
+            match fit_logistic(&ds, &m) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    diagnostics.push(format!("The multivariable model could not be fitted: {e}."));
+                    None
+                }
+            }
+        };
+        tables.push((
+            "regression".to_string(),
+            super::regression::regression_table(&screen, multivariable.as_ref()),
+        ));
+        RegressionResults {
+            screen,
+            multivariable,
+        }
+    });
+
+    let matching_summary = matching.as_ref().map(|m| {
+        let bal = balance(&ds, m);
+        tables.push(("matching_counts".into(), super::matching::counts_table(m)));
+        tables.push(("balance".into(), super::matching::balance_table(&bal)));
+        figures.push(("love_plot".into(), super::figures::love_plot_svg(&bal)));
+        figures.push((
+            "score_distributions".into(),
+            super::figures::score_histograms_svg(m),
+        ));
+        diagnostics.extend(m.diagnostics.iter().map(|d| d.message.clone()));
+        let max_after = bal
+            .iter()
+            .map(|b| b.after.smd.abs())
+            .filter(|v| v.is_finite())
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            });
+        MatchingSummary {
+            spec: m.spec.clone(),
+            model: m.model.clone(),
+            counts: m.counts.clone(),
+            caliper_width: m.caliper_width,
+            balance: bal,
+            max_abs_smd_after: max_after,
+        }
+    });
+
+    // Outcomes: in the matched cohort when there is one.
+    let group = settings
+        .matching
+        .as_ref()
+        .map(|m| m.treatment.clone())
+        .or_else(|| settings.table1.as_ref().map(|t| t.group.clone()));
+    let (cohort_ds, cohort) = match &matched_ds {
+        Some(m) => (m, "matched"),
+        None => (&ds, "all"),
+    };
+    let mut outcomes = Vec::new();
+    let mut subgroups = Vec::new();
+    if let Some(g) = &group {
+        outcomes = compare_outcomes(
+            cohort_ds,
+            g,
+            &settings.outcomes,
+            cohort,
+            None,
+            &mut diagnostics,
+        );
+        if !outcomes.is_empty() {
+            tables.push((
+                "outcomes".into(),
+                outcomes_table(&format!("Outcomes by {g} ({cohort} cohort)"), &outcomes),
+            ));
+        }
+        if let Some(sub) = &settings.subgroup {
+            match cohort_ds.column(sub).map(|c| &c.data) {
+                Some(ColumnData::Categorical { codes, levels, .. }) => {
+                    for (k, level) in levels.iter().enumerate() {
+                        let rows: Vec<usize> =
+                            (0..codes.len()).filter(|&i| codes[i] == k as u32).collect();
+                        let part = cohort_ds.subset(&rows);
+                        subgroups.extend(compare_outcomes(
+                            &part,
+                            g,
+                            &settings.outcomes,
+                            cohort,
+                            Some(format!("{sub} = {level}")),
+                            &mut diagnostics,
+                        ));
+                    }
+                    if !subgroups.is_empty() {
+                        tables.push((
+                            "subgroups".into(),
+                            outcomes_table(
+                                &format!("Outcomes by {g} within {sub} ({cohort} cohort)"),
+                                &subgroups,
+                            ),
+                        ));
+                    }
+                }
+                _ => diagnostics.push(format!(
+                    "Subgroups: `{sub}` is not a categorical column of this file."
+                )),
+            }
+        }
+    }
+
+    let (mut survival, mut cox, mut ph_test) = (None, None, Vec::new());
+    if let Some(step) = &settings.survival {
+        match survival_analysis_rmst(
+            &ds,
+            &step.spec,
+            step.transform,
+            &step.at,
+            step.rho,
+            step.rmst,
+        ) {
+            Ok(a) => {
+                tables.push(("survival".into(), a.summary_table()));
+                figures.push((
+                    "kaplan_meier".into(),
+                    super::figures::km_plot_svg(&a, &step.spec.time),
+                ));
+                survival = Some(a);
+            }
+            Err(e) => diagnostics.push(format!("The survival analysis could not be done: {e}.")),
+        }
+        if let Some(cspec) = &step.cox {
+            match cox_model_with_ph_test(&ds, cspec) {
+                Ok((f, ph)) => {
+                    tables.push(("cox".into(), super::survival::cox_table(&f)));
+                    tables.push(("ph_test".into(), super::survival::ph_test_table(&ph)));
+                    cox = Some(f);
+                    ph_test = ph;
+                }
+                Err(e) => diagnostics.push(format!("The Cox model could not be fitted: {e}.")),
+            }
+        }
+    }
+
+    let mut results = StudyResults {
+        engine: format!("CohortLab {}", crate::engine::VERSION),
+        file: file_name.into(),
+        n_rows: ds.n_rows,
+        settings: settings.clone(),
+        table1_before: t1_before,
+        table1_after: t1_after,
+        regression,
+        matching: matching_summary,
+        outcomes,
+        subgroups,
+        survival,
+        cox,
+        ph_test,
+        diagnostics,
+        methods: String::new(),
+    };
+    results.methods = methods_text(&results);
+    let matched_csv = matching
+        .as_ref()
+        .map(|m| super::matching::matched_csv(raw, m));
+    let report_html = report_html(&results, &tables, &figures);
+    Ok(StudyOutputs {
+        results,
+        tables,
+        figures,
+        matched_csv,
+        report_html,
+    })
+}
+
+fn list(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+/// The methods paragraph, from what was run (not from what was asked).
+pub fn methods_text(r: &StudyResults) -> String {
+    let mut s = Vec::new();
+    let s_ = &r.settings;
+    s.push(format!(
+        "Analyses were done with {} on {} patients ({}).",
+        r.engine, r.n_rows, r.file
+    ));
+    if let Some(t) = &r.table1_before {
+        s.push(format!(
+            "Baseline characteristics were compared between {} groups as n (%) with Pearson's chi-square test, or Fisher's exact test when an expected count was below 5, and as mean (SD) with Welch's t test or median [IQR] with the Mann-Whitney U test; standardized mean differences (SMD) follow Yang and Dalton (2012). Patients missing a variable were left out of that variable's comparison.",
+            t.group
+        ));
+    }
+    if let Some(reg) = &r.regression {
+        let spec = &s_.regression.as_ref().map(|x| x.clone());
+        let outcome = spec
+            .as_ref()
+            .map_or(String::new(), |x| x.spec.outcome.clone());
+        let mut m = format!(
+            "Factors associated with {outcome} were screened by univariate logistic regression"
+        );
+        if let Some(f) = &reg.multivariable {
+            let vars: Vec<String> = f.spec.variables.clone();
+            let rule = spec
+                .as_ref()
+                .and_then(|x| x.threshold)
+                .map_or("all screened variables".to_string(), |t| {
+                    format!("variables with univariate P < {t}")
+                });
+            m.push_str(&format!(
+                "; {rule} ({}) entered a multivariable model ({} patients, {} events)",
+                list(&vars),
+                f.n,
+                f.events
+            ));
+        }
+        m.push_str(". Odds ratios (OR) are given with Wald 95% confidence intervals; complete cases were used.");
+        s.push(m);
+    }
+    if let Some(m) = &r.matching {
+        let sp = &m.spec;
+        let caliper = match (sp.caliper, m.caliper_width) {
+            (crate::engine::matching::Caliper::Sd(k), Some(w)) => format!(
+                "a caliper of {k} standard deviations of the {} of the score ({})",
+                sp.scale.as_str(),
+                fmt_num(w, 4)
+            ),
+            (_, Some(w)) => format!(
+                "a caliper of {} on the {} scale",
+                fmt_num(w, 4),
+                sp.scale.as_str()
+            ),
+            _ => "no caliper".to_string(),
+        };
+        let mut t = format!(
+            "Propensity scores for {} were estimated by logistic regression on {}. Patients were matched {}:1 by nearest-neighbour matching on the {} of the score ({}, {} replacement) with {}",
+            sp.treatment,
+            list(&sp.covariates),
+            sp.ratio,
+            sp.scale.as_str(),
+            match sp.order {
+                crate::engine::matching::MatchOrder::Largest => "highest score first".to_string(),
+                crate::engine::matching::MatchOrder::Smallest => "lowest score first".to_string(),
+                crate::engine::matching::MatchOrder::Random(seed) => format!("in a random order, seed {seed}"),
+                crate::engine::matching::MatchOrder::Data => "in the file's order".to_string(),
+            },
+            if sp.replace { "with" } else { "without" },
+            caliper
+        );
+        if !sp.exact.is_empty() {
+            t.push_str(&format!(", exactly on {}", list(&sp.exact)));
+        }
+        t.push_str(&format!(
+            ", following MatchIt's nearest-neighbour algorithm. {} treated and {} control patients were matched.",
+            m.counts.matched.treated, m.counts.matched.control
+        ));
+        if let Some(x) = m.max_abs_smd_after {
+            t.push_str(&format!(
+                " Balance was checked by standardized mean differences (largest absolute SMD after matching {}) and variance ratios.",
+                fmt_num(x, 3)
+            ));
+        }
+        s.push(t);
+    }
+    if !r.outcomes.is_empty() {
+        s.push(format!(
+            "{} were compared between the groups in the {} cohort by the same tests as the baseline characteristics, with risk differences and odds ratios (Wald 95% CIs){}.",
+            list(&r.outcomes.iter().map(|o| o.outcome.clone()).collect::<Vec<_>>()),
+            r.outcomes[0].cohort,
+            s_.subgroup
+                .as_ref()
+                .map_or(String::new(), |g| format!(", and within each level of {g}"))
+        ));
+    }
+    if let (Some(a), Some(step)) = (&r.survival, &s_.survival) {
+        let test = if step.rho == 0.0 {
+            "the log-rank test".to_string()
+        } else if step.rho == 1.0 {
+            "the Peto-Peto test (Fleming-Harrington rho = 1)".to_string()
+        } else {
+            format!("the Fleming-Harrington test with rho = {}", step.rho)
+        };
+        s.push(format!(
+            "Time to {} ({}) was estimated by the Kaplan-Meier method by {}, with 95% confidence intervals from Greenwood's variance on the {} scale (as R's survfit), and compared by {}; survival at {} months is reported. Median follow-up was estimated by the reverse Kaplan-Meier method. {} patients with missing time or event were left out.",
+            a.spec.event,
+            a.spec.time,
+            list(&a.spec.groups),
+            step.transform.as_str(),
+            test,
+            list(&step.at.iter().map(|t| fmt_num(*t, 0)).collect::<Vec<_>>()),
+            a.dropped
+        ));
+    }
+    if let Some(c) = &r.cox {
+        s.push(format!(
+            "Hazard ratios were estimated by a Cox proportional hazards model ({} ties; {} patients, {} events) with Wald 95% CIs; proportional hazards were checked by scaled Schoenfeld residuals (R's cox.zph, Kaplan-Meier time scale).",
+            c.ties.as_str(),
+            c.n,
+            c.events
+        ));
+    }
+    s.push("Two-sided P < 0.05 was considered significant. Numbers were validated against R (stats, survival 3.5, MatchIt 4.5).".into());
+    s.join(" ")
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A table as HTML that Word keeps when pasted.
+pub fn table_html(t: &ReportTable) -> String {
+    let mut h = String::new();
+    h.push_str(&format!(
+        "<table>\n<caption>{}</caption>\n<thead><tr>",
+        esc(&t.title)
+    ));
+    for c in &t.header {
+        h.push_str(&format!("<th>{}</th>", esc(c)));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (style, cells) in &t.rows {
+        let class = match style {
+            RowStyle::Variable => " class=\"variable\"",
+            RowStyle::Level => " class=\"level\"",
+            RowStyle::Plain => "",
+        };
+        h.push_str(&format!("<tr{class}>"));
+        for c in cells {
+            h.push_str(&format!("<td>{}</td>", esc(c)));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
+    for f in &t.footnotes {
+        h.push_str(&format!("<p class=\"note\">{}</p>\n", esc(f)));
+    }
+    h
+}
+
+/// One self-contained HTML file: methods, every table, every figure
+/// (inline SVG), the diagnostics.
+pub fn report_html(
+    r: &StudyResults,
+    tables: &[(String, ReportTable)],
+    figures: &[(String, String)],
+) -> String {
+    let mut h =
+        String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str(&format!(
+        "<title>CohortLab report: {}</title>\n<style>\nbody{{font-family:Arial,Helvetica,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}\ntable{{border-collapse:collapse;margin:1rem 0;font-size:.9rem}}\ncaption{{text-align:left;font-weight:bold;margin-bottom:.3rem}}\nth,td{{border-top:1px solid #999;border-bottom:1px solid #999;padding:.2rem .5rem;text-align:left}}\ntr.variable td:first-child{{font-weight:bold}}\ntr.level td:first-child{{padding-left:1.5rem}}\n.note{{font-size:.8rem;color:#555;margin:.2rem 0}}\nfigure{{margin:1.5rem 0}}\n</style>\n</head>\n<body>\n",
+        esc(&r.file)
+    ));
+    h.push_str(&format!(
+        "<h1>Retrospective cohort analysis</h1>\n<p>{} · {} · {} patients</p>\n",
+        esc(&r.engine),
+        esc(&r.file),
+        r.n_rows
+    ));
+    h.push_str(&format!(
+        "<h2>Methods</h2>\n<p id=\"methods\">{}</p>\n",
+        esc(&r.methods)
+    ));
+    h.push_str("<h2>Tables</h2>\n");
+    for (_, t) in tables {
+        h.push_str(&table_html(t));
+    }
+    h.push_str("<h2>Figures</h2>\n");
+    for (name, svg) in figures {
+        h.push_str(&format!(
+            "<figure id=\"figure-{}\">\n{}\n</figure>\n",
+            esc(name),
+            svg
+        ));
+    }
+    if !r.diagnostics.is_empty() {
+        h.push_str("<h2>Notes</h2>\n<ul>\n");
+        for d in &r.diagnostics {
+            h.push_str(&format!("<li>{}</li>\n", esc(d)));
+        }
+        h.push_str("</ul>\n");
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}

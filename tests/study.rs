@@ -1,0 +1,141 @@
+//! The whole study from one settings file (`report::study`): the shipped
+//! example settings, every number against the engine called directly, and
+//! `cohortlab run`'s files.
+
+use cohortlab::engine::data::{read, Dataset, ReadOptions};
+use cohortlab::engine::example::EXAMPLE_CSV;
+use cohortlab::engine::regression::{fit_logistic, LogisticSpec};
+use cohortlab::engine::survival::cox_model;
+use cohortlab::report::study::{run_study, StudySettings};
+
+fn example() -> cohortlab::report::study::StudyOutputs {
+    let raw = read(EXAMPLE_CSV.as_bytes(), &ReadOptions::default()).expect("example reads");
+    run_study(&raw, "example-study.csv", &StudySettings::example()).expect("study runs")
+}
+
+#[test]
+fn shipped_settings_are_the_example_study() {
+    let text = std::fs::read_to_string("tests/data/example-study.settings.json").unwrap();
+    let s = StudySettings::from_json(&text).unwrap();
+    assert_eq!(s, StudySettings::example());
+    // And it survives a round trip.
+    assert_eq!(StudySettings::from_json(&s.to_json()).unwrap(), s);
+}
+
+#[test]
+fn bad_settings_say_where() {
+    let e = StudySettings::from_json("{\n  \"cohortlab_settings\": 1,\n  \"outcomes\": 3\n}")
+        .unwrap_err();
+    assert!(e.contains("line 3"), "{e}");
+    let e = StudySettings::from_json("{\"cohortlab_settings\": 9}").unwrap_err();
+    assert!(e.contains("version 9"), "{e}");
+}
+
+#[test]
+fn every_number_equals_the_engine_called_directly() {
+    let out = example();
+    let r = &out.results;
+    let settings = StudySettings::example();
+    let raw = read(EXAMPLE_CSV.as_bytes(), &ReadOptions::default()).unwrap();
+    let ds = Dataset::build(&raw, &settings.dataset).unwrap();
+
+    // The matching: the paper's 216 + 432.
+    let m = r.matching.as_ref().unwrap();
+    assert_eq!(
+        (m.counts.matched.treated, m.counts.matched.control),
+        (216, 432)
+    );
+    let direct =
+        cohortlab::engine::matching::match_patients(&ds, settings.matching.as_ref().unwrap())
+            .unwrap();
+    assert_eq!(m.counts, direct.counts);
+
+    // Outcomes in the matched cohort: counts from the matched rows, and the
+    // OR equal to a logistic regression on the group alone (Wald CI).
+    let rows: Vec<usize> = (0..ds.n_rows).filter(|&i| direct.is_matched(i)).collect();
+    let matched = ds.subset(&rows);
+    assert_eq!(r.outcomes.len(), 3);
+    for o in &r.outcomes {
+        assert_eq!(o.cohort, "matched");
+        assert_eq!(o.n.iter().sum::<usize>(), 648);
+        let col = matched.column(&o.outcome).unwrap();
+        let marked = matched.column("seed_marking").unwrap();
+        let events_marked = (0..matched.n_rows)
+            .filter(|&i| marked.display(i) == "Yes" && col.display(i) == "1")
+            .count();
+        assert_eq!(o.events[1], events_marked, "{}", o.outcome);
+        let fit =
+            fit_logistic(&matched, &LogisticSpec::new(&o.outcome, &["seed_marking"])).unwrap();
+        let t = fit
+            .terms
+            .iter()
+            .find(|t| t.term.starts_with("seed_marking"))
+            .unwrap();
+        let [or, lo, hi] = o.odds_ratio.unwrap();
+        assert!((or - t.odds_ratio).abs() < 1e-6, "{or} vs {}", t.odds_ratio);
+        assert!((lo - t.ci_lower).abs() < 1e-6 && (hi - t.ci_upper).abs() < 1e-6);
+    }
+    // Subgroups add up to the whole.
+    for o in &r.outcomes {
+        let parts: usize = r
+            .subgroups
+            .iter()
+            .filter(|s| s.outcome == o.outcome)
+            .map(|s| s.events.iter().sum::<usize>())
+            .sum();
+        assert_eq!(parts, o.events.iter().sum::<usize>(), "{}", o.outcome);
+    }
+
+    // Cox equals the model fitted directly.
+    let step = settings.survival.as_ref().unwrap();
+    let cox = cox_model(&ds, step.cox.as_ref().unwrap()).unwrap();
+    assert_eq!(r.cox.as_ref().unwrap(), &cox);
+    let km = cohortlab::report::survival::survival_analysis(
+        &ds,
+        &step.spec,
+        step.transform,
+        &step.at,
+        step.rho,
+    )
+    .unwrap();
+    assert_eq!(r.survival.as_ref().unwrap(), &km);
+
+    // The methods say what was run.
+    for needle in [
+        "2:1",
+        "caliper of 0.2 standard deviations",
+        "216 treated and 432 control",
+        "Kaplan-Meier",
+        "log-rank",
+        "efron ties",
+        "12, 36 and 60 months",
+    ] {
+        assert!(
+            r.methods.contains(needle),
+            "methods lack `{needle}`: {}",
+            r.methods
+        );
+    }
+}
+
+#[test]
+fn report_holds_every_table_and_figure() {
+    let out = example();
+    let html = &out.report_html;
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for (_, t) in &out.tables {
+        let caption = t
+            .title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert!(html.contains(&caption), "report lacks table `{}`", t.title);
+    }
+    assert_eq!(html.matches("<svg").count(), out.figures.len());
+    assert!(out.figures.len() >= 3);
+    // Self-contained: nothing fetched from anywhere.
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
+    assert!(!html.contains("<script"));
+    let json: serde_json::Value = serde_json::from_str(&out.results_json()).unwrap();
+    assert_eq!(json["matching"]["counts"]["matched"]["treated"], 216);
+}
