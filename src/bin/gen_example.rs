@@ -20,8 +20,8 @@ fn main() {
         return;
     }
     if arg.as_deref() == Some("--settings") {
-        print!(
-            "{}\n",
+        println!(
+            "{}",
             cohortlab::report::study::StudySettings::example().to_json()
         );
         return;

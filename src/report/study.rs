@@ -629,7 +629,7 @@ pub fn methods_text(r: &StudyResults) -> String {
         ));
     }
     if let Some(reg) = &r.regression {
-        let spec = &s_.regression.as_ref().map(|x| x.clone());
+        let spec = &s_.regression;
         let outcome = spec
             .as_ref()
             .map_or(String::new(), |x| x.spec.outcome.clone());

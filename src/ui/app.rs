@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::components::error_panel::ErrorPanel;
-use super::panels::coming_step::ComingStep;
 use super::panels::data_panel::DataPanel;
 use super::panels::matching_panel::MatchingPanel;
 use super::panels::regression_panel::RegressionPanel;
+use super::panels::report_panel::ReportPanel;
 use super::panels::survival_panel::SurvivalPanel;
 use super::panels::table1_panel::Table1Panel;
 use super::state::{AppState, Step};
@@ -31,7 +31,6 @@ pub fn App() -> impl IntoView {
                     >
                         <span class="step-number">{i + 1}</span>
                         {step.title()}
-                        {(!step.available()).then(|| view! { <span class="soon">"soon"</span> })}
                     </button>
                 </li>
             }
@@ -74,7 +73,7 @@ pub fn App() -> impl IntoView {
                 Step::Regression => view! { <RegressionPanel /> }.into_any(),
                 Step::Matching => view! { <MatchingPanel /> }.into_any(),
                 Step::Survival => view! { <SurvivalPanel /> }.into_any(),
-                step => view! { <ComingStep step=step /> }.into_any(),
+                Step::Report => view! { <ReportPanel /> }.into_any(),
             }}
         </main>
         <footer class="bottom">

@@ -47,7 +47,7 @@ impl UiError {
     }
 }
 
-fn capitalise(s: &str) -> String {
+pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
@@ -351,5 +351,19 @@ pub fn run_survival(
         table,
         figure: svg,
         cox,
+    })
+}
+
+use crate::report::study::{StudyOutputs, StudySettings};
+
+/// The whole study: every step, the report and every export, from the
+/// same function `cohortlab run` calls.
+pub fn run_study(session: &Session, settings: &StudySettings) -> Result<StudyOutputs, UiError> {
+    crate::report::study::run_study(&session.raw, &session.file_name, settings).map_err(|e| {
+        UiError {
+            context: "The report could not be made".into(),
+            message: capitalise(&e.to_string()),
+            hint: "Check the settings of the earlier steps.".into(),
+        }
     })
 }

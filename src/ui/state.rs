@@ -11,8 +11,9 @@ use crate::engine::example::{
 };
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
-use crate::engine::survival::{CiTransform, Ties};
+use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
+use crate::report::study::{RegressionStep, StudySettings, SurvivalStep, SETTINGS_VERSION};
 
 /// The workflow steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,22 +45,6 @@ impl Step {
             Step::Survival => "Survival",
             Step::Report => "Report",
         }
-    }
-
-    /// What the step will do, shown on its page.
-    pub fn purpose(self) -> &'static str {
-        match self {
-            Step::Data => "Load a file and check how each column was understood.",
-            Step::Table1 => "Baseline characteristics by group: n (%), mean (SD) or median [IQR], P values and SMD, before and after matching.",
-            Step::Regression => "Univariate and multivariable logistic regression: OR, 95% CI and P.",
-            Step::Matching => "Propensity scores, nearest-neighbour matching (1:k, caliper) and balance diagnostics.",
-            Step::Survival => "Kaplan-Meier curves with numbers at risk, log-rank tests, landmark survival and Cox models.",
-            Step::Report => "Every table and figure in one file, with a methods paragraph.",
-        }
-    }
-
-    pub fn available(self) -> bool {
-        self != Step::Report
     }
 }
 
@@ -209,6 +194,10 @@ pub struct AppState {
     pub regression: RegressionSettings,
     pub matching: MatchSettings,
     pub survival: SurvivalSettings,
+    /// Binary outcomes compared in the (matched) cohort, and the subgroup
+    /// variable ("" = none).
+    pub outcomes: RwSignal<Vec<String>>,
+    pub subgroup: RwSignal<String>,
 }
 
 impl AppState {
@@ -238,7 +227,101 @@ impl AppState {
                 rho: RwSignal::new(0.0),
                 strata: RwSignal::new(String::new()),
             },
+            outcomes: RwSignal::new(Vec::new()),
+            subgroup: RwSignal::new(String::new()),
         }
+    }
+
+    /// The whole analysis as a settings file (tracked).
+    pub fn settings(&self) -> Option<StudySettings> {
+        let session = self.session.get()?;
+        let sv = &self.survival;
+        let spec = SurvivalSpec {
+            time: sv.time.get(),
+            event: sv.event.get(),
+            event_level: None,
+            groups: sv.groups.get(),
+            strata: Some(sv.strata.get()).filter(|s| !s.is_empty()),
+        };
+        let cluster = sv.cluster.get();
+        let cox = CoxSpec {
+            time: spec.time.clone(),
+            event: spec.event.clone(),
+            event_level: None,
+            variables: spec
+                .groups
+                .iter()
+                .chain(sv.cox_extra.get().iter())
+                .cloned()
+                .collect(),
+            ordinal: Vec::new(),
+            strata: None,
+            cluster: (!cluster.is_empty()).then_some(cluster),
+            ties: sv.ties.get(),
+        };
+        let t1 = self.table1.spec();
+        let reg = self.regression.spec();
+        Some(StudySettings {
+            cohortlab_settings: SETTINGS_VERSION,
+            dataset: session.spec.clone(),
+            table1: (!t1.group.is_empty()).then_some(t1),
+            regression: (!reg.outcome.is_empty()).then(|| RegressionStep {
+                spec: reg,
+                threshold: self.regression.threshold.get(),
+            }),
+            matching: self.matching.current(),
+            outcomes: self.outcomes.get(),
+            subgroup: Some(self.subgroup.get()).filter(|s| !s.is_empty()),
+            survival: (!spec.time.is_empty() && !spec.event.is_empty()).then(|| SurvivalStep {
+                at: sv.at.get(),
+                transform: sv.transform.get(),
+                rho: sv.rho.get(),
+                rmst: sv.rmst.get(),
+                cox: (!cox.variables.is_empty()).then_some(cox),
+                spec,
+            }),
+        })
+    }
+
+    /// Restores a saved analysis on the loaded data; on failure nothing
+    /// changes and the error is shown.
+    pub fn apply_settings(self, s: StudySettings) -> bool {
+        if !self.update_spec(|spec| *spec = s.dataset.clone()) {
+            return false;
+        }
+        if let Some(t) = s.table1 {
+            self.table1.set(t);
+        }
+        if let Some(r) = s.regression {
+            let threshold = r.threshold;
+            self.regression.set(r.spec);
+            self.regression.threshold.set(threshold);
+        }
+        self.matching.set(s.matching);
+        self.outcomes.set(s.outcomes);
+        self.subgroup.set(s.subgroup.unwrap_or_default());
+        if let Some(step) = s.survival {
+            let sv = &self.survival;
+            sv.time.set(step.spec.time);
+            sv.event.set(step.spec.event);
+            sv.groups.set(step.spec.groups.clone());
+            sv.strata.set(step.spec.strata.unwrap_or_default());
+            sv.at.set(step.at);
+            sv.transform.set(step.transform);
+            sv.rho.set(step.rho);
+            sv.rmst.set(step.rmst);
+            if let Some(c) = step.cox {
+                sv.ties.set(c.ties);
+                sv.cluster.set(c.cluster.unwrap_or_default());
+                sv.cox_extra.set(
+                    c.variables
+                        .into_iter()
+                        .filter(|v| !step.spec.groups.contains(v))
+                        .collect(),
+                );
+            }
+        }
+        true
     }
 
     /// A newly loaded file: shown, and every step's settings start from
@@ -259,7 +342,7 @@ impl AppState {
         if let Some(t) = t1 {
             self.table1.set(t);
         }
-        if let Some(l) = lr {
+        if let Some(l) = lr.clone() {
             self.regression.set(l);
         }
         let m = if example {
@@ -275,6 +358,18 @@ impl AppState {
         sv.cox_extra.set(Vec::new());
         sv.cluster.set(String::new());
         sv.strata.set(String::new());
+        if example {
+            self.outcomes
+                .set(vec!["tpcr".into(), "bpcr".into(), "apcr".into()]);
+            self.subgroup.set("subtype".into());
+        } else {
+            self.outcomes.set(
+                lr.as_ref()
+                    .map(|l| vec![l.outcome.clone()])
+                    .unwrap_or_default(),
+            );
+            self.subgroup.set(String::new());
+        }
         if example {
             sv.time.set("idfs_months".into());
             sv.event.set("idfs_event".into());

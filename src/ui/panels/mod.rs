@@ -1,8 +1,8 @@
 //! One panel per workflow step.
 
-pub mod coming_step;
 pub mod data_panel;
 pub mod matching_panel;
 pub mod regression_panel;
+pub mod report_panel;
 pub mod survival_panel;
 pub mod table1_panel;

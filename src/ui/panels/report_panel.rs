@@ -1,0 +1,199 @@
+//! Step 6: the whole study in one file: methods paragraph, outcomes in the
+//! matched cohort and by subgroup, and every export (report, results,
+//! settings, matched dataset). Loading a settings file restores the
+//! analysis.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::engine::data::ColumnKind;
+use crate::report::study::StudySettings;
+use crate::ui::components::analysis_step::AnalysisStep;
+use crate::ui::components::report_table::ReportTableView;
+use crate::ui::components::step_error::StepError;
+use crate::ui::components::table_actions::TableActions;
+use crate::ui::components::variable_picker::VariablePicker;
+use crate::ui::download::download_text;
+use crate::ui::engine_client::{run_study, UiError};
+use crate::ui::state::AppState;
+
+#[component]
+pub fn ReportPanel() -> impl IntoView {
+    let state = AppState::get();
+    let settings = Memo::new(move |_| state.settings());
+    let result = Memo::new(move |_| {
+        let s = settings.get()?;
+        state
+            .session
+            .with(|session| session.as_ref().map(|x| run_study(x, &s)))
+    });
+    let (status, set_status) = signal(String::new());
+    let controls = move || {
+        let (binary, categorical): (Vec<String>, Vec<String>) = state.session.with(|s| {
+            let cols = s
+                .as_ref()
+                .map(|s| s.dataset.columns.clone())
+                .unwrap_or_default();
+            (
+                cols.iter()
+                    .filter(|c| c.kind == ColumnKind::Binary)
+                    .map(|c| c.name.clone())
+                    .collect(),
+                cols.iter()
+                    .filter(|c| matches!(c.kind, ColumnKind::Binary | ColumnKind::Categorical))
+                    .map(|c| c.name.clone())
+                    .collect(),
+            )
+        });
+        let current = state.subgroup.get_untracked();
+        let subgroup_options = std::iter::once(
+            view! {
+                <option value="" selected=current.is_empty()>"(none)"</option>
+            }
+            .into_any(),
+        )
+        .chain(categorical.into_iter().map(|c| {
+            let sel = c == current;
+            view! { <option value=c.clone() selected=sel>{c.clone()}</option> }.into_any()
+        }))
+        .collect::<Vec<_>>();
+        view! {
+            <div class="controls">
+                <label>
+                    "Subgroups by "
+                    <select
+                        id="report-subgroup"
+                        on:change=move |ev| state.subgroup.set(event_target_value(&ev))
+                    >
+                        {subgroup_options}
+                    </select>
+                </label>
+                <details>
+                    <summary>"Outcomes compared"</summary>
+                    <VariablePicker legend="Binary outcomes" options=binary selected=state.outcomes />
+                </details>
+            </div>
+        }
+    };
+    let load_settings = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let name = file.name();
+        spawn_local(async move {
+            let text = JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            match StudySettings::from_json(&text) {
+                Ok(s) => {
+                    if state.apply_settings(s) {
+                        set_status.set(format!("Settings restored from {name}."));
+                    } else {
+                        set_status.set(String::new());
+                    }
+                }
+                Err(e) => state.error.set(Some(UiError {
+                    context: format!("{name} could not be loaded"),
+                    message: crate::ui::engine_client::capitalise(&e),
+                    hint: "Choose a settings file saved by CohortLab's Report step. Your analysis is unchanged.".into(),
+                })),
+            }
+        });
+    };
+    let results = move || match result.get() {
+        Some(Ok(out)) => {
+            let report = out.report_html.clone();
+            let json = out.results_json();
+            let settings_json = settings.get().map(|s| s.to_json()).unwrap_or_default();
+            let matched = out.matched_csv.clone();
+            let tables = out
+                .tables
+                .iter()
+                .filter(|(n, _)| n == "outcomes" || n == "subgroups")
+                .map(|(n, t)| {
+                    let id = if n == "outcomes" {
+                        "outcomes-table"
+                    } else {
+                        "subgroups-table"
+                    };
+                    let stem = if n == "outcomes" {
+                        "outcomes"
+                    } else {
+                        "subgroups"
+                    };
+                    view! {
+                        <TableActions table=t.clone() file_stem=stem />
+                        <ReportTableView table=t.clone() id=id />
+                    }
+                })
+                .collect_view();
+            let diagnostics = out
+                .results
+                .diagnostics
+                .iter()
+                .map(|d| view! { <li>{d.clone()}</li> })
+                .collect_view();
+            let summary = format!(
+                "{} tables and {} figures.",
+                out.tables.len(),
+                out.figures.len()
+            );
+            view! {
+                <div class="report-actions">
+                    <button type="button" class="button" id="download-report"
+                        on:click=move |_| { let _ = download_text("report.html", "text/html", &report); }>
+                        "Download the report (HTML)"
+                    </button>
+                    <button type="button" class="button secondary" id="download-results"
+                        on:click=move |_| { let _ = download_text("results.json", "application/json", &json); }>
+                        "Results (JSON)"
+                    </button>
+                    <button type="button" class="button secondary" id="download-settings"
+                        on:click=move |_| { let _ = download_text("settings.json", "application/json", &settings_json); }>
+                        "Save settings"
+                    </button>
+                    {matched.map(|csv| view! {
+                        <button type="button" class="button secondary" id="download-matched"
+                            on:click=move |_| { let _ = download_text("matched.csv", "text/csv", &csv); }>
+                            "Matched dataset (CSV)"
+                        </button>
+                    })}
+                    <label class="button secondary">
+                        "Load settings…"
+                        <input type="file" accept=".json,application/json" id="load-settings" class="visually-hidden" on:change=load_settings />
+                    </label>
+                </div>
+                <p class="status" role="status">{move || status.get()}</p>
+                <p class="lead">"The report holds every step's tables and figures: " {summary}</p>
+                <h3>"Methods"</h3>
+                <p id="methods">{out.results.methods.clone()}</p>
+                {tables}
+                <h3>"Notes"</h3>
+                <ul class="diagnostics">{diagnostics}</ul>
+            }
+            .into_any()
+        }
+        Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
+        None => view! { <p>"Choose the analysis in the earlier steps."</p> }.into_any(),
+    };
+    view! {
+        <AnalysisStep title="Report">
+            <p class="lead">
+                "Everything in one file: the methods paragraph written from what was run, every table and figure. Save the settings to redo the analysis later, here or with "
+                <code>"cohortlab run"</code> "."
+            </p>
+            {controls}
+            {results}
+        </AnalysisStep>
+    }
+}

@@ -1,0 +1,88 @@
+// The whole study in the page: the Report step's methods, outcomes and
+// exports; results.json equal to `cohortlab run` on the same settings;
+// settings saved and loaded again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openPage, shot, loadExample, data, ROOT } from './browser.mjs';
+
+const CLI = process.env.COHORTLAB_BIN ?? path.join(ROOT, 'target', 'debug', 'cohortlab');
+
+// Equal JSON, numbers to 1e-9 relative (wasm and native libm may differ in
+// the last bit).
+function assertClose(a, b, where = '$') {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const ok = a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+    assert.ok(ok, `${where}: ${a} vs ${b}`);
+  } else if (Array.isArray(a)) {
+    assert.ok(Array.isArray(b) && a.length === b.length, `${where}: array length`);
+    a.forEach((x, i) => assertClose(x, b[i], `${where}[${i}]`));
+  } else if (a && typeof a === 'object') {
+    assert.ok(b && typeof b === 'object', `${where}: object`);
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), `${where}: keys`);
+    for (const k of Object.keys(a)) assertClose(a[k], b[k], `${where}.${k}`);
+  } else {
+    assert.equal(a, b, where);
+  }
+}
+
+async function download(page, selector) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
+  return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
+}
+
+test('the example study from the page to the report, equal to cohortlab run', async () => {
+  const { page, close } = await openPage();
+  await loadExample(page);
+  await page.getByRole('button', { name: /Report/ }).click();
+  await page.locator('#methods', { hasText: 'matched 2:1' }).waitFor();
+  const outcomes = (await page.locator('#outcomes-table tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
+  assert.deepEqual(outcomes.map((r) => r[0]), ['tpcr', 'bpcr', 'apcr']);
+  assert.match(outcomes[0][2], /^\d+\/216 \(/, 'marked patients in the matched cohort');
+  assert.ok(await page.locator('#subgroups-table tbody tr').count() >= 12);
+  await shot(page, '40-report');
+
+  const results = await download(page, '#download-results');
+  assert.equal(results.name, 'results.json');
+  const fromPage = JSON.parse(results.text);
+  const out = mkdtempSync(path.join(tmpdir(), 'cohortlab-run-'));
+  execFileSync(CLI, ['run', data('example-study.csv'), '--spec', data('example-study.settings.json'), '--out', out]);
+  const fromCli = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
+  assertClose(fromPage, fromCli);
+  assert.equal(fromPage.matching.counts.matched.treated, 216);
+
+  const report = await download(page, '#download-report');
+  assert.equal(report.name, 'report.html');
+  assert.ok(report.text.includes('<h2>Methods</h2>'));
+  assert.equal((report.text.match(/<svg/g) ?? []).length, 3, 'Love plot, score distributions, Kaplan-Meier');
+  assert.equal(report.text, readFileSync(path.join(out, 'report.html'), 'utf8'), 'the same report as cohortlab run');
+
+  const matched = await download(page, '#download-matched');
+  assert.equal(matched.text.trim().split('\n').length, 649);
+
+  // Settings saved from the page are the shipped example's.
+  const saved = await download(page, '#download-settings');
+  assert.deepEqual(JSON.parse(saved.text), JSON.parse(readFileSync(data('example-study.settings.json'), 'utf8')));
+
+  // Loading changed settings restores them; a broken file changes nothing.
+  const changed = JSON.parse(saved.text);
+  changed.subgroup = 'ct';
+  const file = path.join(out, 'changed.json');
+  writeFileSync(file, JSON.stringify(changed));
+  await page.locator('#load-settings').setInputFiles(file);
+  await page.getByText('Settings restored from changed.json.').waitFor();
+  assert.equal(await page.locator('#report-subgroup').inputValue(), 'ct');
+  await page.locator('#subgroups-table', { hasText: 'ct = T1' }).waitFor();
+  const broken = path.join(out, 'broken.json');
+  writeFileSync(broken, '{"cohortlab_settings": 1, "outcomes": 3}');
+  await page.locator('#load-settings').setInputFiles(broken);
+  await page.getByText('broken.json could not be loaded').waitFor();
+  await page.getByText(/line 1, column/).first().waitFor();
+  assert.equal(await page.locator('#report-subgroup').inputValue(), 'ct');
+  await page.locator('#methods', { hasText: 'matched 2:1' }).waitFor();
+  rmSync(out, { recursive: true, force: true });
+  await close();
+});
