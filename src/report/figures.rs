@@ -437,3 +437,227 @@ mod tests {
         }
     }
 }
+
+/// One row of a forest plot: a label, counts text, and an OR with CI
+/// (`None` when not estimable).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForestRow {
+    pub label: String,
+    pub detail: String,
+    pub estimate: Option<[f64; 3]>,
+    /// A heading row (bold, no estimate) or the overall row (diamond).
+    pub overall: bool,
+}
+
+/// Forest plot of odds ratios on a log axis with a line at 1: one row per
+/// subgroup, the overall estimate as a diamond, the P for interaction
+/// under the plot.
+pub fn forest_plot_svg(
+    title: &str,
+    rows: &[ForestRow],
+    left_label: &str,
+    right_label: &str,
+    footer: &str,
+) -> String {
+    let (width, left, right_text) = (760.0, 190.0, 210.0);
+    let plot_w = width - left - right_text - 20.0;
+    let (top, row_h) = (48.0, 26.0);
+    let bottom = top + row_h * rows.len() as f64;
+    let height = bottom + 78.0;
+    // Axis: powers of two around the estimates, at least 0.25 to 4.
+    let (mut lo, mut hi) = (0.25f64, 4.0f64);
+    for r in rows.iter().filter_map(|r| r.estimate) {
+        for v in [r[1], r[2]] {
+            if v.is_finite() && v > 0.0 {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+    }
+    let (lo, hi) = (
+        2f64.powf(lo.log2().floor().max(-6.0)),
+        2f64.powf(hi.log2().ceil().min(6.0)),
+    );
+    let x = |v: f64| left + plot_w * ((v.clamp(lo, hi).ln() - lo.ln()) / (hi.ln() - lo.ln()));
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="{}">"#,
+        esc(title)
+    );
+    s.push_str(&format!(
+        r#"<rect width="{width}" height="{height}" fill="white"/><text x="10" y="20" font-size="14" font-weight="bold">{}</text>"#,
+        esc(title)
+    ));
+    s.push_str(&format!(
+        r#"<text x="{}" y="{}" font-weight="bold">OR (95% CI)</text>"#,
+        left + plot_w + 16.0,
+        top - 10.0
+    ));
+    s.push_str(&format!(
+        r##"<line x1="{0}" y1="{top}" x2="{0}" y2="{bottom}" stroke="#555"/>"##,
+        x(1.0)
+    ));
+    s.push_str(&format!(
+        r##"<line x1="{left}" y1="{bottom}" x2="{}" y2="{bottom}" stroke="#333"/>"##,
+        left + plot_w
+    ));
+    let mut t = lo;
+    while t <= hi * 1.0001 {
+        let label = if t >= 1.0 {
+            format!("{t:.0}")
+        } else {
+            format!("{t}")
+        };
+        s.push_str(&format!(
+            r##"<line x1="{0}" y1="{bottom}" x2="{0}" y2="{1}" stroke="#333"/><text x="{0}" y="{2}" text-anchor="middle">{3}</text>"##,
+            x(t),
+            bottom + 5.0,
+            bottom + 18.0,
+            label
+        ));
+        t *= 2.0;
+    }
+    s.push_str(&format!(
+        r#"<text x="{}" y="{}" text-anchor="end">← {}</text><text x="{}" y="{}">{} →</text>"#,
+        x(1.0) - 6.0,
+        bottom + 36.0,
+        esc(left_label),
+        x(1.0) + 6.0,
+        bottom + 36.0,
+        esc(right_label)
+    ));
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + row_h * (i as f64 + 0.5);
+        let weight = if r.overall { "bold" } else { "normal" };
+        s.push_str(&format!(
+            r##"<text x="10" y="{}" font-weight="{weight}">{}</text><text x="10" y="{}" font-size="10" fill="#555">{}</text>"##,
+            y,
+            esc(&r.label),
+            y + 11.0,
+            esc(&r.detail)
+        ));
+        match r.estimate {
+            Some([e, l, u]) if e.is_finite() && e > 0.0 => {
+                let (xe, xl, xu) = (x(e), x(l), x(u));
+                s.push_str(&format!(
+                    r##"<line class="forest-ci" x1="{xl}" y1="{y}" x2="{xu}" y2="{y}" stroke="#000"/>"##
+                ));
+                if r.overall {
+                    s.push_str(&format!(
+                        r##"<path class="forest-overall" d="M{xl} {y} L{xe} {} L{xu} {y} L{xe} {} Z" fill="{CONTROL}"/>"##,
+                        y - 7.0,
+                        y + 7.0
+                    ));
+                } else {
+                    s.push_str(&format!(
+                        r##"<rect class="forest-point" x="{}" y="{}" width="10" height="10" fill="{CONTROL}"/>"##,
+                        xe - 5.0,
+                        y - 5.0
+                    ));
+                }
+                s.push_str(&format!(
+                    r#"<text x="{}" y="{}">{:.2} ({:.2}–{:.2})</text>"#,
+                    left + plot_w + 16.0,
+                    y + 4.0,
+                    e,
+                    l,
+                    u
+                ));
+            }
+            _ => s.push_str(&format!(
+                r##"<text x="{}" y="{}" fill="#555">not estimable</text>"##,
+                left + plot_w + 16.0,
+                y + 4.0
+            )),
+        }
+    }
+    s.push_str(&format!(
+        r#"<text x="10" y="{}">{}</text></svg>"#,
+        height - 10.0,
+        esc(footer)
+    ));
+    s
+}
+
+/// Grouped bars: the outcome rate (%) per group within each category (e.g.
+/// pCR by marking within each subtype, the model study's Figure 1C-F),
+/// the percentage over each bar and P under each category.
+pub fn rate_bars_svg(
+    title: &str,
+    groups: &[String],
+    categories: &[(String, Vec<(usize, usize)>, String)],
+) -> String {
+    const COLOURS: [&str; 4] = [CONTROL, TREATED, "#009E73", "#CC79A7"];
+    let (width, height) = (760.0, 340.0);
+    let (left, top, bottom) = (60.0, 50.0, 260.0);
+    let plot_w = width - left - 20.0;
+    let y = |pct: f64| bottom - (bottom - top) * pct / 100.0;
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="{}">"#,
+        esc(title)
+    );
+    s.push_str(&format!(
+        r#"<rect width="{width}" height="{height}" fill="white"/><text x="10" y="20" font-size="14" font-weight="bold">{}</text>"#,
+        esc(title)
+    ));
+    for k in 0..=5 {
+        let v = 20.0 * k as f64;
+        s.push_str(&format!(
+            r##"<line x1="{left}" y1="{0}" x2="{1}" y2="{0}" stroke="#eee"/><text x="{2}" y="{3}" text-anchor="end">{4}</text>"##,
+            y(v),
+            left + plot_w,
+            left - 6.0,
+            y(v) + 4.0,
+            v
+        ));
+    }
+    s.push_str(&format!(
+        r##"<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333"/><line x1="{left}" y1="{bottom}" x2="{}" y2="{bottom}" stroke="#333"/><text transform="translate(16 {}) rotate(-90)" text-anchor="middle">Patients with the outcome (%)</text>"##,
+        left + plot_w,
+        (top + bottom) / 2.0
+    ));
+    let slot = plot_w / categories.len().max(1) as f64;
+    let bar = (slot * 0.7 / groups.len().max(1) as f64).min(60.0);
+    for (c, (name, counts, p)) in categories.iter().enumerate() {
+        let cx = left + slot * (c as f64 + 0.5);
+        let x0 = cx - bar * counts.len() as f64 / 2.0;
+        for (g, &(k, n)) in counts.iter().enumerate() {
+            let pct = if n > 0 {
+                100.0 * k as f64 / n as f64
+            } else {
+                0.0
+            };
+            let xg = x0 + bar * g as f64;
+            s.push_str(&format!(
+                r#"<rect class="rate-bar" x="{xg}" y="{}" width="{}" height="{}" fill="{}"/><text x="{}" y="{}" text-anchor="middle" font-size="11">{:.1}%</text>"#,
+                y(pct),
+                bar - 2.0,
+                bottom - y(pct),
+                COLOURS[g % COLOURS.len()],
+                xg + bar / 2.0 - 1.0,
+                y(pct) - 4.0,
+                pct
+            ));
+        }
+        s.push_str(&format!(
+            r#"<text x="{cx}" y="{}" text-anchor="middle">{}</text><text x="{cx}" y="{}" text-anchor="middle" font-size="11">P {}</text>"#,
+            bottom + 16.0,
+            esc(name),
+            bottom + 31.0,
+            esc(p)
+        ));
+    }
+    let mut lx = left;
+    for (g, name) in groups.iter().enumerate() {
+        s.push_str(&format!(
+            r#"<rect x="{lx}" y="{}" width="12" height="12" fill="{}"/><text x="{}" y="{}">{}</text>"#,
+            height - 26.0,
+            COLOURS[g % COLOURS.len()],
+            lx + 16.0,
+            height - 16.0,
+            esc(name)
+        ));
+        lx += 40.0 + 8.0 * name.chars().count() as f64;
+    }
+    s.push_str("</svg>");
+    s
+}

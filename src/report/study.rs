@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
 use crate::engine::data::{ColumnData, Dataset, DatasetSpec, RawTable};
-use crate::engine::hypothesis::TestKind;
+use crate::engine::hypothesis::{mantel_haenszel, MantelHaenszel, Stratum, TestKind};
+use crate::engine::matching::MatchResult;
 use crate::engine::matching::{balance, match_patients, BalanceRow, MatchSpec, SampleSizes};
 use crate::engine::regression::{
     fit_logistic, univariate_screen, LogisticFit, LogisticSpec, ScreenRow,
 };
+use crate::engine::regression::{interaction_test, InteractionTest};
 use crate::engine::survival::{
     cox_model_with_ph_test, CiTransform, CoxFit, CoxSpec, SurvivalSpec, ZphRow,
 };
@@ -164,6 +166,11 @@ pub struct OutcomeComparison {
     /// Second group against first, Wald 95% CI on the log odds (the same
     /// as a logistic regression on the group alone).
     pub odds_ratio: Option<[f64; 3]>,
+    /// In a matched cohort: the Mantel-Haenszel OR over the matched sets
+    /// with the CMH test (R's `mantelhaen.test`), which respects the
+    /// matching; `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_sets: Option<MantelHaenszel>,
 }
 
 /// The matching, without the per-patient vectors (those are in
@@ -197,6 +204,10 @@ pub struct StudyResults {
     pub matching: Option<MatchingSummary>,
     pub outcomes: Vec<OutcomeComparison>,
     pub subgroups: Vec<OutcomeComparison>,
+    /// Per outcome, the P for interaction of group and subgroup
+    /// (likelihood ratio; `None` when it cannot be estimated).
+    #[serde(default)]
+    pub interactions: Vec<(String, Option<InteractionTest>)>,
     pub survival: Option<SurvivalAnalysis>,
     pub cox: Option<CoxFit>,
     pub ph_test: Vec<ZphRow>,
@@ -277,7 +288,45 @@ fn comparison(
         p_value: row.p_value,
         risk_difference: rd,
         odds_ratio: or,
+        matched_sets: None,
     })
+}
+
+/// The 2 x 2 table of each matched set: [a, b, c, d] = second group with /
+/// without the event (the outcome's last level), first group with /
+/// without. Patients missing either are left out.
+pub fn matched_set_tables(
+    ds: &Dataset,
+    m: &MatchResult,
+    group: &str,
+    outcome: &str,
+) -> Option<Vec<Stratum>> {
+    use crate::engine::data::MISSING_CODE;
+    let codes = |name: &str| match ds.column(name).map(|c| &c.data) {
+        Some(ColumnData::Categorical { codes, levels, .. }) => Some((codes, levels.len())),
+        _ => None,
+    };
+    let (g, gk) = codes(group)?;
+    let (y, yk) = codes(outcome)?;
+    if gk != 2 || yk != 2 {
+        return None;
+    }
+    let sets = m.subclass.iter().flatten().max().copied()? as usize;
+    let mut tables = vec![[0.0; 4]; sets];
+    for (i, s) in m.subclass.iter().enumerate() {
+        let Some(s) = s else { continue };
+        if !m.is_matched(i) || g[i] == MISSING_CODE || y[i] == MISSING_CODE {
+            continue;
+        }
+        let cell = match (g[i], y[i]) {
+            (1, 1) => 0,
+            (1, _) => 1,
+            (_, 1) => 2,
+            _ => 3,
+        };
+        tables[*s as usize - 1][cell] += 1.0;
+    }
+    Some(tables)
 }
 
 fn compare_outcomes(
@@ -345,6 +394,13 @@ pub fn outcomes_table(title: &str, rows: &[OutcomeComparison]) -> ReportTable {
         "P".into(),
         "Test".into(),
     ]);
+    let paired = rows.iter().any(|r| r.matched_sets.is_some());
+    if paired {
+        header.extend([
+            "OR within matched sets, MH (95% CI)".into(),
+            "P, CMH".into(),
+        ]);
+    }
     let mut table_rows = Vec::new();
     let mut last_subgroup: Option<&String> = None;
     for r in rows {
@@ -362,6 +418,15 @@ pub fn outcomes_table(title: &str, rows: &[OutcomeComparison]) -> ReportTable {
         cells.push(ci_text(r.odds_ratio, 1.0, 2));
         cells.push(fmt_p(r.p_value));
         cells.push(r.test.map_or(String::new(), |t| t.label().to_string()));
+        if paired {
+            let mh = r.matched_sets.as_ref();
+            cells.push(ci_text(
+                mh.map(|m| [m.odds_ratio, m.ci_lower, m.ci_upper]),
+                1.0,
+                2,
+            ));
+            cells.push(mh.map_or("—".into(), |m| fmt_p(Some(m.p_value))));
+        }
         let style = if r.subgroup.is_some() {
             RowStyle::Level
         } else {
@@ -369,15 +434,108 @@ pub fn outcomes_table(title: &str, rows: &[OutcomeComparison]) -> ReportTable {
         };
         table_rows.push((style, cells));
     }
+    let mut footnotes = vec![
+            "Events: the outcome's last level (1 or yes). Difference and OR: the second group against the first, Wald 95% CIs (the OR's equals a logistic regression on the group alone); OR not given when a cell is 0.".into(),
+            "P: Pearson chi-square, or Fisher's exact test when an expected count is below 5 (the Table 1 rule), comparing the patients as independent, as the model study did.".into(),
+        ];
+    if paired {
+        footnotes.push("Within matched sets: the Mantel-Haenszel odds ratio over the matched sets (Robins-Breslow-Greenland 95% CI) and the Cochran-Mantel-Haenszel test with continuity correction (R's mantelhaen.test). This analysis respects the matching (each treated patient compared with its own controls; with 1:1 pairs it is McNemar's test) and is the one to prefer when the matched sets are the design.".into());
+    }
     ReportTable {
         title: title.into(),
         header,
         rows: table_rows,
-        footnotes: vec![
-            "Events: the outcome's last level (1 or yes). Difference and OR: the second group against the first, Wald 95% CIs (the OR's equals a logistic regression on the group alone); OR not given when a cell is 0.".into(),
-            "P: Pearson chi-square, or Fisher's exact test when an expected count is below 5 (the Table 1 rule). Patients compared as independent; with 1:k matching this is what the model study did (see the methods).".into(),
-        ],
+        footnotes,
     }
+}
+
+/// Per outcome, a forest plot of the OR by subgroup (with the P for
+/// interaction) and bars of the rates by group within each subgroup.
+fn subgroup_figures(
+    group: &str,
+    sub: &str,
+    cohort: &str,
+    overall: &[OutcomeComparison],
+    subgroups: &[OutcomeComparison],
+    interactions: &[(String, Option<InteractionTest>)],
+) -> Vec<(String, String)> {
+    use super::figures::{forest_plot_svg, rate_bars_svg, ForestRow};
+    let mut out = Vec::new();
+    for o in overall {
+        let parts: Vec<&OutcomeComparison> = subgroups
+            .iter()
+            .filter(|s| s.outcome == o.outcome)
+            .collect();
+        let detail = |c: &OutcomeComparison| {
+            c.groups
+                .iter()
+                .zip(c.events.iter().zip(&c.n))
+                .map(|(g, (k, n))| format!("{g} {k}/{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let level = |c: &OutcomeComparison| {
+            c.subgroup
+                .as_deref()
+                .and_then(|s| s.split_once(" = ").map(|x| x.1.to_string()))
+                .unwrap_or_default()
+        };
+        let mut rows = vec![ForestRow {
+            label: "All patients".into(),
+            detail: detail(o),
+            estimate: o.odds_ratio,
+            overall: true,
+        }];
+        rows.extend(parts.iter().map(|c| ForestRow {
+            label: level(c),
+            detail: detail(c),
+            estimate: c.odds_ratio,
+            overall: false,
+        }));
+        let p = interactions
+            .iter()
+            .find(|(name, _)| *name == o.outcome)
+            .and_then(|(_, t)| t.as_ref())
+            .map_or("not estimable".to_string(), |t| fmt_p(Some(t.p_value)));
+        let (first, second) = (
+            o.groups.first().cloned().unwrap_or_default(),
+            o.groups.get(1).cloned().unwrap_or_default(),
+        );
+        out.push((
+            format!("forest_{}", o.outcome),
+            forest_plot_svg(
+                &format!(
+                    "{}: odds ratio of {group} {second} vs {first}, by {sub} ({cohort} cohort)",
+                    o.outcome
+                ),
+                &rows,
+                &format!("{} higher with {first}", o.outcome),
+                &format!("higher with {second}"),
+                &format!("P for interaction ({group} × {sub}, likelihood ratio): {p}"),
+            ),
+        ));
+        let mut cats = vec![(
+            "All".to_string(),
+            o.events.iter().copied().zip(o.n.iter().copied()).collect(),
+            fmt_p(o.p_value),
+        )];
+        cats.extend(parts.iter().map(|c| {
+            (
+                level(c),
+                c.events.iter().copied().zip(c.n.iter().copied()).collect(),
+                fmt_p(c.p_value),
+            )
+        }));
+        out.push((
+            format!("rates_{}", o.outcome),
+            rate_bars_svg(
+                &format!("{} by {group} and {sub} ({cohort} cohort)", o.outcome),
+                &o.groups,
+                &cats,
+            ),
+        ));
+    }
+    out
 }
 
 /// Runs every step the settings ask for.
@@ -494,6 +652,7 @@ pub fn run_study(
     };
     let mut outcomes = Vec::new();
     let mut subgroups = Vec::new();
+    let mut interactions = Vec::new();
     if let Some(g) = &group {
         outcomes = compare_outcomes(
             cohort_ds,
@@ -503,6 +662,12 @@ pub fn run_study(
             None,
             &mut diagnostics,
         );
+        if let Some(m) = &matching {
+            for o in &mut outcomes {
+                o.matched_sets = matched_set_tables(&ds, m, g, &o.outcome)
+                    .and_then(|t| mantel_haenszel(&t, true, 0.95));
+            }
+        }
         if !outcomes.is_empty() {
             tables.push((
                 "outcomes".into(),
@@ -525,13 +690,35 @@ pub fn run_study(
                             &mut diagnostics,
                         ));
                     }
+                    interactions = settings
+                        .outcomes
+                        .iter()
+                        .map(|o| (o.clone(), interaction_test(cohort_ds, g, o, sub)))
+                        .collect();
                     if !subgroups.is_empty() {
-                        tables.push((
-                            "subgroups".into(),
-                            outcomes_table(
-                                &format!("Outcomes by {g} within {sub} ({cohort} cohort)"),
-                                &subgroups,
-                            ),
+                        let mut t = outcomes_table(
+                            &format!("Outcomes by {g} within {sub} ({cohort} cohort)"),
+                            &subgroups,
+                        );
+                        t.footnotes.push(format!(
+                            "P for interaction ({g} × {sub}, likelihood-ratio test of the logistic model with the interaction against the one without): {}.",
+                            interactions
+                                .iter()
+                                .map(|(o, t)| format!(
+                                    "{o} {}",
+                                    t.as_ref().map_or("not estimable".into(), |t| fmt_p(Some(t.p_value)))
+                                ))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        ));
+                        tables.push(("subgroups".into(), t));
+                        figures.extend(subgroup_figures(
+                            g,
+                            sub,
+                            cohort,
+                            &outcomes,
+                            &subgroups,
+                            &interactions,
                         ));
                     }
                 }
@@ -586,6 +773,7 @@ pub fn run_study(
         matching: matching_summary,
         outcomes,
         subgroups,
+        interactions,
         survival,
         cox,
         ph_test,
@@ -701,12 +889,17 @@ pub fn methods_text(r: &StudyResults) -> String {
     }
     if !r.outcomes.is_empty() {
         s.push(format!(
-            "{} were compared between the groups in the {} cohort by the same tests as the baseline characteristics, with risk differences and odds ratios (Wald 95% CIs){}.",
+            "{} were compared between the groups in the {} cohort by the same tests as the baseline characteristics, with risk differences and odds ratios (Wald 95% CIs){}{}.",
             list(&r.outcomes.iter().map(|o| o.outcome.clone()).collect::<Vec<_>>()),
             r.outcomes[0].cohort,
             s_.subgroup
                 .as_ref()
-                .map_or(String::new(), |g| format!(", and within each level of {g}"))
+                .map_or(String::new(), |g| format!(", and within each level of {g} (P for interaction: likelihood-ratio test of the logistic model with the group-by-{g} interaction against the one without)")),
+            if r.outcomes.iter().any(|o| o.matched_sets.is_some()) {
+                "; respecting the matching, Mantel-Haenszel odds ratios over the matched sets (Robins-Breslow-Greenland CIs) were tested by the Cochran-Mantel-Haenszel test with continuity correction"
+            } else {
+                ""
+            }
         ));
     }
     if let (Some(a), Some(step)) = (&r.survival, &s_.survival) {

@@ -39,10 +39,21 @@ test('the example study from the page to the report, equal to cohortlab run', as
   await loadExample(page);
   await page.getByRole('button', { name: /Report/ }).click();
   await page.locator('#methods', { hasText: 'matched 2:1' }).waitFor();
+  await page.locator('#methods', { hasText: 'Cochran-Mantel-Haenszel' }).waitFor();
   const outcomes = (await page.locator('#outcomes-table tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
   assert.deepEqual(outcomes.map((r) => r[0]), ['tpcr', 'bpcr', 'apcr']);
   assert.match(outcomes[0][2], /^\d+\/216 \(/, 'marked patients in the matched cohort');
   assert.ok(await page.locator('#subgroups-table tbody tr').count() >= 12);
+  await page.getByText(/P for interaction \(seed_marking × subtype, likelihood-ratio test.*tpcr 0\.546/).waitFor();
+  // Forest plot (overall diamond and one square per subtype) and rate bars.
+  assert.equal(await page.locator('#figure-forest_tpcr svg .forest-point').count(), 3);
+  assert.equal(await page.locator('#figure-forest_tpcr svg .forest-overall').count(), 1);
+  assert.equal(await page.locator('#figure-rates_tpcr svg .rate-bar').count(), 8);
+  const [svg] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#figure-forest_tpcr').getByRole('button', { name: 'Download SVG' }).click(),
+  ]);
+  assert.equal(svg.suggestedFilename(), 'forest_tpcr.svg');
   await shot(page, '40-report');
 
   const results = await download(page, '#download-results');
@@ -57,7 +68,9 @@ test('the example study from the page to the report, equal to cohortlab run', as
   const report = await download(page, '#download-report');
   assert.equal(report.name, 'report.html');
   assert.ok(report.text.includes('<h2>Methods</h2>'));
-  assert.equal((report.text.match(/<svg/g) ?? []).length, 3, 'Love plot, score distributions, Kaplan-Meier');
+  // Love plot, score distributions, Kaplan-Meier, and per outcome a forest
+  // plot and rate bars by subtype.
+  assert.equal((report.text.match(/<svg/g) ?? []).length, 9);
   assert.equal(report.text, readFileSync(path.join(out, 'report.html'), 'utf8'), 'the same report as cohortlab run');
 
   const matched = await download(page, '#download-matched');

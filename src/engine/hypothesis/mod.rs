@@ -6,6 +6,7 @@
 mod contingency;
 mod fisher;
 mod location;
+mod mantel_haenszel;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,7 @@ pub use contingency::{
 };
 pub use fisher::{fisher_exact, FisherError};
 pub use location::{mann_whitney, ranks, student_t, welch_t};
+pub use mantel_haenszel::{mantel_haenszel, MantelHaenszel, Stratum};
 
 /// Which test produced a P value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

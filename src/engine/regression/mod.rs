@@ -2,9 +2,11 @@
 //! multivariable), with design matrices built from the dataset.
 
 mod design;
+mod interaction;
 mod logistic;
 
 pub use design::{design_matrix, outcome_values, Coding, Design, DesignColumn, RegressionError};
+pub use interaction::{interaction_test, InteractionTest};
 pub use logistic::{
     fit_logistic, fit_logistic_with, univariate_screen, Extras, LogisticFit, LogisticSpec,
     ScreenRow, Term, VariableTest,

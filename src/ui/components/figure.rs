@@ -5,9 +5,14 @@ use leptos::prelude::*;
 use crate::ui::download::{download_png, download_text};
 
 #[component]
-pub fn Figure(svg: String, file_stem: &'static str, id: &'static str) -> impl IntoView {
+pub fn Figure(
+    svg: String,
+    #[prop(into)] file_stem: String,
+    #[prop(into)] id: String,
+) -> impl IntoView {
     let data = svg.clone();
     let png = svg.clone();
+    let png_stem = file_stem.clone();
     view! {
         <figure class="figure" id=id>
             <div class="svg-holder" inner_html=svg></div>
@@ -25,7 +30,7 @@ pub fn Figure(svg: String, file_stem: &'static str, id: &'static str) -> impl In
                     type="button"
                     class="button small"
                     on:click=move |_| {
-                        let _ = download_png(&format!("{file_stem}.png"), &png, 300.0);
+                        let _ = download_png(&format!("{png_stem}.png"), &png, 300.0);
                     }
                 >
                     "Download PNG (300 dpi)"

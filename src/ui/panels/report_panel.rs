@@ -11,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::engine::data::ColumnKind;
 use crate::report::study::StudySettings;
 use crate::ui::components::analysis_step::AnalysisStep;
+use crate::ui::components::figure::Figure;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
@@ -137,6 +138,14 @@ pub fn ReportPanel() -> impl IntoView {
                     }
                 })
                 .collect_view();
+            let figures = out
+                .figures
+                .iter()
+                .filter(|(n, _)| n.starts_with("forest_") || n.starts_with("rates_"))
+                .map(|(n, svg)| {
+                    view! { <Figure svg=svg.clone() file_stem=n.clone() id=format!("figure-{n}") /> }
+                })
+                .collect_view();
             let diagnostics = out
                 .results
                 .diagnostics
@@ -178,6 +187,7 @@ pub fn ReportPanel() -> impl IntoView {
                 <h3>"Methods"</h3>
                 <p id="methods">{out.results.methods.clone()}</p>
                 {tables}
+                <div class="figure-grid">{figures}</div>
                 <h3>"Notes"</h3>
                 <ul class="diagnostics">{diagnostics}</ul>
             }
