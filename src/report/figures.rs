@@ -578,13 +578,22 @@ pub fn forest_plot_svg(
     s
 }
 
+/// One category of [`rate_bars_svg`]: its name, (events, patients) per
+/// group, and the P printed under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateCategory {
+    pub name: String,
+    pub counts: Vec<(usize, usize)>,
+    pub p: String,
+}
+
 /// Grouped bars: the outcome rate (%) per group within each category (e.g.
 /// pCR by marking within each subtype, the model study's Figure 1C-F),
 /// the percentage over each bar and P under each category.
 pub fn rate_bars_svg(
     title: &str,
     groups: &[String],
-    categories: &[(String, Vec<(usize, usize)>, String)],
+    categories: &[RateCategory],
 ) -> String {
     const COLOURS: [&str; 4] = [CONTROL, TREATED, "#009E73", "#CC79A7"];
     let (width, height) = (760.0, 340.0);
@@ -617,7 +626,7 @@ pub fn rate_bars_svg(
     ));
     let slot = plot_w / categories.len().max(1) as f64;
     let bar = (slot * 0.7 / groups.len().max(1) as f64).min(60.0);
-    for (c, (name, counts, p)) in categories.iter().enumerate() {
+    for (c, RateCategory { name, counts, p }) in categories.iter().enumerate() {
         let cx = left + slot * (c as f64 + 0.5);
         let x0 = cx - bar * counts.len() as f64 / 2.0;
         for (g, &(k, n)) in counts.iter().enumerate() {

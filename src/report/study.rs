@@ -459,7 +459,7 @@ fn subgroup_figures(
     subgroups: &[OutcomeComparison],
     interactions: &[(String, Option<InteractionTest>)],
 ) -> Vec<(String, String)> {
-    use super::figures::{forest_plot_svg, rate_bars_svg, ForestRow};
+    use super::figures::{forest_plot_svg, rate_bars_svg, ForestRow, RateCategory};
     let mut out = Vec::new();
     for o in overall {
         let parts: Vec<&OutcomeComparison> = subgroups
@@ -514,18 +514,13 @@ fn subgroup_figures(
                 &format!("P for interaction ({group} × {sub}, likelihood ratio): {p}"),
             ),
         ));
-        let mut cats = vec![(
-            "All".to_string(),
-            o.events.iter().copied().zip(o.n.iter().copied()).collect(),
-            fmt_p(o.p_value),
-        )];
-        cats.extend(parts.iter().map(|c| {
-            (
-                level(c),
-                c.events.iter().copied().zip(c.n.iter().copied()).collect(),
-                fmt_p(c.p_value),
-            )
-        }));
+        let category = |name: String, c: &OutcomeComparison| RateCategory {
+            name,
+            counts: c.events.iter().copied().zip(c.n.iter().copied()).collect(),
+            p: fmt_p(c.p_value),
+        };
+        let mut cats = vec![category("All".into(), o)];
+        cats.extend(parts.iter().map(|c| category(level(c), c)));
         out.push((
             format!("rates_{}", o.outcome),
             rate_bars_svg(
