@@ -590,11 +590,7 @@ pub struct RateCategory {
 /// Grouped bars: the outcome rate (%) per group within each category (e.g.
 /// pCR by marking within each subtype, the model study's Figure 1C-F),
 /// the percentage over each bar and P under each category.
-pub fn rate_bars_svg(
-    title: &str,
-    groups: &[String],
-    categories: &[RateCategory],
-) -> String {
+pub fn rate_bars_svg(title: &str, groups: &[String], categories: &[RateCategory]) -> String {
     const COLOURS: [&str; 4] = [CONTROL, TREATED, "#009E73", "#CC79A7"];
     let (width, height) = (760.0, 340.0);
     let (left, top, bottom) = (60.0, 50.0, 260.0);

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::components::error_panel::ErrorPanel;
 use super::panels::data_panel::DataPanel;
 use super::panels::matching_panel::MatchingPanel;
+use super::panels::outcomes_panel::OutcomesPanel;
 use super::panels::regression_panel::RegressionPanel;
 use super::panels::report_panel::ReportPanel;
 use super::panels::survival_panel::SurvivalPanel;
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                 Step::Table1 => view! { <Table1Panel /> }.into_any(),
                 Step::Regression => view! { <RegressionPanel /> }.into_any(),
                 Step::Matching => view! { <MatchingPanel /> }.into_any(),
+                Step::Outcomes => view! { <OutcomesPanel /> }.into_any(),
                 Step::Survival => view! { <SurvivalPanel /> }.into_any(),
                 Step::Report => view! { <ReportPanel /> }.into_any(),
             }}

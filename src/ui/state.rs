@@ -22,16 +22,18 @@ pub enum Step {
     Table1,
     Regression,
     Matching,
+    Outcomes,
     Survival,
     Report,
 }
 
 impl Step {
-    pub const ALL: [Step; 6] = [
+    pub const ALL: [Step; 7] = [
         Step::Data,
         Step::Table1,
         Step::Regression,
         Step::Matching,
+        Step::Outcomes,
         Step::Survival,
         Step::Report,
     ];
@@ -42,6 +44,7 @@ impl Step {
             Step::Table1 => "Table 1",
             Step::Regression => "Regression",
             Step::Matching => "Matching",
+            Step::Outcomes => "Outcomes",
             Step::Survival => "Survival",
             Step::Report => "Report",
         }
@@ -230,6 +233,29 @@ impl AppState {
             outcomes: RwSignal::new(Vec::new()),
             subgroup: RwSignal::new(String::new()),
         }
+    }
+
+    /// The groups compared, carried into every step: Table 1's grouping,
+    /// the matching's treatment, the survival curves' groups.
+    pub fn set_group(self, group: &str) {
+        let g = group.to_owned();
+        self.table1.group.set(g.clone());
+        self.table1.variables.update(|v| v.retain(|x| *x != g));
+        self.matching.covariates.update(|v| v.retain(|x| *x != g));
+        self.matching.exact.update(|v| v.retain(|x| *x != g));
+        let covariates = self.matching.covariates.get_untracked();
+        self.matching.spec.update(|s| match s {
+            Some(s) => s.treatment = g.clone(),
+            None => {
+                let covs: Vec<&str> = covariates.iter().map(String::as_str).collect();
+                *s = Some(MatchSpec::new(&g, &covs));
+            }
+        });
+        self.survival.groups.update(|v| match v.first_mut() {
+            Some(first) => *first = g.clone(),
+            None => v.push(g.clone()),
+        });
+        self.survival.groups.update(|v| v.dedup());
     }
 
     /// The whole analysis as a settings file (tracked).

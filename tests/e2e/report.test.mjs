@@ -37,9 +37,7 @@ async function download(page, selector) {
 test('the example study from the page to the report, equal to cohortlab run', async () => {
   const { page, close } = await openPage();
   await loadExample(page);
-  await page.getByRole('button', { name: /Report/ }).click();
-  await page.locator('#methods', { hasText: 'matched 2:1' }).waitFor();
-  await page.locator('#methods', { hasText: 'Cochran-Mantel-Haenszel' }).waitFor();
+  await page.getByRole('button', { name: /Outcomes/ }).click();
   const outcomes = (await page.locator('#outcomes-table tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
   assert.deepEqual(outcomes.map((r) => r[0]), ['tpcr', 'bpcr', 'apcr']);
   assert.match(outcomes[0][2], /^\d+\/216 \(/, 'marked patients in the matched cohort');
@@ -54,6 +52,10 @@ test('the example study from the page to the report, equal to cohortlab run', as
     page.locator('#figure-forest_tpcr').getByRole('button', { name: 'Download SVG' }).click(),
   ]);
   assert.equal(svg.suggestedFilename(), 'forest_tpcr.svg');
+  await shot(page, '35-outcomes');
+  await page.getByRole('button', { name: /Report/ }).click();
+  await page.locator('#methods', { hasText: 'matched 2:1' }).waitFor();
+  await page.locator('#methods', { hasText: 'Cochran-Mantel-Haenszel' }).waitFor();
   await shot(page, '40-report');
 
   const results = await download(page, '#download-results');
@@ -87,15 +89,31 @@ test('the example study from the page to the report, equal to cohortlab run', as
   writeFileSync(file, JSON.stringify(changed));
   await page.locator('#load-settings').setInputFiles(file);
   await page.getByText('Settings restored from changed.json.').waitFor();
-  assert.equal(await page.locator('#report-subgroup').inputValue(), 'ct');
+  await page.getByRole('button', { name: /Outcomes/ }).click();
+  assert.equal(await page.locator('#outcomes-subgroup').inputValue(), 'ct');
   await page.locator('#subgroups-table', { hasText: 'ct = T1' }).waitFor();
+  await page.getByRole('button', { name: /Report/ }).click();
   const broken = path.join(out, 'broken.json');
   writeFileSync(broken, '{"cohortlab_settings": 1, "outcomes": 3}');
   await page.locator('#load-settings').setInputFiles(broken);
   await page.getByText('broken.json could not be loaded').waitFor();
   await page.getByText(/line 1, column/).first().waitFor();
-  assert.equal(await page.locator('#report-subgroup').inputValue(), 'ct');
-  await page.locator('#methods', { hasText: 'matched 2:1' }).waitFor();
+  await page.locator('#methods', { hasText: 'within each level of ct' }).waitFor();
   rmSync(out, { recursive: true, force: true });
+  await close();
+});
+
+test('roles set once on the Data step reach every step', async () => {
+  const { page, close } = await openPage();
+  await loadExample(page);
+  await page.locator('#role-group').selectOption('radiotherapy');
+  await page.getByRole('button', { name: /Table 1/ }).click();
+  await page.locator('#table1').waitFor();
+  assert.match(await page.locator('#table1').innerText(), /radiotherapy/i);
+  assert.doesNotMatch(await page.locator('#table1 tbody').innerText(), /^radiotherapy/m, 'the group is not also a row');
+  await page.getByRole('button', { name: /Survival/ }).click();
+  assert.equal(await page.locator('#s-group').inputValue(), 'radiotherapy');
+  await page.getByRole('button', { name: /Report/ }).click();
+  await page.locator('#methods', { hasText: 'Propensity scores for radiotherapy' }).waitFor();
   await close();
 });

@@ -11,6 +11,7 @@ pub mod file_drop;
 pub mod level_editor;
 pub mod preview_table;
 pub mod report_table;
+pub mod roles;
 pub mod stability_check;
 pub mod step_error;
 pub mod table_actions;

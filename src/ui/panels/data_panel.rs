@@ -9,6 +9,7 @@ use crate::ui::components::column_table::ColumnTable;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::file_drop::FileDrop;
 use crate::ui::components::preview_table::PreviewTable;
+use crate::ui::components::roles::Roles;
 use crate::ui::engine_client::{self, Session};
 use crate::ui::state::AppState;
 
@@ -113,6 +114,7 @@ fn LoadedData(session: Arc<Session>) -> impl IntoView {
                 <span class="muted">" comma-separated; empty cells are always missing"</span>
             </form>
             <Diagnostics items=inspection.diagnostics.clone() />
+            <Roles />
             <ColumnTable session=session.clone() />
             <PreviewTable dataset=session.dataset.clone() />
         </section>

@@ -2,6 +2,7 @@
 
 pub mod data_panel;
 pub mod matching_panel;
+pub mod outcomes_panel;
 pub mod regression_panel;
 pub mod report_panel;
 pub mod survival_panel;

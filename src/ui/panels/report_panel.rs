@@ -1,21 +1,15 @@
-//! Step 6: the whole study in one file: methods paragraph, outcomes in the
-//! matched cohort and by subgroup, and every export (report, results,
-//! settings, matched dataset). Loading a settings file restores the
-//! analysis.
+//! The last step: the whole study in one file: methods paragraph and every
+//! export (report, results, settings, matched dataset). Loading a settings
+//! file restores the analysis.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::data::ColumnKind;
 use crate::report::study::StudySettings;
 use crate::ui::components::analysis_step::AnalysisStep;
-use crate::ui::components::figure::Figure;
-use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
-use crate::ui::components::table_actions::TableActions;
-use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::download::download_text;
 use crate::ui::engine_client::{run_study, UiError};
 use crate::ui::state::AppState;
@@ -31,53 +25,6 @@ pub fn ReportPanel() -> impl IntoView {
             .with(|session| session.as_ref().map(|x| run_study(x, &s)))
     });
     let (status, set_status) = signal(String::new());
-    let controls = move || {
-        let (binary, categorical): (Vec<String>, Vec<String>) = state.session.with(|s| {
-            let cols = s
-                .as_ref()
-                .map(|s| s.dataset.columns.clone())
-                .unwrap_or_default();
-            (
-                cols.iter()
-                    .filter(|c| c.kind == ColumnKind::Binary)
-                    .map(|c| c.name.clone())
-                    .collect(),
-                cols.iter()
-                    .filter(|c| matches!(c.kind, ColumnKind::Binary | ColumnKind::Categorical))
-                    .map(|c| c.name.clone())
-                    .collect(),
-            )
-        });
-        let current = state.subgroup.get_untracked();
-        let subgroup_options = std::iter::once(
-            view! {
-                <option value="" selected=current.is_empty()>"(none)"</option>
-            }
-            .into_any(),
-        )
-        .chain(categorical.into_iter().map(|c| {
-            let sel = c == current;
-            view! { <option value=c.clone() selected=sel>{c.clone()}</option> }.into_any()
-        }))
-        .collect::<Vec<_>>();
-        view! {
-            <div class="controls">
-                <label>
-                    "Subgroups by "
-                    <select
-                        id="report-subgroup"
-                        on:change=move |ev| state.subgroup.set(event_target_value(&ev))
-                    >
-                        {subgroup_options}
-                    </select>
-                </label>
-                <details>
-                    <summary>"Outcomes compared"</summary>
-                    <VariablePicker legend="Binary outcomes" options=binary selected=state.outcomes />
-                </details>
-            </div>
-        }
-    };
     let load_settings = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -117,35 +64,6 @@ pub fn ReportPanel() -> impl IntoView {
             let json = out.results_json();
             let settings_json = settings.get().map(|s| s.to_json()).unwrap_or_default();
             let matched = out.matched_csv.clone();
-            let tables = out
-                .tables
-                .iter()
-                .filter(|(n, _)| n == "outcomes" || n == "subgroups")
-                .map(|(n, t)| {
-                    let id = if n == "outcomes" {
-                        "outcomes-table"
-                    } else {
-                        "subgroups-table"
-                    };
-                    let stem = if n == "outcomes" {
-                        "outcomes"
-                    } else {
-                        "subgroups"
-                    };
-                    view! {
-                        <TableActions table=t.clone() file_stem=stem />
-                        <ReportTableView table=t.clone() id=id />
-                    }
-                })
-                .collect_view();
-            let figures = out
-                .figures
-                .iter()
-                .filter(|(n, _)| n.starts_with("forest_") || n.starts_with("rates_"))
-                .map(|(n, svg)| {
-                    view! { <Figure svg=svg.clone() file_stem=n.clone() id=format!("figure-{n}") /> }
-                })
-                .collect_view();
             let diagnostics = out
                 .results
                 .diagnostics
@@ -186,8 +104,11 @@ pub fn ReportPanel() -> impl IntoView {
                 <p class="lead">"The report holds every step's tables and figures: " {summary}</p>
                 <h3>"Methods"</h3>
                 <p id="methods">{out.results.methods.clone()}</p>
-                {tables}
-                <div class="figure-grid">{figures}</div>
+                <p>
+                    "Outcomes by group and subgroup are on the "
+                    <a href="#" on:click=move |ev| { ev.prevent_default(); state.step.set(crate::ui::state::Step::Outcomes); }>"Outcomes"</a>
+                    " step; every table and figure is in the report."
+                </p>
                 <h3>"Notes"</h3>
                 <ul class="diagnostics">{diagnostics}</ul>
             }
@@ -202,7 +123,6 @@ pub fn ReportPanel() -> impl IntoView {
                 "Everything in one file: the methods paragraph written from what was run, every table and figure. Save the settings to redo the analysis later, here or with "
                 <code>"cohortlab run"</code> "."
             </p>
-            {controls}
             {results}
         </AnalysisStep>
     }

@@ -1,0 +1,104 @@
+//! The study's roles, set once on the Data step: the groups compared, the
+//! binary outcomes, the time-to-event pair and the subgroup variable. Each
+//! choice is carried into every step that uses it (each step can still
+//! change its own copy).
+
+use leptos::prelude::*;
+
+use crate::engine::data::ColumnKind;
+use crate::ui::components::variable_picker::VariablePicker;
+use crate::ui::state::AppState;
+
+#[component]
+pub fn Roles() -> impl IntoView {
+    let state = AppState::get();
+    let cols: Vec<(String, ColumnKind)> = state.session.with_untracked(|s| {
+        s.as_ref()
+            .map(|s| {
+                s.dataset
+                    .columns
+                    .iter()
+                    .map(|c| (c.name.clone(), c.kind))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let names = |kinds: &[ColumnKind]| -> Vec<String> {
+        cols.iter()
+            .filter(|c| kinds.contains(&c.1))
+            .map(|c| c.0.clone())
+            .collect()
+    };
+    let select = |id: &'static str,
+                  options: Vec<String>,
+                  current: String,
+                  none: bool,
+                  set: Box<dyn Fn(String)>| {
+        let mut v: Vec<AnyView> = Vec::new();
+        if none {
+            v.push(
+                view! { <option value="" selected=current.is_empty()>"(none)"</option> }.into_any(),
+            );
+        }
+        for o in options {
+            let sel = o == current;
+            v.push(view! { <option value=o.clone() selected=sel>{o.clone()}</option> }.into_any());
+        }
+        view! {
+            <select id=id on:change=move |ev| set(event_target_value(&ev))>
+                {v}
+            </select>
+        }
+    };
+    let groups = names(&[ColumnKind::Binary, ColumnKind::Categorical]);
+    let binary = names(&[ColumnKind::Binary]);
+    let numeric = names(&[ColumnKind::Numeric]);
+    let group = select(
+        "role-group",
+        binary.clone(),
+        state.table1.group.get_untracked(),
+        false,
+        Box::new(move |g| state.set_group(&g)),
+    );
+    let time = select(
+        "role-time",
+        numeric,
+        state.survival.time.get_untracked(),
+        true,
+        Box::new(move |t| state.survival.time.set(t)),
+    );
+    let event = select(
+        "role-event",
+        binary.clone(),
+        state.survival.event.get_untracked(),
+        true,
+        Box::new(move |e| state.survival.event.set(e)),
+    );
+    let subgroup = select(
+        "role-subgroup",
+        groups,
+        state.subgroup.get_untracked(),
+        true,
+        Box::new(move |s| state.subgroup.set(s)),
+    );
+    let regression = select(
+        "role-regression-outcome",
+        binary.clone(),
+        state.regression.outcome.get_untracked(),
+        true,
+        Box::new(move |o| state.regression.outcome.set(o)),
+    );
+    view! {
+        <details class="roles" open>
+            <summary>"Study design: set once, used by every step"</summary>
+            <div class="controls">
+                <label>"Groups compared (treatment) " {group}</label>
+                <label>"Outcome of the regression " {regression}</label>
+                <label>"Follow-up time " {time}</label>
+                <label>"Event " {event}</label>
+                <label>"Subgroups by " {subgroup}</label>
+            </div>
+            <VariablePicker legend="Binary outcomes compared after matching" options=binary selected=state.outcomes />
+        </details>
+    }
+}
