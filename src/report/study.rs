@@ -937,32 +937,7 @@ fn esc(s: &str) -> String {
 
 /// A table as HTML that Word keeps when pasted.
 pub fn table_html(t: &ReportTable) -> String {
-    let mut h = String::new();
-    h.push_str(&format!(
-        "<table>\n<caption>{}</caption>\n<thead><tr>",
-        esc(&t.title)
-    ));
-    for c in &t.header {
-        h.push_str(&format!("<th>{}</th>", esc(c)));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for (style, cells) in &t.rows {
-        let class = match style {
-            RowStyle::Variable => " class=\"variable\"",
-            RowStyle::Level => " class=\"level\"",
-            RowStyle::Plain => "",
-        };
-        h.push_str(&format!("<tr{class}>"));
-        for c in cells {
-            h.push_str(&format!("<td>{}</td>", esc(c)));
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</tbody>\n</table>\n");
-    for f in &t.footnotes {
-        h.push_str(&format!("<p class=\"note\">{}</p>\n", esc(f)));
-    }
-    h
+    t.to_html()
 }
 
 /// One self-contained HTML file: methods, every table, every figure

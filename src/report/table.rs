@@ -41,6 +41,51 @@ impl ReportTable {
         cells
     }
 
+    /// An HTML table (caption, header, rows, notes) that Word and Excel
+    /// open with its layout: three-line style, levels indented.
+    pub fn to_html(&self) -> String {
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let mut h = format!(
+            "<table>\n<caption>{}</caption>\n<thead><tr>",
+            esc(&self.title)
+        );
+        for c in &self.header {
+            h.push_str(&format!("<th>{}</th>", esc(c)));
+        }
+        h.push_str("</tr></thead>\n<tbody>\n");
+        for (style, cells) in &self.rows {
+            let class = match style {
+                RowStyle::Variable => " class=\"variable\"",
+                RowStyle::Level => " class=\"level\"",
+                RowStyle::Plain => "",
+            };
+            h.push_str(&format!("<tr{class}>"));
+            for c in cells {
+                h.push_str(&format!("<td>{}</td>", esc(c)));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</tbody>\n</table>\n");
+        for f in &self.footnotes {
+            h.push_str(&format!("<p class=\"note\">{}</p>\n", esc(f)));
+        }
+        h
+    }
+
+    /// [`Self::to_html`] as a file of its own (inline styles Word keeps).
+    pub fn to_html_document(&self) -> String {
+        format!(
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title><style>body{{font-family:Arial,sans-serif;font-size:10pt}}table{{border-collapse:collapse}}caption{{text-align:left;font-weight:bold}}th,td{{border-top:1px solid #000;border-bottom:1px solid #000;padding:2pt 6pt;text-align:left}}tr.level td:first-child{{padding-left:14pt}}tr.variable td:first-child{{font-weight:bold}}.note{{font-size:8pt}}</style></head><body>\n{}</body></html>\n",
+            self.title.replace('<', "&lt;"),
+            self.to_html()
+        )
+    }
+
     /// Tab-separated, for pasting into Word or Excel.
     pub fn to_tsv(&self) -> String {
         let mut out = String::new();
@@ -153,5 +198,25 @@ mod tests {
         };
         assert_eq!(t.to_csv(), "a,b\n\"  x, y\",\"say \"\"hi\"\"\"\n");
         assert_eq!(t.to_tsv(), "a\tb\n  x, y\tsay \"hi\"\nnote\n");
+    }
+
+    #[test]
+    fn html_for_word_escapes_and_marks_levels() {
+        let t = ReportTable {
+            title: "Age < 50 & more".into(),
+            header: vec!["Variable".into(), "P".into()],
+            rows: vec![
+                (RowStyle::Variable, vec!["Subtype".into(), "< 0.001".into()]),
+                (RowStyle::Level, vec!["HR+/HER2-".into(), String::new()]),
+            ],
+            footnotes: vec!["a \"note\"".into()],
+        };
+        let h = t.to_html();
+        assert!(h.contains("<caption>Age &lt; 50 &amp; more</caption>"));
+        assert!(h.contains("<tr class=\"variable\"><td>Subtype</td><td>&lt; 0.001</td></tr>"));
+        assert!(h.contains("<tr class=\"level\"><td>HR+/HER2-</td><td></td></tr>"));
+        assert!(h.contains("<p class=\"note\">a &quot;note&quot;</p>"));
+        let doc = t.to_html_document();
+        assert!(doc.starts_with("<!DOCTYPE html>") && doc.contains(&h));
     }
 }

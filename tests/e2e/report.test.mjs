@@ -52,6 +52,12 @@ test('the example study from the page to the report, equal to cohortlab run', as
     page.locator('#figure-forest_tpcr').getByRole('button', { name: 'Download SVG' }).click(),
   ]);
   assert.equal(svg.suggestedFilename(), 'forest_tpcr.svg');
+  const [word] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Word (HTML)' }).first().click(),
+  ]);
+  assert.equal(word.suggestedFilename(), 'outcomes.html');
+  assert.match(readFileSync(await word.path(), 'utf8'), /<caption>Outcomes by seed_marking \(matched cohort\)<\/caption>/);
   await shot(page, '35-outcomes');
   await page.getByRole('button', { name: /Report/ }).click();
   await page.locator('#methods', { hasText: 'matched 2:1' }).waitFor();

@@ -1,4 +1,5 @@
-//! Copy a table for Word or Excel, or download it as CSV.
+//! Copy a table for Word or Excel, or download it as CSV or as an HTML
+//! table that Word opens with its layout.
 
 use leptos::prelude::*;
 
@@ -10,6 +11,7 @@ pub fn TableActions(table: ReportTable, file_stem: &'static str) -> impl IntoVie
     let (status, set_status) = signal(String::new());
     let tsv = table.to_tsv();
     let csv = table.to_csv();
+    let html = table.to_html_document();
     view! {
         <div class="table-actions">
             <button
@@ -34,6 +36,20 @@ pub fn TableActions(table: ReportTable, file_stem: &'static str) -> impl IntoVie
                 }
             >
                 "Download CSV"
+            </button>
+            <button
+                type="button"
+                class="button small"
+                on:click=move |_| {
+                    let name = format!("{file_stem}.html");
+                    let msg = match download_text(&name, "text/html", &html) {
+                        Ok(()) => format!("Saved {name}: open it in Word."),
+                        Err(e) => format!("Could not save: {e}."),
+                    };
+                    set_status.set(msg);
+                }
+            >
+                "Word (HTML)"
             </button>
             <span class="muted" role="status">{status}</span>
         </div>
