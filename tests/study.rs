@@ -86,12 +86,18 @@ fn every_number_equals_the_engine_called_directly() {
         assert_eq!(parts, o.events.iter().sum::<usize>(), "{}", o.outcome);
     }
 
-    // Cox equals the model fitted directly.
+    // Survival in the matched cohort, as the model study (50/648 there):
+    // Cox with SEs clustered by matched set, equal to the model fitted
+    // directly on the matched cohort with its `subclass` column.
     let step = settings.survival.as_ref().unwrap();
-    let cox = cox_model(&ds, step.cox.as_ref().unwrap()).unwrap();
+    let cohort = cohortlab::report::study::matched_cohort(&ds, &direct);
+    assert_eq!(cohort.n_rows, 648);
+    let cox = cox_model(&cohort, step.cox.as_ref().unwrap()).unwrap();
     assert_eq!(r.cox.as_ref().unwrap(), &cox);
+    assert_eq!(cox.n, 648);
+    assert!(cox.terms[0].robust.is_some(), "clustered by matched set");
     let km = cohortlab::report::survival::survival_analysis(
-        &ds,
+        &cohort,
         &step.spec,
         step.transform,
         &step.at,
@@ -99,6 +105,12 @@ fn every_number_equals_the_engine_called_directly() {
     )
     .unwrap();
     assert_eq!(r.survival.as_ref().unwrap(), &km);
+    assert_eq!(r.survival_cohort.as_deref(), Some("matched"));
+    // Figure 1H: four curves, marking x tpCR, with pairwise tests.
+    let crossed = r.survival_crossed.as_ref().unwrap();
+    assert_eq!(crossed.groups.len(), 4);
+    assert_eq!(crossed.pairwise.len(), 6);
+    assert_eq!(crossed.n, 648);
 
     // The methods say what was run.
     for needle in [
@@ -108,6 +120,9 @@ fn every_number_equals_the_engine_called_directly() {
         "Kaplan-Meier",
         "log-rank",
         "efron ties",
+        "In the matched cohort",
+        "clustered by matched set",
+        "seed_marking and tpcr crossed",
         "12, 36 and 60 months",
     ] {
         assert!(

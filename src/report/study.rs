@@ -50,6 +50,48 @@ pub struct SurvivalStep {
     pub rmst: Option<f64>,
     #[serde(default)]
     pub cox: Option<CoxSpec>,
+    /// The patients analysed: the matched cohort (the default; all
+    /// patients when there is no matching) or all patients.
+    #[serde(default)]
+    pub cohort: StudyCohort,
+    /// Curves again by the groups crossed with this variable (e.g. marking
+    /// x pCR, the model study's Figure 1H).
+    #[serde(default)]
+    pub cross: Option<String>,
+}
+
+/// Which patients a step analyses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StudyCohort {
+    #[default]
+    Matched,
+    All,
+}
+
+/// Name of the matched-set column added to the matched cohort (as in
+/// MatchIt's `match.data` and matched.csv).
+pub const MATCHED_SET_COLUMN: &str = "subclass";
+
+/// The matched patients with their matched set as a column
+/// ([`MATCHED_SET_COLUMN`]), e.g. to cluster or stratify a Cox model by it.
+pub fn matched_cohort(ds: &Dataset, m: &MatchResult) -> Dataset {
+    let rows: Vec<usize> = (0..ds.n_rows).filter(|&i| m.is_matched(i)).collect();
+    let mut out = ds.subset(&rows);
+    if out.column(MATCHED_SET_COLUMN).is_none() {
+        out.columns.push(crate::engine::data::Column {
+            name: MATCHED_SET_COLUMN.into(),
+            kind: crate::engine::data::ColumnKind::Numeric,
+            suggested: crate::engine::data::ColumnKind::Numeric,
+            derived_from: None,
+            data: ColumnData::Numeric(
+                rows.iter()
+                    .map(|&i| m.subclass[i].map_or(f64::NAN, f64::from))
+                    .collect(),
+            ),
+        });
+    }
+    out
 }
 
 /// Everything that defines an analysis: saved by the page, loaded again by
@@ -90,7 +132,7 @@ impl StudySettings {
             variables: vec!["seed_marking".into()],
             ordinal: Vec::new(),
             strata: None,
-            cluster: None,
+            cluster: Some(MATCHED_SET_COLUMN.into()),
             ties: Default::default(),
         };
         Self {
@@ -117,6 +159,8 @@ impl StudySettings {
                 rho: 0.0,
                 rmst: None,
                 cox: Some(cox),
+                cohort: StudyCohort::Matched,
+                cross: Some("tpcr".into()),
             }),
         }
     }
@@ -209,6 +253,12 @@ pub struct StudyResults {
     #[serde(default)]
     pub interactions: Vec<(String, Option<InteractionTest>)>,
     pub survival: Option<SurvivalAnalysis>,
+    /// The curves by the groups crossed with `survival.cross`.
+    #[serde(default)]
+    pub survival_crossed: Option<SurvivalAnalysis>,
+    /// "matched" or "all".
+    #[serde(default)]
+    pub survival_cohort: Option<String>,
     pub cox: Option<CoxFit>,
     pub ph_test: Vec<ZphRow>,
     /// Steps that could not be done, and warnings, in words.
@@ -557,10 +607,7 @@ pub fn run_study(
                 None
             }
         });
-    let matched_ds = matching.as_ref().map(|m| {
-        let rows: Vec<usize> = (0..ds.n_rows).filter(|&i| m.is_matched(i)).collect();
-        ds.subset(&rows)
-    });
+    let matched_ds = matching.as_ref().map(|m| matched_cohort(&ds, m));
 
     let (mut t1_before, mut t1_after) = (None, None);
     if let Some(spec) = &settings.table1 {
@@ -724,10 +771,25 @@ pub fn run_study(
         }
     }
 
-    let (mut survival, mut cox, mut ph_test) = (None, None, Vec::new());
+    let (mut survival, mut survival_crossed, mut cox, mut ph_test) = (None, None, None, Vec::new());
+    let mut survival_cohort = None;
     if let Some(step) = &settings.survival {
+        let (sds, which) = match (step.cohort, &matched_ds) {
+            (StudyCohort::Matched, Some(m)) => (m, "matched"),
+            (StudyCohort::Matched, None) => {
+                if settings.matching.is_some() {
+                    diagnostics.push(
+                        "Survival: there is no matched cohort, so all patients were analysed."
+                            .into(),
+                    );
+                }
+                (&ds, "all")
+            }
+            (StudyCohort::All, _) => (&ds, "all"),
+        };
+        survival_cohort = Some(which.to_string());
         match survival_analysis_rmst(
-            &ds,
+            sds,
             &step.spec,
             step.transform,
             &step.at,
@@ -735,7 +797,9 @@ pub fn run_study(
             step.rmst,
         ) {
             Ok(a) => {
-                tables.push(("survival".into(), a.summary_table()));
+                let mut t = a.summary_table();
+                t.title = format!("{} ({which} cohort)", t.title);
+                tables.push(("survival".into(), t));
                 figures.push((
                     "kaplan_meier".into(),
                     super::figures::km_plot_svg(&a, &step.spec.time),
@@ -744,8 +808,30 @@ pub fn run_study(
             }
             Err(e) => diagnostics.push(format!("The survival analysis could not be done: {e}.")),
         }
+        if let Some(cross) = &step.cross {
+            let mut spec = step.spec.clone();
+            spec.groups.truncate(1);
+            spec.groups.push(cross.clone());
+            match survival_analysis_rmst(sds, &spec, step.transform, &step.at, step.rho, step.rmst)
+            {
+                Ok(a) => {
+                    let mut t = a.summary_table();
+                    t.title = format!("{} ({which} cohort)", t.title);
+                    tables.push((format!("survival_by_{cross}"), t));
+                    figures.push((
+                        format!("kaplan_meier_by_{cross}"),
+                        super::figures::km_plot_svg(&a, &spec.time),
+                    ));
+                    survival_crossed = Some(a);
+                }
+                Err(e) => diagnostics.push(format!(
+                    "The survival analysis by {} could not be done: {e}.",
+                    list(&spec.groups)
+                )),
+            }
+        }
         if let Some(cspec) = &step.cox {
-            match cox_model_with_ph_test(&ds, cspec) {
+            match cox_model_with_ph_test(sds, cspec) {
                 Ok((f, ph)) => {
                     tables.push(("cox".into(), super::survival::cox_table(&f)));
                     tables.push(("ph_test".into(), super::survival::ph_test_table(&ph)));
@@ -770,6 +856,8 @@ pub fn run_study(
         subgroups,
         interactions,
         survival,
+        survival_crossed,
+        survival_cohort,
         cox,
         ph_test,
         diagnostics,
@@ -906,10 +994,12 @@ pub fn methods_text(r: &StudyResults) -> String {
             format!("the Fleming-Harrington test with rho = {}", step.rho)
         };
         s.push(format!(
-            "Time to {} ({}) was estimated by the Kaplan-Meier method by {}, with 95% confidence intervals from Greenwood's variance on the {} scale (as R's survfit), and compared by {}; survival at {} months is reported. Median follow-up was estimated by the reverse Kaplan-Meier method. {} patients with missing time or event were left out.",
+            "In the {} cohort, time to {} ({}) was estimated by the Kaplan-Meier method by {}{}, with 95% confidence intervals from Greenwood's variance on the {} scale (as R's survfit), and compared by {}; survival at {} months is reported. Median follow-up was estimated by the reverse Kaplan-Meier method. {} patients with missing time or event were left out.",
+            r.survival_cohort.as_deref().unwrap_or("whole"),
             a.spec.event,
             a.spec.time,
             list(&a.spec.groups),
+            r.survival_crossed.as_ref().map_or(String::new(), |c| format!(" and by {} crossed (pairwise log-rank tests with Holm's adjustment)", list(&c.spec.groups))),
             step.transform.as_str(),
             test,
             list(&step.at.iter().map(|t| fmt_num(*t, 0)).collect::<Vec<_>>()),
@@ -918,10 +1008,19 @@ pub fn methods_text(r: &StudyResults) -> String {
     }
     if let Some(c) = &r.cox {
         s.push(format!(
-            "Hazard ratios were estimated by a Cox proportional hazards model ({} ties; {} patients, {} events) with Wald 95% CIs; proportional hazards were checked by scaled Schoenfeld residuals (R's cox.zph, Kaplan-Meier time scale).",
+            "Hazard ratios were estimated by a Cox proportional hazards model ({} ties; {} patients, {} events) with Wald 95% CIs{}; proportional hazards were checked by scaled Schoenfeld residuals (R's cox.zph, Kaplan-Meier time scale).",
             c.ties.as_str(),
             c.n,
-            c.events
+            c.events,
+            s_.survival
+                .as_ref()
+                .and_then(|st| st.cox.as_ref())
+                .and_then(|cs| cs.cluster.as_ref())
+                .map_or(String::new(), |cl| if cl == MATCHED_SET_COLUMN {
+                    " and robust (sandwich) standard errors clustered by matched set".to_string()
+                } else {
+                    format!(" and robust (sandwich) standard errors clustered by {cl}")
+                })
         ));
     }
     s.push("Two-sided P < 0.05 was considered significant. Numbers were validated against R (stats, survival 3.5, MatchIt 4.5).".into());

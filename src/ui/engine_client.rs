@@ -290,7 +290,6 @@ pub fn run_stability(
     Ok(text)
 }
 
-use crate::engine::survival::{CiTransform, SurvivalSpec};
 use crate::report::survival::{survival_analysis_rmst, SurvivalAnalysis};
 
 /// A survival analysis with everything the page shows of it.
@@ -299,36 +298,72 @@ pub struct SurvivalView {
     pub analysis: SurvivalAnalysis,
     pub table: ReportTable,
     pub figure: String,
+    /// The curves by the groups crossed with a second variable.
+    pub crossed: Option<(ReportTable, String)>,
     /// The Cox model's table, or why it could not be fitted.
     pub cox: Option<Result<ReportTable, UiError>>,
+    /// Which patients: "matched" or "all".
+    pub cohort: String,
 }
 
-/// Kaplan-Meier curves, the summary table, the figure and the Cox model.
-pub fn run_survival(
-    session: &Session,
-    spec: &SurvivalSpec,
-    transform: CiTransform,
-    at: &[f64],
-    rmst: Option<f64>,
-    rho: f64,
-    cox: &crate::engine::survival::CoxSpec,
-) -> Result<SurvivalView, UiError> {
-    let a =
-        survival_analysis_rmst(&session.dataset, spec, transform, at, rho, rmst).map_err(|e| {
-            UiError {
-                context: "The survival analysis could not be done".into(),
-                message: capitalise(&e.to_string()),
-                hint: "Choose a numeric time column (>= 0) and an event column (0/1 or yes/no)."
-                    .into(),
-            }
-        })?;
+/// The survival step of the settings: Kaplan-Meier curves (and crossed
+/// with a second variable), the summary table, the figures and the Cox
+/// model, on the matched cohort or all patients, as `cohortlab run`.
+pub fn run_survival(session: &Session, settings: &StudySettings) -> Result<SurvivalView, UiError> {
+    use crate::report::study::{matched_cohort, StudyCohort};
+    let Some(step) = &settings.survival else {
+        return Err(UiError {
+            context: "The survival analysis could not be done".into(),
+            message: "Choose a time and an event column.".into(),
+            hint: String::new(),
+        });
+    };
+    let matched = match (step.cohort, &settings.matching) {
+        (StudyCohort::Matched, Some(spec)) => {
+            crate::engine::matching::match_patients(&session.dataset, spec)
+                .ok()
+                .map(|m| matched_cohort(&session.dataset, &m))
+        }
+        _ => None,
+    };
+    let (ds, cohort) = match &matched {
+        Some(m) => (m, "matched"),
+        None => (&*session.dataset, "all"),
+    };
+    let fail = |e: crate::engine::survival::SurvivalError| UiError {
+        context: "The survival analysis could not be done".into(),
+        message: capitalise(&e.to_string()),
+        hint: "Choose a numeric time column (>= 0) and an event column (0/1 or yes/no).".into(),
+    };
+    let a = survival_analysis_rmst(
+        ds,
+        &step.spec,
+        step.transform,
+        &step.at,
+        step.rho,
+        step.rmst,
+    )
+    .map_err(fail)?;
     let table = a.summary_table();
-    let svg = crate::report::figures::km_plot_svg(&a, &spec.time);
-    // The Cox model of the curves' groups and any other covariates.
-    let cox = (!cox.variables.is_empty())
-        .then(|| crate::engine::survival::cox_model_with_ph_test(&session.dataset, cox))
-        .map(|r| {
-            r.map(|(f, ph)| {
+    let svg = crate::report::figures::km_plot_svg(&a, &step.spec.time);
+    let crossed = match &step.cross {
+        Some(c) => {
+            let mut spec = step.spec.clone();
+            spec.groups.truncate(1);
+            spec.groups.push(c.clone());
+            let x =
+                survival_analysis_rmst(ds, &spec, step.transform, &step.at, step.rho, step.rmst)
+                    .map_err(fail)?;
+            Some((
+                x.summary_table(),
+                crate::report::figures::km_plot_svg(&x, &spec.time),
+            ))
+        }
+        None => None,
+    };
+    let cox = step.cox.as_ref().map(|c| {
+        crate::engine::survival::cox_model_with_ph_test(ds, c)
+            .map(|(f, ph)| {
                 let mut t = crate::report::survival::cox_table(&f);
                 // The PH test in the same table's notes, as papers report it.
                 t.footnotes.push(format!(
@@ -345,12 +380,14 @@ pub fn run_survival(
                 message: capitalise(&e.to_string()),
                 hint: "Check the covariates; a covariate with one value or separation cannot be estimated.".into(),
             })
-        });
+    });
     Ok(SurvivalView {
         analysis: a,
         table,
         figure: svg,
+        crossed,
         cox,
+        cohort: cohort.into(),
     })
 }
 

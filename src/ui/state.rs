@@ -13,7 +13,9 @@ use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
-use crate::report::study::{RegressionStep, StudySettings, SurvivalStep, SETTINGS_VERSION};
+use crate::report::study::{
+    RegressionStep, StudyCohort, StudySettings, SurvivalStep, MATCHED_SET_COLUMN, SETTINGS_VERSION,
+};
 
 /// The workflow steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +152,8 @@ pub struct SurvivalSettings {
     pub rho: RwSignal<f64>,
     /// Stratify the log-rank test by this column ("" = none).
     pub strata: RwSignal<String>,
+    /// The matched cohort (when there is a matching) or all patients.
+    pub cohort: RwSignal<StudyCohort>,
 }
 
 /// The matching step's settings: the specification, with its covariates
@@ -229,6 +233,7 @@ impl AppState {
                 rmst: RwSignal::new(None),
                 rho: RwSignal::new(0.0),
                 strata: RwSignal::new(String::new()),
+                cohort: RwSignal::new(StudyCohort::Matched),
             },
             outcomes: RwSignal::new(Vec::new()),
             subgroup: RwSignal::new(String::new()),
@@ -262,11 +267,12 @@ impl AppState {
     pub fn settings(&self) -> Option<StudySettings> {
         let session = self.session.get()?;
         let sv = &self.survival;
+        let groups = sv.groups.get();
         let spec = SurvivalSpec {
             time: sv.time.get(),
             event: sv.event.get(),
             event_level: None,
-            groups: sv.groups.get(),
+            groups: groups.iter().take(1).cloned().collect(),
             strata: Some(sv.strata.get()).filter(|s| !s.is_empty()),
         };
         let cluster = sv.cluster.get();
@@ -304,6 +310,8 @@ impl AppState {
                 rho: sv.rho.get(),
                 rmst: sv.rmst.get(),
                 cox: (!cox.variables.is_empty()).then_some(cox),
+                cohort: sv.cohort.get(),
+                cross: groups.get(1).cloned(),
                 spec,
             }),
         })
@@ -330,7 +338,16 @@ impl AppState {
             let sv = &self.survival;
             sv.time.set(step.spec.time);
             sv.event.set(step.spec.event);
-            sv.groups.set(step.spec.groups.clone());
+            sv.groups.set(
+                step.spec
+                    .groups
+                    .iter()
+                    .take(1)
+                    .chain(step.cross.iter())
+                    .cloned()
+                    .collect(),
+            );
+            sv.cohort.set(step.cohort);
             sv.strata.set(step.spec.strata.unwrap_or_default());
             sv.at.set(step.at);
             sv.transform.set(step.transform);
@@ -399,7 +416,11 @@ impl AppState {
         if example {
             sv.time.set("idfs_months".into());
             sv.event.set("idfs_event".into());
-            sv.groups.set(vec!["seed_marking".into()]);
+            // The model study: Figure 1G and 1H on the matched cohort, Cox
+            // with SEs clustered by matched set.
+            sv.groups.set(vec!["seed_marking".into(), "tpcr".into()]);
+            sv.cohort.set(StudyCohort::Matched);
+            sv.cluster.set(MATCHED_SET_COLUMN.into());
             sv.at.set(vec![12.0, 36.0, 60.0]);
         } else {
             let first = |k: ColumnKind| {
@@ -411,6 +432,7 @@ impl AppState {
             sv.time.set(first(ColumnKind::Numeric).unwrap_or_default());
             sv.event.set(first(ColumnKind::Binary).unwrap_or_default());
             sv.groups.set(Vec::new());
+            sv.cohort.set(StudyCohort::Matched);
         }
         self.session.set(Some(Arc::new(session)));
         self.error.set(None);

@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium driven by
 // playwright-core (never a downloaded browser), a fresh profile per test,
 // and a record of every request the page makes.
+import { after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ export async function openPage(query = '') {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // Closed even when a test fails, so that node can exit.
+  after(() => context.close().catch(() => {}));
   const requests = [];
   const errors = [];
   context.on('request', (r) => requests.push(r.url()));

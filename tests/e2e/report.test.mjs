@@ -76,9 +76,9 @@ test('the example study from the page to the report, equal to cohortlab run', as
   const report = await download(page, '#download-report');
   assert.equal(report.name, 'report.html');
   assert.ok(report.text.includes('<h2>Methods</h2>'));
-  // Love plot, score distributions, Kaplan-Meier, and per outcome a forest
-  // plot and rate bars by subtype.
-  assert.equal((report.text.match(/<svg/g) ?? []).length, 9);
+  // Love plot, score distributions, Kaplan-Meier by marking and by marking
+  // x tpCR, and per outcome a forest plot and rate bars by subtype.
+  assert.equal((report.text.match(/<svg/g) ?? []).length, 10);
   assert.equal(report.text, readFileSync(path.join(out, 'report.html'), 'utf8'), 'the same report as cohortlab run');
 
   const matched = await download(page, '#download-matched');

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use crate::engine::data::ColumnKind;
-use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
+use crate::engine::survival::{CiTransform, Ties};
+use crate::report::study::{StudyCohort, MATCHED_SET_COLUMN};
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::figure::Figure;
 use crate::ui::components::report_table::ReportTableView;
@@ -18,34 +19,10 @@ pub fn SurvivalPanel() -> impl IntoView {
     let state = AppState::get();
     let sv = state.survival;
     let result = Memo::new(move |_| {
-        let spec = SurvivalSpec {
-            time: sv.time.get(),
-            event: sv.event.get(),
-            event_level: None,
-            groups: sv.groups.get(),
-            strata: Some(sv.strata.get()).filter(|s| !s.is_empty()),
-        };
-        let (transform, at) = (sv.transform.get(), sv.at.get());
-        let cluster = sv.cluster.get();
-        let cox = CoxSpec {
-            time: spec.time.clone(),
-            event: spec.event.clone(),
-            event_level: None,
-            variables: spec
-                .groups
-                .iter()
-                .chain(sv.cox_extra.get().iter())
-                .cloned()
-                .collect(),
-            ordinal: Vec::new(),
-            strata: None,
-            cluster: (!cluster.is_empty()).then_some(cluster),
-            ties: sv.ties.get(),
-        };
-        state.session.with(|s| {
-            s.as_ref()
-                .map(|s| run_survival(s, &spec, transform, &at, sv.rmst.get(), sv.rho.get(), &cox))
-        })
+        let settings = state.settings()?;
+        state
+            .session
+            .with(|s| s.as_ref().map(|s| run_survival(s, &settings)))
     });
     let controls = move || {
         let cols: Vec<(String, ColumnKind)> = state.session.with(|s| {
@@ -98,6 +75,19 @@ pub fn SurvivalPanel() -> impl IntoView {
             .join(", ");
         view! {
             <div class="settings">
+                <label title="After matching, the model study compared survival in the matched cohort.">
+                    "Patients "
+                    <select id="s-cohort" on:change=move |ev| {
+                        let all = event_target_value(&ev) == "all";
+                        if all && sv.cluster.get_untracked() == MATCHED_SET_COLUMN {
+                            sv.cluster.set(String::new());
+                        }
+                        sv.cohort.set(if all { StudyCohort::All } else { StudyCohort::Matched });
+                    }>
+                        <option value="matched" selected=sv.cohort.get_untracked() == StudyCohort::Matched>"matched cohort"</option>
+                        <option value="all" selected=sv.cohort.get_untracked() == StudyCohort::All>"all patients"</option>
+                    </select>
+                </label>
                 <label>
                     "Time "
                     <select id="s-time" on:change=move |ev| sv.time.set(event_target_value(&ev))>
@@ -194,7 +184,15 @@ pub fn SurvivalPanel() -> impl IntoView {
                 </label>
                 <label title="Robust standard errors clustered by this column, e.g. the matched set (subclass) of a matched dataset.">
                     "Cluster SEs by "
-                    <select id="s-cluster" on:change=move |ev| sv.cluster.set(event_target_value(&ev))>
+                    <select
+                        id="s-cluster"
+                        prop:value=move || sv.cluster.get()
+                        on:change=move |ev| sv.cluster.set(event_target_value(&ev))
+                    >
+                        {move || (sv.cohort.get() == StudyCohort::Matched).then(|| {
+                            let sel = sv.cluster.get_untracked() == MATCHED_SET_COLUMN;
+                            view! { <option value=MATCHED_SET_COLUMN selected=sel>"matched set"</option> }
+                        })}
                         {options(&[ColumnKind::Binary, ColumnKind::Categorical, ColumnKind::Numeric, ColumnKind::Text], sv.cluster.get_untracked(), true)}
                     </select>
                 </label>
@@ -220,9 +218,21 @@ pub fn SurvivalPanel() -> impl IntoView {
     };
     let results = move || match result.get() {
         Some(Ok(v)) => view! {
+            <p class="muted" id="survival-cohort">
+                {if v.cohort == "matched" {
+                    format!("The matched cohort: {} patients.", v.analysis.n + v.analysis.dropped)
+                } else {
+                    format!("All patients: {}.", v.analysis.n + v.analysis.dropped)
+                }}
+            </p>
             <Figure svg=v.figure file_stem="kaplan-meier" id="km-plot" />
             <TableActions table=v.table.clone() file_stem="survival" />
             <ReportTableView table=v.table id="survival-table" />
+            {v.crossed.map(|(t, svg)| view! {
+                <Figure svg=svg file_stem="kaplan-meier-crossed" id="km-plot-crossed" />
+                <TableActions table=t.clone() file_stem="survival-crossed" />
+                <ReportTableView table=t id="survival-crossed-table" />
+            })}
             {v.cox.map(|c| match c {
                 Ok(c) => view! {
                     <TableActions table=c.clone() file_stem="cox" />
