@@ -105,6 +105,31 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(1_000_000);
+    // The whole model study on the built-in example (1049 patients), as
+    // `cohortlab run` and the page's Report step do it.
+    {
+        use cohortlab::report::study::{run_study, StudySettings};
+        let settings = StudySettings::example();
+        let t = median_time(|| {
+            let raw = cohortlab::engine::data::read(
+                cohortlab::engine::example::EXAMPLE_CSV.as_bytes(),
+                &Default::default(),
+            )
+            .expect("example");
+            std::hint::black_box(
+                run_study(&raw, "example-study.csv", &settings)
+                    .map(|o| o.report_html.len())
+                    .unwrap_or(0),
+            );
+        });
+        println!(
+            "example study: import, every step and the report (1049 patients): {:.1} ms (target < 100 ms)",
+            1000.0 * t
+        );
+        if std::env::args().any(|a| a == "--example") {
+            return;
+        }
+    }
     let t = Instant::now();
     let ds = cohort(n);
     println!(

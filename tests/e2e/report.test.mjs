@@ -59,8 +59,11 @@ test('the example study from the page to the report, equal to cohortlab run', as
   assert.equal(word.suggestedFilename(), 'outcomes.html');
   assert.match(readFileSync(await word.path(), 'utf8'), /<caption>Outcomes by seed_marking \(matched cohort\)<\/caption>/);
   await shot(page, '35-outcomes');
+  const started = Date.now();
   await page.getByRole('button', { name: /Report/ }).click();
   await page.locator('#methods', { hasText: 'matched 2:1' }).waitFor();
+  // Every step of the example study and the report, in the page's wasm.
+  console.log(`report step ready ${Date.now() - started} ms after the click`);
   await page.locator('#methods', { hasText: 'Cochran-Mantel-Haenszel' }).waitFor();
   await shot(page, '40-report');
 

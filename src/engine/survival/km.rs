@@ -98,10 +98,10 @@ fn ci(surv: f64, se_log: f64, z: f64, transform: CiTransform) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     match transform {
-        CiTransform::Log => (
-            (surv * (-z * se_log).exp()).min(1.0),
-            (surv * (z * se_log).exp()).min(1.0),
-        ),
+        CiTransform::Log => {
+            let e = (z * se_log).exp();
+            ((surv / e).min(1.0), (surv * e).min(1.0))
+        }
         CiTransform::LogLog => {
             if surv >= 1.0 {
                 return (f64::NAN, f64::NAN);
