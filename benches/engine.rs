@@ -4,89 +4,16 @@
 
 use std::time::Instant;
 
-use cohortlab::engine::data::{Column, ColumnData, ColumnKind, Dataset};
+#[path = "common/cohort.rs"]
+mod cohort;
+use cohort::cohort;
+
+use cohortlab::engine::data::Dataset;
 use cohortlab::engine::matching::{
     balance, match_patients, nearest_neighbour, MatchOrder, MatchSpec, NearestParams,
 };
 use cohortlab::engine::regression::{univariate_screen, LogisticSpec};
-use cohortlab::engine::rng::Rng;
 use cohortlab::engine::table1::{table1, Table1Spec};
-
-fn categorical(name: &str, codes: Vec<u32>, k: usize) -> Column {
-    Column {
-        name: name.into(),
-        kind: if k == 2 {
-            ColumnKind::Binary
-        } else {
-            ColumnKind::Categorical
-        },
-        suggested: ColumnKind::Categorical,
-        derived_from: None,
-        data: ColumnData::Categorical {
-            codes,
-            levels: (0..k).map(|l| format!("L{l}")).collect(),
-            reference: 0,
-        },
-    }
-}
-
-/// A cohort of `n` patients: a 20% treated group, 8 categorical and 4
-/// numeric covariates, and a binary outcome depending on them.
-fn cohort(n: usize) -> Dataset {
-    let mut rng = Rng::seed_from_u64(42);
-    let mut columns = Vec::new();
-    let group: Vec<u32> = (0..n).map(|_| u32::from(rng.uniform() < 0.2)).collect();
-    let mut lin = vec![-0.5; n];
-    for (j, k) in [2usize, 2, 3, 4, 4, 3, 2, 3].into_iter().enumerate() {
-        let codes: Vec<u32> = (0..n).map(|_| rng.below(k as u64) as u32).collect();
-        for (l, &c) in lin.iter_mut().zip(&codes) {
-            *l += 0.2 * c as f64;
-        }
-        columns.push(categorical(&format!("cat{j}"), codes, k));
-    }
-    for j in 0..4 {
-        let v: Vec<f64> = (0..n).map(|_| 50.0 + 10.0 * rng.normal()).collect();
-        for (l, &x) in lin.iter_mut().zip(&v) {
-            *l += 0.01 * (x - 50.0);
-        }
-        columns.push(Column {
-            name: format!("num{j}"),
-            kind: ColumnKind::Numeric,
-            suggested: ColumnKind::Numeric,
-            derived_from: None,
-            data: ColumnData::Numeric(v),
-        });
-    }
-    let outcome: Vec<u32> = lin
-        .iter()
-        .map(|l| u32::from(rng.uniform() < 1.0 / (1.0 + (-l).exp())))
-        .collect();
-    // Survival: exponential event times depending on the linear predictor,
-    // uniform censoring.
-    let (mut time, mut status) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for l in &lin {
-        let t_event = rng.exponential() / (0.02 * (0.5 * l).exp());
-        let t_cens = 100.0 * rng.uniform();
-        time.push(t_event.min(t_cens));
-        status.push(u32::from(t_event <= t_cens));
-    }
-    columns.push(Column {
-        name: "time".into(),
-        kind: ColumnKind::Numeric,
-        suggested: ColumnKind::Numeric,
-        derived_from: None,
-        data: ColumnData::Numeric(time),
-    });
-    columns.push(categorical("status", status, 2));
-    columns.push(categorical("group", group, 2));
-    columns.push(categorical("outcome", outcome, 2));
-    Dataset {
-        n_rows: n,
-        columns,
-        row_numbers: (2..n + 2).collect(),
-        diagnostics: Vec::new(),
-    }
-}
 
 fn median_time(mut f: impl FnMut()) -> f64 {
     let mut times: Vec<f64> = (0..5)

@@ -86,7 +86,12 @@ fn cell_type(s: &str, decimal_comma: bool) -> FieldType {
 /// Whether a cell is missing under the given tokens.
 pub(crate) fn is_missing(cell: &str, tokens: &[String]) -> bool {
     let c = cell.trim();
-    c.is_empty() || tokens.iter().any(|t| t.trim().eq_ignore_ascii_case(c))
+    // A token shorter than the cell cannot match it (checked first: this
+    // runs for every cell, twice).
+    c.is_empty()
+        || tokens
+            .iter()
+            .any(|t| t.len() >= c.len() && t.trim().eq_ignore_ascii_case(c))
 }
 
 /// Infers every column of a table.
