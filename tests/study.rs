@@ -154,3 +154,33 @@ fn report_holds_every_table_and_figure() {
     let json: serde_json::Value = serde_json::from_str(&out.results_json()).unwrap();
     assert_eq!(json["matching"]["counts"]["matched"]["treated"], 216);
 }
+
+#[test]
+fn subgroup_figures_draw_every_subgroup() {
+    let out = example();
+    let fig = |name: &str| {
+        out.figures
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| panic!("no figure {name}"))
+    };
+    for o in ["tpcr", "bpcr", "apcr"] {
+        let forest = fig(&format!("forest_{o}"));
+        // All patients (a diamond) and one square per subtype, each with its CI.
+        assert_eq!(forest.matches("class=\"forest-overall\"").count(), 1, "{o}");
+        assert_eq!(forest.matches("class=\"forest-point\"").count(), 3, "{o}");
+        assert_eq!(forest.matches("class=\"forest-ci\"").count(), 4, "{o}");
+        assert!(forest.contains("P for interaction"), "{o}");
+        let bars = fig(&format!("rates_{o}"));
+        // Two groups in All and in each of the three subtypes.
+        assert_eq!(bars.matches("class=\"rate-bar\"").count(), 8, "{o}");
+    }
+    // Figure 1H: four Kaplan-Meier curves.
+    assert_eq!(
+        fig("kaplan_meier_by_tpcr")
+            .matches("class=\"km-curve\"")
+            .count(),
+        4
+    );
+}

@@ -438,6 +438,15 @@ mod tests {
     }
 }
 
+/// The opening of a figure: the SVG element (titled for screen readers), a
+/// white background and the title.
+fn svg_open(width: f64, height: f64, title: &str) -> String {
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="{0}"><rect width="{width}" height="{height}" fill="white"/><text x="10" y="20" font-size="14" font-weight="bold">{0}</text>"#,
+        esc(title)
+    )
+}
+
 /// One row of a forest plot: a label, counts text, and an OR with CI
 /// (`None` when not estimable).
 #[derive(Debug, Clone, PartialEq)]
@@ -479,14 +488,7 @@ pub fn forest_plot_svg(
         2f64.powf(hi.log2().ceil().min(6.0)),
     );
     let x = |v: f64| left + plot_w * ((v.clamp(lo, hi).ln() - lo.ln()) / (hi.ln() - lo.ln()));
-    let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="{}">"#,
-        esc(title)
-    );
-    s.push_str(&format!(
-        r#"<rect width="{width}" height="{height}" fill="white"/><text x="10" y="20" font-size="14" font-weight="bold">{}</text>"#,
-        esc(title)
-    ));
+    let mut s = svg_open(width, height, title);
     s.push_str(&format!(
         r#"<text x="{}" y="{}" font-weight="bold">OR (95% CI)</text>"#,
         left + plot_w + 16.0,
@@ -596,14 +598,7 @@ pub fn rate_bars_svg(title: &str, groups: &[String], categories: &[RateCategory]
     let (left, top, bottom) = (60.0, 50.0, 260.0);
     let plot_w = width - left - 20.0;
     let y = |pct: f64| bottom - (bottom - top) * pct / 100.0;
-    let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="{}">"#,
-        esc(title)
-    );
-    s.push_str(&format!(
-        r#"<rect width="{width}" height="{height}" fill="white"/><text x="10" y="20" font-size="14" font-weight="bold">{}</text>"#,
-        esc(title)
-    ));
+    let mut s = svg_open(width, height, title);
     for k in 0..=5 {
         let v = 20.0 * k as f64;
         s.push_str(&format!(

@@ -240,6 +240,21 @@ impl AppState {
         }
     }
 
+    /// The loaded columns with their kinds (tracked), for the pickers.
+    pub fn columns(&self) -> Vec<(String, ColumnKind)> {
+        self.session.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.dataset
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.kind))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    }
+
     /// The groups compared, carried into every step: Table 1's grouping,
     /// the matching's treatment, the survival curves' groups.
     pub fn set_group(self, group: &str) {

@@ -12,17 +12,7 @@ use crate::ui::state::AppState;
 #[component]
 pub fn Roles() -> impl IntoView {
     let state = AppState::get();
-    let cols: Vec<(String, ColumnKind)> = state.session.with_untracked(|s| {
-        s.as_ref()
-            .map(|s| {
-                s.dataset
-                    .columns
-                    .iter()
-                    .map(|c| (c.name.clone(), c.kind))
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
+    let cols: Vec<(String, ColumnKind)> = untrack(|| state.columns());
     let names = |kinds: &[ColumnKind]| -> Vec<String> {
         cols.iter()
             .filter(|c| kinds.contains(&c.1))

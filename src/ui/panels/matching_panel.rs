@@ -36,17 +36,7 @@ pub fn MatchingPanel() -> impl IntoView {
     };
     let controls = move || {
         let spec = settings.spec.get_untracked()?;
-        let cols: Vec<(String, ColumnKind)> = state.session.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.dataset
-                        .columns
-                        .iter()
-                        .map(|c| (c.name.clone(), c.kind))
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+        let cols: Vec<(String, ColumnKind)> = state.columns();
         let treatments = cols
             .iter()
             .filter(|c| c.1 == ColumnKind::Binary)

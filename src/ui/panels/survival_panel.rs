@@ -25,17 +25,7 @@ pub fn SurvivalPanel() -> impl IntoView {
             .with(|s| s.as_ref().map(|s| run_survival(s, &settings)))
     });
     let controls = move || {
-        let cols: Vec<(String, ColumnKind)> = state.session.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.dataset
-                        .columns
-                        .iter()
-                        .map(|c| (c.name.clone(), c.kind))
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+        let cols: Vec<(String, ColumnKind)> = state.columns();
         let options = |kinds: &[ColumnKind], current: String, none: bool| {
             let mut v: Vec<AnyView> = Vec::new();
             if none {

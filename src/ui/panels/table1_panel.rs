@@ -17,19 +17,7 @@ use crate::ui::state::AppState;
 pub fn Table1Panel() -> impl IntoView {
     let state = AppState::get();
     let settings = state.table1;
-    let columns = move || {
-        state.session.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.dataset
-                        .columns
-                        .iter()
-                        .map(|c| (c.name.clone(), c.kind))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
+    let columns = move || state.columns();
     let result = Memo::new(move |_| {
         let spec = settings.spec();
         state
