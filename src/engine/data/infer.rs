@@ -51,7 +51,7 @@ pub struct ColumnInference {
 /// Parses a number cell: `12`, `-3.5`, `1e-3`, and with `decimal_comma`
 /// also `12,5`. Rejects `inf`, `NaN`, thousands separators and units.
 pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
-    let s = s.trim();
+    let s = trimmed(s);
     let b = s.as_bytes();
     if b.is_empty() || !b.iter().any(u8::is_ascii_digit) {
         return None;
@@ -77,15 +77,27 @@ pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
 
 fn cell_type(s: &str, decimal_comma: bool) -> FieldType {
     match parse_number(s, decimal_comma) {
-        Some(_) if s.trim().parse::<i64>().is_ok() => FieldType::Integer,
+        Some(_) if trimmed(s).parse::<i64>().is_ok() => FieldType::Integer,
         Some(_) => FieldType::Float,
         None => FieldType::Text,
     }
 }
 
 /// Whether a cell is missing under the given tokens.
+/// `s.trim()`, without the Unicode scan when both ends are plain ASCII
+/// (every cell, read already trimmed, passes here several times).
+fn trimmed(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !b.is_ascii_whitespace());
+    let b = s.as_bytes();
+    if plain(b.first()) && plain(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 pub(crate) fn is_missing(cell: &str, tokens: &[String]) -> bool {
-    let c = cell.trim();
+    let c = trimmed(cell);
     // A token shorter than the cell cannot match it (checked first: this
     // runs for every cell, twice).
     c.is_empty()
