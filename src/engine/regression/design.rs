@@ -153,8 +153,14 @@ pub fn design_matrix(
         level: None,
         reference: None,
     }];
-    // Per variable: a function from row to its design values (None = missing).
-    type Getter<'a> = Box<dyn Fn(usize, &mut Vec<f64>) -> bool + 'a>;
+    // Per variable: how a row's design values are made (one `match` per
+    // value, no boxed closures: this runs rows x variables times).
+    enum Getter<'a> {
+        Numeric(&'a [f64]),
+        Ordinal(&'a [u32]),
+        /// Codes, and per level its dummy's position (None: the reference).
+        Dummies(&'a [u32], Vec<Option<usize>>, usize),
+    }
     let mut getters: Vec<Getter> = Vec::new();
     let mut variable_columns = Vec::new();
     for var in variables {
@@ -173,11 +179,7 @@ pub fn design_matrix(
                     level: None,
                     reference: None,
                 });
-                getters.push(Box::new(move |i, out| {
-                    let x = v[i];
-                    out.push(x);
-                    !x.is_nan()
-                }));
+                getters.push(Getter::Numeric(v));
             }
             ColumnData::Categorical {
                 codes,
@@ -191,16 +193,14 @@ pub fn design_matrix(
                         level: None,
                         reference: None,
                     });
-                    getters.push(Box::new(move |i, out| {
-                        let c = codes[i];
-                        out.push(c as f64 + 1.0);
-                        c != MISSING_CODE
-                    }));
+                    getters.push(Getter::Ordinal(codes));
                 } else {
                     let reference = *reference;
                     let others: Vec<usize> =
                         (0..levels.len()).filter(|&l| l != reference).collect();
-                    for &l in &others {
+                    let mut position = vec![None; levels.len()];
+                    for (k, &l) in others.iter().enumerate() {
+                        position[l] = Some(k);
                         columns.push(DesignColumn {
                             term: format!("{var}: {}", levels[l]),
                             variable: Some(var.clone()),
@@ -208,13 +208,7 @@ pub fn design_matrix(
                             reference: Some(levels[reference].clone()),
                         });
                     }
-                    getters.push(Box::new(move |i, out| {
-                        let c = codes[i];
-                        for &l in &others {
-                            out.push(f64::from(c as usize == l));
-                        }
-                        c != MISSING_CODE
-                    }));
+                    getters.push(Getter::Dummies(codes, position, others.len()));
                 }
             }
             ColumnData::Text(_) => return Err(RegressionError::TextVariable(var.clone())),
@@ -232,7 +226,28 @@ pub fn design_matrix(
         buf.push(1.0);
         let mut complete = true;
         for g in &getters {
-            complete &= g(i, &mut buf);
+            match g {
+                Getter::Numeric(v) => {
+                    let x = v[i];
+                    buf.push(x);
+                    complete &= !x.is_nan();
+                }
+                Getter::Ordinal(codes) => {
+                    let c = codes[i];
+                    buf.push(c as f64 + 1.0);
+                    complete &= c != MISSING_CODE;
+                }
+                Getter::Dummies(codes, position, k) => {
+                    let c = codes[i];
+                    let base = buf.len();
+                    buf.resize(base + k, 0.0);
+                    match position.get(c as usize) {
+                        Some(Some(at)) => buf[base + at] = 1.0,
+                        Some(None) => {}
+                        None => complete = false,
+                    }
+                }
+            }
         }
         if complete {
             data.extend_from_slice(&buf);
