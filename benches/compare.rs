@@ -16,7 +16,7 @@ mod cohort;
 
 use cohortlab::engine::data::{read, Dataset, DatasetSpec, ReadOptions};
 use cohortlab::engine::matching::{match_patients, MatchSpec};
-use cohortlab::engine::survival::{cox_model, CoxSpec, SurvivalSpec};
+use cohortlab::engine::survival::cox_model;
 
 const COVARIATES: [&str; 12] = [
     "cat0", "cat1", "cat2", "cat3", "cat4", "cat5", "cat6", "cat7", "num0", "num1", "num2", "num3",
@@ -38,13 +38,7 @@ fn time_stages(file: &str) -> Result<(), String> {
     };
     let m = match_patients(&ds, &spec).map_err(|e| e.to_string())?;
     stage("propensity model + 2:1 matching", t);
-    let sspec = SurvivalSpec {
-        time: "time".into(),
-        event: "status".into(),
-        event_level: None,
-        groups: vec!["group".into()],
-        strata: None,
-    };
+    let sspec = cohort::survival_spec();
     let t = Instant::now();
     let a = cohortlab::report::survival::survival_analysis(
         &ds,
@@ -56,20 +50,7 @@ fn time_stages(file: &str) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     std::hint::black_box(a.groups.len());
     stage("Kaplan-Meier + log-rank", t);
-    let cspec = CoxSpec {
-        time: "time".into(),
-        event: "status".into(),
-        event_level: None,
-        variables: [
-            "group", "cat0", "cat1", "cat2", "cat5", "cat6", "num0", "num1", "num2", "num3",
-        ]
-        .map(String::from)
-        .to_vec(),
-        ordinal: Vec::new(),
-        strata: None,
-        cluster: None,
-        ties: Default::default(),
-    };
+    let cspec = cohort::cox_spec();
     let t = Instant::now();
     let f = cox_model(&ds, &cspec).map_err(|e| e.to_string())?;
     std::hint::black_box(f.terms.len());

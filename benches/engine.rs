@@ -170,14 +170,8 @@ fn main() {
 /// KM by group + log-rank, and Cox with 10 covariates.
 fn survival_stages(ds: &Dataset) {
     // Survival: KM by group + log-rank, and Cox with 10 covariates.
-    use cohortlab::engine::survival::{cox_model, CoxSpec, SurvivalSpec};
-    let sspec = SurvivalSpec {
-        time: "time".into(),
-        event: "status".into(),
-        event_level: None,
-        groups: vec!["group".into()],
-        strata: None,
-    };
+    use cohortlab::engine::survival::cox_model;
+    let sspec = cohort::survival_spec();
     let t6 = median_time(|| {
         let a = cohortlab::report::survival::survival_analysis(
             ds,
@@ -189,20 +183,7 @@ fn survival_stages(ds: &Dataset) {
         std::hint::black_box(a.map(|a| a.groups.len()).unwrap_or(0));
     });
     println!("Kaplan-Meier by group + log-rank: {t6:.3} s");
-    let cspec = CoxSpec {
-        time: "time".into(),
-        event: "status".into(),
-        event_level: None,
-        variables: [
-            "group", "cat0", "cat1", "cat2", "cat5", "cat6", "num0", "num1", "num2", "num3",
-        ]
-        .map(String::from)
-        .to_vec(),
-        ordinal: Vec::new(),
-        strata: None,
-        cluster: None,
-        ties: Default::default(),
-    };
+    let cspec = cohort::cox_spec();
     let mut p = 0;
     let t7 = median_time(|| {
         p = cox_model(ds, &cspec).map(|f| f.terms.len()).unwrap_or(0);

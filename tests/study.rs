@@ -6,7 +6,7 @@ use cohortlab::engine::data::{read, Dataset, ReadOptions};
 use cohortlab::engine::example::EXAMPLE_CSV;
 use cohortlab::engine::regression::{fit_logistic, LogisticSpec};
 use cohortlab::engine::survival::cox_model;
-use cohortlab::report::study::{run_study, StudySettings};
+use cohortlab::report::study::{run_study, StudyCohort, StudySettings};
 
 fn example() -> cohortlab::report::study::StudyOutputs {
     let raw = read(EXAMPLE_CSV.as_bytes(), &ReadOptions::default()).expect("example reads");
@@ -56,7 +56,7 @@ fn every_number_equals_the_engine_called_directly() {
     let matched = ds.subset(&rows);
     assert_eq!(r.outcomes.len(), 3);
     for o in &r.outcomes {
-        assert_eq!(o.cohort, "matched");
+        assert_eq!(o.cohort, StudyCohort::Matched);
         assert_eq!(o.n.iter().sum::<usize>(), 648);
         let col = matched.column(&o.outcome).unwrap();
         let marked = matched.column("seed_marking").unwrap();
@@ -105,7 +105,7 @@ fn every_number_equals_the_engine_called_directly() {
     )
     .unwrap();
     assert_eq!(r.survival.as_ref().unwrap(), &km);
-    assert_eq!(r.survival_cohort.as_deref(), Some("matched"));
+    assert_eq!(r.survival_cohort, Some(StudyCohort::Matched));
     // Figure 1H: four curves, marking x tpCR, with pairwise tests.
     let crossed = r.survival_crossed.as_ref().unwrap();
     assert_eq!(crossed.groups.len(), 4);

@@ -7,6 +7,7 @@
 
 use cohortlab::engine::data::{Column, ColumnData, ColumnKind, Dataset};
 use cohortlab::engine::rng::Rng;
+use cohortlab::engine::survival::{CoxSpec, SurvivalSpec};
 
 pub fn categorical(name: &str, codes: Vec<u32>, k: usize) -> Column {
     Column {
@@ -121,4 +122,33 @@ pub fn to_csv(ds: &Dataset) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Kaplan-Meier and log-rank by group, as both benchmarks run them.
+pub fn survival_spec() -> SurvivalSpec {
+    SurvivalSpec {
+        time: "time".into(),
+        event: "status".into(),
+        event_level: None,
+        groups: vec!["group".into()],
+        strata: None,
+    }
+}
+
+/// The Cox model of both benchmarks: group and 9 covariates (12 terms).
+pub fn cox_spec() -> CoxSpec {
+    CoxSpec {
+        time: "time".into(),
+        event: "status".into(),
+        event_level: None,
+        variables: [
+            "group", "cat0", "cat1", "cat2", "cat5", "cat6", "num0", "num1", "num2", "num3",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ordinal: Vec::new(),
+        strata: None,
+        cluster: None,
+        ties: Default::default(),
+    }
 }

@@ -69,6 +69,21 @@ pub enum StudyCohort {
     All,
 }
 
+impl StudyCohort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StudyCohort::Matched => "matched",
+            StudyCohort::All => "all",
+        }
+    }
+}
+
+impl std::fmt::Display for StudyCohort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Name of the matched-set column added to the matched cohort (as in
 /// MatchIt's `match.data` and matched.csv).
 pub const MATCHED_SET_COLUMN: &str = "subclass";
@@ -194,8 +209,7 @@ pub struct OutcomeComparison {
     pub outcome: String,
     /// The outcome's level counted as the event.
     pub event_level: String,
-    /// "matched" or "all".
-    pub cohort: String,
+    pub cohort: StudyCohort,
     /// The subgroup level, for subgroup rows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subgroup: Option<String>,
@@ -256,9 +270,8 @@ pub struct StudyResults {
     /// The curves by the groups crossed with `survival.cross`.
     #[serde(default)]
     pub survival_crossed: Option<SurvivalAnalysis>,
-    /// "matched" or "all".
     #[serde(default)]
-    pub survival_cohort: Option<String>,
+    pub survival_cohort: Option<StudyCohort>,
     pub cox: Option<CoxFit>,
     pub ph_test: Vec<ZphRow>,
     /// Steps that could not be done, and warnings, in words.
@@ -301,7 +314,7 @@ fn z95() -> f64 {
 fn comparison(
     t: &Table1,
     row: &crate::engine::table1::Table1Row,
-    cohort: &str,
+    cohort: StudyCohort,
     subgroup: Option<String>,
 ) -> Option<OutcomeComparison> {
     let event = row.levels.last()?;
@@ -329,7 +342,7 @@ fn comparison(
     Some(OutcomeComparison {
         outcome: row.variable.clone(),
         event_level: event.level.clone(),
-        cohort: cohort.into(),
+        cohort,
         subgroup,
         groups: t.groups.iter().map(|g| g.level.clone()).collect(),
         events,
@@ -383,7 +396,7 @@ fn compare_outcomes(
     ds: &Dataset,
     group: &str,
     outcomes: &[String],
-    cohort: &str,
+    cohort: StudyCohort,
     subgroup: Option<String>,
     diagnostics: &mut Vec<String>,
 ) -> Vec<OutcomeComparison> {
@@ -504,7 +517,7 @@ pub fn outcomes_table(title: &str, rows: &[OutcomeComparison]) -> ReportTable {
 fn subgroup_figures(
     group: &str,
     sub: &str,
-    cohort: &str,
+    cohort: StudyCohort,
     overall: &[OutcomeComparison],
     subgroups: &[OutcomeComparison],
     interactions: &[(String, Option<InteractionTest>)],
@@ -581,6 +594,45 @@ fn subgroup_figures(
         ));
     }
     out
+}
+
+/// What the survival step gives: the curves by the first group, by it
+/// crossed with `step.cross`, and the Cox model with its test of
+/// proportional hazards, on the cohort analysed.
+pub struct SurvivalResults {
+    pub cohort: StudyCohort,
+    pub analysis: Result<SurvivalAnalysis, crate::engine::survival::SurvivalError>,
+    pub crossed: Option<Result<SurvivalAnalysis, crate::engine::survival::SurvivalError>>,
+    pub cox: Option<Result<(CoxFit, Vec<ZphRow>), crate::engine::survival::CoxError>>,
+}
+
+/// The survival step on `matched` (when the step asks for the matched
+/// cohort and there is one) or on all patients: the same for the page and
+/// the report.
+pub fn survival_step(
+    all: &Dataset,
+    matched: Option<&Dataset>,
+    step: &SurvivalStep,
+) -> SurvivalResults {
+    let (ds, cohort) = match (step.cohort, matched) {
+        (StudyCohort::Matched, Some(m)) => (m, StudyCohort::Matched),
+        _ => (all, StudyCohort::All),
+    };
+    let run = |spec: &SurvivalSpec| {
+        survival_analysis_rmst(ds, spec, step.transform, &step.at, step.rho, step.rmst)
+    };
+    let crossed = step.cross.as_ref().map(|c| {
+        let mut spec = step.spec.clone();
+        spec.groups.truncate(1);
+        spec.groups.push(c.clone());
+        run(&spec)
+    });
+    SurvivalResults {
+        cohort,
+        analysis: run(&step.spec),
+        crossed,
+        cox: step.cox.as_ref().map(|c| cox_model_with_ph_test(ds, c)),
+    }
 }
 
 /// Runs every step the settings ask for.
@@ -689,8 +741,8 @@ pub fn run_study(
         .map(|m| m.treatment.clone())
         .or_else(|| settings.table1.as_ref().map(|t| t.group.clone()));
     let (cohort_ds, cohort) = match &matched_ds {
-        Some(m) => (m, "matched"),
-        None => (&ds, "all"),
+        Some(m) => (m, StudyCohort::Matched),
+        None => (&ds, StudyCohort::All),
     };
     let mut outcomes = Vec::new();
     let mut subgroups = Vec::new();
@@ -774,28 +826,18 @@ pub fn run_study(
     let (mut survival, mut survival_crossed, mut cox, mut ph_test) = (None, None, None, Vec::new());
     let mut survival_cohort = None;
     if let Some(step) = &settings.survival {
-        let (sds, which) = match (step.cohort, &matched_ds) {
-            (StudyCohort::Matched, Some(m)) => (m, "matched"),
-            (StudyCohort::Matched, None) => {
-                if settings.matching.is_some() {
-                    diagnostics.push(
-                        "Survival: there is no matched cohort, so all patients were analysed."
-                            .into(),
-                    );
-                }
-                (&ds, "all")
-            }
-            (StudyCohort::All, _) => (&ds, "all"),
-        };
-        survival_cohort = Some(which.to_string());
-        match survival_analysis_rmst(
-            sds,
-            &step.spec,
-            step.transform,
-            &step.at,
-            step.rho,
-            step.rmst,
-        ) {
+        if step.cohort == StudyCohort::Matched
+            && matched_ds.is_none()
+            && settings.matching.is_some()
+        {
+            diagnostics.push(
+                "Survival: there is no matched cohort, so all patients were analysed.".into(),
+            );
+        }
+        let r = survival_step(&ds, matched_ds.as_ref(), step);
+        let which = r.cohort;
+        survival_cohort = Some(which);
+        match r.analysis {
             Ok(a) => {
                 let mut t = a.summary_table();
                 t.title = format!("{} ({which} cohort)", t.title);
@@ -808,38 +850,35 @@ pub fn run_study(
             }
             Err(e) => diagnostics.push(format!("The survival analysis could not be done: {e}.")),
         }
-        if let Some(cross) = &step.cross {
-            let mut spec = step.spec.clone();
-            spec.groups.truncate(1);
-            spec.groups.push(cross.clone());
-            match survival_analysis_rmst(sds, &spec, step.transform, &step.at, step.rho, step.rmst)
-            {
-                Ok(a) => {
-                    let mut t = a.summary_table();
-                    t.title = format!("{} ({which} cohort)", t.title);
-                    tables.push((format!("survival_by_{cross}"), t));
-                    figures.push((
-                        format!("kaplan_meier_by_{cross}"),
-                        super::figures::km_plot_svg(&a, &spec.time),
-                    ));
-                    survival_crossed = Some(a);
-                }
-                Err(e) => diagnostics.push(format!(
-                    "The survival analysis by {} could not be done: {e}.",
-                    list(&spec.groups)
-                )),
+        match (r.crossed, &step.cross) {
+            (Some(Ok(a)), Some(cross)) => {
+                let mut t = a.summary_table();
+                t.title = format!("{} ({which} cohort)", t.title);
+                tables.push((format!("survival_by_{cross}"), t));
+                figures.push((
+                    format!("kaplan_meier_by_{cross}"),
+                    super::figures::km_plot_svg(&a, &step.spec.time),
+                ));
+                survival_crossed = Some(a);
             }
+            (Some(Err(e)), Some(cross)) => diagnostics.push(format!(
+                "The survival analysis by {} could not be done: {e}.",
+                list(&[
+                    step.spec.groups.first().cloned().unwrap_or_default(),
+                    cross.clone()
+                ])
+            )),
+            _ => {}
         }
-        if let Some(cspec) = &step.cox {
-            match cox_model_with_ph_test(sds, cspec) {
-                Ok((f, ph)) => {
-                    tables.push(("cox".into(), super::survival::cox_table(&f)));
-                    tables.push(("ph_test".into(), super::survival::ph_test_table(&ph)));
-                    cox = Some(f);
-                    ph_test = ph;
-                }
-                Err(e) => diagnostics.push(format!("The Cox model could not be fitted: {e}.")),
+        match r.cox {
+            Some(Ok((f, ph))) => {
+                tables.push(("cox".into(), super::survival::cox_table(&f)));
+                tables.push(("ph_test".into(), super::survival::ph_test_table(&ph)));
+                cox = Some(f);
+                ph_test = ph;
             }
+            Some(Err(e)) => diagnostics.push(format!("The Cox model could not be fitted: {e}.")),
+            None => {}
         }
     }
 
@@ -995,7 +1034,7 @@ pub fn methods_text(r: &StudyResults) -> String {
         };
         s.push(format!(
             "In the {} cohort, time to {} ({}) was estimated by the Kaplan-Meier method by {}{}, with 95% confidence intervals from Greenwood's variance on the {} scale (as R's survfit), and compared by {}; survival at {} months is reported. Median follow-up was estimated by the reverse Kaplan-Meier method. {} patients with missing time or event were left out.",
-            r.survival_cohort.as_deref().unwrap_or("whole"),
+            r.survival_cohort.map_or("whole", StudyCohort::as_str),
             a.spec.event,
             a.spec.time,
             list(&a.spec.groups),

@@ -290,7 +290,7 @@ pub fn run_stability(
     Ok(text)
 }
 
-use crate::report::survival::{survival_analysis_rmst, SurvivalAnalysis};
+use crate::report::survival::SurvivalAnalysis;
 
 /// A survival analysis with everything the page shows of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -302,15 +302,15 @@ pub struct SurvivalView {
     pub crossed: Option<(ReportTable, String)>,
     /// The Cox model's table, or why it could not be fitted.
     pub cox: Option<Result<ReportTable, UiError>>,
-    /// Which patients: "matched" or "all".
-    pub cohort: String,
+    /// Which patients.
+    pub cohort: crate::report::study::StudyCohort,
 }
 
 /// The survival step of the settings: Kaplan-Meier curves (and crossed
 /// with a second variable), the summary table, the figures and the Cox
 /// model, on the matched cohort or all patients, as `cohortlab run`.
 pub fn run_survival(session: &Session, settings: &StudySettings) -> Result<SurvivalView, UiError> {
-    use crate::report::study::{matched_cohort, StudyCohort};
+    use crate::report::study::{matched_cohort, survival_step, StudyCohort};
     let Some(step) = &settings.survival else {
         return Err(UiError {
             context: "The survival analysis could not be done".into(),
@@ -326,68 +326,47 @@ pub fn run_survival(session: &Session, settings: &StudySettings) -> Result<Survi
         }
         _ => None,
     };
-    let (ds, cohort) = match &matched {
-        Some(m) => (m, "matched"),
-        None => (&*session.dataset, "all"),
-    };
+    let r = survival_step(&session.dataset, matched.as_ref(), step);
     let fail = |e: crate::engine::survival::SurvivalError| UiError {
         context: "The survival analysis could not be done".into(),
         message: capitalise(&e.to_string()),
         hint: "Choose a numeric time column (>= 0) and an event column (0/1 or yes/no).".into(),
     };
-    let a = survival_analysis_rmst(
-        ds,
-        &step.spec,
-        step.transform,
-        &step.at,
-        step.rho,
-        step.rmst,
-    )
-    .map_err(fail)?;
-    let table = a.summary_table();
-    let svg = crate::report::figures::km_plot_svg(&a, &step.spec.time);
-    let crossed = match &step.cross {
-        Some(c) => {
-            let mut spec = step.spec.clone();
-            spec.groups.truncate(1);
-            spec.groups.push(c.clone());
-            let x =
-                survival_analysis_rmst(ds, &spec, step.transform, &step.at, step.rho, step.rmst)
-                    .map_err(fail)?;
-            Some((
-                x.summary_table(),
-                crate::report::figures::km_plot_svg(&x, &spec.time),
-            ))
+    let a = r.analysis.map_err(fail)?;
+    let crossed = match r.crossed {
+        Some(x) => {
+            let x = x.map_err(fail)?;
+            let svg = crate::report::figures::km_plot_svg(&x, &step.spec.time);
+            Some((x.summary_table(), svg))
         }
         None => None,
     };
-    let cox = step.cox.as_ref().map(|c| {
-        crate::engine::survival::cox_model_with_ph_test(ds, c)
-            .map(|(f, ph)| {
-                let mut t = crate::report::survival::cox_table(&f);
-                // The PH test in the same table's notes, as papers report it.
-                t.footnotes.push(format!(
-                    "Proportional hazards (R cox.zph, KM time scale): {}.",
-                    ph.iter()
-                        .map(|r| format!("{} P {}", r.term, crate::report::table::fmt_p(Some(r.p_value))))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ));
-                t
-            })
-            .map_err(|e| UiError {
-                context: "The Cox model could not be fitted".into(),
-                message: capitalise(&e.to_string()),
-                hint: "Check the covariates; a covariate with one value or separation cannot be estimated.".into(),
-            })
+    let cox = r.cox.map(|c| {
+        c.map(|(f, ph)| {
+            let mut t = crate::report::survival::cox_table(&f);
+            // The PH test in the same table's notes, as papers report it.
+            t.footnotes.push(format!(
+                "Proportional hazards (R cox.zph, KM time scale): {}.",
+                ph.iter()
+                    .map(|r| format!("{} P {}", r.term, crate::report::table::fmt_p(Some(r.p_value))))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+            t
+        })
+        .map_err(|e| UiError {
+            context: "The Cox model could not be fitted".into(),
+            message: capitalise(&e.to_string()),
+            hint: "Check the covariates; a covariate with one value or separation cannot be estimated.".into(),
+        })
     });
     Ok(SurvivalView {
+        table: a.summary_table(),
+        figure: crate::report::figures::km_plot_svg(&a, &step.spec.time),
         analysis: a,
-        table,
-        figure: svg,
         crossed,
         cox,
-        cohort: cohort.into(),
+        cohort: r.cohort,
     })
 }
 

@@ -209,7 +209,7 @@ pub fn SurvivalPanel() -> impl IntoView {
     let results = move || match result.get() {
         Some(Ok(v)) => view! {
             <p class="muted" id="survival-cohort">
-                {if v.cohort == "matched" {
+                {if v.cohort == StudyCohort::Matched {
                     format!("The matched cohort: {} patients.", v.analysis.n + v.analysis.dropped)
                 } else {
                     format!("All patients: {}.", v.analysis.n + v.analysis.dropped)
