@@ -29,7 +29,7 @@ pub fn matched_csv(raw: &RawTable, m: &MatchResult) -> String {
         if !m.is_matched(row) {
             continue;
         }
-        let mut cells: Vec<String> = raw.cells.iter().map(|c| csv_field(&c[row])).collect();
+        let mut cells: Vec<String> = raw.cells.iter().map(|c| csv_field(c.get(row))).collect();
         cells.push(m.distance[row].to_string());
         cells.push(m.weights[row].to_string());
         cells.push(m.subclass[row].map_or(String::new(), |s| s.to_string()));

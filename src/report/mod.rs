@@ -5,6 +5,7 @@ pub mod figures;
 pub mod inspect;
 pub mod matching;
 pub mod regression;
+pub mod service;
 pub mod study;
 pub mod survival;
 pub mod table;

@@ -643,23 +643,61 @@ pub fn run_study(
 ) -> Result<StudyOutputs, StudyError> {
     let ds =
         Dataset::build(raw, &settings.dataset).map_err(|e| StudyError::Dataset(e.to_string()))?;
+    let matching = settings
+        .matching
+        .as_ref()
+        .map(|spec| match_patients(&ds, spec).map_err(|e| e.to_string()));
+    let input = StudyInput {
+        dataset: &ds,
+        file_name,
+        matching: matching
+            .as_ref()
+            .map(|m| m.as_ref().map_err(String::as_str)),
+    };
+    let mut out = run_study_on(&input, settings, &mut |_| {});
+    out.matched_csv = match &matching {
+        Some(Ok(m)) => Some(super::matching::matched_csv(raw, m)),
+        _ => None,
+    };
+    Ok(out)
+}
+
+/// What a study runs on: the dataset typed by the settings, and
+/// the matching of the settings when there is one (computed once by the
+/// caller and shared; the page's worker keeps it between steps).
+pub struct StudyInput<'a> {
+    pub dataset: &'a Dataset,
+    pub file_name: &'a str,
+    /// `Err`: why the matching could not be done.
+    pub matching: Option<Result<&'a MatchResult, &'a str>>,
+}
+
+/// [`run_study`] on a typed dataset and a computed matching, telling
+/// `progress` each step as it starts. The matched dataset is left out
+/// (`matched_csv` is `None`): the page makes it only when asked.
+pub fn run_study_on(
+    input: &StudyInput<'_>,
+    settings: &StudySettings,
+    progress: &mut dyn FnMut(&str),
+) -> StudyOutputs {
+    let ds = input.dataset;
+    let file_name = input.file_name;
     let mut diagnostics = Vec::new();
     let mut tables = Vec::new();
     let mut figures = Vec::new();
     let fmt = super::table1::Table1Format::default();
 
     // Matching first: Table 1 shows before and after side by side.
-    let matching = settings
-        .matching
-        .as_ref()
-        .and_then(|spec| match match_patients(&ds, spec) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                diagnostics.push(format!("Matching could not be done: {e}."));
-                None
-            }
-        });
-    let matched_ds = matching.as_ref().map(|m| matched_cohort(&ds, m));
+    let matching = match input.matching {
+        Some(Ok(m)) => Some(m),
+        Some(Err(e)) => {
+            diagnostics.push(format!("Matching could not be done: {e}."));
+            None
+        }
+        None => None,
+    };
+    let matched_ds = matching.map(|m| matched_cohort(ds, m));
+    progress("Table 1");
 
     let (mut t1_before, mut t1_after) = (None, None);
     if let Some(spec) = &settings.table1 {
@@ -679,6 +717,9 @@ pub fn run_study(
         }
     }
 
+    if settings.regression.is_some() {
+        progress("Logistic regression");
+    }
     let regression = settings.regression.as_ref().map(|step| {
         let screen = univariate_screen(&ds, &step.spec);
         let chosen = step.spec.select(&screen, step.threshold);
@@ -707,8 +748,11 @@ pub fn run_study(
         }
     });
 
-    let matching_summary = matching.as_ref().map(|m| {
-        let bal = balance(&ds, m);
+    if matching.is_some() {
+        progress("Balance");
+    }
+    let matching_summary = matching.map(|m| {
+        let bal = balance(ds, m);
         tables.push(("matching_counts".into(), super::matching::counts_table(m)));
         tables.push(("balance".into(), super::matching::balance_table(&bal)));
         figures.push(("love_plot".into(), super::figures::love_plot_svg(&bal)));
@@ -742,8 +786,11 @@ pub fn run_study(
         .or_else(|| settings.table1.as_ref().map(|t| t.group.clone()));
     let (cohort_ds, cohort) = match &matched_ds {
         Some(m) => (m, StudyCohort::Matched),
-        None => (&ds, StudyCohort::All),
+        None => (ds, StudyCohort::All),
     };
+    if !settings.outcomes.is_empty() {
+        progress("Outcomes");
+    }
     let mut outcomes = Vec::new();
     let mut subgroups = Vec::new();
     let mut interactions = Vec::new();
@@ -756,9 +803,9 @@ pub fn run_study(
             None,
             &mut diagnostics,
         );
-        if let Some(m) = &matching {
+        if let Some(m) = matching {
             for o in &mut outcomes {
-                o.matched_sets = matched_set_tables(&ds, m, g, &o.outcome)
+                o.matched_sets = matched_set_tables(ds, m, g, &o.outcome)
                     .and_then(|t| mantel_haenszel(&t, true, 0.95));
             }
         }
@@ -826,6 +873,7 @@ pub fn run_study(
     let (mut survival, mut survival_crossed, mut cox, mut ph_test) = (None, None, None, Vec::new());
     let mut survival_cohort = None;
     if let Some(step) = &settings.survival {
+        progress("Survival and Cox model");
         if step.cohort == StudyCohort::Matched
             && matched_ds.is_none()
             && settings.matching.is_some()
@@ -834,7 +882,7 @@ pub fn run_study(
                 "Survival: there is no matched cohort, so all patients were analysed.".into(),
             );
         }
-        let r = survival_step(&ds, matched_ds.as_ref(), step);
+        let r = survival_step(ds, matched_ds.as_ref(), step);
         let which = r.cohort;
         survival_cohort = Some(which);
         match r.analysis {
@@ -903,17 +951,15 @@ pub fn run_study(
         methods: String::new(),
     };
     results.methods = methods_text(&results);
-    let matched_csv = matching
-        .as_ref()
-        .map(|m| super::matching::matched_csv(raw, m));
+    progress("Report");
     let report_html = report_html(&results, &tables, &figures);
-    Ok(StudyOutputs {
+    StudyOutputs {
         results,
         tables,
         figures,
-        matched_csv,
+        matched_csv: None,
         report_html,
-    })
+    }
 }
 
 fn list(items: &[String]) -> String {

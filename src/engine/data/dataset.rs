@@ -1,13 +1,16 @@
 //! The typed dataset: one vector per column, built from a [`RawTable`] and a
 //! [`DatasetSpec`] in one fallible step.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::infer::{infer_columns, is_missing, parse_number, ColumnInference, FieldType};
-use super::{Closed, ColumnKind, ColumnOverride, DatasetSpec, RawTable, Recode, SpecError};
+use super::infer::{infer_one, is_missing, parse_number, ColumnInference, FieldType};
+use super::{
+    Closed, ColumnKind, ColumnOverride, DatasetSpec, RawTable, Recode, SpecError, TextColumn,
+};
 use crate::engine::Diagnostic;
 
 /// The code of a missing value in a categorical column.
@@ -26,8 +29,8 @@ pub enum ColumnData {
         levels: Vec<String>,
         reference: usize,
     },
-    /// Identifiers and free text; `None` is missing.
-    Text(Vec<Option<String>>),
+    /// Identifiers and free text; an empty text is missing.
+    Text(TextColumn),
 }
 
 /// One typed column.
@@ -90,7 +93,6 @@ impl Dataset {
     /// nothing). Fails on the first cell or setting that cannot be applied,
     /// naming it.
     pub fn build(raw: &RawTable, spec: &DatasetSpec) -> Result<Dataset, SpecError> {
-        let inferred = infer_columns(raw, &spec.missing_tokens);
         for name in spec.columns.keys() {
             let known = raw.headers.contains(name) || spec.derived.iter().any(|d| &d.name == name);
             if !known {
@@ -102,20 +104,35 @@ impl Dataset {
         let mut diagnostics = raw.diagnostics.clone();
         let mut columns = Vec::with_capacity(raw.headers.len() + spec.derived.len());
         let none = ColumnOverride::default();
-        for ((inf, cells), name) in inferred.iter().zip(&raw.cells).zip(&raw.headers) {
+        let typed = for_each_column(raw.headers.len(), |j| {
+            let (name, cells) = (&raw.headers[j], &raw.cells[j]);
+            let comma = raw.format.decimal_comma();
+            let (inf, numbers) =
+                infer_one(name, cells, &raw.row_numbers, &spec.missing_tokens, comma);
             let ov = spec.columns.get(name).unwrap_or(&none);
             let kind = ov.kind.unwrap_or(inf.suggested);
-            if ov.kind.is_none() || ov.kind == Some(inf.suggested) {
-                diagnostics.extend(inf.diagnostics());
-            }
-            let data = type_column(raw, spec, inf, cells, kind, ov)?;
-            columns.push(Column {
+            let notes = if ov.kind.is_none() || ov.kind == Some(inf.suggested) {
+                inf.diagnostics()
+            } else {
+                Vec::new()
+            };
+            let data = match (kind, numbers) {
+                (ColumnKind::Numeric, Some(v)) => ColumnData::Numeric(v),
+                _ => type_column(raw, spec, &inf, cells, kind, ov)?,
+            };
+            let column = Column {
                 name: name.clone(),
                 kind,
                 suggested: inf.suggested,
                 derived_from: None,
                 data,
-            });
+            };
+            Ok((column, notes))
+        });
+        for t in typed {
+            let (column, notes) = t?;
+            diagnostics.extend(notes);
+            columns.push(column);
         }
         for d in &spec.derived {
             if columns.iter().any(|c| c.name == d.name) {
@@ -170,9 +187,7 @@ impl Dataset {
                         levels: levels.clone(),
                         reference: *reference,
                     },
-                    ColumnData::Text(v) => {
-                        ColumnData::Text(rows.iter().map(|&r| v[r].clone()).collect())
-                    }
+                    ColumnData::Text(v) => ColumnData::Text(v.subset(rows)),
                 },
                 ..c.clone()
             })
@@ -201,7 +216,7 @@ impl Column {
             ColumnData::Categorical { codes, .. } => {
                 codes.iter().filter(|&&c| c == MISSING_CODE).count()
             }
-            ColumnData::Text(v) => v.iter().filter(|x| x.is_none()).count(),
+            ColumnData::Text(v) => v.iter().filter(|x| x.is_empty()).count(),
         }
     }
 
@@ -240,7 +255,7 @@ impl Column {
                 .and_then(|&c| levels.get(c as usize))
                 .cloned()
                 .unwrap_or_default(),
-            ColumnData::Text(v) => v.get(row).cloned().flatten().unwrap_or_default(),
+            ColumnData::Text(v) => v.get(row).to_owned(),
         }
     }
 
@@ -274,7 +289,7 @@ impl Column {
                 s.reference = levels.get(*reference).cloned();
             }
             ColumnData::Text(v) => {
-                let mut d: Vec<&str> = v.iter().flatten().map(String::as_str).collect();
+                let mut d: Vec<&str> = v.iter().filter(|x| !x.is_empty()).collect();
                 d.sort_unstable();
                 d.dedup();
                 s.distinct = Some(d.len());
@@ -284,11 +299,11 @@ impl Column {
     }
 }
 
-fn type_column(
+fn type_column<'a>(
     raw: &RawTable,
     spec: &DatasetSpec,
     inf: &ColumnInference,
-    cells: &[String],
+    cells: &'a TextColumn,
     kind: ColumnKind,
     ov: &ColumnOverride,
 ) -> Result<ColumnData, SpecError> {
@@ -305,7 +320,7 @@ fn type_column(
                     let x = parse_number(cell, comma).ok_or_else(|| SpecError::NotANumber {
                         column: name.clone(),
                         row: raw.row_numbers[i],
-                        text: cell.clone(),
+                        text: cell.to_owned(),
                     })?;
                     v.push(x);
                 }
@@ -315,16 +330,16 @@ fn type_column(
         ColumnKind::Binary | ColumnKind::Categorical => {
             // Numbers are compared as numbers: `1` and `1.0` are one level.
             let numeric = matches!(inf.field_type, FieldType::Integer | FieldType::Float);
-            let texts = cells.iter().map(|c| {
+            let level = |c: &'a str| -> Option<Cow<'a, str>> {
                 if is_missing(c, tokens) {
                     None
                 } else if numeric {
-                    parse_number(c, comma).map(|x| x.to_string())
+                    parse_number(c, comma).map(|x| Cow::Owned(x.to_string()))
                 } else {
-                    Some(c.clone())
+                    Some(Cow::Borrowed(c))
                 }
-            });
-            let data = encode_levels(name, texts, ov)?;
+            };
+            let data = encode_levels(name, cells.iter(), level, ov)?;
             if kind == ColumnKind::Binary {
                 if let ColumnData::Categorical { levels, .. } = &data {
                     if levels.len() > 2 {
@@ -341,17 +356,59 @@ fn type_column(
         ColumnKind::Text => Ok(ColumnData::Text(
             cells
                 .iter()
-                .map(|c| (!is_missing(c, tokens)).then(|| c.clone()))
+                .map(|c| if is_missing(c, tokens) { "" } else { c })
                 .collect(),
         )),
     }
 }
 
-/// Codes texts as levels: merges, then natural order (the "no" of a yes/no
-/// pair first), then the user's order, then the reference.
-fn encode_levels(
+/// `f(0..n)`, in order; natively the columns are shared among the cores
+/// (typing a million-row file is most of its import), in the browser one
+/// after another.
+fn for_each_column<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .min(n);
+        if threads > 1 {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut out = Vec::new();
+                            loop {
+                                let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                if j >= n {
+                                    break out;
+                                }
+                                out.push((j, f(j)));
+                            }
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            done.sort_by_key(|(j, _)| *j);
+            return done.into_iter().map(|(_, t)| t).collect();
+        }
+    }
+    (0..n).map(f).collect()
+}
+
+/// Codes cells as levels: `level` gives a cell's level text (`None`:
+/// missing), merges apply, then natural order (the "no" of a yes/no pair
+/// first), then the user's order, then the reference. Each distinct cell
+/// text is looked at once; the other cells cost one hash lookup and no
+/// allocation.
+fn encode_levels<'a>(
     name: &str,
-    texts: impl Iterator<Item = Option<String>>,
+    cells: impl Iterator<Item = &'a str>,
+    level: impl Fn(&'a str) -> Option<Cow<'a, str>>,
     ov: &ColumnOverride,
 ) -> Result<ColumnData, SpecError> {
     let mut merged: HashMap<&str, &str> = HashMap::new();
@@ -362,18 +419,29 @@ fn encode_levels(
     }
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut levels: Vec<String> = Vec::new();
-    let mut codes: Vec<u32> = Vec::new();
-    for t in texts {
-        let Some(t) = t else {
-            codes.push(MISSING_CODE);
+    let mut by_cell: HashMap<&'a str, u32> = HashMap::new();
+    let mut codes: Vec<u32> = Vec::with_capacity(cells.size_hint().0);
+    for cell in cells {
+        if let Some(&code) = by_cell.get(cell) {
+            codes.push(code);
             continue;
+        }
+        let code = match level(cell) {
+            None => MISSING_CODE,
+            Some(t) => {
+                let t: &str = merged.get(t.as_ref()).copied().unwrap_or(t.as_ref());
+                match index.get(t) {
+                    Some(&c) => c,
+                    None => {
+                        let c = levels.len() as u32;
+                        index.insert(t.to_owned(), c);
+                        levels.push(t.to_owned());
+                        c
+                    }
+                }
+            }
         };
-        let t = merged.get(t.as_str()).map_or(t.clone(), |s| s.to_string());
-        let next = levels.len() as u32;
-        let code = *index.entry(t.clone()).or_insert_with(|| {
-            levels.push(t);
-            next
-        });
+        by_cell.insert(cell, code);
         codes.push(code);
     }
     for m in &ov.merges {

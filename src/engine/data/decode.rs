@@ -2,6 +2,8 @@
 //! Windows-1252 (a superset of the printable Latin-1) when the bytes are not
 //! valid UTF-8, which is what Excel on Windows writes for "CSV".
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::ImportError;
@@ -31,10 +33,11 @@ impl TextEncoding {
 
 /// Decodes a text file. Errors when the bytes are not text at all (NUL
 /// bytes or many control characters outside a UTF-16 file).
-pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> {
+/// UTF-8 is borrowed, not copied (a large file is not held twice).
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, TextEncoding), ImportError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(rest) {
-            Ok(s) => Ok((s.to_owned(), TextEncoding::Utf8Bom)),
+            Ok(s) => Ok((Cow::Borrowed(s), TextEncoding::Utf8Bom)),
             Err(e) => Err(ImportError::InvalidUtf8 {
                 byte: e.valid_up_to() + 3,
             }),
@@ -42,18 +45,24 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> {
     }
     if bytes.starts_with(&[0xFF, 0xFE]) {
         let (text, _, _) = encoding_rs::UTF_16LE.decode(bytes);
-        return Ok((strip_bom(text.into_owned()), TextEncoding::Utf16Le));
+        return Ok((
+            Cow::Owned(strip_bom(text.into_owned())),
+            TextEncoding::Utf16Le,
+        ));
     }
     if bytes.starts_with(&[0xFE, 0xFF]) {
         let (text, _, _) = encoding_rs::UTF_16BE.decode(bytes);
-        return Ok((strip_bom(text.into_owned()), TextEncoding::Utf16Be));
+        return Ok((
+            Cow::Owned(strip_bom(text.into_owned())),
+            TextEncoding::Utf16Be,
+        ));
     }
     check_not_binary(bytes)?;
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_owned(), TextEncoding::Utf8)),
+        Ok(s) => Ok((Cow::Borrowed(s), TextEncoding::Utf8)),
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Ok((text.into_owned(), TextEncoding::Windows1252))
+            Ok((Cow::Owned(text.into_owned()), TextEncoding::Windows1252))
         }
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColumnKind, RawTable};
+use super::{ColumnKind, RawTable, TextColumn};
 use crate::engine::Diagnostic;
 
 /// The type of a cell, ordered as a lattice.
@@ -75,15 +75,6 @@ pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-fn cell_type(s: &str, decimal_comma: bool) -> FieldType {
-    match parse_number(s, decimal_comma) {
-        Some(_) if trimmed(s).parse::<i64>().is_ok() => FieldType::Integer,
-        Some(_) => FieldType::Float,
-        None => FieldType::Text,
-    }
-}
-
-/// Whether a cell is missing under the given tokens.
 /// `s.trim()`, without the Unicode scan when both ends are plain ASCII
 /// (every cell, read already trimmed, passes here several times).
 fn trimmed(s: &str) -> &str {
@@ -96,6 +87,7 @@ fn trimmed(s: &str) -> &str {
     }
 }
 
+/// Whether a cell is missing under the given tokens.
 pub(crate) fn is_missing(cell: &str, tokens: &[String]) -> bool {
     let c = trimmed(cell);
     // A token shorter than the cell cannot match it (checked first: this
@@ -112,17 +104,21 @@ pub fn infer_columns(raw: &RawTable, missing_tokens: &[String]) -> Vec<ColumnInf
     raw.headers
         .iter()
         .zip(&raw.cells)
-        .map(|(name, cells)| infer_one(name, cells, &raw.row_numbers, missing_tokens, comma))
+        .map(|(name, cells)| infer_one(name, cells, &raw.row_numbers, missing_tokens, comma).0)
         .collect()
 }
 
-fn infer_one(
+/// Infers one column; when every present cell is a number, also returns
+/// the numbers (`NaN` for missing), so typing need not parse them again.
+pub(crate) fn infer_one(
     name: &str,
-    cells: &[String],
+    cells: &TextColumn,
     row_numbers: &[usize],
     tokens: &[String],
     comma: bool,
-) -> ColumnInference {
+) -> (ColumnInference, Option<Vec<f64>>) {
+    let mut numbers: Vec<f64> = Vec::with_capacity(cells.len());
+    let mut all_numbers = true;
     let mut field_type = FieldType::Null;
     let (mut n_missing, mut n_numeric, mut n_text) = (0, 0, 0);
     let mut first_text = None;
@@ -132,21 +128,40 @@ fn infer_one(
     for (i, cell) in cells.iter().enumerate() {
         if is_missing(cell, tokens) {
             n_missing += 1;
+            if all_numbers {
+                numbers.push(f64::NAN);
+            }
             continue;
         }
-        let t = cell_type(cell, comma);
+        let number = parse_number(cell, comma);
+        match number {
+            Some(x) if all_numbers => numbers.push(x),
+            Some(_) => {}
+            None => {
+                all_numbers = false;
+                numbers = Vec::new();
+            }
+        }
+        let t = match number {
+            Some(_) if trimmed(cell).parse::<i64>().is_ok() => FieldType::Integer,
+            Some(_) => FieldType::Float,
+            None => FieldType::Text,
+        };
         field_type = field_type.merge(t);
         if t == FieldType::Text {
             n_text += 1;
             if first_text.is_none() {
-                first_text = Some((row_numbers.get(i).copied().unwrap_or(i + 2), cell.clone()));
+                first_text = Some((
+                    row_numbers.get(i).copied().unwrap_or(i + 2),
+                    cell.to_owned(),
+                ));
             }
         } else {
             n_numeric += 1;
-            zero_one &= matches!(parse_number(cell, comma), Some(v) if v == 0.0 || v == 1.0);
+            zero_one &= matches!(number, Some(v) if v == 0.0 || v == 1.0);
         }
         if !capped {
-            distinct.insert(cell.as_str(), ());
+            distinct.insert(cell, ());
             capped = distinct.len() > DISTINCT_CAP;
         }
     }
@@ -162,7 +177,7 @@ fn infer_one(
             _ => ColumnKind::Text,
         },
     };
-    ColumnInference {
+    let inference = ColumnInference {
         name: name.to_owned(),
         field_type,
         suggested,
@@ -171,7 +186,8 @@ fn infer_one(
         n_text,
         first_text,
         n_distinct,
-    }
+    };
+    (inference, all_numbers.then_some(numbers))
 }
 
 impl ColumnInference {

@@ -12,16 +12,18 @@ mod error;
 mod infer;
 mod read;
 mod spec;
+mod text;
 
 pub use dataset::{Column, ColumnData, ColumnSummary, Dataset, LevelCount, MISSING_CODE};
 pub use decode::TextEncoding;
 pub use error::{column_letter, ImportError, SpecError};
 pub use infer::{infer_columns, parse_number, ColumnInference, FieldType};
-pub use read::{read, FileFormat, RawTable, ReadOptions, DEFAULT_MAX_BYTES};
+pub use read::{read, read_with_progress, FileFormat, RawTable, ReadOptions, DEFAULT_MAX_BYTES};
 pub use spec::{
     Closed, ColumnKind, ColumnOverride, DatasetSpec, DerivedColumn, LevelMerge, Recode,
     DEFAULT_MISSING_TOKENS,
 };
+pub use text::{TextColumn, MAX_COLUMN_BYTES};
 
 /// Reads bytes and builds the dataset with the suggested kinds: what the CLI's
 /// `inspect` and the page do first.

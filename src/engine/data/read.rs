@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decode::{decode, TextEncoding};
 use super::error::column_letter;
+use super::text::{TextColumn, MAX_COLUMN_BYTES};
 use super::ImportError;
 use crate::engine::Diagnostic;
 
@@ -83,8 +84,8 @@ impl FileFormat {
 pub struct RawTable {
     pub format: FileFormat,
     pub headers: Vec<String>,
-    /// `cells[column][row]`, trimmed.
-    pub cells: Vec<Vec<String>>,
+    /// One column of trimmed cell texts per header.
+    pub cells: Vec<TextColumn>,
     /// Spreadsheet row number (header = 1) of each patient row.
     pub row_numbers: Vec<usize>,
     /// Non-fatal problems met while reading.
@@ -99,10 +100,25 @@ impl RawTable {
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
     }
+
+    /// Bytes held by the cells.
+    pub fn heap_bytes(&self) -> usize {
+        self.cells.iter().map(TextColumn::heap_bytes).sum::<usize>()
+            + 8 * self.row_numbers.capacity()
+    }
 }
 
 /// Reads a CSV/TSV or spreadsheet file.
 pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<RawTable, ImportError> {
+    read_with_progress(bytes, options, &mut |_| {})
+}
+
+/// [`read`], telling `progress` the fraction of the file read so far.
+pub fn read_with_progress(
+    bytes: &[u8],
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<RawTable, ImportError> {
     if bytes.len() as u64 > options.max_bytes {
         return Err(ImportError::TooLarge {
             bytes: bytes.len() as u64,
@@ -113,31 +129,20 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<RawTable, ImportError
         return Err(ImportError::Empty);
     }
     if is_spreadsheet(bytes) {
-        let (rows, format) = read_spreadsheet(bytes, options)?;
-        return build_table(rows, format);
+        return read_spreadsheet(bytes, options);
     }
     let (text, encoding) = decode(bytes)?;
     let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&text));
-    let rows = read_delimited(&text, delimiter)?;
-    build_table(
-        rows,
-        FileFormat::Delimited {
-            delimiter,
-            encoding,
-        },
-    )
+    let format = FileFormat::Delimited {
+        delimiter,
+        encoding,
+    };
+    read_delimited(&text, format, progress)
 }
 
 /// Zip (xlsx, xlsb, ods) or OLE2 (xls) signatures.
 fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-}
-
-/// One record: its spreadsheet row number, its file line, its fields.
-struct Record {
-    row: usize,
-    line: u64,
-    fields: Vec<String>,
 }
 
 fn csv_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
@@ -147,6 +152,17 @@ fn csv_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes())
+}
+
+/// `s.trim()`, without the Unicode scan when both ends are plain ASCII.
+fn trim(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !b.is_ascii_whitespace());
+    let b = s.as_bytes();
+    if plain(b.first()) && plain(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Picks the separator that splits the first records into the most columns
@@ -183,27 +199,67 @@ fn detect_delimiter(text: &str) -> u8 {
     best.0
 }
 
-fn read_delimited(text: &str, delimiter: u8) -> Result<Vec<Record>, ImportError> {
-    let mut out = Vec::new();
-    let mut reader = csv_reader(text, delimiter);
-    let mut record = csv::StringRecord::new();
+/// Records between two progress reports.
+const PROGRESS_EVERY: usize = 1 << 16;
+
+fn read_delimited(
+    text: &str,
+    format: FileFormat,
+    progress: &mut dyn FnMut(f64),
+) -> Result<RawTable, ImportError> {
+    let FileFormat::Delimited { delimiter, .. } = format else {
+        return Err(ImportError::Empty);
+    };
+    let mut table = TableBuilder::new(format);
+    // Untrimmed byte records: the csv crate's trimming copies each record;
+    // the fields are trimmed here instead.
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::ByteRecord::new();
     let mut row = 0usize;
+    let mut first_multiline: Option<usize> = None;
+    let total = text.len().max(1) as f64;
     // The csv crate skips blank lines; count them back in so that row
     // numbers are those a spreadsheet shows.
     let mut expected_line = 1u64;
+    let mut records = 0usize;
+    // The csv crate reads an unclosed quote to the end of the file as one
+    // field; an odd number of quote characters gives it away. Such a file
+    // is only scanned for the row to name.
+    let unclosed = text.bytes().filter(|&b| b == b'"').count() % 2 == 1;
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map_or(expected_line, |p| p.line());
                 row += 1 + line.saturating_sub(expected_line) as usize;
-                let newlines: usize = record.iter().map(|f| f.matches('\n').count()).sum();
+                let newlines = record.as_slice().iter().filter(|&&b| b == b'\n').count();
+                if newlines > 0 && first_multiline.is_none() {
+                    first_multiline = Some(row);
+                }
                 expected_line = line + 1 + newlines as u64;
-                out.push(Record {
-                    row,
-                    line,
-                    fields: record.iter().map(str::to_owned).collect(),
-                });
+                if unclosed {
+                    continue;
+                }
+                let mut fields: Vec<&str> = Vec::with_capacity(record.len());
+                for f in record.iter() {
+                    // A record of the decoded text is UTF-8 unless a quote
+                    // split a character, which cannot happen (quotes are
+                    // ASCII); checked anyway, never assumed.
+                    let f = std::str::from_utf8(f).map_err(|e| ImportError::Malformed {
+                        row,
+                        message: e.to_string(),
+                    })?;
+                    fields.push(trim(f));
+                }
+                table.push(row, line, &fields)?;
+                records += 1;
+                if records % PROGRESS_EVERY == 0 {
+                    progress(record.position().map_or(0, |p| p.byte()) as f64 / total);
+                }
             }
             Err(e) => {
                 return Err(ImportError::Malformed {
@@ -213,26 +269,17 @@ fn read_delimited(text: &str, delimiter: u8) -> Result<Vec<Record>, ImportError>
             }
         }
     }
-    // The csv crate reads an unclosed quote to the end of the file as one
-    // field; an odd number of quote characters gives it away.
-    if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
-        let row = out
-            .iter()
-            .find(|r| r.fields.iter().any(|f| f.contains('\n')))
-            .or(out.last())
-            .map_or(1, |r| r.row);
+    if unclosed {
         return Err(ImportError::Malformed {
-            row,
+            row: first_multiline.unwrap_or(row.max(1)),
             message: "a quote (\") opened in this row is never closed".into(),
         });
     }
-    Ok(out)
+    progress(1.0);
+    table.finish()
 }
 
-fn read_spreadsheet(
-    bytes: &[u8],
-    options: &ReadOptions,
-) -> Result<(Vec<Record>, FileFormat), ImportError> {
+fn read_spreadsheet(bytes: &[u8], options: &ReadOptions) -> Result<RawTable, ImportError> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         ImportError::Spreadsheet {
             message: e.to_string(),
@@ -262,25 +309,17 @@ fn read_spreadsheet(
             continue;
         }
         let first_row = range.start().map_or(0, |(r, _)| r as usize);
-        let records: Vec<Record> = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| {
-                let row = first_row + i + 1;
-                Record {
-                    row,
-                    line: row as u64,
-                    fields: cells.iter().map(cell_text).collect(),
-                }
-            })
-            .collect();
-        return Ok((
-            records,
-            FileFormat::Spreadsheet {
-                sheet: name,
-                sheets,
-            },
-        ));
+        let mut table = TableBuilder::new(FileFormat::Spreadsheet {
+            sheet: name,
+            sheets: sheets.clone(),
+        });
+        for (i, cells) in range.rows().enumerate() {
+            let row = first_row + i + 1;
+            let texts: Vec<String> = cells.iter().map(cell_text).collect();
+            let fields: Vec<&str> = texts.iter().map(String::as_str).collect();
+            table.push(row, row as u64, &fields)?;
+        }
+        return table.finish();
     }
     Err(ImportError::NoSheetWithData)
 }
@@ -326,88 +365,127 @@ fn excel_serial_to_iso(serial: f64) -> String {
     }
 }
 
-/// Header checks, ragged rows, blank rows; then column-major cells.
-fn build_table(records: Vec<Record>, format: FileFormat) -> Result<RawTable, ImportError> {
-    let is_blank = |r: &Record| r.fields.iter().all(String::is_empty);
-    let mut iter = records.into_iter().skip_while(is_blank);
-    let header = iter.next().ok_or(ImportError::Empty)?;
-    let mut headers = header.fields;
-    // Trailing empty header cells (a trailing separator) are not columns.
-    let named = headers
-        .iter()
-        .rposition(|h| !h.is_empty())
-        .map_or(0, |i| i + 1);
-    let trailing = headers.len() - named;
-    headers.truncate(named);
-    let width = headers.len();
-    if let Some(i) = headers.iter().position(String::is_empty) {
-        return Err(ImportError::EmptyHeader {
-            letter: column_letter(i),
-        });
-    }
-    for (j, h) in headers.iter().enumerate() {
-        if let Some(i) = headers[..j].iter().position(|x| x == h) {
-            return Err(ImportError::DuplicateHeader {
-                name: h.clone(),
-                first: column_letter(i),
-                second: column_letter(j),
-            });
+/// Builds the table one record at a time: skips leading blank records,
+/// checks the header, then checks each row's width and appends its cells
+/// to the columns.
+struct TableBuilder {
+    format: FileFormat,
+    headers: Option<Vec<String>>,
+    /// Empty header cells after the last named one (a trailing separator).
+    trailing: usize,
+    cells: Vec<TextColumn>,
+    row_numbers: Vec<usize>,
+    blank: usize,
+}
+
+impl TableBuilder {
+    fn new(format: FileFormat) -> Self {
+        Self {
+            format,
+            headers: None,
+            trailing: 0,
+            cells: Vec::new(),
+            row_numbers: Vec::new(),
+            blank: 0,
         }
     }
 
-    let mut diagnostics = Vec::new();
-    let mut cells: Vec<Vec<String>> = vec![Vec::new(); width];
-    let mut row_numbers = Vec::new();
-    let mut blank = 0usize;
-    for mut rec in iter {
-        if is_blank(&rec) {
-            blank += 1;
-            continue;
+    fn push(&mut self, row: usize, line: u64, fields: &[&str]) -> Result<(), ImportError> {
+        let blank = fields.iter().all(|f| f.is_empty());
+        let Some(headers) = &self.headers else {
+            if !blank {
+                self.header(fields)?;
+            }
+            return Ok(());
+        };
+        if blank {
+            self.blank += 1;
+            return Ok(());
         }
-        if rec.fields.len() > width {
+        let width = headers.len();
+        let ragged = ImportError::RaggedRow {
+            row,
+            line,
+            expected: width,
+            found: fields.len(),
+        };
+        if fields.len() > width {
             // Extra fields are allowed only when empty (trailing separators).
-            if rec.fields[width..].iter().any(|f| !f.is_empty()) {
-                return Err(ImportError::RaggedRow {
-                    row: rec.row,
-                    line: rec.line,
-                    expected: width,
-                    found: rec.fields.len(),
+            if fields[width..].iter().any(|f| !f.is_empty()) {
+                return Err(ragged);
+            }
+        } else if fields.len() < width {
+            let is_sheet = matches!(self.format, FileFormat::Spreadsheet { .. });
+            if !is_sheet && fields.len() + self.trailing < width {
+                return Err(ragged);
+            }
+        }
+        for (j, col) in self.cells.iter_mut().enumerate() {
+            let field = fields.get(j).copied().unwrap_or("");
+            if !col.push(field) {
+                return Err(ImportError::TooLarge {
+                    bytes: (MAX_COLUMN_BYTES + field.len()) as u64,
+                    limit: MAX_COLUMN_BYTES as u64,
                 });
             }
-            rec.fields.truncate(width);
-        } else if rec.fields.len() < width {
-            let is_sheet = matches!(format, FileFormat::Spreadsheet { .. });
-            if !is_sheet && rec.fields.len() + trailing < width {
-                return Err(ImportError::RaggedRow {
-                    row: rec.row,
-                    line: rec.line,
-                    expected: width,
-                    found: rec.fields.len(),
+        }
+        self.row_numbers.push(row);
+        Ok(())
+    }
+
+    fn header(&mut self, fields: &[&str]) -> Result<(), ImportError> {
+        // Trailing empty header cells (a trailing separator) are not columns.
+        let named = fields
+            .iter()
+            .rposition(|h| !h.is_empty())
+            .map_or(0, |i| i + 1);
+        self.trailing = fields.len() - named;
+        let headers: Vec<String> = fields[..named].iter().map(|h| h.to_string()).collect();
+        if let Some(i) = headers.iter().position(String::is_empty) {
+            return Err(ImportError::EmptyHeader {
+                letter: column_letter(i),
+            });
+        }
+        for (j, h) in headers.iter().enumerate() {
+            if let Some(i) = headers[..j].iter().position(|x| x == h) {
+                return Err(ImportError::DuplicateHeader {
+                    name: h.clone(),
+                    first: column_letter(i),
+                    second: column_letter(j),
                 });
             }
-            rec.fields.resize(width, String::new());
         }
-        for (col, field) in cells.iter_mut().zip(rec.fields) {
-            col.push(field);
+        self.cells = vec![TextColumn::new(); headers.len()];
+        self.headers = Some(headers);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<RawTable, ImportError> {
+        let headers = self.headers.ok_or(ImportError::Empty)?;
+        if self.row_numbers.is_empty() {
+            return Err(ImportError::HeaderOnly {
+                columns: headers.len(),
+            });
         }
-        row_numbers.push(rec.row);
+        let mut diagnostics = Vec::new();
+        if self.blank > 0 {
+            diagnostics.push(Diagnostic::info(
+                None,
+                format!("{} blank row(s) were skipped", self.blank),
+            ));
+        }
+        for c in &mut self.cells {
+            c.shrink_to_fit();
+        }
+        self.row_numbers.shrink_to_fit();
+        Ok(RawTable {
+            format: self.format,
+            headers,
+            cells: self.cells,
+            row_numbers: self.row_numbers,
+            diagnostics,
+        })
     }
-    if row_numbers.is_empty() {
-        return Err(ImportError::HeaderOnly { columns: width });
-    }
-    if blank > 0 {
-        diagnostics.push(Diagnostic::info(
-            None,
-            format!("{blank} blank row(s) were skipped"),
-        ));
-    }
-    Ok(RawTable {
-        format,
-        headers,
-        cells,
-        row_numbers,
-        diagnostics,
-    })
 }
 
 #[cfg(test)]
@@ -425,7 +503,7 @@ mod tests {
             let t = read_str(&text).unwrap();
             assert_eq!(t.headers, ["a", "b", "c"]);
             assert!(matches!(t.format, FileFormat::Delimited { delimiter, .. } if delimiter == d));
-            assert_eq!(t.cells[2], ["3", "6"]);
+            assert_eq!(t.cells[2].to_vec(), ["3", "6"]);
         }
     }
 
@@ -434,15 +512,15 @@ mod tests {
         let t = read_str("age;ki67\n52;12,5\n48;30,0\n61;7,25\n").unwrap();
         assert_eq!(t.headers, ["age", "ki67"]);
         assert!(t.format.decimal_comma());
-        assert_eq!(t.cells[1], ["12,5", "30,0", "7,25"]);
+        assert_eq!(t.cells[1].to_vec(), ["12,5", "30,0", "7,25"]);
     }
 
     #[test]
     fn quotes_embedded_separators_newlines_and_crlf() {
         let t =
             read_str("id,note,x\r\n1,\"a, b\",2\r\n2,\"say \"\"hi\"\"\nnext line\",3\r\n").unwrap();
-        assert_eq!(t.cells[1], ["a, b", "say \"hi\"\nnext line"]);
-        assert_eq!(t.cells[2], ["2", "3"]);
+        assert_eq!(t.cells[1].to_vec(), ["a, b", "say \"hi\"\nnext line"]);
+        assert_eq!(t.cells[2].to_vec(), ["2", "3"]);
         assert_eq!(t.row_numbers, [2, 3]);
     }
 
@@ -474,7 +552,7 @@ mod tests {
     fn trailing_separators_and_blank_rows_are_tolerated() {
         let t = read_str("a,b,\n1,2,\n\n,,\n3,4\n").unwrap();
         assert_eq!(t.headers, ["a", "b"]);
-        assert_eq!(t.cells[0], ["1", "3"]);
+        assert_eq!(t.cells[0].to_vec(), ["1", "3"]);
         assert_eq!(t.row_numbers, [2, 5]);
         assert_eq!(t.diagnostics.len(), 1);
     }

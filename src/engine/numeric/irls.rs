@@ -10,6 +10,8 @@
 //! `pool`).
 
 use nalgebra::{DMatrix, DVector};
+
+use super::add_weighted_gram;
 use serde::{Deserialize, Serialize};
 
 /// A dense row-major matrix: the design, one patient per row.
@@ -211,33 +213,22 @@ fn binomial_irls(x: &RowMatrix, n: &[f64], e: &[f64], tol: Tolerances) -> Option
         iterations: 0,
         reason: format!("did not converge in {} iterations", tol.max_iterations),
     };
-    let mut acc = vec![0.0; p * p];
     let mut grad = vec![0.0; p];
+    let mut w = vec![0.0; x.rows];
     for iter in 1..=tol.max_iterations {
-        acc.fill(0.0);
         grad.fill(0.0);
         for (i, &yi) in y.iter().enumerate().take(x.rows) {
             let r = x.row(i);
             let eta: f64 = r.iter().zip(&beta).map(|(a, b)| a * b).sum();
             let mu = sigmoid(eta);
-            let w = n[i] * mu * (1.0 - mu);
+            w[i] = n[i] * mu * (1.0 - mu);
             let resid = yi - n[i] * mu;
-            for a in 0..p {
-                grad[a] += r[a] * resid;
-                let wa = w * r[a];
-                let row = &mut acc[a * p..a * p + a + 1];
-                for (b, cell) in row.iter_mut().enumerate() {
-                    *cell += wa * r[b];
-                }
+            for (g, xa) in grad.iter_mut().zip(r) {
+                *g += xa * resid;
             }
         }
-        let info = DMatrix::from_fn(p, p, |a, b| {
-            if b <= a {
-                acc[a * p + b]
-            } else {
-                acc[b * p + a]
-            }
-        });
+        let mut info = DMatrix::zeros(p, p);
+        add_weighted_gram(&mut info, &x.data[..x.rows * p], &w, p);
         let score = DVector::from_column_slice(&grad);
         let Some(chol) = info.cholesky() else {
             if iter == 1 {
@@ -265,7 +256,6 @@ fn binomial_irls(x: &RowMatrix, n: &[f64], e: &[f64], tol: Tolerances) -> Option
             break;
         }
     }
-    let mut info = DMatrix::<f64>::zeros(p, p);
     // Final quantities at the last β.
     let mut fitted = Vec::with_capacity(x.rows);
     let mut dev = 0.0;
@@ -274,19 +264,11 @@ fn binomial_irls(x: &RowMatrix, n: &[f64], e: &[f64], tol: Tolerances) -> Option
         let eta: f64 = r.iter().zip(&beta).map(|(a, b)| a * b).sum();
         let mu = sigmoid(eta);
         dev += dev_term(yi, n[i], eta);
-        let w = n[i] * mu * (1.0 - mu);
-        for a in 0..p {
-            for b in 0..=a {
-                info[(a, b)] += w * r[a] * r[b];
-            }
-        }
+        w[i] = n[i] * mu * (1.0 - mu);
         fitted.push(mu);
     }
-    for a in 0..p {
-        for b in 0..a {
-            info[(b, a)] = info[(a, b)];
-        }
-    }
+    let mut info = DMatrix::<f64>::zeros(p, p);
+    add_weighted_gram(&mut info, &x.data[..x.rows * p], &w, p);
     let covariance = info
         .clone()
         .cholesky()

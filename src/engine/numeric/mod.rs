@@ -1,7 +1,9 @@
 //! Small dense linear algebra and the Newton/IRLS driver.
 
+mod gram;
 mod irls;
 
+pub use gram::add_weighted_gram;
 pub use irls::{logistic_irls, Convergence, IrlsFit, RowMatrix, Tolerances};
 mod sort;
 

@@ -15,7 +15,7 @@ use nalgebra::{DMatrix, DMatrixView, DVector};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
-use crate::engine::numeric::{argsort, Convergence};
+use crate::engine::numeric::{add_weighted_gram, argsort, Convergence};
 
 /// How tied event times are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -100,25 +100,6 @@ fn linear_predictor(x: &[f64], beta: &[f64], n: usize) -> Vec<f64> {
     x.chunks_exact(beta.len())
         .map(|r| r.iter().zip(beta).map(|(a, b)| a * b).sum())
         .collect()
-}
-
-/// `acc` (p x p, column-major) += Σᵢ wᵢ xᵢ xᵢᵀ over the rows of `x`
-/// (row-major, p columns), by blocks through a matrix product.
-fn add_weighted_gram(acc: &mut DMatrix<f64>, x: &[f64], w: &[f64], p: usize) {
-    const BLOCK: usize = 2048;
-    let mut scaled = vec![0.0; BLOCK * p];
-    for (xb, wb) in x.chunks(BLOCK * p).zip(w.chunks(BLOCK)) {
-        let rows = wb.len();
-        for ((dst, src), &wi) in scaled.chunks_exact_mut(p).zip(xb.chunks_exact(p)).zip(wb) {
-            for (d, s) in dst.iter_mut().zip(src) {
-                *d = wi * s;
-            }
-        }
-        // Row-major rows x p is column-major p x rows: Xᵀ, then W X.
-        let xt = DMatrixView::from_slice(xb, p, rows);
-        let wx = DMatrixView::from_slice_with_strides(&scaled[..rows * p], rows, p, p, 1);
-        acc.gemm(1.0, &xt, &wx, 1.0);
-    }
 }
 
 /// Log partial likelihood, score and information at β. `x` is row-major
