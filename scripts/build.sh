@@ -5,5 +5,10 @@ source "$(dirname "$0")/env.sh"
 scripts/setup.sh
 trunk build --release --offline
 node scripts/csp-hash.mjs dist/index.html
-wasm=$(ls dist/*.wasm)
-printf '[build] %s: %s bytes, %s gzipped\n' "$wasm" "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+# What the page downloads: the app and the engine's worker.
+total=0
+for f in dist/*.wasm dist/*.js; do
+  gz=$(gzip -9c "$f" | wc -c); total=$((total + gz))
+  printf '[build] %s: %s bytes, %s gzipped\n' "$f" "$(stat -c %s "$f")" "$gz"
+done
+printf '[build] wasm and JS: %s bytes gzipped in all\n' "$total"

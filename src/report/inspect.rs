@@ -10,7 +10,7 @@ use crate::engine::Diagnostic;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inspection {
     pub format: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sheets: Vec<String>,
     pub rows: usize,
     pub columns: Vec<ColumnSummary>,

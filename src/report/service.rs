@@ -696,6 +696,36 @@ mod tests {
         assert_owned::<Failure>();
     }
 
+    /// Every reply the page gets crosses the worker boundary as JSON and
+    /// must come back equal.
+    #[test]
+    fn replies_survive_the_trip_to_the_page() {
+        let mut s = Service::new();
+        let settings = StudySettings::example();
+        let mut requests = vec![
+            Request::Example,
+            Request::Table1(crate::engine::example::example_table1_spec()),
+            Request::Regression {
+                spec: crate::engine::example::example_logistic_spec(),
+                threshold: Some(0.05),
+            },
+            Request::Matching {
+                spec: crate::engine::example::example_match_spec(),
+                table1: crate::engine::example::example_table1_spec(),
+            },
+            Request::Survival(settings.clone()),
+            Request::Study(settings),
+        ];
+        for r in requests.drain(..) {
+            let text = serde_json::to_string(&r).unwrap();
+            let r: Request = serde_json::from_str(&text).unwrap();
+            let reply = s.handle(r, None, &mut quiet());
+            let text = serde_json::to_string(&reply).unwrap();
+            let back: Result<Reply, Failure> = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, reply);
+        }
+    }
+
     #[test]
     fn asks_for_data_before_any_is_loaded() {
         let mut s = Service::new();

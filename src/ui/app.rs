@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::components::busy_bar::BusyBar;
 use super::components::error_panel::ErrorPanel;
 use super::panels::data_panel::DataPanel;
 use super::panels::matching_panel::MatchingPanel;
@@ -56,18 +57,7 @@ pub fn App() -> impl IntoView {
         </nav>
         <main id="main" tabindex="-1">
             <ErrorPanel />
-            {move || {
-                state
-                    .busy
-                    .get()
-                    .map(|name| {
-                        view! {
-                            <p class="busy" role="status">
-                                "Reading " {name} "…"
-                            </p>
-                        }
-                    })
-            }}
+            <BusyBar />
             {move || match state.step.get() {
                 Step::Data => view! { <DataPanel /> }.into_any(),
                 Step::Table1 => view! { <Table1Panel /> }.into_any(),

@@ -1,385 +1,495 @@
-//! The UI's only door to the engine. Today it calls the engine in the page's
-//! thread; the Web Worker will take its place behind the same functions.
+//! The UI's only door to the engine. The engine runs in a Web Worker
+//! (`src/bin/worker.rs` around [`crate::report::service`]): the file is
+//! read there and the data stays there, so the page's thread only draws.
+//!
+//! Requests carry an id and go to the worker one at a time. A queued
+//! request that a newer one of the same step replaces is dropped before it
+//! runs (a stale result is never computed, let alone shown). The worker's
+//! progress is in [`busy`]; [`cancel`] terminates the worker, starts a new
+//! one and reloads the file that was loaded, so nothing is lost.
 
-use std::sync::Arc;
+use std::cell::RefCell;
+use std::collections::VecDeque;
 
-use crate::engine::data::{self, Dataset, DatasetSpec, RawTable, ReadOptions};
-use crate::engine::example::{EXAMPLE_CSV, EXAMPLE_FILE_NAME};
-use crate::report::inspect::Inspection;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::engine::data::{DatasetSpec, ImportError};
+use crate::engine::matching::MatchSpec;
+use crate::engine::regression::LogisticSpec;
+use crate::engine::table1::Table1Spec;
+use crate::engine::Diagnostic;
+use crate::report::service::{Progress, Reply, Request};
+pub use crate::report::service::{
+    capitalise, Failure as UiError, MatchView, SessionInfo, StudyView, SurvivalView,
+};
+use crate::report::study::StudySettings;
+use crate::report::table::ReportTable;
 
 /// The largest file the page reads (a browser tab has far less memory than
 /// the command line; `?max-file-mb=N` in the address lowers it, for tests).
-pub const BROWSER_MAX_BYTES: u64 = 300 * 1024 * 1024;
+pub const BROWSER_MAX_BYTES: u64 = 400 * 1024 * 1024;
 
-/// A loaded file with the user's settings and the typed data.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub file_name: String,
-    pub raw: Arc<RawTable>,
-    pub spec: DatasetSpec,
-    pub dataset: Arc<Dataset>,
-    /// The file's bytes, kept for workbooks so another sheet can be read.
-    pub workbook: Option<Arc<Vec<u8>>>,
-}
+/// The worker's loader, written by Trunk (`data-loader-shim`).
+const WORKER_URL: &str = "./worker_loader.js";
 
-impl Session {
-    pub fn inspection(&self) -> Inspection {
-        Inspection::new(&self.raw.format, &self.dataset)
-    }
-}
-
-/// An error as the page shows it.
+/// What the page shows while the engine works.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UiError {
-    /// What was being done ("Could not read ragged.csv").
-    pub context: String,
-    pub message: String,
-    pub hint: String,
+pub struct Busy {
+    /// The request ("Reading the file").
+    pub label: String,
+    /// Its current stage ("Reading cohort.csv").
+    pub stage: String,
+    pub fraction: Option<f64>,
 }
 
-impl UiError {
-    fn from_analysis(context: String, e: &crate::engine::AnalysisError) -> Self {
-        Self {
-            context,
-            message: capitalise(&e.to_string()),
-            hint: e.hint(),
+/// Which step asked: a newer request of the same step makes an older
+/// queued one stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Data,
+    Table1,
+    Regression,
+    Matching,
+    Outcomes,
+    Survival,
+    Report,
+    /// Never dropped (downloads, the stability check).
+    Once,
+}
+
+/// Where the loaded data came from, to reload it after a cancel.
+#[derive(Clone)]
+enum Source {
+    Example,
+    File {
+        blob: web_sys::Blob,
+        name: String,
+        sheet: Option<String>,
+        max_bytes: u64,
+    },
+}
+
+struct Job {
+    id: u64,
+    channel: Channel,
+    request: Request,
+    file: Option<web_sys::Blob>,
+    resolve: js_sys::Function,
+}
+
+struct Client {
+    worker: web_sys::Worker,
+    ready: bool,
+    next_id: u64,
+    queue: VecDeque<Job>,
+    running: Option<Job>,
+    /// The data the worker holds: where from, with which settings.
+    loaded: Option<(Source, DatasetSpec)>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+    static BUSY: ArcRwSignal<Option<Busy>> = ArcRwSignal::new(None);
+}
+
+/// The engine's current work, if any (tracked).
+pub fn busy() -> ArcRwSignal<Option<Busy>> {
+    BUSY.with(Clone::clone)
+}
+
+fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = spawn_worker().ok();
         }
-    }
-}
-
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-/// Reads a file's bytes into a new session.
-pub fn open(
-    file_name: &str,
-    bytes: Vec<u8>,
-    sheet: Option<String>,
-    max_bytes: u64,
-) -> Result<Session, UiError> {
-    let options = ReadOptions {
-        sheet,
-        max_bytes,
-        ..ReadOptions::default()
-    };
-    let spec = DatasetSpec::default();
-    let (raw, dataset) = data::load(&bytes, &options, &spec)
-        .map_err(|e| UiError::from_analysis(format!("Could not read {file_name}"), &e))?;
-    let workbook =
-        matches!(raw.format, data::FileFormat::Spreadsheet { .. }).then(|| Arc::new(bytes));
-    Ok(Session {
-        file_name: file_name.to_owned(),
-        raw: Arc::new(raw),
-        spec,
-        dataset: Arc::new(dataset),
-        workbook,
+        c.as_mut().map(f)
     })
+}
+
+fn spawn_worker() -> Result<Client, JsValue> {
+    let worker = web_sys::Worker::new(WORKER_URL)?;
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|ev: web_sys::Event| {
+        ev.prevent_default();
+        restart(UiError::new(
+            "The analysis stopped",
+            "The engine stopped unexpectedly (the tab may have run out of memory).",
+            "Your file is being reloaded. Try again; for very large files, remove columns you do not need or use the `cohortlab` command-line tool.",
+        ));
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Client {
+        worker,
+        ready: false,
+        next_id: 1,
+        queue: VecDeque::new(),
+        running: None,
+        loaded: None,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+fn field(data: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn on_message(ev: web_sys::MessageEvent) {
+    let data = ev.data();
+    if field(&data, "ready").is_truthy() {
+        with_client(|c| {
+            c.ready = true;
+            pump(c);
+        });
+        return;
+    }
+    let id = field(&data, "id").as_f64().unwrap_or(-1.0) as u64;
+    if let Some(p) = field(&data, "progress").as_string() {
+        if let Ok(p) = serde_json::from_str::<Progress>(&p) {
+            let running = with_client(|c| c.running.as_ref().map(|j| j.id)).flatten();
+            if running == Some(id) {
+                busy().update(|b| {
+                    if let Some(b) = b {
+                        b.stage = p.stage;
+                        b.fraction = p.fraction;
+                    }
+                });
+            }
+        }
+        return;
+    }
+    if let Some(reply) = field(&data, "reply").as_string() {
+        with_client(|c| {
+            if let Some(job) = c.running.take().filter(|j| j.id == id) {
+                let _ = job.resolve.call1(&JsValue::NULL, &JsValue::from_str(&reply));
+            }
+            pump(c);
+        });
+    }
+}
+
+/// Sends the next request that is still wanted.
+fn pump(c: &mut Client) {
+    if !c.ready || c.running.is_some() {
+        return;
+    }
+    while let Some(job) = c.queue.pop_front() {
+        let superseded = job.channel != Channel::Once
+            && c.queue.iter().any(|later| later.channel == job.channel);
+        if superseded {
+            settle(&job, Err(stale()));
+            continue;
+        }
+        let msg = js_sys::Object::new();
+        let json = serde_json::to_string(&job.request).unwrap_or_default();
+        let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from_f64(job.id as f64));
+        let _ = js_sys::Reflect::set(&msg, &"request".into(), &JsValue::from_str(&json));
+        if let Some(f) = &job.file {
+            let _ = js_sys::Reflect::set(&msg, &"file".into(), f);
+        }
+        if let Err(e) = c.worker.post_message(&msg) {
+            settle(
+                &job,
+                Err(UiError::new(
+                    "The engine could not be reached",
+                    e.as_string().unwrap_or_default(),
+                    "Reload the page.",
+                )),
+            );
+            continue;
+        }
+        busy().set(Some(Busy {
+            label: job.request.describe().to_owned(),
+            stage: job.request.describe().to_owned(),
+            fraction: None,
+        }));
+        c.running = Some(job);
+        return;
+    }
+    busy().set(None);
+}
+
+fn settle(job: &Job, r: Result<Reply, UiError>) {
+    let text = serde_json::to_string(&r).unwrap_or_default();
+    let _ = job.resolve.call1(&JsValue::NULL, &JsValue::from_str(&text));
+}
+
+fn stale() -> UiError {
+    UiError::new(
+        "Replaced",
+        "A newer request of this step replaced this one.",
+        "",
+    )
+}
+
+/// Stops the running analysis: terminates the worker, starts a new one and
+/// reloads the data that was loaded.
+pub fn cancel() {
+    restart(UiError::new(
+        "Stopped",
+        "The analysis was stopped.",
+        "Change a setting, or open the step again, to run it again.",
+    ));
+}
+
+fn restart(why: UiError) {
+    let loaded = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let old = c.take()?;
+        old.worker.terminate();
+        for job in old.running.iter().chain(old.queue.iter()) {
+            settle(job, Err(why.clone()));
+        }
+        old.loaded
+    });
+    busy().set(None);
+    if let Some((source, spec)) = loaded {
+        leptos::task::spawn_local(async move {
+            let reload = match &source {
+                Source::Example => Request::Example,
+                Source::File {
+                    name,
+                    sheet,
+                    max_bytes,
+                    ..
+                } => Request::Open {
+                    file_name: name.clone(),
+                    sheet: sheet.clone(),
+                    max_bytes: *max_bytes,
+                },
+            };
+            if call(reload, Some(source.clone()), Channel::Once)
+                .await
+                .is_ok()
+            {
+                let _ = call(Request::ApplySpec(spec), None, Channel::Once).await;
+            }
+        });
+    }
+}
+
+/// Sends a request and waits for its answer. `source`: where the data of an
+/// `Open` or `Example` comes from (kept for a reload).
+async fn call(
+    request: Request,
+    source: Option<Source>,
+    channel: Channel,
+) -> Result<Reply, UiError> {
+    let file = match &source {
+        Some(Source::File { blob, .. }) if matches!(request, Request::Open { .. }) => {
+            Some(blob.clone())
+        }
+        _ => None,
+    };
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+    let Some(resolve) = resolve else {
+        return Err(UiError::new("The engine could not be reached", "", ""));
+    };
+    let sheet = match &request {
+        Request::ChooseSheet(s) => Some(s.clone()),
+        _ => None,
+    };
+    let queued = with_client(|c| {
+        let id = c.next_id;
+        c.next_id += 1;
+        c.queue.push_back(Job {
+            id,
+            channel,
+            request,
+            file,
+            resolve,
+        });
+        pump(c);
+    });
+    if queued.is_none() {
+        return Err(UiError::new(
+            "The engine could not be started",
+            "This browser did not start the page's worker.",
+            "Use a current Chrome, Edge, Firefox or Safari, and open the page over http(s), not from disk.",
+        ));
+    }
+    let text = JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let reply: Result<Reply, UiError> = serde_json::from_str(&text).unwrap_or_else(|e| {
+        Err(UiError::new(
+            "The engine's answer could not be read",
+            e.to_string(),
+            "Reload the page.",
+        ))
+    });
+    if let Ok(Reply::Loaded(info)) = &reply {
+        let spec = info.spec.clone();
+        with_client(|c| match source {
+            Some(s) => c.loaded = Some((s, spec)),
+            None => {
+                if let Some((src, kept)) = &mut c.loaded {
+                    *kept = spec;
+                    if let (Some(sheet), Source::File { sheet: s, .. }) = (sheet, src) {
+                        *s = Some(sheet);
+                    }
+                }
+            }
+        });
+    }
+    reply
+}
+
+fn unexpected() -> UiError {
+    UiError::new(
+        "The engine's answer was not the one expected",
+        "",
+        "Reload the page.",
+    )
+}
+
+fn loaded(r: Result<Reply, UiError>) -> Result<SessionInfo, UiError> {
+    match r? {
+        Reply::Loaded(info) => Ok(*info),
+        _ => Err(unexpected()),
+    }
+}
+
+/// Reads a file in the worker (the page never holds its bytes).
+pub async fn open(file: web_sys::File, max_bytes: u64) -> Result<SessionInfo, UiError> {
+    let name = file.name();
+    let request = Request::Open {
+        file_name: name.clone(),
+        sheet: None,
+        max_bytes,
+    };
+    let source = Source::File {
+        blob: file.into(),
+        name,
+        sheet: None,
+        max_bytes,
+    };
+    loaded(call(request, Some(source), Channel::Data).await)
 }
 
 /// The built-in example study, with its age and Ki-67 cut and its levels
 /// ordered as in the paper.
-pub fn example() -> Result<Session, UiError> {
-    let session = open(
-        EXAMPLE_FILE_NAME,
-        EXAMPLE_CSV.as_bytes().to_vec(),
-        None,
-        u64::MAX,
-    )?;
-    apply_spec(&session, crate::engine::example::example_spec())
+pub async fn example() -> Result<SessionInfo, UiError> {
+    loaded(call(Request::Example, Some(Source::Example), Channel::Data).await)
 }
 
 /// The same file with another specification.
-pub fn apply_spec(session: &Session, spec: DatasetSpec) -> Result<Session, UiError> {
-    let dataset = Dataset::build(&session.raw, &spec).map_err(|e| {
-        UiError::from_analysis(
-            "That change was not applied".into(),
-            &crate::engine::AnalysisError::from(e),
-        )
-    })?;
-    Ok(Session {
-        spec,
-        dataset: Arc::new(dataset),
-        ..session.clone()
-    })
+pub async fn apply_spec(spec: DatasetSpec) -> Result<SessionInfo, UiError> {
+    loaded(call(Request::ApplySpec(spec), None, Channel::Once).await)
 }
 
 /// The same workbook, another sheet (settings start afresh).
-pub fn choose_sheet(session: &Session, sheet: &str) -> Result<Session, UiError> {
-    let bytes = session
-        .workbook
-        .as_ref()
-        .map_or_else(Vec::new, |b| b.as_ref().clone());
-    open(&session.file_name, bytes, Some(sheet.to_owned()), u64::MAX)
+pub async fn choose_sheet(sheet: String) -> Result<SessionInfo, UiError> {
+    loaded(call(Request::ChooseSheet(sheet), None, Channel::Data).await)
 }
 
 /// A file over the page's size limit, refused before it is read.
 pub fn too_large(file_name: &str, bytes: u64, limit: u64) -> UiError {
-    UiError::from_analysis(
-        format!("Could not read {file_name}"),
-        &data::ImportError::TooLarge { bytes, limit }.into(),
-    )
+    let e: crate::engine::AnalysisError = ImportError::TooLarge { bytes, limit }.into();
+    UiError::new(format!("Could not read {file_name}"), e.to_string(), &e.hint())
 }
 
-/// The browser could not hand over the file's bytes.
-pub fn unreadable(file_name: &str) -> UiError {
-    UiError {
-        context: format!("Could not read {file_name}"),
-        message: "The browser could not read the file.".into(),
-        hint: "Check that the file is not open and locked by another program, then try again."
-            .into(),
+fn table(r: Result<Reply, UiError>) -> Result<(ReportTable, Vec<Diagnostic>), UiError> {
+    match r? {
+        Reply::Table { table, diagnostics } => Ok((table, diagnostics)),
+        _ => Err(unexpected()),
     }
 }
 
-use crate::engine::regression::{
-    fit_logistic, univariate_screen, LogisticFit, LogisticSpec, ScreenRow,
-};
-use crate::engine::table1::{table1, Table1, Table1Spec};
-use crate::report::regression::regression_table;
-use crate::report::table::ReportTable;
-use crate::report::table1::{table1_table, Table1Format};
-
-/// Table 1 with its rendered table.
-pub fn run_table1(session: &Session, spec: &Table1Spec) -> Result<(Table1, ReportTable), UiError> {
-    let t = table1(&session.dataset, spec).map_err(|e| UiError {
-        context: "Table 1 could not be made".into(),
-        message: capitalise(&e.to_string()),
-        hint: "Choose a binary or categorical grouping column with at least two groups.".into(),
-    })?;
-    let table = table1_table(&t, Table1Format::default());
-    Ok((t, table))
+/// Table 1 with its notes.
+pub async fn run_table1(spec: Table1Spec) -> Result<(ReportTable, Vec<Diagnostic>), UiError> {
+    table(call(Request::Table1(spec), None, Channel::Table1).await)
 }
 
-/// The univariate screen, the multivariable model of the selected
-/// variables, and the table showing both.
-pub fn run_regression(
-    session: &Session,
-    spec: &LogisticSpec,
+/// The univariate screen and the multivariable model of the selected
+/// variables, in one table, with the model's notes.
+pub async fn run_regression(
+    spec: LogisticSpec,
     threshold: Option<f64>,
-) -> Result<(Vec<ScreenRow>, Option<LogisticFit>, ReportTable), UiError> {
-    let screen = univariate_screen(&session.dataset, spec);
-    if let Some(Err(e)) = screen.first().map(|s| &s.fit) {
-        if screen.iter().all(|s| s.fit.is_err()) {
-            return Err(UiError {
-                context: "The regression could not be fitted".into(),
-                message: capitalise(e),
-                hint: "Choose a binary outcome and at least one variable.".into(),
-            });
-        }
+) -> Result<(ReportTable, Vec<Diagnostic>), UiError> {
+    let r = call(
+        Request::Regression { spec, threshold },
+        None,
+        Channel::Regression,
+    )
+    .await;
+    table(r)
+}
+
+/// Matches (or takes the worker's kept matching), with balance, figures,
+/// and Table 1 before and after.
+pub async fn run_matching(spec: MatchSpec, table1: Table1Spec) -> Result<MatchView, UiError> {
+    match call(
+        Request::Matching { spec, table1 },
+        None,
+        Channel::Matching,
+    )
+    .await?
+    {
+        Reply::Matching(v) => Ok(*v),
+        _ => Err(unexpected()),
     }
-    let chosen = spec.select(&screen, threshold);
-    let multi = if chosen.is_empty() {
-        None
-    } else {
-        let m = LogisticSpec {
-            variables: chosen,
-            ..spec.clone()
-        };
-        Some(fit_logistic(&session.dataset, &m).map_err(|e| UiError {
-            context: "The multivariable model could not be fitted".into(),
-            message: capitalise(&e.to_string()),
-            hint: e.hint(),
-        })?)
-    };
-    let table = regression_table(&screen, multi.as_ref());
-    Ok((screen, multi, table))
 }
 
-use crate::engine::matching::{balance, match_patients, MatchResult, MatchSpec};
-
-/// A matching with everything the page shows of it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MatchView {
-    pub result: MatchResult,
-    pub counts: ReportTable,
-    pub balance: ReportTable,
-    pub love_plot: String,
-    pub histograms: String,
-    pub table1: Option<ReportTable>,
+fn text(r: Result<Reply, UiError>) -> Result<String, UiError> {
+    match r? {
+        Reply::Text(t) => Ok(t),
+        _ => Err(unexpected()),
+    }
 }
 
-/// Matches, computes balance, figures, and Table 1 before and after (by
-/// the treatment, on the Table 1 step's variables).
-pub fn run_matching(
-    session: &Session,
-    spec: &MatchSpec,
-    t1: &Table1Spec,
-) -> Result<MatchView, UiError> {
-    let result = match_patients(&session.dataset, spec).map_err(|e| UiError {
-        context: "Matching could not be done".into(),
-        message: capitalise(&e.to_string()),
-        hint: "Choose a binary treatment column and covariates without text columns.".into(),
-    })?;
-    let bal = balance(&session.dataset, &result);
-    let rows: Vec<usize> = (0..session.dataset.n_rows)
-        .filter(|&i| result.is_matched(i))
-        .collect();
-    let matched = session.dataset.subset(&rows);
-    let t1_spec = Table1Spec {
-        group: spec.treatment.clone(),
-        variables: t1
-            .variables
-            .iter()
-            .filter(|v| **v != spec.treatment)
-            .cloned()
-            .collect(),
-        ..t1.clone()
-    };
-    let table1 = match (
-        table1(&session.dataset, &t1_spec),
-        table1(&matched, &t1_spec),
-    ) {
-        (Ok(b), Ok(a)) => Some(crate::report::table1::table1_before_after(
-            &b,
-            &a,
-            Table1Format::default(),
-        )),
-        _ => None,
-    };
-    Ok(MatchView {
-        counts: crate::report::matching::counts_table(&result),
-        balance: crate::report::matching::balance_table(&bal),
-        love_plot: crate::report::figures::love_plot_svg(&bal),
-        histograms: crate::report::figures::score_histograms_svg(&result),
-        table1,
-        result,
-    })
+/// The matched patients as CSV (`match.data`), made when asked.
+pub async fn matched_csv(spec: MatchSpec) -> Result<String, UiError> {
+    text(call(Request::MatchedCsv(spec), None, Channel::Once).await)
 }
 
-/// The matched patients as CSV (`match.data`).
-pub fn matched_csv(session: &Session, m: &MatchResult) -> String {
-    crate::report::matching::matched_csv(&session.raw, m)
-}
-
-/// The matching rerun with `n` random orders, as a sentence.
-pub fn run_stability(
-    session: &Session,
-    m: &MatchResult,
-    n: u64,
-    outcome: Option<&str>,
+/// The matching rerun with `runs` random orders, as a sentence.
+pub async fn run_stability(
+    spec: MatchSpec,
+    runs: u64,
+    outcome: Option<String>,
 ) -> Result<String, UiError> {
-    let s = crate::engine::matching::stability(&session.dataset, m, n, outcome).map_err(|e| {
-        UiError {
-            context: "The stability check failed".into(),
-            message: capitalise(&e.to_string()),
-            hint: String::new(),
-        }
-    })?;
-    let mut text = format!(
-        "Across {} random orders, at least {:.1}% of this matching's controls were matched again.",
-        s.runs.len(),
-        100.0 * s.min_overlap
-    );
-    if let (Some(o), Some(r), Some(lo), Some(hi)) = (
-        outcome,
-        s.reference_outcome_difference,
-        s.min_difference,
-        s.max_difference,
-    ) {
-        text.push_str(&format!(
-            " The difference in {o} (treated minus control) is {:.1} percentage points here and ranges from {:.1} to {:.1} across the orders.",
-            100.0 * r,
-            100.0 * lo,
-            100.0 * hi
-        ));
+    let r = call(
+        Request::Stability {
+            spec,
+            runs,
+            outcome,
+        },
+        None,
+        Channel::Once,
+    )
+    .await;
+    text(r)
+}
+
+/// The survival step of the settings, as `cohortlab run` does it.
+pub async fn run_survival(settings: StudySettings) -> Result<SurvivalView, UiError> {
+    match call(Request::Survival(settings), None, Channel::Survival).await? {
+        Reply::Survival(v) => Ok(*v),
+        _ => Err(unexpected()),
     }
-    Ok(text)
 }
 
-use crate::report::survival::SurvivalAnalysis;
-
-/// A survival analysis with everything the page shows of it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SurvivalView {
-    pub analysis: SurvivalAnalysis,
-    pub table: ReportTable,
-    pub figure: String,
-    /// The curves by the groups crossed with a second variable.
-    pub crossed: Option<(ReportTable, String)>,
-    /// The Cox model's table, or why it could not be fitted.
-    pub cox: Option<Result<ReportTable, UiError>>,
-    /// Which patients.
-    pub cohort: crate::report::study::StudyCohort,
+/// The whole study: every step, the report and its downloads, from the
+/// same function `cohortlab run` calls. `channel`: the step asking.
+pub async fn run_study(settings: StudySettings, channel: Channel) -> Result<StudyView, UiError> {
+    match call(Request::Study(settings), None, channel).await? {
+        Reply::Study(v) => Ok(*v),
+        _ => Err(unexpected()),
+    }
 }
 
-/// The survival step of the settings: Kaplan-Meier curves (and crossed
-/// with a second variable), the summary table, the figures and the Cox
-/// model, on the matched cohort or all patients, as `cohortlab run`.
-pub fn run_survival(session: &Session, settings: &StudySettings) -> Result<SurvivalView, UiError> {
-    use crate::report::study::{matched_cohort, survival_step, StudyCohort};
-    let Some(step) = &settings.survival else {
-        return Err(UiError {
-            context: "The survival analysis could not be done".into(),
-            message: "Choose a time and an event column.".into(),
-            hint: String::new(),
-        });
-    };
-    let matched = match (step.cohort, &settings.matching) {
-        (StudyCohort::Matched, Some(spec)) => {
-            crate::engine::matching::match_patients(&session.dataset, spec)
-                .ok()
-                .map(|m| matched_cohort(&session.dataset, &m))
-        }
-        _ => None,
-    };
-    let r = survival_step(&session.dataset, matched.as_ref(), step);
-    let fail = |e: crate::engine::survival::SurvivalError| UiError {
-        context: "The survival analysis could not be done".into(),
-        message: capitalise(&e.to_string()),
-        hint: "Choose a numeric time column (>= 0) and an event column (0/1 or yes/no).".into(),
-    };
-    let a = r.analysis.map_err(fail)?;
-    let crossed = match r.crossed {
-        Some(x) => {
-            let x = x.map_err(fail)?;
-            let svg = crate::report::figures::km_plot_svg(&x, &step.spec.time);
-            Some((x.summary_table(), svg))
-        }
-        None => None,
-    };
-    let cox = r.cox.map(|c| {
-        c.map(|(f, ph)| {
-            let mut t = crate::report::survival::cox_table(&f);
-            // The PH test in the same table's notes, as papers report it.
-            t.footnotes.push(format!(
-                "Proportional hazards (R cox.zph, KM time scale): {}.",
-                ph.iter()
-                    .map(|r| format!("{} P {}", r.term, crate::report::table::fmt_p(Some(r.p_value))))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ));
-            t
-        })
-        .map_err(|e| UiError {
-            context: "The Cox model could not be fitted".into(),
-            message: capitalise(&e.to_string()),
-            hint: "Check the covariates; a covariate with one value or separation cannot be estimated.".into(),
-        })
-    });
-    Ok(SurvivalView {
-        table: a.summary_table(),
-        figure: crate::report::figures::km_plot_svg(&a, &step.spec.time),
-        analysis: a,
-        crossed,
-        cox,
-        cohort: r.cohort,
-    })
-}
-
-use crate::report::study::{StudyOutputs, StudySettings};
-
-/// The whole study: every step, the report and every export, from the
-/// same function `cohortlab run` calls.
-pub fn run_study(session: &Session, settings: &StudySettings) -> Result<StudyOutputs, UiError> {
-    crate::report::study::run_study(&session.raw, &session.file_name, settings).map_err(|e| {
-        UiError {
-            context: "The report could not be made".into(),
-            message: capitalise(&e.to_string()),
-            hint: "Check the settings of the earlier steps.".into(),
-        }
-    })
+/// Whether an error only says that a newer request replaced this one.
+pub fn is_stale(e: &UiError) -> bool {
+    *e == stale()
 }

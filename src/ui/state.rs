@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::engine_client::{Session, UiError};
+use super::engine_client::{SessionInfo, UiError};
 use crate::engine::data::{ColumnKind, DatasetSpec};
 use crate::engine::example::{
-    example_logistic_spec, example_match_spec, example_table1_spec, EXAMPLE_FILE_NAME,
+    example_logistic_spec, example_match_spec, example_table1_spec,
 };
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
@@ -190,12 +190,11 @@ impl MatchSettings {
 /// Everything the components share.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// The loaded data, if any. Replaced only by a successful load or change.
-    pub session: RwSignal<Option<Arc<Session>>>,
+    /// The loaded data as the page sees it (the cells stay in the
+    /// engine's worker). Replaced only by a successful load or change.
+    pub session: RwSignal<Option<Arc<SessionInfo>>>,
     /// The last error, shown until dismissed or replaced.
     pub error: RwSignal<Option<UiError>>,
-    /// What is being read right now, if anything.
-    pub busy: RwSignal<Option<String>>,
     pub step: RwSignal<Step>,
     pub table1: Table1Settings,
     pub regression: RegressionSettings,
@@ -212,7 +211,6 @@ impl AppState {
         Self {
             session: RwSignal::new(None),
             error: RwSignal::new(None),
-            busy: RwSignal::new(None),
             step: RwSignal::new(Step::Data),
             table1: Table1Settings::new(),
             regression: RegressionSettings::new(),
@@ -245,7 +243,7 @@ impl AppState {
         self.session.with(|s| {
             s.as_ref()
                 .map(|s| {
-                    s.dataset
+                    s.inspection
                         .columns
                         .iter()
                         .map(|c| (c.name.clone(), c.kind))
@@ -334,8 +332,9 @@ impl AppState {
 
     /// Restores a saved analysis on the loaded data; on failure nothing
     /// changes and the error is shown.
-    pub fn apply_settings(self, s: StudySettings) -> bool {
-        if !self.update_spec(|spec| *spec = s.dataset.clone()) {
+    pub async fn apply_settings(self, s: StudySettings) -> bool {
+        let dataset = s.dataset.clone();
+        if !self.update_spec(|spec| *spec = dataset).await {
             return false;
         }
         if let Some(t) = s.table1 {
@@ -384,18 +383,17 @@ impl AppState {
 
     /// A newly loaded file: shown, and every step's settings start from
     /// the example's (for the example) or from a guess.
-    pub fn load(self, session: Session) {
-        let ds = &session.dataset;
-        let example = session.file_name == EXAMPLE_FILE_NAME;
+    pub fn load(self, session: SessionInfo) {
+        let example = session.example;
         let t1 = if example {
             Some(example_table1_spec())
         } else {
-            Table1Spec::suggest(ds)
+            session.table1.clone()
         };
         let lr = if example {
             Some(example_logistic_spec())
         } else {
-            LogisticSpec::suggest(ds)
+            session.logistic.clone()
         };
         if let Some(t) = t1 {
             self.table1.set(t);
@@ -406,7 +404,7 @@ impl AppState {
         let m = if example {
             Some(example_match_spec())
         } else {
-            Table1Spec::suggest(ds).map(|t| {
+            session.table1.clone().map(|t| {
                 let covs: Vec<&str> = t.variables.iter().map(String::as_str).collect();
                 MatchSpec::new(&t.group, &covs)
             })
@@ -439,7 +437,9 @@ impl AppState {
             sv.at.set(vec![12.0, 36.0, 60.0]);
         } else {
             let first = |k: ColumnKind| {
-                ds.columns
+                session
+                    .inspection
+                    .columns
                     .iter()
                     .find(|c| c.kind == k)
                     .map(|c| c.name.clone())
@@ -458,14 +458,15 @@ impl AppState {
     }
 
     /// Applies a change to the dataset specification; on failure the data
-    /// stays as it was and the error is shown. Returns whether it applied.
-    pub fn update_spec(self, change: impl FnOnce(&mut DatasetSpec)) -> bool {
+    /// stays as it was (and is shown as it was) and the error is shown.
+    /// Returns whether it applied.
+    pub async fn update_spec(self, change: impl FnOnce(&mut DatasetSpec)) -> bool {
         let Some(session) = self.session.get_untracked() else {
             return false;
         };
         let mut spec = session.spec.clone();
         change(&mut spec);
-        match super::engine_client::apply_spec(&session, spec) {
+        match super::engine_client::apply_spec(spec).await {
             Ok(s) => {
                 self.session.set(Some(Arc::new(s)));
                 self.error.set(None);
@@ -476,5 +477,12 @@ impl AppState {
                 false
             }
         }
+    }
+
+    /// [`Self::update_spec`] from an event handler.
+    pub fn change_spec(self, change: impl FnOnce(&mut DatasetSpec) + 'static) {
+        leptos::task::spawn_local(async move {
+            self.update_spec(change).await;
+        });
     }
 }

@@ -38,6 +38,8 @@ test('the example study from the page to the report, equal to cohortlab run', as
   const { page, close } = await openPage();
   await loadExample(page);
   await page.getByRole('button', { name: /Outcomes/ }).click();
+  // The engine answers from its worker: wait for the table.
+  await page.locator('#outcomes-table tbody tr').first().waitFor();
   const outcomes = (await page.locator('#outcomes-table tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
   assert.deepEqual(outcomes.map((r) => r[0]), ['tpcr', 'bpcr', 'apcr']);
   assert.match(outcomes[0][2], /^\d+\/216 \(/, 'marked patients in the matched cohort');

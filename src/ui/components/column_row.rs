@@ -4,15 +4,15 @@ use leptos::prelude::*;
 
 use super::cut_form::CutForm;
 use super::level_editor::LevelEditor;
-use crate::engine::data::{Column, ColumnKind};
+use crate::engine::data::{ColumnKind, ColumnSummary};
 use crate::report::inspect::describe_values;
 use crate::ui::state::AppState;
 
 /// `overridden`: the kind was set by the user, not inferred.
 #[component]
-pub fn ColumnRow(column: Column, overridden: bool) -> impl IntoView {
+pub fn ColumnRow(column: ColumnSummary, overridden: bool) -> impl IntoView {
     let state = AppState::get();
-    let summary = column.summary();
+    let summary = column.clone();
     let name = column.name.clone();
     let kind = column.kind;
     let derived = column.derived_from.clone();
@@ -26,7 +26,7 @@ pub fn ColumnRow(column: Column, overridden: bool) -> impl IntoView {
                 aria-label=format!("Remove column {n}")
                 on:click=move |_| {
                     let n = n.clone();
-                    state.update_spec(move |s| s.remove_derived(&n));
+                    state.change_spec(move |s| s.remove_derived(&n));
                 }
             >
                 "Remove"
@@ -46,10 +46,13 @@ pub fn ColumnRow(column: Column, overridden: bool) -> impl IntoView {
                 on:change=move |ev| {
                     if let Some(k) = ColumnKind::parse(&event_target_value(&ev)) {
                         let n = n.clone();
-                        if !state.update_spec(move |s| s.set_kind(&n, k)) {
-                            // Refused: show the kind that is still in force.
-                            event_target::<web_sys::HtmlSelectElement>(&ev).set_value(kind.as_str());
-                        }
+                        let select = event_target::<web_sys::HtmlSelectElement>(&ev);
+                        leptos::task::spawn_local(async move {
+                            if !state.update_spec(move |s| s.set_kind(&n, k)).await {
+                                // Refused: show the kind that is still in force.
+                                select.set_value(kind.as_str());
+                            }
+                        });
                     }
                 }
             >

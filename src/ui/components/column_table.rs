@@ -5,12 +5,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::column_row::ColumnRow;
-use crate::ui::engine_client::Session;
+use crate::ui::engine_client::SessionInfo;
 
 #[component]
-pub fn ColumnTable(session: Arc<Session>) -> impl IntoView {
+pub fn ColumnTable(session: Arc<SessionInfo>) -> impl IntoView {
     let rows = session
-        .dataset
+        .inspection
         .columns
         .iter()
         .map(|c| {

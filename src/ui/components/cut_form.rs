@@ -20,11 +20,11 @@ pub fn CutForm(source: String) -> impl IntoView {
             Some(t) => {
                 let taken: Vec<String> = state.session.with_untracked(|s| {
                     s.as_ref()
-                        .map(|s| s.dataset.columns.iter().map(|c| c.name.clone()).collect())
+                        .map(|s| s.inspection.columns.iter().map(|c| c.name.clone()).collect())
                         .unwrap_or_default()
                 });
                 let c = closed.get_untracked();
-                state.update_spec(move |s| {
+                state.change_spec(move |s| {
                     s.add_cut(&source, t, c, &taken);
                 });
                 set_text.set(String::new());

@@ -2,8 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::ui::engine_client::{self, UiError, BROWSER_MAX_BYTES};
 use crate::ui::state::AppState;
@@ -90,22 +88,12 @@ fn max_bytes() -> u64 {
         .map_or(BROWSER_MAX_BYTES, |mb| (mb * 1024.0 * 1024.0) as u64)
 }
 
-fn finish(state: AppState, result: Result<engine_client::Session, UiError>) {
-    state.busy.set(None);
+fn finish(state: AppState, result: Result<engine_client::SessionInfo, UiError>) {
     match result {
         Ok(s) => state.load(s),
+        Err(e) if engine_client::is_stale(&e) => {}
         Err(e) => state.error.set(Some(e)),
     }
-}
-
-/// Lets the browser paint (the "Reading…" note) before heavy work.
-async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 fn load_file(state: AppState, file: web_sys::File) {
@@ -118,25 +106,13 @@ fn load_file(state: AppState, file: web_sys::File) {
             .set(Some(engine_client::too_large(&name, size, limit)));
         return;
     }
-    state.busy.set(Some(name.clone()));
     spawn_local(async move {
-        let bytes = JsFuture::from(file.array_buffer()).await;
-        next_frame().await;
-        let result = match bytes {
-            Ok(buf) => {
-                let bytes = js_sys::Uint8Array::new(buf.unchecked_ref()).to_vec();
-                engine_client::open(&name, bytes, None, limit)
-            }
-            Err(_) => Err(engine_client::unreadable(&name)),
-        };
-        finish(state, result);
+        finish(state, engine_client::open(file, limit).await);
     });
 }
 
 pub fn load_example(state: AppState) {
-    state.busy.set(Some("the example study".into()));
     spawn_local(async move {
-        next_frame().await;
-        finish(state, engine_client::example());
+        finish(state, engine_client::example().await);
     });
 }

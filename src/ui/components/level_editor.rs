@@ -2,18 +2,21 @@
 
 use leptos::prelude::*;
 
-use crate::engine::data::{Column, ColumnData};
+use crate::engine::data::ColumnSummary;
 use crate::ui::state::AppState;
 
 #[component]
-pub fn LevelEditor(column: Column) -> impl IntoView {
+pub fn LevelEditor(column: ColumnSummary) -> impl IntoView {
     let state = AppState::get();
-    let ColumnData::Categorical {
-        levels, reference, ..
-    } = column.data.clone()
-    else {
+    let Some(levels) = column.levels.as_ref() else {
         return ().into_any();
     };
+    let levels: Vec<String> = levels.iter().map(|l| l.level.clone()).collect();
+    let reference = column
+        .reference
+        .as_ref()
+        .and_then(|r| levels.iter().position(|l| l == r))
+        .unwrap_or(0);
     let name = column.name.clone();
     let (checked, set_checked) = signal(Vec::<String>::new());
     let (merged_name, set_merged_name) = signal(String::new());
@@ -59,7 +62,7 @@ pub fn LevelEditor(column: Column) -> impl IntoView {
                         aria-label=format!("Move {level} up")
                         on:click=move |_| {
                             let (n, all) = (n.clone(), all.clone());
-                            state.update_spec(move |s| s.move_level_up(&n, &all, i));
+                            state.change_spec(move |s| s.move_level_up(&n, &all, i));
                         }
                     >
                         "↑"
@@ -78,9 +81,14 @@ pub fn LevelEditor(column: Column) -> impl IntoView {
                     aria-label=format!("Reference level of {name}")
                     on:change=move |ev| {
                         let (n, v) = (n_ref.clone(), event_target_value(&ev));
-                        if !state.update_spec(move |s| s.column_mut(&n).reference = Some(v)) {
-                            event_target::<web_sys::HtmlSelectElement>(&ev).set_value(&current_ref);
-                        }
+                        let select = event_target::<web_sys::HtmlSelectElement>(&ev);
+                        let current = current_ref.clone();
+                        leptos::task::spawn_local(async move {
+                            if !state.update_spec(move |s| s.column_mut(&n).reference = Some(v)).await {
+                                // Refused: show the reference still in force.
+                                select.set_value(&current);
+                            }
+                        });
                     }
                 >
                     {ref_options}
@@ -108,7 +116,7 @@ pub fn LevelEditor(column: Column) -> impl IntoView {
                                 into = levels.join(" or ");
                             }
                             let n = n_merge.clone();
-                            state.update_spec(move |s| s.merge_levels(&n, levels, &into));
+                            state.change_spec(move |s| s.merge_levels(&n, levels, &into));
                         }
                     >
                         "Merge checked"
@@ -118,7 +126,7 @@ pub fn LevelEditor(column: Column) -> impl IntoView {
                         class="button small"
                         on:click=move |_| {
                             let n = n_reset.clone();
-                            state.update_spec(move |s| s.reset_levels(&n));
+                            state.change_spec(move |s| s.reset_levels(&n));
                         }
                     >
                         "Reset levels"

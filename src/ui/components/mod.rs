@@ -1,6 +1,7 @@
 //! Generic widgets.
 
 pub mod analysis_step;
+pub mod busy_bar;
 pub mod column_row;
 pub mod column_table;
 pub mod cut_form;
@@ -9,6 +10,7 @@ pub mod error_panel;
 pub mod figure;
 pub mod file_drop;
 pub mod level_editor;
+pub mod pending;
 pub mod preview_table;
 pub mod report_table;
 pub mod roles;

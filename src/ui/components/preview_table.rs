@@ -4,32 +4,33 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::engine::data::Dataset;
-
-const PREVIEW_ROWS: usize = 10;
+use crate::ui::engine_client::SessionInfo;
 
 #[component]
-pub fn PreviewTable(dataset: Arc<Dataset>) -> impl IntoView {
-    let n = dataset.n_rows.min(PREVIEW_ROWS);
-    let head = dataset
+pub fn PreviewTable(session: Arc<SessionInfo>) -> impl IntoView {
+    let n = session.preview.rows.len();
+    let total = session.inspection.rows;
+    let head = session
+        .inspection
         .columns
         .iter()
         .map(|c| view! { <th scope="col">{c.name.clone()}</th> })
         .collect_view();
-    let rows = (0..n)
-        .map(|r| {
-            let cells = dataset
-                .columns
+    let rows = session
+        .preview
+        .rows
+        .iter()
+        .map(|(row, cells)| {
+            let cells = cells
                 .iter()
-                .map(|c| {
-                    let v = c.display(r);
+                .map(|v| {
                     let missing = v.is_empty();
-                    view! { <td class:missing=missing>{if missing { "·".to_string() } else { v }}</td> }
+                    view! { <td class:missing=missing>{if missing { "·".to_string() } else { v.clone() }}</td> }
                 })
                 .collect_view();
             view! {
                 <tr>
-                    <th scope="row" class="rownum">{dataset.row_numbers.get(r).copied().unwrap_or(r + 2)}</th>
+                    <th scope="row" class="rownum">{*row}</th>
                     {cells}
                 </tr>
             }
@@ -38,7 +39,7 @@ pub fn PreviewTable(dataset: Arc<Dataset>) -> impl IntoView {
     view! {
         <section class="preview" aria-labelledby="preview-title">
             <h3 id="preview-title">
-                "First " {n} " of " {dataset.n_rows} " rows"
+                "First " {n} " of " {total} " rows"
                 <span class="muted">" (row numbers as in the file; · is missing)"</span>
             </h3>
             <div class="scroll" tabindex="0" role="region" aria-labelledby="preview-title">

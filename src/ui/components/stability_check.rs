@@ -2,14 +2,14 @@
 
 use leptos::prelude::*;
 
-use crate::engine::matching::MatchResult;
+use crate::engine::matching::MatchSpec;
 use crate::ui::engine_client::run_stability;
 use crate::ui::state::AppState;
 
 const RUNS: u64 = 20;
 
 #[component]
-pub fn StabilityCheck(m: MatchResult) -> impl IntoView {
+pub fn StabilityCheck(spec: MatchSpec) -> impl IntoView {
     let state = AppState::get();
     let (text, set_text) = signal(String::new());
     let outcome = state.regression.outcome.get_untracked();
@@ -22,11 +22,11 @@ pub fn StabilityCheck(m: MatchResult) -> impl IntoView {
                 title="Greedy matching depends on the order of the treated patients: this reruns it with 20 random orders."
                 on:click=move |_| {
                     let o = (!outcome.is_empty()).then(|| outcome.clone());
-                    let msg = state.session.with_untracked(|s| match s {
-                        Some(s) => run_stability(s, &m, RUNS, o.as_deref()).unwrap_or_else(|e| e.message),
-                        None => String::new(),
+                    let spec = spec.clone();
+                    leptos::task::spawn_local(async move {
+                        let msg = run_stability(spec, RUNS, o).await.unwrap_or_else(|e| e.message);
+                        set_text.set(msg);
                     });
-                    set_text.set(msg);
                 }
             >
                 "Check stability over 20 random orders"

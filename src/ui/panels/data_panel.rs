@@ -10,7 +10,7 @@ use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::file_drop::FileDrop;
 use crate::ui::components::preview_table::PreviewTable;
 use crate::ui::components::roles::Roles;
-use crate::ui::engine_client::{self, Session};
+use crate::ui::engine_client::{self, SessionInfo};
 use crate::ui::state::AppState;
 
 #[component]
@@ -37,25 +37,27 @@ pub fn DataPanel() -> impl IntoView {
 
 /// The loaded file: what it is, its columns, its first rows.
 #[component]
-fn LoadedData(session: Arc<Session>) -> impl IntoView {
+fn LoadedData(session: Arc<SessionInfo>) -> impl IntoView {
     let state = AppState::get();
-    let inspection = session.inspection();
-    let sheet_select = match &session.raw.format {
+    let inspection = session.inspection.clone();
+    let sheet_select = match &session.format {
         FileFormat::Spreadsheet { sheet, sheets } if sheets.len() > 1 => {
             let options = sheets
                 .iter()
                 .map(|s| view! { <option value=s.clone() selected=s == sheet>{s.clone()}</option> })
                 .collect_view();
-            let session = session.clone();
             Some(view! {
                 <label class="inline">
                     "Sheet "
                     <select aria-label="Sheet" id="sheet-select" on:change=move |ev| {
                         let sheet = event_target_value(&ev);
-                        match engine_client::choose_sheet(&session, &sheet) {
-                            Ok(s) => state.load(s),
-                            Err(e) => state.error.set(Some(e)),
-                        }
+                        leptos::task::spawn_local(async move {
+                            match engine_client::choose_sheet(sheet).await {
+                                Ok(s) => state.load(s),
+                                Err(e) if engine_client::is_stale(&e) => {}
+                                Err(e) => state.error.set(Some(e)),
+                            }
+                        });
                     }>{options}</select>
                 </label>
             })
@@ -94,20 +96,25 @@ fn LoadedData(session: Arc<Session>) -> impl IntoView {
                         size="30"
                         on:change=move |ev| {
                             let text = event_target_value(&ev);
-                            let applied = state
-                                .update_spec(move |s| {
-                                    s.missing_tokens = std::iter::once(String::new())
-                                        .chain(
-                                            text
-                                                .split(',')
-                                                .map(|t| t.trim().to_owned())
-                                                .filter(|t| !t.is_empty()),
-                                        )
-                                        .collect();
-                                });
-                            if !applied {
-                                event_target::<web_sys::HtmlInputElement>(&ev).set_value(&tokens);
-                            }
+                            let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                            let tokens = tokens.clone();
+                            leptos::task::spawn_local(async move {
+                                let applied = state
+                                    .update_spec(move |s| {
+                                        s.missing_tokens = std::iter::once(String::new())
+                                            .chain(
+                                                text
+                                                    .split(',')
+                                                    .map(|t| t.trim().to_owned())
+                                                    .filter(|t| !t.is_empty()),
+                                            )
+                                            .collect();
+                                    })
+                                    .await;
+                                if !applied {
+                                    input.set_value(&tokens);
+                                }
+                            });
                         }
                     />
                 </label>
@@ -116,7 +123,7 @@ fn LoadedData(session: Arc<Session>) -> impl IntoView {
             <Diagnostics items=inspection.diagnostics.clone() />
             <Roles />
             <ColumnTable session=session.clone() />
-            <PreviewTable dataset=session.dataset.clone() />
+            <PreviewTable session=session.clone() />
         </section>
     }
 }

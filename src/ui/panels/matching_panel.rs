@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::engine::data::ColumnKind;
-use crate::engine::matching::{Caliper, DistanceScale, MatchOrder};
+use crate::engine::matching::{Caliper, DistanceScale, MatchOrder, MatchSpec};
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::figure::Figure;
@@ -13,19 +13,24 @@ use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::download::download_text;
-use crate::ui::engine_client::{matched_csv, run_matching};
+use crate::ui::components::pending::Pending;
+use crate::ui::engine_client::{is_stale, matched_csv, run_matching};
 use crate::ui::state::AppState;
 
 #[component]
 pub fn MatchingPanel() -> impl IntoView {
     let state = AppState::get();
     let settings = state.matching;
-    let result = Memo::new(move |_| {
-        let spec = settings.current()?;
+    let result = LocalResource::new(move || {
+        let spec = settings.current();
         let t1 = state.table1.spec();
-        state
-            .session
-            .with(|s| s.as_ref().map(|s| run_matching(s, &spec, &t1)))
+        let loaded = state.session.with(Option::is_some);
+        async move {
+            match spec {
+                Some(spec) if loaded => Some(run_matching(spec, t1).await),
+                _ => None,
+            }
+        }
     });
     let edit = move |f: Box<dyn FnOnce(&mut crate::engine::matching::MatchSpec)>| {
         settings.spec.update(|s| {
@@ -202,46 +207,40 @@ pub fn MatchingPanel() -> impl IntoView {
         })
     };
     let results = move || match result.get() {
-        Some(Ok(v)) => {
-            let session = state.session.get_untracked();
-            let m = v.result.clone();
-            let (nt, nc) = (
-                v.result.counts.matched.treated,
-                v.result.counts.matched.control,
-            );
-            let caliper = v
-                .result
-                .caliper_width
-                .map(|w| {
-                    format!(
-                        " Caliper: {w:.4} on the {} scale.",
-                        v.result.spec.scale.as_str()
-                    )
-                })
-                .unwrap_or_default();
+        Some(Some(Ok(v))) => {
+            let spec = settings.current().unwrap_or_else(|| MatchSpec::new("", &[]));
+            let for_csv = spec.clone();
+            let (nt, nc) = (v.treated, v.control);
+            let caliper = v.caliper.clone();
             view! {
                 <p class="lead" id="match-summary">
                     "Matched " <strong>{nt}</strong> " treated and " <strong>{nc}</strong> " control patients."
                     {caliper}
                     " Propensity model C-statistic: "
-                    {v.result.model.c_statistic.map(|c| format!("{c:.3}")).unwrap_or_default()} "."
+                    {v.c_statistic.map(|c| format!("{c:.3}")).unwrap_or_default()} "."
                 </p>
-                <Diagnostics items=v.result.diagnostics.clone() />
+                <Diagnostics items=v.diagnostics.clone() />
                 <div class="table-actions">
                     <button
                         type="button"
                         class="button primary small"
                         id="download-matched"
                         on:click=move |_| {
-                            if let Some(s) = &session {
-                                let _ = download_text("matched.csv", "text/csv", &matched_csv(s, &m));
-                            }
+                            let spec = for_csv.clone();
+                            leptos::task::spawn_local(async move {
+                                match matched_csv(spec).await {
+                                    Ok(csv) => {
+                                        let _ = download_text("matched.csv", "text/csv", &csv);
+                                    }
+                                    Err(e) => state.error.set(Some(e)),
+                                }
+                            });
                         }
                     >
                         "Download the matched dataset (CSV)"
                     </button>
                 </div>
-                <StabilityCheck m=v.result.clone() />
+                <StabilityCheck spec=spec />
                 <ReportTableView table=v.counts.clone() id="match-counts" />
                 {v.table1.clone().map(|t| view! {
                     <TableActions table=t.clone() file_stem="table1-before-after" />
@@ -256,8 +255,9 @@ pub fn MatchingPanel() -> impl IntoView {
             }
             .into_any()
         }
-        Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
-        None => ().into_any(),
+        Some(Some(Err(e))) if !is_stale(&e) => view! { <StepError error=e /> }.into_any(),
+        Some(_) => ().into_any(),
+        None => view! { <Pending /> }.into_any(),
     };
     view! {
         <AnalysisStep title="Propensity-score matching">

@@ -13,42 +13,40 @@ use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
-use crate::ui::engine_client::run_study;
+use crate::ui::components::pending::Pending;
+use crate::ui::engine_client::{is_stale, run_study, Channel};
 use crate::ui::state::AppState;
 
 #[component]
 pub fn OutcomesPanel() -> impl IntoView {
     let state = AppState::get();
     // Only what the outcomes need: the matching and the comparisons.
-    let result = Memo::new(move |_| {
-        let s = state.settings()?;
-        let s = StudySettings {
+    let result = LocalResource::new(move || {
+        let s = state.settings().map(|s| StudySettings {
             table1: None,
             regression: None,
             survival: None,
             ..s
-        };
-        state
-            .session
-            .with(|session| session.as_ref().map(|x| run_study(x, &s)))
+        });
+        async move {
+            match s {
+                Some(s) => Some(run_study(s, Channel::Outcomes).await),
+                None => None,
+            }
+        }
     });
     let controls = move || {
-        let (binary, categorical): (Vec<String>, Vec<String>) = state.session.with(|s| {
-            let cols = s
-                .as_ref()
-                .map(|s| s.dataset.columns.clone())
-                .unwrap_or_default();
-            (
-                cols.iter()
-                    .filter(|c| c.kind == ColumnKind::Binary)
-                    .map(|c| c.name.clone())
-                    .collect(),
-                cols.iter()
-                    .filter(|c| matches!(c.kind, ColumnKind::Binary | ColumnKind::Categorical))
-                    .map(|c| c.name.clone())
-                    .collect(),
-            )
-        });
+        let cols = state.columns();
+        let (binary, categorical): (Vec<String>, Vec<String>) = (
+            cols.iter()
+                .filter(|c| c.1 == ColumnKind::Binary)
+                .map(|c| c.0.clone())
+                .collect(),
+            cols.iter()
+                .filter(|c| matches!(c.1, ColumnKind::Binary | ColumnKind::Categorical))
+                .map(|c| c.0.clone())
+                .collect(),
+        );
         let current = state.subgroup.get_untracked();
         let subgroup_options = std::iter::once(
             view! { <option value="" selected=current.is_empty()>"(none)"</option> }.into_any(),
@@ -77,7 +75,7 @@ pub fn OutcomesPanel() -> impl IntoView {
         }
     };
     let results = move || match result.get() {
-        Some(Ok(out)) => {
+        Some(Some(Ok(out))) => {
             let tables = out
                 .tables
                 .iter()
@@ -102,7 +100,7 @@ pub fn OutcomesPanel() -> impl IntoView {
                     view! { <Figure svg=svg.clone() file_stem=n.clone() id=format!("figure-{n}") /> }
                 })
                 .collect_view();
-            let empty = out.results.outcomes.is_empty().then(|| {
+            let empty = (!out.has_outcomes).then(|| {
                 view! { <p class="notice">"Choose the binary outcomes to compare (here or on the Data step), and the groups on the Matching or Table 1 step."</p> }
             });
             view! {
@@ -112,8 +110,10 @@ pub fn OutcomesPanel() -> impl IntoView {
             }
             .into_any()
         }
-        Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
-        None => view! { <p>"Choose the analysis in the earlier steps."</p> }.into_any(),
+        Some(Some(Err(e))) if !is_stale(&e) => view! { <StepError error=e /> }.into_any(),
+        Some(Some(Err(_))) => ().into_any(),
+        Some(None) => view! { <p>"Choose the analysis in the earlier steps."</p> }.into_any(),
+        None => view! { <Pending /> }.into_any(),
     };
     view! {
         <AnalysisStep title="Outcomes">

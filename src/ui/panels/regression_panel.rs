@@ -2,39 +2,42 @@
 
 use leptos::prelude::*;
 
-use crate::engine::data::{ColumnData, ColumnKind};
+use crate::engine::data::ColumnKind;
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
-use crate::ui::engine_client::run_regression;
+use crate::ui::components::pending::Pending;
+use crate::ui::engine_client::{is_stale, run_regression};
 use crate::ui::state::AppState;
 
 #[component]
 pub fn RegressionPanel() -> impl IntoView {
     let state = AppState::get();
     let settings = state.regression;
-    let result = Memo::new(move |_| {
+    let result = LocalResource::new(move || {
         let spec = settings.spec();
         let threshold = settings.threshold.get();
-        state
-            .session
-            .with(|s| s.as_ref().map(|s| run_regression(s, &spec, threshold)))
+        let loaded = state.session.with(Option::is_some);
+        async move {
+            if loaded {
+                Some(run_regression(spec, threshold).await)
+            } else {
+                None
+            }
+        }
     });
     let controls = move || {
         let cols: Vec<(String, ColumnKind, usize)> = state.session.with(|s| {
             s.as_ref()
                 .map(|s| {
-                    s.dataset
+                    s.inspection
                         .columns
                         .iter()
                         .map(|c| {
-                            let k = match &c.data {
-                                ColumnData::Categorical { levels, .. } => levels.len(),
-                                _ => 0,
-                            };
+                            let k = c.levels.as_ref().map_or(0, Vec::len);
                             (c.name.clone(), c.kind, k)
                         })
                         .collect()
@@ -126,8 +129,7 @@ pub fn RegressionPanel() -> impl IntoView {
         <AnalysisStep title="Logistic regression">
             {controls}
             {move || match result.get() {
-                Some(Ok((_, multi, table))) => {
-                    let diags = multi.map(|m| m.diagnostics).unwrap_or_default();
+                Some(Some(Ok((table, diags)))) => {
                     view! {
                         <Diagnostics items=diags />
                         <TableActions table=table.clone() file_stem="logistic-regression" />
@@ -135,8 +137,9 @@ pub fn RegressionPanel() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
-                None => ().into_any(),
+                Some(Some(Err(e))) if !is_stale(&e) => view! { <StepError error=e /> }.into_any(),
+                Some(_) => ().into_any(),
+                None => view! { <Pending /> }.into_any(),
             }}
         </AnalysisStep>
     }

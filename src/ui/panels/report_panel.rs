@@ -11,18 +11,22 @@ use crate::report::study::StudySettings;
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::step_error::StepError;
 use crate::ui::download::download_text;
-use crate::ui::engine_client::{run_study, UiError};
+use crate::ui::components::pending::Pending;
+use crate::ui::engine_client::{is_stale, matched_csv, run_study, Channel, UiError};
 use crate::ui::state::AppState;
 
 #[component]
 pub fn ReportPanel() -> impl IntoView {
     let state = AppState::get();
     let settings = Memo::new(move |_| state.settings());
-    let result = Memo::new(move |_| {
-        let s = settings.get()?;
-        state
-            .session
-            .with(|session| session.as_ref().map(|x| run_study(x, &s)))
+    let result = LocalResource::new(move || {
+        let s = settings.get();
+        async move {
+            match s {
+                Some(s) => Some(run_study(s, Channel::Report).await),
+                None => None,
+            }
+        }
     });
     let (status, set_status) = signal(String::new());
     let load_settings = move |ev: leptos::ev::Event| {
@@ -44,7 +48,7 @@ pub fn ReportPanel() -> impl IntoView {
                 .unwrap_or_default();
             match StudySettings::from_json(&text) {
                 Ok(s) => {
-                    if state.apply_settings(s) {
+                    if state.apply_settings(s).await {
                         set_status.set(format!("Settings restored from {name}."));
                     } else {
                         set_status.set(String::new());
@@ -59,13 +63,15 @@ pub fn ReportPanel() -> impl IntoView {
         });
     };
     let results = move || match result.get() {
-        Some(Ok(out)) => {
+        Some(Some(Ok(out))) => {
             let report = out.report_html.clone();
-            let json = out.results_json();
+            let json = out.results_json.clone();
             let settings_json = settings.get().map(|s| s.to_json()).unwrap_or_default();
-            let matched = out.matched_csv.clone();
+            let matched = settings
+                .get_untracked()
+                .and_then(|s| s.matching)
+                .filter(|_| out.has_matching);
             let diagnostics = out
-                .results
                 .diagnostics
                 .iter()
                 .map(|d| view! { <li>{d.clone()}</li> })
@@ -89,9 +95,17 @@ pub fn ReportPanel() -> impl IntoView {
                         on:click=move |_| { let _ = download_text("settings.json", "application/json", &settings_json); }>
                         "Save settings"
                     </button>
-                    {matched.map(|csv| view! {
+                    {matched.map(|spec| view! {
                         <button type="button" class="button secondary" id="download-matched"
-                            on:click=move |_| { let _ = download_text("matched.csv", "text/csv", &csv); }>
+                            on:click=move |_| {
+                                let spec = spec.clone();
+                                spawn_local(async move {
+                                    match matched_csv(spec).await {
+                                        Ok(csv) => { let _ = download_text("matched.csv", "text/csv", &csv); }
+                                        Err(e) => state.error.set(Some(e)),
+                                    }
+                                });
+                            }>
                             "Matched dataset (CSV)"
                         </button>
                     })}
@@ -103,7 +117,7 @@ pub fn ReportPanel() -> impl IntoView {
                 <p class="status" role="status">{move || status.get()}</p>
                 <p class="lead">"The report holds every step's tables and figures: " {summary}</p>
                 <h3>"Methods"</h3>
-                <p id="methods">{out.results.methods.clone()}</p>
+                <p id="methods">{out.methods.clone()}</p>
                 <p>
                     "Outcomes by group and subgroup are on the "
                     <a href="#" on:click=move |ev| { ev.prevent_default(); state.step.set(crate::ui::state::Step::Outcomes); }>"Outcomes"</a>
@@ -114,8 +128,10 @@ pub fn ReportPanel() -> impl IntoView {
             }
             .into_any()
         }
-        Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
-        None => view! { <p>"Choose the analysis in the earlier steps."</p> }.into_any(),
+        Some(Some(Err(e))) if !is_stale(&e) => view! { <StepError error=e /> }.into_any(),
+        Some(Some(Err(_))) => ().into_any(),
+        Some(None) => view! { <p>"Choose the analysis in the earlier steps."</p> }.into_any(),
+        None => view! { <Pending /> }.into_any(),
     };
     view! {
         <AnalysisStep title="Report">

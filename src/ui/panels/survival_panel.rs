@@ -11,18 +11,22 @@ use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
-use crate::ui::engine_client::run_survival;
+use crate::ui::components::pending::Pending;
+use crate::ui::engine_client::{is_stale, run_survival};
 use crate::ui::state::AppState;
 
 #[component]
 pub fn SurvivalPanel() -> impl IntoView {
     let state = AppState::get();
     let sv = state.survival;
-    let result = Memo::new(move |_| {
-        let settings = state.settings()?;
-        state
-            .session
-            .with(|s| s.as_ref().map(|s| run_survival(s, &settings)))
+    let result = LocalResource::new(move || {
+        let settings = state.settings();
+        async move {
+            match settings {
+                Some(s) => Some(run_survival(s).await),
+                None => None,
+            }
+        }
     });
     let controls = move || {
         let cols: Vec<(String, ColumnKind)> = state.columns();
@@ -207,12 +211,12 @@ pub fn SurvivalPanel() -> impl IntoView {
         }
     };
     let results = move || match result.get() {
-        Some(Ok(v)) => view! {
+        Some(Some(Ok(v))) => view! {
             <p class="muted" id="survival-cohort">
                 {if v.cohort == StudyCohort::Matched {
-                    format!("The matched cohort: {} patients.", v.analysis.n + v.analysis.dropped)
+                    format!("The matched cohort: {} patients.", v.patients)
                 } else {
-                    format!("All patients: {}.", v.analysis.n + v.analysis.dropped)
+                    format!("All patients: {}.", v.patients)
                 }}
             </p>
             <Figure svg=v.figure file_stem="kaplan-meier" id="km-plot" />
@@ -233,8 +237,9 @@ pub fn SurvivalPanel() -> impl IntoView {
             })}
         }
         .into_any(),
-        Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
-        None => ().into_any(),
+        Some(Some(Err(e))) if !is_stale(&e) => view! { <StepError error=e /> }.into_any(),
+        Some(_) => ().into_any(),
+        None => view! { <Pending /> }.into_any(),
     };
     view! {
         <AnalysisStep title="Survival">

@@ -10,7 +10,8 @@ use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
-use crate::ui::engine_client::run_table1;
+use crate::ui::components::pending::Pending;
+use crate::ui::engine_client::{is_stale, run_table1};
 use crate::ui::state::AppState;
 
 #[component]
@@ -18,11 +19,16 @@ pub fn Table1Panel() -> impl IntoView {
     let state = AppState::get();
     let settings = state.table1;
     let columns = move || state.columns();
-    let result = Memo::new(move |_| {
+    let result = LocalResource::new(move || {
         let spec = settings.spec();
-        state
-            .session
-            .with(|s| s.as_ref().map(|s| run_table1(s, &spec)))
+        let loaded = state.session.with(Option::is_some);
+        async move {
+            if loaded {
+                Some(run_table1(spec).await)
+            } else {
+                None
+            }
+        }
     });
     let controls = move || {
         let cols = columns();
@@ -99,16 +105,17 @@ pub fn Table1Panel() -> impl IntoView {
         <AnalysisStep title="Table 1">
             {controls}
             {move || match result.get() {
-                Some(Ok((t, table))) => {
+                Some(Some(Ok((table, diagnostics)))) => {
                     view! {
-                        <Diagnostics items=t.diagnostics.clone() />
+                        <Diagnostics items=diagnostics />
                         <TableActions table=table.clone() file_stem="table1" />
                         <ReportTableView table=table id="table1" />
                     }
                         .into_any()
                 }
-                Some(Err(e)) => view! { <StepError error=e /> }.into_any(),
-                None => ().into_any(),
+                Some(Some(Err(e))) if !is_stale(&e) => view! { <StepError error=e /> }.into_any(),
+                Some(_) => ().into_any(),
+                None => view! { <Pending /> }.into_any(),
             }}
         </AnalysisStep>
     }
