@@ -152,3 +152,99 @@ pub fn cox_spec() -> CoxSpec {
         ties: Default::default(),
     }
 }
+
+/// The registry file of the scale benchmarks: the cohort's 17 columns and
+/// 8 more (25), numbers with one or two decimals as registries export
+/// them: about 95 bytes a patient, 95 MB for a million.
+pub fn registry_csv(n: usize) -> String {
+    let ds = cohort(n);
+    let mut rng = Rng::seed_from_u64(7);
+    let mut out = String::with_capacity(96 * n + 256);
+    out.push_str(
+        "id,group,cat0,cat1,cat2,cat3,cat4,cat5,cat6,cat7,num0,num1,num2,num3,outcome,time,status,\
+         site,year,bmi,sex,stage,grade,smoker,charlson\n",
+    );
+    let col = |name: &str| ds.column(name).map(|c| &c.data);
+    let codes = |name: &str| match col(name) {
+        Some(ColumnData::Categorical { codes, .. }) => codes.clone(),
+        _ => Vec::new(),
+    };
+    let nums = |name: &str| match col(name) {
+        Some(ColumnData::Numeric(v)) => v.clone(),
+        _ => Vec::new(),
+    };
+    let (group, outcome, status) = (codes("group"), codes("outcome"), codes("status"));
+    let cats: Vec<Vec<u32>> = (0..8).map(|j| codes(&format!("cat{j}"))).collect();
+    let numbers: Vec<Vec<f64>> = (0..4).map(|j| nums(&format!("num{j}"))).collect();
+    let time = nums("time");
+    const STAGES: [&str; 4] = ["I", "II", "III", "IV"];
+    use std::fmt::Write;
+    for i in 0..n {
+        let _ = write!(out, "P{},{}", i + 1, group[i]);
+        for c in &cats {
+            let _ = write!(out, ",L{}", c[i]);
+        }
+        for v in &numbers {
+            let _ = write!(out, ",{:.1}", v[i]);
+        }
+        let _ = write!(out, ",{},{:.2},{}", outcome[i], time[i], status[i]);
+        let _ = writeln!(
+            out,
+            ",S{:02},{},{:.1},{},{},G{},{},{}",
+            rng.below(40),
+            2008 + rng.below(16),
+            25.0 + 4.0 * rng.normal(),
+            if rng.uniform() < 0.5 { "F" } else { "M" },
+            STAGES[rng.below(4) as usize],
+            1 + rng.below(3),
+            if rng.uniform() < 0.2 { "yes" } else { "no" },
+            rng.below(7),
+        );
+    }
+    out
+}
+
+/// The whole study on the registry file: Table 1, the propensity model
+/// and 2:1 matching with a 0.2 SD caliper, balance, Kaplan-Meier and
+/// log-rank by group, Cox with 10 covariates, on the matched cohort, and
+/// the report (what the page's Report step runs).
+pub fn registry_settings() -> cohortlab::report::study::StudySettings {
+    use cohortlab::engine::matching::{Caliper, MatchSpec};
+    use cohortlab::engine::table1::Table1Spec;
+    use cohortlab::report::study::{StudyCohort, StudySettings, SurvivalStep, SETTINGS_VERSION};
+    let covariates = [
+        "cat0", "cat1", "cat2", "cat3", "cat4", "cat5", "cat6", "cat7", "num0", "num1", "num2",
+        "num3",
+    ];
+    let mut t1 = covariates.map(String::from).to_vec();
+    t1.extend(["sex", "stage", "grade", "smoker", "bmi", "charlson"].map(String::from));
+    StudySettings {
+        cohortlab_settings: SETTINGS_VERSION,
+        dataset: Default::default(),
+        table1: Some(Table1Spec {
+            group: "group".into(),
+            variables: t1,
+            nonnormal: vec!["charlson".into()],
+            categorical_test: Default::default(),
+            continuous_test: Default::default(),
+        }),
+        regression: None,
+        matching: Some(MatchSpec {
+            ratio: 2,
+            caliper: Caliper::Sd(0.2),
+            ..MatchSpec::new("group", &covariates)
+        }),
+        outcomes: vec!["outcome".into()],
+        subgroup: None,
+        survival: Some(SurvivalStep {
+            spec: survival_spec(),
+            at: vec![12.0, 36.0, 60.0],
+            transform: Default::default(),
+            rho: 0.0,
+            rmst: None,
+            cox: Some(cox_spec()),
+            cohort: StudyCohort::Matched,
+            cross: None,
+        }),
+    }
+}

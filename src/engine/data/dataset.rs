@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use super::hash::FastMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -411,15 +411,15 @@ fn encode_levels<'a>(
     level: impl Fn(&'a str) -> Option<Cow<'a, str>>,
     ov: &ColumnOverride,
 ) -> Result<ColumnData, SpecError> {
-    let mut merged: HashMap<&str, &str> = HashMap::new();
+    let mut merged: FastMap<&str, &str> = FastMap::default();
     for m in &ov.merges {
         for l in &m.levels {
             merged.insert(l.as_str(), m.into.as_str());
         }
     }
-    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut index: FastMap<String, u32> = FastMap::default();
     let mut levels: Vec<String> = Vec::new();
-    let mut by_cell: HashMap<&'a str, u32> = HashMap::new();
+    let mut by_cell: FastMap<&'a str, u32> = FastMap::default();
     let mut codes: Vec<u32> = Vec::with_capacity(cells.size_hint().0);
     for cell in cells {
         if let Some(&code) = by_cell.get(cell) {

@@ -4,7 +4,7 @@
 //! Kinds are then suggested from the type and the distinct values; the user
 //! can override every suggestion.
 
-use std::collections::HashMap;
+use super::hash::FastMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -122,7 +122,7 @@ pub(crate) fn infer_one(
     let mut field_type = FieldType::Null;
     let (mut n_missing, mut n_numeric, mut n_text) = (0, 0, 0);
     let mut first_text = None;
-    let mut distinct: HashMap<&str, ()> = HashMap::new();
+    let mut distinct: FastMap<&str, ()> = FastMap::default();
     let mut capped = false;
     let mut zero_one = true;
     for (i, cell) in cells.iter().enumerate() {

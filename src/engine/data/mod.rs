@@ -9,6 +9,7 @@
 mod dataset;
 mod decode;
 mod error;
+mod hash;
 mod infer;
 mod read;
 mod spec;

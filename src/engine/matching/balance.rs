@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::MatchResult;
 use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
+use crate::engine::numeric::sort_with_order;
 
 /// Balance statistics in one sample.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -55,6 +56,9 @@ struct Sample<'a> {
     x: &'a [f64],
     w: &'a [f64],
     treated: &'a [bool],
+    /// `x` sorted (values, and the indices that sort it): shared by the
+    /// samples before and after matching, sorted once.
+    sorted: &'a (Vec<f64>, Vec<usize>),
 }
 
 fn wmean_var(x: &[f64], w: &[f64], pick: impl Fn(usize) -> bool) -> (f64, f64, f64) {
@@ -79,8 +83,7 @@ fn wmean_var(x: &[f64], w: &[f64], pick: impl Fn(usize) -> bool) -> (f64, f64, f
 fn ecdf(s: &Sample) -> (f64, f64) {
     // Evaluated at every distinct value in the sample, matched or not (a
     // weight of 0 adds a point, not mass), as MatchIt does.
-    let mut idx: Vec<usize> = (0..s.x.len()).collect();
-    idx.sort_by(|&a, &b| s.x[a].total_cmp(&s.x[b]));
+    let (values, idx) = s.sorted;
     let total = |t: bool| {
         idx.iter()
             .filter(|&&i| s.treated[i] == t)
@@ -92,8 +95,8 @@ fn ecdf(s: &Sample) -> (f64, f64) {
     let (mut sum, mut max, mut k) = (0.0, 0.0f64, 0usize);
     let mut i = 0;
     while i < idx.len() {
-        let v = s.x[idx[i]];
-        while i < idx.len() && s.x[idx[i]] == v {
+        let v = values[i];
+        while i < idx.len() && values[i] == v {
             let j = idx[i];
             if s.treated[j] {
                 ft += s.w[j] / wt;
@@ -113,16 +116,32 @@ fn ecdf(s: &Sample) -> (f64, f64) {
 fn stats(s: &Sample, binary: bool, sd_denom: f64) -> BalanceStats {
     let (mt, vt, _) = wmean_var(s.x, s.w, |i| s.treated[i] && s.w[i] > 0.0);
     let (mc, vc, _) = wmean_var(s.x, s.w, |i| !s.treated[i] && s.w[i] > 0.0);
-    let (vt, vc) = if binary {
-        (mt * (1.0 - mt), mc * (1.0 - mc))
-    } else {
-        (vt, vc)
-    };
-    let (ecdf_mean, ecdf_max) = if binary {
-        ((mt - mc).abs(), (mt - mc).abs())
-    } else {
-        ecdf(s)
-    };
+    if binary {
+        return binary_stats(mt, mc, sd_denom);
+    }
+    let (ecdf_mean, ecdf_max) = ecdf(s);
+    finish_stats(mt, mc, vt, vc, false, ecdf_mean, ecdf_max, sd_denom)
+}
+
+/// A binary covariate (or one level of a categorical one): everything
+/// follows from the two proportions.
+fn binary_stats(mt: f64, mc: f64, sd_denom: f64) -> BalanceStats {
+    let (vt, vc) = (mt * (1.0 - mt), mc * (1.0 - mc));
+    let d = (mt - mc).abs();
+    finish_stats(mt, mc, vt, vc, true, d, d, sd_denom)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish_stats(
+    mt: f64,
+    mc: f64,
+    vt: f64,
+    vc: f64,
+    binary: bool,
+    ecdf_mean: f64,
+    ecdf_max: f64,
+    sd_denom: f64,
+) -> BalanceStats {
     let pooled = ((vt + vc) / 2.0).sqrt();
     BalanceStats {
         mean_treated: mt,
@@ -154,12 +173,19 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
     let ones = vec![1.0; rows.len()];
     let w_after: Vec<f64> = rows.iter().map(|&i| m.weights[i]).collect();
     let mut out = Vec::new();
-    let mut push =
+    let numeric_row =
         |term: String, variable: &str, level: Option<String>, binary: bool, x: Vec<f64>| {
+            // The eCDF of a binary covariate is not sorted for.
+            let sorted = if binary {
+                (Vec::new(), Vec::new())
+            } else {
+                sort_with_order(&x, false)
+            };
             let before = Sample {
                 x: &x,
                 w: &ones,
                 treated: &treated,
+                sorted: &sorted,
             };
             let sd_denom = if binary {
                 let (p, _, _) = wmean_var(&x, &ones, |i| treated[i]);
@@ -171,22 +197,23 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
                 x: &x,
                 w: &w_after,
                 treated: &treated,
+                sorted: &sorted,
             };
-            out.push(BalanceRow {
+            BalanceRow {
                 term,
                 variable: variable.to_owned(),
                 level,
                 binary,
                 before: stats(&before, binary, sd_denom),
                 after: stats(&after, binary, sd_denom),
-            });
+            }
         };
     for var in &m.spec.covariates {
         let Some(col) = ds.column(var) else { continue };
         match &col.data {
             ColumnData::Numeric(v) => {
                 let x: Vec<f64> = rows.iter().map(|&i| v[i]).collect();
-                push(var.clone(), var, None, false, x);
+                out.push(numeric_row(var.clone(), var, None, false, x));
             }
             ColumnData::Categorical {
                 codes,
@@ -198,18 +225,48 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
                 } else {
                     (0..levels.len()).collect()
                 };
+                // Every level's proportions in one pass: weight totals by
+                // group, and by group and level, before (weight 1) and
+                // after matching (the matching weights, where > 0).
+                let k = levels.len();
+                let (mut n_t, mut n_c, mut w_t, mut w_c) = (0.0, 0.0, 0.0, 0.0);
+                let mut by_level = vec![[0.0f64; 4]; k];
+                for (j, &i) in rows.iter().enumerate() {
+                    let w = w_after[j];
+                    let code = codes[i];
+                    let level = (code != MISSING_CODE).then_some(code as usize).filter(|&c| c < k);
+                    let (n_slot, w_slot) = if treated[j] { (0, 2) } else { (1, 3) };
+                    if treated[j] {
+                        n_t += 1.0;
+                    } else {
+                        n_c += 1.0;
+                    }
+                    if w > 0.0 {
+                        if treated[j] {
+                            w_t += w;
+                        } else {
+                            w_c += w;
+                        }
+                    }
+                    if let Some(l) = level {
+                        by_level[l][n_slot] += 1.0;
+                        if w > 0.0 {
+                            by_level[l][w_slot] += w;
+                        }
+                    }
+                }
                 for l in shown {
-                    let x: Vec<f64> = rows
-                        .iter()
-                        .map(|&i| f64::from(codes[i] != MISSING_CODE && codes[i] as usize == l))
-                        .collect();
-                    push(
-                        format!("{var}: {}", levels[l]),
-                        var,
-                        Some(levels[l].clone()),
-                        true,
-                        x,
-                    );
+                    let [lt, lc, lwt, lwc] = by_level[l];
+                    let p = lt / n_t;
+                    let sd_denom = (p * (1.0 - p)).sqrt();
+                    out.push(BalanceRow {
+                        term: format!("{var}: {}", levels[l]),
+                        variable: var.clone(),
+                        level: Some(levels[l].clone()),
+                        binary: true,
+                        before: binary_stats(p, lc / n_c, sd_denom),
+                        after: binary_stats(lwt / w_t, lwc / w_c, sd_denom),
+                    });
                 }
             }
             ColumnData::Text(_) => {}

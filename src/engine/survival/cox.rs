@@ -755,13 +755,16 @@ fn per_time_score(
         }
         let t = data.time[first];
         let mut deaths = Vec::new();
+        // s2 and d2 hold the lower triangle only (they are symmetric).
         while k < n && data.time[order[k]] == t && data.stratum[order[k]] == current {
             let i = order[k];
-            s0 += risk[i];
-            for a in 0..p {
-                s1[a] += risk[i] * x(i)[a];
-                for b in 0..p {
-                    s2[a * p + b] += risk[i] * x(i)[a] * x(i)[b];
+            let (ri, xi) = (risk[i], x(i));
+            s0 += ri;
+            for (a, &xa) in xi.iter().enumerate() {
+                let ra = ri * xa;
+                s1[a] += ra;
+                for (cell, &xb) in s2[a * p..a * p + a + 1].iter_mut().zip(xi) {
+                    *cell += ra * xb;
                 }
             }
             if data.event[i] {
@@ -776,12 +779,13 @@ fn per_time_score(
         let (mut d0, mut d1, mut d2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
         let mut u = vec![0.0; p];
         for &i in &deaths {
-            d0 += risk[i];
-            for a in 0..p {
-                u[a] += x(i)[a];
-                d1[a] += risk[i] * x(i)[a];
-                for b in 0..p {
-                    d2[a * p + b] += risk[i] * x(i)[a] * x(i)[b];
+            let (ri, xi) = (risk[i], x(i));
+            d0 += ri;
+            for (a, &xa) in xi.iter().enumerate() {
+                u[a] += xa;
+                d1[a] += ri * xa;
+                for (cell, &xb) in d2[a * p..a * p + a + 1].iter_mut().zip(xi) {
+                    *cell += ri * xa * xb;
                 }
             }
         }
@@ -796,7 +800,8 @@ fn per_time_score(
             for a in 0..p {
                 u[a] -= m[a];
                 for b in 0..p {
-                    v[a * p + b] += (s2[a * p + b] - f * d2[a * p + b]) / a0 - m[a] * m[b];
+                    let lower = if b <= a { a * p + b } else { b * p + a };
+                    v[a * p + b] += (s2[lower] - f * d2[lower]) / a0 - m[a] * m[b];
                 }
             }
         }
@@ -833,12 +838,10 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, groups: &[(String, Vec<usize>)]) ->
     let per = per_time_score(&centred, &beta, fit.ties);
     // g(t): Kaplan-Meier of all patients just before t.
     let km = super::kaplan_meier(data.time, data.event, super::CiTransform::Log, 0.95);
-    let s_before = |t: f64| {
-        km.rows
-            .iter()
-            .rev()
-            .find(|r| r.time < t)
-            .map_or(1.0, |r| r.surv)
+    // The rows are in time order: the last one before t by bisection.
+    let s_before = |t: f64| match km.rows.partition_point(|r| r.time < t) {
+        0 => 1.0,
+        k => km.rows[k - 1].surv,
     };
     let g: Vec<f64> = per.iter().map(|(t, _, _, _)| s_before(*t)).collect();
     let deaths: f64 = per.iter().map(|(_, d, _, _)| *d as f64).sum();
