@@ -262,6 +262,10 @@ impl Service {
                 self.replace(s)
             }
             Request::ApplySpec(spec) => {
+                // Unchanged (e.g. settings saved on this file): nothing to redo.
+                if let Some(s) = self.session.as_ref().filter(|s| s.spec == spec) {
+                    return Ok(Reply::Loaded(Box::new(info(s))));
+                }
                 let s = self.session.take().ok_or_else(no_data)?;
                 match with_spec_keeping(s, spec) {
                     Ok(s) => self.replace(s),

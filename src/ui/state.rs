@@ -204,6 +204,8 @@ pub struct AppState {
     /// variable ("" = none).
     pub outcomes: RwSignal<Vec<String>>,
     pub subgroup: RwSignal<String>,
+    /// "Settings restored from …", until another file is loaded.
+    pub settings_note: RwSignal<String>,
 }
 
 impl AppState {
@@ -235,6 +237,7 @@ impl AppState {
             },
             outcomes: RwSignal::new(Vec::new()),
             subgroup: RwSignal::new(String::new()),
+            settings_note: RwSignal::new(String::new()),
         }
     }
 
@@ -337,17 +340,26 @@ impl AppState {
         if !self.update_spec(|spec| *spec = dataset).await {
             return false;
         }
-        if let Some(t) = s.table1 {
-            self.table1.set(t);
+        // A step the settings leave out is left out here too: the report
+        // then runs exactly what was saved.
+        match s.table1 {
+            Some(t) => self.table1.set(t),
+            None => self.table1.group.set(String::new()),
         }
-        if let Some(r) = s.regression {
-            let threshold = r.threshold;
-            self.regression.set(r.spec);
-            self.regression.threshold.set(threshold);
+        match s.regression {
+            Some(r) => {
+                let threshold = r.threshold;
+                self.regression.set(r.spec);
+                self.regression.threshold.set(threshold);
+            }
+            None => self.regression.outcome.set(String::new()),
         }
         self.matching.set(s.matching);
         self.outcomes.set(s.outcomes);
         self.subgroup.set(s.subgroup.unwrap_or_default());
+        if s.survival.is_none() {
+            self.survival.time.set(String::new());
+        }
         if let Some(step) = s.survival {
             let sv = &self.survival;
             sv.time.set(step.spec.time);
@@ -450,6 +462,7 @@ impl AppState {
             sv.cohort.set(StudyCohort::Matched);
         }
         self.session.set(Some(Arc::new(session)));
+        self.settings_note.set(String::new());
         self.error.set(None);
     }
 

@@ -14,6 +14,7 @@ pub mod pending;
 pub mod preview_table;
 pub mod report_table;
 pub mod roles;
+pub mod settings_loader;
 pub mod stability_check;
 pub mod step_error;
 pub mod table_actions;

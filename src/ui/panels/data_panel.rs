@@ -10,6 +10,7 @@ use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::file_drop::FileDrop;
 use crate::ui::components::preview_table::PreviewTable;
 use crate::ui::components::roles::Roles;
+use crate::ui::components::settings_loader::SettingsLoader;
 use crate::ui::engine_client::{self, SessionInfo};
 use crate::ui::state::AppState;
 
@@ -122,6 +123,7 @@ fn LoadedData(session: Arc<SessionInfo>) -> impl IntoView {
             </form>
             <Diagnostics items=inspection.diagnostics.clone() />
             <Roles />
+            <SettingsLoader />
             <ColumnTable session=session.clone() />
             <PreviewTable session=session.clone() />
         </section>

@@ -4,15 +4,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-use crate::report::study::StudySettings;
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::step_error::StepError;
 use crate::ui::download::download_text;
 use crate::ui::components::pending::Pending;
-use crate::ui::engine_client::{is_stale, matched_csv, run_study, Channel, UiError};
+use crate::ui::components::settings_loader::SettingsLoader;
+use crate::ui::engine_client::{is_stale, matched_csv, run_study, Channel};
 use crate::ui::state::AppState;
 
 #[component]
@@ -28,40 +26,6 @@ pub fn ReportPanel() -> impl IntoView {
             }
         }
     });
-    let (status, set_status) = signal(String::new());
-    let load_settings = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        let name = file.name();
-        spawn_local(async move {
-            let text = JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            match StudySettings::from_json(&text) {
-                Ok(s) => {
-                    if state.apply_settings(s).await {
-                        set_status.set(format!("Settings restored from {name}."));
-                    } else {
-                        set_status.set(String::new());
-                    }
-                }
-                Err(e) => state.error.set(Some(UiError {
-                    context: format!("{name} could not be loaded"),
-                    message: crate::ui::engine_client::capitalise(&e),
-                    hint: "Choose a settings file saved by CohortLab's Report step. Your analysis is unchanged.".into(),
-                })),
-            }
-        });
-    };
     let results = move || match result.get() {
         Some(Some(Ok(out))) => {
             let report = out.report_html.clone();
@@ -109,12 +73,7 @@ pub fn ReportPanel() -> impl IntoView {
                             "Matched dataset (CSV)"
                         </button>
                     })}
-                    <label class="button secondary">
-                        "Load settings…"
-                        <input type="file" accept=".json,application/json" id="load-settings" class="visually-hidden" on:change=load_settings />
-                    </label>
                 </div>
-                <p class="status" role="status">{move || status.get()}</p>
                 <p class="lead">"The report holds every step's tables and figures: " {summary}</p>
                 <h3>"Methods"</h3>
                 <p id="methods">{out.methods.clone()}</p>
@@ -139,6 +98,7 @@ pub fn ReportPanel() -> impl IntoView {
                 "Everything in one file: the methods paragraph written from what was run, every table and figure. Save the settings to redo the analysis later, here or with "
                 <code>"cohortlab run"</code> "."
             </p>
+            <SettingsLoader />
             {results}
         </AnalysisStep>
     }
