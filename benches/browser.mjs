@@ -39,7 +39,9 @@ await page.evaluate(() => {
   setInterval(() => {
     const b = document.querySelector('#busy .busy-label');
     const t = b && b.textContent.replace(/ \(\d+%\)…$|…$/, '');
-    if (t && window.__stages[window.__stages.length - 1] !== t) window.__stages.push(t);
+    const last = window.__stages[window.__stages.length - 1];
+    if (t && (!last || last[1] !== t)) window.__stages.push([performance.now(), t]);
+    if (!t && last && last[1] !== '') window.__stages.push([performance.now(), '']);
   }, 50);
 });
 
@@ -69,7 +71,10 @@ console.log(`file: ${path.basename(file)}, ${mb} MB, ${rows} patients`);
 console.log(`open (read and type in the worker): ${open.toFixed(2)} s`);
 console.log(`study (Table 1, propensity model, 2:1 matching, balance, KM, log-rank, Cox, report): ${study.toFixed(2)} s`);
 console.log(`whole study in the page: ${(open + study).toFixed(2)} s (target < 10 s)`);
-console.log(`progress shown: ${stages.join(' | ')}`);
+console.log('progress shown, with the time each stage was on screen:');
+stages.forEach(([at, stage], i) => {
+  if (stage && stages[i + 1]) console.log(`  ${stage.padEnd(58)} ${((stages[i + 1][0] - at) / 1000).toFixed(2)} s`);
+});
 console.log(`main-thread long tasks: ${long.length}, longest ${Math.max(0, ...long)} ms (target: none over 200 ms)`);
 console.log(`methods: ${methods.slice(0, 160)}…`);
 if (errors.length) console.log(`page errors: ${errors.join('; ')}`);

@@ -288,7 +288,7 @@ fn whole_study(n: usize) {
         let Ok(Reply::Study(v)) = r else {
             panic!("the study failed: {r:?}");
         };
-        std::hint::black_box(v.report_html.len());
+        std::hint::black_box(v.methods.len());
         totals.push(total);
         if run == 0 {
             for (i, (stage, t)) in stages.iter().enumerate() {
@@ -298,6 +298,12 @@ fn whole_study(n: usize) {
             for d in &v.diagnostics {
                 println!("  note: {d}");
             }
+            let figures: usize = v.figures.iter().map(|f| f.1.len()).sum();
+            println!(
+                "  sizes: figures {} KB, reply to the page {} KB",
+                figures / 1000,
+                serde_json::to_string(&v).map_or(0, |j| j.len()) / 1000
+            );
         }
     }
     totals.sort_by(f64::total_cmp);

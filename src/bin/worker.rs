@@ -55,7 +55,11 @@ mod glue {
         let file = get("file");
         let reply = (|| {
             let request: Request = serde_json::from_str(&request).map_err(|e| {
-                Failure::new("The request could not be read", e.to_string(), "Reload the page.")
+                Failure::new(
+                    "The request could not be read",
+                    e.to_string(),
+                    "Reload the page.",
+                )
             })?;
             let bytes = if file.is_undefined() {
                 None
@@ -68,12 +72,20 @@ mod glue {
                 let now = js_sys::Date::now();
                 if p.stage != last.0 || now - last.1 > 100.0 {
                     last = (p.stage.clone(), now);
-                    post(id, "progress", &serde_json::to_string(&p).unwrap_or_default());
+                    post(
+                        id,
+                        "progress",
+                        &serde_json::to_string(&p).unwrap_or_default(),
+                    );
                 }
             };
             SERVICE.with(|s| s.borrow_mut().handle(request, bytes, &mut progress))
         })();
-        post(id, "reply", &serde_json::to_string(&reply).unwrap_or_default());
+        post(
+            id,
+            "reply",
+            &serde_json::to_string(&reply).unwrap_or_default(),
+        );
     }
 
     pub fn start() {

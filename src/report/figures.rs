@@ -220,6 +220,10 @@ fn nice_step(max: f64) -> f64 {
         .unwrap_or_else(|| 10f64.powf((max / 8.0).log10().ceil()))
 }
 
+/// Kaplan-Meier steps closer than this (in pixels of the figure) are
+/// drawn as one.
+const MIN_STEP_PX: f64 = 0.25;
+
 /// Kaplan-Meier curves with 95% CI bands, censoring marks, the log-rank P
 /// on the plot, and the numbers at risk aligned under the time axis (the
 /// same x positions draw both, by construction).
@@ -288,19 +292,39 @@ pub fn km_plot_svg(a: &crate::report::survival::SurvivalAnalysis, time_label: &s
         let mut lower = vec![(0.0, 1.0)];
         let mut path = format!("M{} {}", x(0.0), y(1.0));
         let mut prev = (1.0f64, 1.0f64, 1.0f64);
+        // Steps closer than a quarter pixel to the last one drawn join its
+        // vertical: the same picture, and a million patients' curves stay
+        // a few thousand points.
+        let mut drawn_x = f64::NEG_INFINITY;
+        let mut pending: Option<f64> = None;
         for r in &g.fit.rows {
             if r.n_event > 0 {
-                path.push_str(&format!(" H{:.2} V{:.2}", x(r.time), y(r.surv)));
                 let (lo, hi) = (
                     if r.lower.is_nan() { 0.0 } else { r.lower },
                     if r.upper.is_nan() { prev.2 } else { r.upper },
                 );
-                upper.push((r.time, prev.2));
-                upper.push((r.time, hi));
-                lower.push((r.time, prev.1));
-                lower.push((r.time, lo));
+                if x(r.time) - drawn_x < MIN_STEP_PX {
+                    pending = Some(y(r.surv));
+                    if let (Some(u), Some(l)) = (upper.last_mut(), lower.last_mut()) {
+                        u.1 = hi;
+                        l.1 = lo;
+                    }
+                } else {
+                    if let Some(v) = pending.take() {
+                        path.push_str(&format!(" V{v:.2}"));
+                    }
+                    drawn_x = x(r.time);
+                    path.push_str(&format!(" H{:.2} V{:.2}", drawn_x, y(r.surv)));
+                    upper.push((r.time, prev.2));
+                    upper.push((r.time, hi));
+                    lower.push((r.time, prev.1));
+                    lower.push((r.time, lo));
+                }
                 prev = (r.surv, lo, hi);
             }
+        }
+        if let Some(v) = pending {
+            path.push_str(&format!(" V{v:.2}"));
         }
         let last_t = g.fit.rows.last().map_or(0.0, |r| r.time);
         path.push_str(&format!(" H{:.2}", x(last_t)));
@@ -318,8 +342,14 @@ pub fn km_plot_svg(a: &crate::report::survival::SurvivalAnalysis, time_label: &s
         s.push_str(&format!(
             r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2" class="km-curve"/>"#
         ));
+        // One mark per pixel: more would draw over each other.
+        let mut marked = (f64::NEG_INFINITY, f64::NEG_INFINITY);
         for r in g.fit.rows.iter().filter(|r| r.n_censor > 0) {
             let (cx, cy) = (x(r.time), y(r.surv));
+            if (cx - marked.0).abs() < 1.0 && (cy - marked.1).abs() < 1.0 {
+                continue;
+            }
+            marked = (cx, cy);
             s.push_str(&format!(
                 r#"<path d="M{} {cy:.2} H{} M{cx:.2} {} V{}" stroke="{colour}" stroke-width="1.2" class="censor"/>"#,
                 cx - 3.5,

@@ -90,6 +90,9 @@ pub enum Request {
     Survival(StudySettings),
     /// The whole study: the Outcomes and Report steps.
     Study(StudySettings),
+    /// The report (HTML) and the results (JSON) of the study, for the
+    /// downloads: kept from its last run, so not recomputed.
+    StudyFiles(StudySettings),
 }
 
 impl Request {
@@ -106,6 +109,7 @@ impl Request {
             Request::Stability { .. } => "Rerunning the matching",
             Request::Survival(_) => "Survival curves and Cox model",
             Request::Study(_) => "The study",
+            Request::StudyFiles(_) => "Writing the report",
         }
     }
 }
@@ -178,8 +182,6 @@ pub struct StudyView {
     pub figures: Vec<(String, String)>,
     pub methods: String,
     pub diagnostics: Vec<String>,
-    pub report_html: String,
-    pub results_json: String,
     /// Binary outcomes were compared.
     pub has_outcomes: bool,
     /// There is a matched dataset to download.
@@ -198,6 +200,11 @@ pub enum Reply {
     Text(String),
     Survival(Box<SurvivalView>),
     Study(Box<StudyView>),
+    /// The study's downloads (large: sent only when asked for).
+    StudyFiles {
+        report_html: String,
+        results_json: String,
+    },
 }
 
 /// A loaded file: its cells, the settings and the typed data.
@@ -216,6 +223,8 @@ pub struct Service {
     session: Option<Session>,
     /// The last matching and its specification (for the current dataset).
     matching: Option<(MatchSpec, Arc<Result<MatchResult, String>>)>,
+    /// The last study's settings, report and results (JSON).
+    study_files: Option<(StudySettings, String, String)>,
 }
 
 const NO_DATA: &str = "No data is loaded yet.";
@@ -269,7 +278,8 @@ impl Service {
                 let s = self.session.take().ok_or_else(no_data)?;
                 match with_spec_keeping(s, spec) {
                     Ok(s) => self.replace(s),
-                    Err((s, e)) => {
+                    Err(b) => {
+                        let (s, e) = *b;
                         self.session = Some(s);
                         Err(e)
                     }
@@ -377,16 +387,30 @@ impl Service {
                     matching: m.as_deref().map(|r| r.as_ref().map_err(String::as_str)),
                 };
                 let out = run_study_on(&input, &settings, &mut |step| stage(step, None));
+                let files = (settings, out.report_html.clone(), out.results_json());
+                self.study_files = Some(files);
                 Ok(Reply::Study(Box::new(StudyView {
-                    results_json: out.results_json(),
                     methods: out.results.methods.clone(),
                     diagnostics: out.results.diagnostics.clone(),
                     has_outcomes: !out.results.outcomes.is_empty(),
                     has_matching: out.results.matching.is_some(),
                     tables: out.tables,
                     figures: out.figures,
-                    report_html: out.report_html,
                 })))
+            }
+            Request::StudyFiles(settings) => {
+                let kept = self.study_files.as_ref().filter(|f| f.0 == settings);
+                if kept.is_none() {
+                    // Not the last study run: run it (its reply is not sent).
+                    self.handle(Request::Study(settings.clone()), None, progress)?;
+                }
+                match self.study_files.as_ref().filter(|f| f.0 == settings) {
+                    Some((_, report_html, results_json)) => Ok(Reply::StudyFiles {
+                        report_html: report_html.clone(),
+                        results_json: results_json.clone(),
+                    }),
+                    None => Err(Failure::new("The report could not be made", "", "")),
+                }
             }
         }
     }
@@ -400,6 +424,7 @@ impl Service {
         let info = info(&s);
         self.session = Some(s);
         self.matching = None;
+        self.study_files = None;
         Ok(Reply::Loaded(Box::new(info)))
     }
 
@@ -548,21 +573,21 @@ fn open(
 }
 
 fn with_spec(s: Session, spec: DatasetSpec) -> Result<Session, Failure> {
-    with_spec_keeping(s, spec).map_err(|(_, e)| e)
+    with_spec_keeping(s, spec).map_err(|b| b.1)
 }
 
 /// The same file with another specification; on failure the session is
 /// handed back unchanged with the error.
-fn with_spec_keeping(s: Session, spec: DatasetSpec) -> Result<Session, (Session, Failure)> {
+fn with_spec_keeping(s: Session, spec: DatasetSpec) -> Result<Session, Box<(Session, Failure)>> {
     match Dataset::build(&s.raw, &spec) {
         Ok(dataset) => Ok(Session { spec, dataset, ..s }),
-        Err(e) => Err((
+        Err(e) => Err(Box::new((
             s,
             Failure::from_analysis(
                 "That change was not applied".into(),
                 &AnalysisError::from(e),
             ),
-        )),
+        ))),
     }
 }
 
@@ -812,8 +837,20 @@ mod tests {
         };
         let raw = data::read(EXAMPLE_CSV.as_bytes(), &ReadOptions::default()).unwrap();
         let cli = crate::report::study::run_study(&raw, EXAMPLE_FILE_NAME, &settings).unwrap();
-        assert_eq!(v.report_html, cli.report_html);
-        assert_eq!(v.results_json, cli.results_json());
+        assert_eq!(v.tables, cli.tables);
+        assert_eq!(v.methods, cli.results.methods);
+        // The downloads, kept from that run: the command line's files.
+        let Reply::StudyFiles {
+            report_html,
+            results_json,
+        } = s
+            .handle(Request::StudyFiles(settings.clone()), None, &mut quiet())
+            .unwrap()
+        else {
+            panic!("not the files")
+        };
+        assert_eq!(report_html, cli.report_html);
+        assert_eq!(results_json, cli.results_json());
         // The matched dataset on demand equals the command line's.
         let spec = settings.matching.clone().unwrap();
         let Reply::Text(csv) = s

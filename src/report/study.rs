@@ -701,7 +701,7 @@ pub fn run_study_on(
 
     let (mut t1_before, mut t1_after) = (None, None);
     if let Some(spec) = &settings.table1 {
-        match table1(&ds, spec) {
+        match table1(ds, spec) {
             Ok(b) => {
                 let after = matched_ds.as_ref().and_then(|m| table1(m, spec).ok());
                 let table = match &after {
@@ -721,7 +721,7 @@ pub fn run_study_on(
         progress("Logistic regression");
     }
     let regression = settings.regression.as_ref().map(|step| {
-        let screen = univariate_screen(&ds, &step.spec);
+        let screen = univariate_screen(ds, &step.spec);
         let chosen = step.spec.select(&screen, step.threshold);
         let multivariable = if chosen.is_empty() {
             None
@@ -730,7 +730,7 @@ pub fn run_study_on(
                 variables: chosen,
                 ..step.spec.clone()
             };
-            match fit_logistic(&ds, &m) {
+            match fit_logistic(ds, &m) {
                 Ok(f) => Some(f),
                 Err(e) => {
                     diagnostics.push(format!("The multivariable model could not be fitted: {e}."));

@@ -21,10 +21,10 @@ use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::table1::Table1Spec;
 use crate::engine::Diagnostic;
-use crate::report::service::{Progress, Reply, Request};
 pub use crate::report::service::{
     capitalise, Failure as UiError, MatchView, SessionInfo, StudyView, SurvivalView,
 };
+use crate::report::service::{Progress, Reply, Request};
 use crate::report::study::StudySettings;
 use crate::report::table::ReportTable;
 
@@ -168,7 +168,9 @@ fn on_message(ev: web_sys::MessageEvent) {
     if let Some(reply) = field(&data, "reply").as_string() {
         with_client(|c| {
             if let Some(job) = c.running.take().filter(|j| j.id == id) {
-                let _ = job.resolve.call1(&JsValue::NULL, &JsValue::from_str(&reply));
+                let _ = job
+                    .resolve
+                    .call1(&JsValue::NULL, &JsValue::from_str(&reply));
             }
             pump(c);
         });
@@ -396,7 +398,11 @@ pub async fn choose_sheet(sheet: String) -> Result<SessionInfo, UiError> {
 /// A file over the page's size limit, refused before it is read.
 pub fn too_large(file_name: &str, bytes: u64, limit: u64) -> UiError {
     let e: crate::engine::AnalysisError = ImportError::TooLarge { bytes, limit }.into();
-    UiError::new(format!("Could not read {file_name}"), e.to_string(), &e.hint())
+    UiError::new(
+        format!("Could not read {file_name}"),
+        e.to_string(),
+        &e.hint(),
+    )
 }
 
 fn table(r: Result<Reply, UiError>) -> Result<(ReportTable, Vec<Diagnostic>), UiError> {
@@ -429,13 +435,7 @@ pub async fn run_regression(
 /// Matches (or takes the worker's kept matching), with balance, figures,
 /// and Table 1 before and after.
 pub async fn run_matching(spec: MatchSpec, table1: Table1Spec) -> Result<MatchView, UiError> {
-    match call(
-        Request::Matching { spec, table1 },
-        None,
-        Channel::Matching,
-    )
-    .await?
-    {
+    match call(Request::Matching { spec, table1 }, None, Channel::Matching).await? {
         Reply::Matching(v) => Ok(*v),
         _ => Err(unexpected()),
     }
@@ -485,6 +485,17 @@ pub async fn run_survival(settings: StudySettings) -> Result<SurvivalView, UiErr
 pub async fn run_study(settings: StudySettings, channel: Channel) -> Result<StudyView, UiError> {
     match call(Request::Study(settings), None, channel).await? {
         Reply::Study(v) => Ok(*v),
+        _ => Err(unexpected()),
+    }
+}
+
+/// The study's report (HTML) and results (JSON), for the downloads.
+pub async fn study_files(settings: StudySettings) -> Result<(String, String), UiError> {
+    match call(Request::StudyFiles(settings), None, Channel::Once).await? {
+        Reply::StudyFiles {
+            report_html,
+            results_json,
+        } => Ok((report_html, results_json)),
         _ => Err(unexpected()),
     }
 }

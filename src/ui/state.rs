@@ -6,9 +6,7 @@ use leptos::prelude::*;
 
 use super::engine_client::{SessionInfo, UiError};
 use crate::engine::data::{ColumnKind, DatasetSpec};
-use crate::engine::example::{
-    example_logistic_spec, example_match_spec, example_table1_spec,
-};
+use crate::engine::example::{example_logistic_spec, example_match_spec, example_table1_spec};
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};

@@ -1,13 +1,13 @@
 //! The typed dataset: one vector per column, built from a [`RawTable`] and a
 //! [`DatasetSpec`] in one fallible step.
 
+use super::hash::FastMap;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use super::hash::FastMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::infer::{infer_one, is_missing, parse_number, ColumnInference, FieldType};
+use super::infer::{infer_one, is_missing, parse_number, trim_tokens, ColumnInference, FieldType};
 use super::{
     Closed, ColumnKind, ColumnOverride, DatasetSpec, RawTable, Recode, SpecError, TextColumn,
 };
@@ -104,11 +104,11 @@ impl Dataset {
         let mut diagnostics = raw.diagnostics.clone();
         let mut columns = Vec::with_capacity(raw.headers.len() + spec.derived.len());
         let none = ColumnOverride::default();
+        let tokens = trim_tokens(&spec.missing_tokens);
         let typed = for_each_column(raw.headers.len(), |j| {
             let (name, cells) = (&raw.headers[j], &raw.cells[j]);
             let comma = raw.format.decimal_comma();
-            let (inf, numbers) =
-                infer_one(name, cells, &raw.row_numbers, &spec.missing_tokens, comma);
+            let (inf, numbers) = infer_one(name, cells, &raw.row_numbers, &tokens, comma);
             let ov = spec.columns.get(name).unwrap_or(&none);
             let kind = ov.kind.unwrap_or(inf.suggested);
             let notes = if ov.kind.is_none() || ov.kind == Some(inf.suggested) {
@@ -307,7 +307,7 @@ fn type_column<'a>(
     kind: ColumnKind,
     ov: &ColumnOverride,
 ) -> Result<ColumnData, SpecError> {
-    let tokens = &spec.missing_tokens;
+    let tokens = &trim_tokens(&spec.missing_tokens);
     let comma = raw.format.decimal_comma();
     let name = &inf.name;
     match kind {

@@ -62,7 +62,10 @@ mod tests {
     #[test]
     fn maps_work_and_texts_differ() {
         let mut m: FastMap<&str, u32> = FastMap::default();
-        for (i, k) in ["", "a", "ab", "abcdefgh", "abcdefghi", "L1", "L2"].iter().enumerate() {
+        for (i, k) in ["", "a", "ab", "abcdefgh", "abcdefghi", "L1", "L2"]
+            .iter()
+            .enumerate()
+        {
             m.insert(k, i as u32);
         }
         assert_eq!(m.len(), 7);

@@ -52,6 +52,9 @@ pub struct ColumnInference {
 /// also `12,5`. Rejects `inf`, `NaN`, thousands separators and units.
 pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     let s = trimmed(s);
+    if let Some(x) = plain_decimal(s.as_bytes()) {
+        return Some(x);
+    }
     let b = s.as_bytes();
     if b.is_empty() || !b.iter().any(u8::is_ascii_digit) {
         return None;
@@ -75,6 +78,59 @@ pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// Exact powers of ten (all exactly representable as `f64`).
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The common cell `52`, `-3.25`, `.5`: an optional sign, at most 15
+/// digits and at most one point, no exponent. Its digits as an integer
+/// below 2^53 and a power of ten up to 10^15 are both exact, and IEEE
+/// division rounds correctly, so `int / 10^k` is the correctly rounded
+/// value that `str::parse` gives (Clinger's fast path), without its
+/// general algorithm. Anything else is `None` and goes the long way.
+fn plain_decimal(b: &[u8]) -> Option<f64> {
+    let (negative, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let (mut int, mut n, mut frac, mut point) = (0u64, 0usize, 0usize, false);
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                int = int * 10 + u64::from(c - b'0');
+                n += 1;
+                frac += usize::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if n == 0 || n > 15 {
+        return None;
+    }
+    let x = int as f64 / POW10[frac];
+    Some(if negative { -x } else { x })
+}
+
+/// Whether a cell is an integer `str::parse::<i64>` accepts, from its
+/// bytes (an optional sign, then 1 to 18 digits).
+fn is_integer(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = match b.first() {
+        Some(b'-' | b'+') => &b[1..],
+        _ => b,
+    };
+    if digits.is_empty() {
+        return false;
+    }
+    if digits.len() > 18 {
+        return s.parse::<i64>().is_ok();
+    }
+    digits.iter().all(u8::is_ascii_digit)
+}
+
 /// `s.trim()`, without the Unicode scan when both ends are plain ASCII
 /// (every cell, read already trimmed, passes here several times).
 fn trimmed(s: &str) -> &str {
@@ -87,7 +143,8 @@ fn trimmed(s: &str) -> &str {
     }
 }
 
-/// Whether a cell is missing under the given tokens.
+/// Whether a cell is missing under the given tokens (trimmed already:
+/// see [`trim_tokens`]).
 pub(crate) fn is_missing(cell: &str, tokens: &[String]) -> bool {
     let c = trimmed(cell);
     // A token shorter than the cell cannot match it (checked first: this
@@ -95,12 +152,19 @@ pub(crate) fn is_missing(cell: &str, tokens: &[String]) -> bool {
     c.is_empty()
         || tokens
             .iter()
-            .any(|t| t.len() >= c.len() && t.trim().eq_ignore_ascii_case(c))
+            .any(|t| t.len() >= c.len() && t.eq_ignore_ascii_case(c))
+}
+
+/// The missing-value tokens as cells are compared with them: trimmed once,
+/// not for every cell.
+pub(crate) fn trim_tokens(tokens: &[String]) -> Vec<String> {
+    tokens.iter().map(|t| t.trim().to_owned()).collect()
 }
 
 /// Infers every column of a table.
 pub fn infer_columns(raw: &RawTable, missing_tokens: &[String]) -> Vec<ColumnInference> {
     let comma = raw.format.decimal_comma();
+    let missing_tokens = &trim_tokens(missing_tokens);
     raw.headers
         .iter()
         .zip(&raw.cells)
@@ -143,7 +207,7 @@ pub(crate) fn infer_one(
             }
         }
         let t = match number {
-            Some(_) if trimmed(cell).parse::<i64>().is_ok() => FieldType::Integer,
+            Some(_) if is_integer(trimmed(cell)) => FieldType::Integer,
             Some(_) => FieldType::Float,
             None => FieldType::Text,
         };
@@ -246,6 +310,55 @@ mod tests {
         assert_eq!(parse_number("1,234.5", true), None);
         for bad in ["inf", "NaN", "12%", "<5", "1.2.3", "-", "e", "", "1 000"] {
             assert_eq!(parse_number(bad, true), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_equals_the_standard_parser() {
+        let mut rng = crate::engine::rng::Rng::seed_from_u64(3);
+        let mut cells: Vec<String> = [
+            "0",
+            "-0",
+            "+7",
+            "5.",
+            ".5",
+            "-.5",
+            "0.1",
+            "0.30000000000000004",
+            "123456789012345",
+            "999999999999999.",
+            "1.000000000000001",
+            "52.3",
+            "-3.25",
+            "000123",
+            "1e3",
+            "1.2.3",
+        ]
+        .map(String::from)
+        .to_vec();
+        for _ in 0..20_000 {
+            let digits = 1 + rng.below(17) as usize;
+            let point = rng.below(digits as u64 + 2) as usize;
+            let mut c: String = (0..digits)
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect();
+            if point <= digits {
+                c.insert(point, '.');
+            }
+            if rng.uniform() < 0.3 {
+                c.insert(0, '-');
+            }
+            cells.push(c);
+        }
+        for c in &cells {
+            let standard = c.parse::<f64>().ok().filter(|v| v.is_finite());
+            let fast = parse_number(c, false);
+            assert_eq!(
+                fast.map(f64::to_bits),
+                standard.map(f64::to_bits),
+                "{c}: {fast:?} vs {standard:?}"
+            );
+            assert_eq!(is_integer(c), c.parse::<i64>().is_ok(), "{c}");
         }
     }
 

@@ -257,7 +257,7 @@ fn read_delimited(
                 }
                 table.push(row, line, &fields)?;
                 records += 1;
-                if records % PROGRESS_EVERY == 0 {
+                if records.is_multiple_of(PROGRESS_EVERY) {
                     progress(record.position().map_or(0, |p| p.byte()) as f64 / total);
                 }
             }

@@ -31,11 +31,12 @@ impl TextColumn {
     /// Appends a cell. Returns `false` (and appends nothing) when the
     /// column would pass [`MAX_COLUMN_BYTES`].
     pub fn push(&mut self, cell: &str) -> bool {
-        if self.text.len() + cell.len() > MAX_COLUMN_BYTES {
+        let end = self.text.len().checked_add(cell.len());
+        let Some(end) = end.and_then(|e| u32::try_from(e).ok()) else {
             return false;
-        }
+        };
         self.text.push_str(cell);
-        self.ends.push(self.text.len() as u32);
+        self.ends.push(end);
         true
     }
 

@@ -234,7 +234,9 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
                 for (j, &i) in rows.iter().enumerate() {
                     let w = w_after[j];
                     let code = codes[i];
-                    let level = (code != MISSING_CODE).then_some(code as usize).filter(|&c| c < k);
+                    let level = (code != MISSING_CODE)
+                        .then_some(code as usize)
+                        .filter(|&c| c < k);
                     let (n_slot, w_slot) = if treated[j] { (0, 2) } else { (1, 3) };
                     if treated[j] {
                         n_t += 1.0;

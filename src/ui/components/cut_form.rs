@@ -13,10 +13,11 @@ pub fn CutForm(source: String) -> impl IntoView {
     let (closed, set_closed) = signal(Closed::Right);
     let label = format!("Cut points for {source}");
     let closed_label = format!("Which group gets the cut point, for {source}");
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let source = source.clone();
-        match DatasetSpec::parse_thresholds(&text.get_untracked()) {
+    let add =
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let source = source.clone();
+            match DatasetSpec::parse_thresholds(&text.get_untracked()) {
             Some(t) => {
                 let taken: Vec<String> = state.session.with_untracked(|s| {
                     s.as_ref()
@@ -40,7 +41,7 @@ pub fn CutForm(source: String) -> impl IntoView {
                         .into(),
             })),
         }
-    };
+        };
     view! {
         <form class="cut" on:submit=add>
             <input

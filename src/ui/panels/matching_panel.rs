@@ -7,13 +7,13 @@ use crate::engine::matching::{Caliper, DistanceScale, MatchOrder, MatchSpec};
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::figure::Figure;
+use crate::ui::components::pending::Pending;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::stability_check::StabilityCheck;
 use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::download::download_text;
-use crate::ui::components::pending::Pending;
 use crate::ui::engine_client::{is_stale, matched_csv, run_matching};
 use crate::ui::state::AppState;
 
@@ -208,7 +208,9 @@ pub fn MatchingPanel() -> impl IntoView {
     };
     let results = move || match result.get() {
         Some(Some(Ok(v))) => {
-            let spec = settings.current().unwrap_or_else(|| MatchSpec::new("", &[]));
+            let spec = settings
+                .current()
+                .unwrap_or_else(|| MatchSpec::new("", &[]));
             let for_csv = spec.clone();
             let (nt, nc) = (v.treated, v.control);
             let caliper = v.caliper.clone();

@@ -5,12 +5,13 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::report::study::StudySettings;
 use crate::ui::components::analysis_step::AnalysisStep;
-use crate::ui::components::step_error::StepError;
-use crate::ui::download::download_text;
 use crate::ui::components::pending::Pending;
 use crate::ui::components::settings_loader::SettingsLoader;
-use crate::ui::engine_client::{is_stale, matched_csv, run_study, Channel};
+use crate::ui::components::step_error::StepError;
+use crate::ui::download::download_text;
+use crate::ui::engine_client::{is_stale, matched_csv, run_study, study_files, Channel};
 use crate::ui::state::AppState;
 
 #[component]
@@ -28,8 +29,8 @@ pub fn ReportPanel() -> impl IntoView {
     });
     let results = move || match result.get() {
         Some(Some(Ok(out))) => {
-            let report = out.report_html.clone();
-            let json = out.results_json.clone();
+            let study = settings.get_untracked();
+            let for_json = study.clone();
             let settings_json = settings.get().map(|s| s.to_json()).unwrap_or_default();
             let matched = settings
                 .get_untracked()
@@ -48,11 +49,11 @@ pub fn ReportPanel() -> impl IntoView {
             view! {
                 <div class="report-actions">
                     <button type="button" class="button" id="download-report"
-                        on:click=move |_| { let _ = download_text("report.html", "text/html", &report); }>
+                        on:click=move |_| download_file(state, study.clone(), "report.html")>
                         "Download the report (HTML)"
                     </button>
                     <button type="button" class="button secondary" id="download-results"
-                        on:click=move |_| { let _ = download_text("results.json", "application/json", &json); }>
+                        on:click=move |_| download_file(state, for_json.clone(), "results.json")>
                         "Results (JSON)"
                     </button>
                     <button type="button" class="button secondary" id="download-settings"
@@ -102,4 +103,21 @@ pub fn ReportPanel() -> impl IntoView {
             {results}
         </AnalysisStep>
     }
+}
+
+/// Fetches the report or the results from the engine and downloads it.
+fn download_file(state: AppState, settings: Option<StudySettings>, name: &'static str) {
+    let Some(settings) = settings else { return };
+    spawn_local(async move {
+        match study_files(settings).await {
+            Ok((report, results)) => {
+                let _ = if name == "report.html" {
+                    download_text(name, "text/html", &report)
+                } else {
+                    download_text(name, "application/json", &results)
+                };
+            }
+            Err(e) => state.error.set(Some(e)),
+        }
+    });
 }

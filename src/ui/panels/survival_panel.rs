@@ -7,11 +7,11 @@ use crate::engine::survival::{CiTransform, Ties};
 use crate::report::study::{StudyCohort, MATCHED_SET_COLUMN};
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::figure::Figure;
+use crate::ui::components::pending::Pending;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
-use crate::ui::components::pending::Pending;
 use crate::ui::engine_client::{is_stale, run_survival};
 use crate::ui::state::AppState;
 

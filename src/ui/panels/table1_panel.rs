@@ -6,11 +6,11 @@ use crate::engine::data::ColumnKind;
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
+use crate::ui::components::pending::Pending;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
-use crate::ui::components::pending::Pending;
 use crate::ui::engine_client::{is_stale, run_table1};
 use crate::ui::state::AppState;
 
