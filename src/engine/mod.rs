@@ -7,6 +7,7 @@ pub mod example;
 pub mod hypothesis;
 pub mod matching;
 pub mod numeric;
+pub mod parallel;
 pub mod regression;
 pub mod rng;
 pub mod summary;

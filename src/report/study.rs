@@ -621,18 +621,42 @@ pub fn survival_step(
     let run = |spec: &SurvivalSpec| {
         survival_analysis_rmst(ds, spec, step.transform, &step.at, step.rho, step.rmst)
     };
-    let crossed = step.cross.as_ref().map(|c| {
-        let mut spec = step.spec.clone();
-        spec.groups.truncate(1);
-        spec.groups.push(c.clone());
-        run(&spec)
-    });
-    SurvivalResults {
-        cohort,
-        analysis: run(&step.spec),
-        crossed,
-        cox: step.cox.as_ref().map(|c| cox_model_with_ph_test(ds, c)),
+    let crossed = || {
+        step.cross.as_ref().map(|c| {
+            let mut spec = step.spec.clone();
+            spec.groups.truncate(1);
+            spec.groups.push(c.clone());
+            run(&spec)
+        })
+    };
+    // The curves, the crossed curves and the Cox model are independent:
+    // computed in parallel natively.
+    type Curves = Result<SurvivalAnalysis, crate::engine::survival::SurvivalError>;
+    type Cox = Result<(CoxFit, Vec<ZphRow>), crate::engine::survival::CoxError>;
+    enum Part {
+        Curves(Curves),
+        Crossed(Option<Curves>),
+        Cox(Option<Cox>),
     }
+    let parts = crate::engine::parallel::map(3, |k| match k {
+        0 => Part::Curves(run(&step.spec)),
+        1 => Part::Crossed(crossed()),
+        _ => Part::Cox(step.cox.as_ref().map(|c| cox_model_with_ph_test(ds, c))),
+    });
+    let mut out = SurvivalResults {
+        cohort,
+        analysis: Err(crate::engine::survival::SurvivalError::NoEvents),
+        crossed: None,
+        cox: None,
+    };
+    for part in parts {
+        match part {
+            Part::Curves(a) => out.analysis = a,
+            Part::Crossed(c) => out.crossed = c,
+            Part::Cox(c) => out.cox = c,
+        }
+    }
+    out
 }
 
 /// Runs every step the settings ask for.

@@ -105,7 +105,7 @@ impl Dataset {
         let mut columns = Vec::with_capacity(raw.headers.len() + spec.derived.len());
         let none = ColumnOverride::default();
         let tokens = trim_tokens(&spec.missing_tokens);
-        let typed = for_each_column(raw.headers.len(), |j| {
+        let typed = crate::engine::parallel::map(raw.headers.len(), |j| {
             let (name, cells) = (&raw.headers[j], &raw.cells[j]);
             let comma = raw.format.decimal_comma();
             let (inf, numbers) = infer_one(name, cells, &raw.row_numbers, &tokens, comma);
@@ -170,10 +170,14 @@ impl Dataset {
     /// The same columns, only the given rows (in that order); levels and
     /// references are kept, so tables before and after line up.
     pub fn subset(&self, rows: &[usize]) -> Dataset {
-        let columns = self
-            .columns
-            .iter()
-            .map(|c| Column {
+        // Column by column (in parallel natively), copying only the rows.
+        let columns = crate::engine::parallel::map(self.columns.len(), |j| {
+            let c = &self.columns[j];
+            Column {
+                name: c.name.clone(),
+                kind: c.kind,
+                suggested: c.suggested,
+                derived_from: c.derived_from.clone(),
                 data: match &c.data {
                     ColumnData::Numeric(v) => {
                         ColumnData::Numeric(rows.iter().map(|&r| v[r]).collect())
@@ -189,9 +193,8 @@ impl Dataset {
                     },
                     ColumnData::Text(v) => ColumnData::Text(v.subset(rows)),
                 },
-                ..c.clone()
-            })
-            .collect();
+            }
+        });
         Dataset {
             n_rows: rows.len(),
             columns,
@@ -360,44 +363,6 @@ fn type_column<'a>(
                 .collect(),
         )),
     }
-}
-
-/// `f(0..n)`, in order; natively the columns are shared among the cores
-/// (typing a million-row file is most of its import), in the browser one
-/// after another.
-fn for_each_column<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |t| t.get())
-            .min(n);
-        if threads > 1 {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
-                let workers: Vec<_> = (0..threads)
-                    .map(|_| {
-                        scope.spawn(|| {
-                            let mut out = Vec::new();
-                            loop {
-                                let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                if j >= n {
-                                    break out;
-                                }
-                                out.push((j, f(j)));
-                            }
-                        })
-                    })
-                    .collect();
-                workers
-                    .into_iter()
-                    .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            });
-            done.sort_by_key(|(j, _)| *j);
-            return done.into_iter().map(|(_, t)| t).collect();
-        }
-    }
-    (0..n).map(f).collect()
 }
 
 /// Codes cells as levels: `level` gives a cell's level text (`None`:

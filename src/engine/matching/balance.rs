@@ -172,7 +172,6 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
     let treated: Vec<bool> = rows.iter().map(|&i| m.treated[i] == Some(true)).collect();
     let ones = vec![1.0; rows.len()];
     let w_after: Vec<f64> = rows.iter().map(|&i| m.weights[i]).collect();
-    let mut out = Vec::new();
     let numeric_row =
         |term: String, variable: &str, level: Option<String>, binary: bool, x: Vec<f64>| {
             // The eCDF of a binary covariate is not sorted for.
@@ -208,8 +207,13 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
                 after: stats(&after, binary, sd_denom),
             }
         };
-    for var in &m.spec.covariates {
-        let Some(col) = ds.column(var) else { continue };
+    // Covariates are independent: in parallel natively, in order.
+    let per_covariate = crate::engine::parallel::map(m.spec.covariates.len(), |c| {
+        let var = &m.spec.covariates[c];
+        let mut out = Vec::new();
+        let Some(col) = ds.column(var) else {
+            return out;
+        };
         match &col.data {
             ColumnData::Numeric(v) => {
                 let x: Vec<f64> = rows.iter().map(|&i| v[i]).collect();
@@ -273,6 +277,7 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
             }
             ColumnData::Text(_) => {}
         }
-    }
-    out
+        out
+    });
+    per_covariate.into_iter().flatten().collect()
 }

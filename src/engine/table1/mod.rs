@@ -271,22 +271,31 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
         ));
     }
     let k = kept.len();
-    let mut rows = Vec::with_capacity(spec.variables.len());
-    for var in &spec.variables {
+    // The rows are independent: computed in parallel natively, kept in
+    // order with their notes.
+    let computed = crate::engine::parallel::map(spec.variables.len(), |j| {
+        let var = &spec.variables[j];
         let col = ds
             .column(var)
             .ok_or_else(|| Table1Error::UnknownColumn(var.clone()))?;
         let nonnormal = spec.nonnormal.contains(var);
+        let mut notes = Vec::new();
         let row = match &col.data {
             ColumnData::Categorical { .. } => {
-                categorical_row(col, &group_of, k, spec, &mut diagnostics)
+                categorical_row(col, &group_of, k, spec, &mut notes)
             }
             ColumnData::Numeric(v) => {
-                continuous_row(var, v, &group_of, k, nonnormal, spec, &mut diagnostics)
+                continuous_row(var, v, &group_of, k, nonnormal, spec, &mut notes)
             }
             ColumnData::Text(_) => return Err(Table1Error::TextVariable(var.clone())),
         };
+        Ok((row, notes))
+    });
+    let mut rows = Vec::with_capacity(spec.variables.len());
+    for c in computed {
+        let (row, notes) = c?;
         rows.push(row);
+        diagnostics.extend(notes);
     }
     Ok(Table1 {
         group: spec.group.clone(),
