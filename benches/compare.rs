@@ -29,7 +29,6 @@ fn time_stages(file: &str) -> Result<(), String> {
     let t = Instant::now();
     let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
     let raw = read(&bytes, &ReadOptions::default()).map_err(|e| e.to_string())?;
-    eprintln!("(read {:.3} s)", t.elapsed().as_secs_f64());
     let ds = Dataset::build(&raw, &DatasetSpec::default()).map_err(|e| e.to_string())?;
     stage("import", t);
     let t = Instant::now();

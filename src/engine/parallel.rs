@@ -37,4 +37,3 @@ pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     }
     (0..n).map(f).collect()
 }
-

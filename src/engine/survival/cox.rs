@@ -727,13 +727,21 @@ pub fn cox_model_with_ph_test(
     Ok((fit, zph))
 }
 
-/// Per distinct event time (in time order): its time, number of deaths,
-/// score contribution U_t and information contribution V_t at β.
-fn per_time_score(
+/// What [`for_each_event_time`] calls: (t, deaths, U_t, V_t).
+type EventTimeVisitor<'a> = dyn FnMut(f64, usize, &[f64], &[f64]) + 'a;
+
+/// Calls `visit(t, deaths, U_t, V_t)` for each distinct event time (within
+/// each stratum): the number of deaths, and with `scores` the score
+/// contribution U_t and information contribution V_t at β (without, both
+/// are empty and nothing is summed). Nothing is kept per time: a million
+/// distinct times cost no memory.
+fn for_each_event_time(
     data: &CoxData,
     beta: &[f64],
     ties: Ties,
-) -> Vec<(f64, usize, Vec<f64>, Vec<f64>)> {
+    scores: bool,
+    visit: &mut EventTimeVisitor,
+) {
     let p = beta.len();
     let n = data.time.len();
     let x = |i: usize| &data.x[i * p..(i + 1) * p];
@@ -741,8 +749,8 @@ fn per_time_score(
         .map(|i| x(i).iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp())
         .collect();
     let order = super::data::by_stratum_then_time(data.time, data.stratum, true).order;
-    let mut out = Vec::new();
     let (mut s0, mut s1, mut s2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
+    let (mut u, mut v) = (vec![0.0; p], vec![0.0; p * p]);
     let mut current = usize::MAX;
     let mut k = 0;
     while k < n {
@@ -758,13 +766,15 @@ fn per_time_score(
         // s2 and d2 hold the lower triangle only (they are symmetric).
         while k < n && data.time[order[k]] == t && data.stratum[order[k]] == current {
             let i = order[k];
-            let (ri, xi) = (risk[i], x(i));
-            s0 += ri;
-            for (a, &xa) in xi.iter().enumerate() {
-                let ra = ri * xa;
-                s1[a] += ra;
-                for (cell, &xb) in s2[a * p..a * p + a + 1].iter_mut().zip(xi) {
-                    *cell += ra * xb;
+            if scores {
+                let (ri, xi) = (risk[i], x(i));
+                s0 += ri;
+                for (a, &xa) in xi.iter().enumerate() {
+                    let ra = ri * xa;
+                    s1[a] += ra;
+                    for (cell, &xb) in s2[a * p..a * p + a + 1].iter_mut().zip(xi) {
+                        *cell += ra * xb;
+                    }
                 }
             }
             if data.event[i] {
@@ -775,9 +785,14 @@ fn per_time_score(
         if deaths.is_empty() {
             continue;
         }
+        if !scores {
+            visit(t, deaths.len(), &[], &[]);
+            continue;
+        }
         let d = deaths.len() as f64;
         let (mut d0, mut d1, mut d2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
-        let mut u = vec![0.0; p];
+        u.fill(0.0);
+        v.fill(0.0);
         for &i in &deaths {
             let (ri, xi) = (risk[i], x(i));
             d0 += ri;
@@ -789,7 +804,6 @@ fn per_time_score(
                 }
             }
         }
-        let mut v = vec![0.0; p * p];
         for l in 0..deaths.len() {
             let f = match ties {
                 Ties::Efron => l as f64 / d,
@@ -805,10 +819,8 @@ fn per_time_score(
                 }
             }
         }
-        out.push((t, deaths.len(), u, v));
+        visit(t, deaths.len(), &u, &v);
     }
-    out.sort_by(|a, b| a.0.total_cmp(&b.0));
-    out
 }
 
 /// One row of the proportional-hazards test.
@@ -835,7 +847,6 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, groups: &[(String, Vec<usize>)]) ->
     let xc = centred(data.x, &means);
     let centred = CoxData { x: &xc, ..*data };
     let beta: Vec<f64> = fit.terms.iter().map(|t| t.coef).collect();
-    let per = per_time_score(&centred, &beta, fit.ties);
     // g(t): Kaplan-Meier of all patients just before t.
     let km = super::kaplan_meier(data.time, data.event, super::CiTransform::Log, 0.95);
     // The rows are in time order: the last one before t by bisection.
@@ -843,30 +854,31 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, groups: &[(String, Vec<usize>)]) ->
         0 => 1.0,
         k => km.rows[k - 1].surv,
     };
-    let g: Vec<f64> = per.iter().map(|(t, _, _, _)| s_before(*t)).collect();
-    let deaths: f64 = per.iter().map(|(_, d, _, _)| *d as f64).sum();
-    let gbar = per
-        .iter()
-        .zip(&g)
-        .map(|((_, d, _, _), gi)| *d as f64 * gi)
-        .sum::<f64>()
-        / deaths;
+    // First pass: the deaths at each event time, for the mean of g.
+    let (mut deaths, mut dg) = (0.0, 0.0);
+    for_each_event_time(&centred, &beta, fit.ties, false, &mut |t, d, _, _| {
+        deaths += d as f64;
+        dg += d as f64 * s_before(t);
+    });
+    let gbar = dg / deaths;
+    // Second pass: the sums, time by time.
     let mut u = DVector::<f64>::zeros(p);
-    let mut igg = DMatrix::<f64>::zeros(p, p);
-    let mut igb = DMatrix::<f64>::zeros(p, p);
-    let mut ibb = DMatrix::<f64>::zeros(p, p);
-    for ((_, _, ut, vt), gi) in per.iter().zip(&g) {
-        let gc = gi - gbar;
-        for a in 0..p {
-            u[a] += gc * ut[a];
-            for b in 0..p {
-                let v = vt[a * p + b];
-                igg[(a, b)] += gc * gc * v;
-                igb[(a, b)] += gc * v;
-                ibb[(a, b)] += v;
-            }
+    let (mut gg, mut gb, mut bb) = (vec![0.0; p * p], vec![0.0; p * p], vec![0.0; p * p]);
+    for_each_event_time(&centred, &beta, fit.ties, true, &mut |t, _, ut, vt| {
+        let gc = s_before(t) - gbar;
+        for (ua, &x) in u.iter_mut().zip(ut) {
+            *ua += gc * x;
         }
-    }
+        for (k, &v) in vt.iter().enumerate() {
+            gg[k] += gc * gc * v;
+            gb[k] += gc * v;
+            bb[k] += v;
+        }
+    });
+    // Row-major p x p (V_t is symmetric, so the layout is moot).
+    let igg = DMatrix::from_row_slice(p, p, &gg);
+    let igb = DMatrix::from_row_slice(p, p, &gb);
+    let ibb = DMatrix::from_row_slice(p, p, &bb);
     let Some(ibb_inv) = ibb.try_inverse() else {
         return Vec::new();
     };

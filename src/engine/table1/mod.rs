@@ -281,9 +281,7 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
         let nonnormal = spec.nonnormal.contains(var);
         let mut notes = Vec::new();
         let row = match &col.data {
-            ColumnData::Categorical { .. } => {
-                categorical_row(col, &group_of, k, spec, &mut notes)
-            }
+            ColumnData::Categorical { .. } => categorical_row(col, &group_of, k, spec, &mut notes),
             ColumnData::Numeric(v) => {
                 continuous_row(var, v, &group_of, k, nonnormal, spec, &mut notes)
             }
