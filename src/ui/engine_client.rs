@@ -249,6 +249,11 @@ fn restart(why: UiError) {
         for job in old.running.iter().chain(old.queue.iter()) {
             settle(job, Err(why.clone()));
         }
+        // This may run inside one of the old worker's handlers: they are
+        // not dropped while they may be running (two small closures per
+        // restart are left behind).
+        std::mem::forget(old._on_message);
+        std::mem::forget(old._on_error);
         old.loaded
     });
     busy().set(None);
