@@ -621,7 +621,7 @@ pub fn survival_step(
     let run = |spec: &SurvivalSpec| {
         survival_analysis_rmst(ds, spec, step.transform, &step.at, step.rho, step.rmst)
     };
-    let crossed = || {
+    let crossed_curves = || {
         step.cross.as_ref().map(|c| {
             let mut spec = step.spec.clone();
             spec.groups.truncate(1);
@@ -640,23 +640,24 @@ pub fn survival_step(
     }
     let parts = crate::engine::parallel::map(3, |k| match k {
         0 => Part::Curves(run(&step.spec)),
-        1 => Part::Crossed(crossed()),
+        1 => Part::Crossed(crossed_curves()),
         _ => Part::Cox(step.cox.as_ref().map(|c| cox_model_with_ph_test(ds, c))),
     });
-    let mut out = SurvivalResults {
-        cohort,
-        analysis: Err(crate::engine::survival::SurvivalError::NoEvents),
-        crossed: None,
-        cox: None,
-    };
+    let (mut analysis, mut crossed, mut cox) = (None, None, None);
     for part in parts {
         match part {
-            Part::Curves(a) => out.analysis = a,
-            Part::Crossed(c) => out.crossed = c,
-            Part::Cox(c) => out.cox = c,
+            Part::Curves(a) => analysis = Some(a),
+            Part::Crossed(c) => crossed = c,
+            Part::Cox(c) => cox = c,
         }
     }
-    out
+    SurvivalResults {
+        cohort,
+        // Part 0 is always the curves.
+        analysis: analysis.unwrap_or_else(|| run(&step.spec)),
+        crossed,
+        cox,
+    }
 }
 
 /// Runs every step the settings ask for.

@@ -27,6 +27,7 @@ pub use crate::report::service::{
 use crate::report::service::{Progress, Reply, Request};
 use crate::report::study::StudySettings;
 use crate::report::table::ReportTable;
+use crate::ui::state::Step;
 
 /// The largest file the page reads (a browser tab has far less memory than
 /// the command line; `?max-file-mb=N` in the address lowers it, for tests).
@@ -45,18 +46,12 @@ pub struct Busy {
     pub fraction: Option<f64>,
 }
 
-/// Which step asked: a newer request of the same step makes an older
-/// queued one stale.
+/// Who asked: a step (a newer request of the same step makes an older
+/// queued one stale), or `Once` (never dropped: downloads, the stability
+/// check, reloads).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
-    Data,
-    Table1,
-    Regression,
-    Matching,
-    Outcomes,
-    Survival,
-    Report,
-    /// Never dropped (downloads, the stability check).
+    Step(Step),
     Once,
 }
 
@@ -381,13 +376,20 @@ pub async fn open(file: web_sys::File, max_bytes: u64) -> Result<SessionInfo, Ui
         sheet: None,
         max_bytes,
     };
-    loaded(call(request, Some(source), Channel::Data).await)
+    loaded(call(request, Some(source), Channel::Step(Step::Data)).await)
 }
 
 /// The built-in example study, with its age and Ki-67 cut and its levels
 /// ordered as in the paper.
 pub async fn example() -> Result<SessionInfo, UiError> {
-    loaded(call(Request::Example, Some(Source::Example), Channel::Data).await)
+    loaded(
+        call(
+            Request::Example,
+            Some(Source::Example),
+            Channel::Step(Step::Data),
+        )
+        .await,
+    )
 }
 
 /// The same file with another specification.
@@ -397,7 +399,7 @@ pub async fn apply_spec(spec: DatasetSpec) -> Result<SessionInfo, UiError> {
 
 /// The same workbook, another sheet (settings start afresh).
 pub async fn choose_sheet(sheet: String) -> Result<SessionInfo, UiError> {
-    loaded(call(Request::ChooseSheet(sheet), None, Channel::Data).await)
+    loaded(call(Request::ChooseSheet(sheet), None, Channel::Step(Step::Data)).await)
 }
 
 /// A file over the page's size limit, refused before it is read.
@@ -419,7 +421,7 @@ fn table(r: Result<Reply, UiError>) -> Result<(ReportTable, Vec<Diagnostic>), Ui
 
 /// Table 1 with its notes.
 pub async fn run_table1(spec: Table1Spec) -> Result<(ReportTable, Vec<Diagnostic>), UiError> {
-    table(call(Request::Table1(spec), None, Channel::Table1).await)
+    table(call(Request::Table1(spec), None, Channel::Step(Step::Table1)).await)
 }
 
 /// The univariate screen and the multivariable model of the selected
@@ -431,7 +433,7 @@ pub async fn run_regression(
     let r = call(
         Request::Regression { spec, threshold },
         None,
-        Channel::Regression,
+        Channel::Step(Step::Regression),
     )
     .await;
     table(r)
@@ -440,7 +442,13 @@ pub async fn run_regression(
 /// Matches (or takes the worker's kept matching), with balance, figures,
 /// and Table 1 before and after.
 pub async fn run_matching(spec: MatchSpec, table1: Table1Spec) -> Result<MatchView, UiError> {
-    match call(Request::Matching { spec, table1 }, None, Channel::Matching).await? {
+    match call(
+        Request::Matching { spec, table1 },
+        None,
+        Channel::Step(Step::Matching),
+    )
+    .await?
+    {
         Reply::Matching(v) => Ok(*v),
         _ => Err(unexpected()),
     }
@@ -479,7 +487,13 @@ pub async fn run_stability(
 
 /// The survival step of the settings, as `cohortlab run` does it.
 pub async fn run_survival(settings: StudySettings) -> Result<SurvivalView, UiError> {
-    match call(Request::Survival(settings), None, Channel::Survival).await? {
+    match call(
+        Request::Survival(settings),
+        None,
+        Channel::Step(Step::Survival),
+    )
+    .await?
+    {
         Reply::Survival(v) => Ok(*v),
         _ => Err(unexpected()),
     }

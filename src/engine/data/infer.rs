@@ -133,7 +133,7 @@ fn is_integer(s: &str) -> bool {
 
 /// `s.trim()`, without the Unicode scan when both ends are plain ASCII
 /// (every cell, read already trimmed, passes here several times).
-fn trimmed(s: &str) -> &str {
+pub(crate) fn trimmed(s: &str) -> &str {
     let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !b.is_ascii_whitespace());
     let b = s.as_bytes();
     if plain(b.first()) && plain(b.last()) {

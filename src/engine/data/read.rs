@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decode::{decode, TextEncoding};
 use super::error::column_letter;
+use super::infer::trimmed;
 use super::text::{TextColumn, MAX_COLUMN_BYTES};
 use super::ImportError;
 use crate::engine::Diagnostic;
@@ -154,17 +155,6 @@ fn csv_reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
-/// `s.trim()`, without the Unicode scan when both ends are plain ASCII.
-fn trim(s: &str) -> &str {
-    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !b.is_ascii_whitespace());
-    let b = s.as_bytes();
-    if plain(b.first()) && plain(b.last()) {
-        s
-    } else {
-        s.trim()
-    }
-}
-
 /// Picks the separator that splits the first records into the most columns
 /// with the same count in every record.
 fn detect_delimiter(text: &str) -> u8 {
@@ -253,7 +243,7 @@ fn read_delimited(
                         row,
                         message: e.to_string(),
                     })?;
-                    fields.push(trim(f));
+                    fields.push(trimmed(f));
                 }
                 table.push(row, line, &fields)?;
                 records += 1;

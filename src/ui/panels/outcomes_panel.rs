@@ -15,7 +15,7 @@ use crate::ui::components::step_error::StepError;
 use crate::ui::components::table_actions::TableActions;
 use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::engine_client::{is_stale, run_study, Channel};
-use crate::ui::state::AppState;
+use crate::ui::state::{AppState, Step};
 
 #[component]
 pub fn OutcomesPanel() -> impl IntoView {
@@ -30,7 +30,7 @@ pub fn OutcomesPanel() -> impl IntoView {
         });
         async move {
             match s {
-                Some(s) => Some(run_study(s, Channel::Outcomes).await),
+                Some(s) => Some(run_study(s, Channel::Step(Step::Outcomes)).await),
                 None => None,
             }
         }

@@ -12,7 +12,7 @@ use crate::ui::components::settings_loader::SettingsLoader;
 use crate::ui::components::step_error::StepError;
 use crate::ui::download::download_text;
 use crate::ui::engine_client::{is_stale, matched_csv, run_study, study_files, Channel};
-use crate::ui::state::AppState;
+use crate::ui::state::{AppState, Step};
 
 #[component]
 pub fn ReportPanel() -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn ReportPanel() -> impl IntoView {
         let s = settings.get();
         async move {
             match s {
-                Some(s) => Some(run_study(s, Channel::Report).await),
+                Some(s) => Some(run_study(s, Channel::Step(Step::Report)).await),
                 None => None,
             }
         }
