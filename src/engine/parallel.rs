@@ -37,3 +37,54 @@ pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     }
     (0..n).map(f).collect()
 }
+
+/// `(a(), b())`: natively `b` runs on another thread meanwhile.
+pub fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        if std::thread::available_parallelism().map_or(1, |t| t.get()) > 1 {
+            return std::thread::scope(|scope| {
+                let other = scope.spawn(b);
+                let first = a();
+                let second = other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (first, second)
+            });
+        }
+    }
+    (a(), b())
+}
+
+/// Fills `out`, cut into consecutive pieces of the given lengths, with
+/// `f(j, piece j)`: the pieces side by side natively.
+pub fn fill_pieces<T: Send>(out: &mut [T], lengths: &[usize], f: impl Fn(usize, &mut [T]) + Sync) {
+    let mut rest = out;
+    let mut pieces = Vec::with_capacity(lengths.len());
+    for &len in lengths {
+        let (piece, tail) = rest.split_at_mut(len);
+        pieces.push(std::sync::Mutex::new(piece));
+        rest = tail;
+    }
+    map(pieces.len(), |j| {
+        let mut piece = pieces[j].lock().unwrap_or_else(|e| e.into_inner());
+        f(j, &mut piece);
+    });
+}
+
+/// Consecutive ranges covering `0..n`: `parts` of them for at least
+/// `min_len` items each, else one. A fixed number, so that results
+/// never depend on the number of cores.
+pub fn ranges(n: usize, parts: usize, min_len: usize) -> Vec<std::ops::Range<usize>> {
+    let parts = if n >= parts * min_len {
+        parts.max(1)
+    } else {
+        1
+    };
+    (0..parts)
+        .map(|j| j * n / parts..(j + 1) * n / parts)
+        .collect()
+}

@@ -61,26 +61,45 @@ pub fn survival_analysis_rmst(
     // One sort serves the curves and, without strata, the log-rank test.
     let to = crate::engine::survival::by_stratum_then_time(&d.time, &d.stratum, false);
     let unstratified = d.stratum.iter().all(|&s| s == 0);
-    let (fits, follow_up) = if unstratified {
-        crate::engine::survival::kaplan_meier_by_group_sorted(
-            &to.time,
-            &to.order,
-            &d.event,
-            &d.group,
-            d.group_labels.len(),
-            transform,
-            0.95,
-        )
-    } else {
-        kaplan_meier_by_group(
-            &d.time,
-            &d.event,
-            &d.group,
-            d.group_labels.len(),
-            transform,
-            0.95,
-        )
-    };
+    // The curves, and the log-rank test meanwhile.
+    let ((fits, follow_up), lr) = crate::engine::parallel::join(
+        || {
+            if unstratified {
+                crate::engine::survival::kaplan_meier_by_group_sorted(
+                    &to.time,
+                    &to.order,
+                    &d.event,
+                    &d.group,
+                    d.group_labels.len(),
+                    transform,
+                    0.95,
+                )
+            } else {
+                kaplan_meier_by_group(
+                    &d.time,
+                    &d.event,
+                    &d.group,
+                    d.group_labels.len(),
+                    transform,
+                    0.95,
+                )
+            }
+        },
+        || {
+            (d.group_labels.len() > 1)
+                .then(|| {
+                    crate::engine::survival::log_rank_ordered(
+                        &to,
+                        &d.event,
+                        &d.group,
+                        &d.group_labels,
+                        rho,
+                    )
+                    .ok()
+                })
+                .flatten()
+        },
+    );
     let groups = d
         .group_labels
         .iter()
@@ -92,12 +111,6 @@ pub fn survival_analysis_rmst(
             fit,
         })
         .collect();
-    let lr = (d.group_labels.len() > 1)
-        .then(|| {
-            crate::engine::survival::log_rank_ordered(&to, &d.event, &d.group, &d.group_labels, rho)
-                .ok()
-        })
-        .flatten();
     let pairwise = if d.group_labels.len() > 2 {
         pairwise_log_rank(
             &d.time,

@@ -216,45 +216,58 @@ pub fn design_matrix(
         variable_columns.push((var.clone(), (first..columns.len()).collect()));
     }
     let p = columns.len();
-    let mut data = Vec::with_capacity(ds.n_rows * p);
-    let mut y = Vec::with_capacity(ds.n_rows);
-    let mut rows = Vec::with_capacity(ds.n_rows);
-    let mut buf = Vec::with_capacity(p);
-    for (i, yi) in y_all.iter().enumerate() {
-        let Some(yi) = *yi else { continue };
-        buf.clear();
-        buf.push(1.0);
+    // Row by row, the values of the design (false: an incomplete row).
+    let fill = |i: usize, buf: &mut [f64]| -> bool {
+        buf[0] = 1.0;
+        let mut at = 1;
         let mut complete = true;
         for g in &getters {
             match g {
                 Getter::Numeric(v) => {
                     let x = v[i];
-                    buf.push(x);
+                    buf[at] = x;
+                    at += 1;
                     complete &= !x.is_nan();
                 }
                 Getter::Ordinal(codes) => {
                     let c = codes[i];
-                    buf.push(c as f64 + 1.0);
+                    buf[at] = c as f64 + 1.0;
+                    at += 1;
                     complete &= c != MISSING_CODE;
                 }
                 Getter::Dummies(codes, position, k) => {
                     let c = codes[i];
-                    let base = buf.len();
-                    buf.resize(base + k, 0.0);
+                    buf[at..at + k].fill(0.0);
                     match position.get(c as usize) {
-                        Some(Some(at)) => buf[base + at] = 1.0,
+                        Some(Some(l)) => buf[at + l] = 1.0,
                         Some(None) => {}
                         None => complete = false,
                     }
+                    at += k;
                 }
             }
         }
-        if complete {
-            data.extend_from_slice(&buf);
-            y.push(yi);
-            rows.push(i);
+        complete
+    };
+    // The complete rows, found by stretches side by side; then each
+    // stretch writes its own part of the matrix.
+    let stretches = crate::engine::parallel::ranges(ds.n_rows, 8, 1 << 14);
+    let kept: Vec<Vec<usize>> = crate::engine::parallel::map(stretches.len(), |j| {
+        let mut buf = vec![0.0; p];
+        stretches[j]
+            .clone()
+            .filter(|&i| y_all[i].is_some() && fill(i, &mut buf))
+            .collect()
+    });
+    let lengths: Vec<usize> = kept.iter().map(|k| k.len() * p).collect();
+    let rows: Vec<usize> = kept.concat();
+    let mut data = vec![0.0; rows.len() * p];
+    crate::engine::parallel::fill_pieces(&mut data, &lengths, |j, piece| {
+        for (dst, &i) in piece.chunks_exact_mut(p).zip(&kept[j]) {
+            fill(i, dst);
         }
-    }
+    });
+    let y: Vec<f64> = rows.iter().filter_map(|&i| y_all[i]).collect();
     let n = rows.len();
     if n <= p {
         return Err(RegressionError::TooFewRows {

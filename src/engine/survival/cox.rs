@@ -11,7 +11,7 @@
 //! uses for l = 0..d-1 the fractions Sₖ - (l/d)Dₖ; Breslow uses Sₖ each time
 //! (Therneau & Grambsch 2000, ch. 3).
 
-use nalgebra::{DMatrix, DMatrixView, DVector};
+use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
@@ -102,13 +102,49 @@ fn linear_predictor(x: &[f64], beta: &[f64], n: usize) -> Vec<f64> {
         .collect()
 }
 
+/// Stretches of whole tie runs (same stratum and time), a fixed number of
+/// them for a large cohort: the passes below run them side by side, and
+/// the result never depends on the number of cores.
+fn tie_run_chunks(time: &[f64], stratum: &[usize], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let n = time.len();
+    let mut out = Vec::with_capacity(parts);
+    let mut start = 0;
+    for j in 1..=parts {
+        let mut end = (j * n / parts).max(start);
+        while end > 0 && end < n && time[end] == time[end - 1] && stratum[end] == stratum[end - 1] {
+            end += 1;
+        }
+        if end > start {
+            out.push(start..end);
+            start = end;
+        }
+    }
+    out
+}
+
+/// What one stretch contributes to the partial likelihood.
+struct ChunkSums {
+    ll: f64,
+    u: Vec<f64>,
+    /// Σ m mᵀ over its deaths, upper triangle packed by row.
+    outer: Vec<f64>,
+    /// Per patient: Σₗ 1/a₀ₗ of its time, on the last patient of the time.
+    at_time: Vec<f64>,
+    /// Per patient: the Efron correction (minus rᵢ Σₗ fₗ/a₀ₗ).
+    weight: Vec<f64>,
+}
+
 /// Log partial likelihood, score and information at β. `x` is row-major
 /// (n x p), the patients sorted by stratum, then time descending.
 ///
 /// The information Σₖ Σₗ [(S₂ - fₗD₂)/a₀ₗ - m mᵀ] is gathered as
 /// Σᵢ wᵢ xᵢ xᵢᵀ - Σ m mᵀ, where wᵢ = rᵢ (Σ over the event times up to tᵢ
 /// of Σₗ 1/a₀ₗ), less rᵢ Σₗ fₗ/a₀ₗ at its own time for a patient who
-/// died (Efron): two matrix products instead of a p x p update per patient.
+/// died (Efron): one matrix product instead of a p x p update per patient.
+///
+/// A large cohort is cut into stretches of whole tie runs: a first pass
+/// sums each stretch's risk set (S₀, S₁), so each stretch then knows the
+/// risk set it starts with and is walked on its own, in parallel.
 fn partial(
     x: &[f64],
     time: &[f64],
@@ -117,103 +153,196 @@ fn partial(
     beta: &[f64],
     ties: Ties,
 ) -> (f64, DVector<f64>, DMatrix<f64>) {
+    let parts = if time.len() >= 1 << 16 { 8 } else { 1 };
+    let chunks = tie_run_chunks(time, stratum, parts);
+    partial_in_chunks(x, time, event, stratum, beta, ties, &chunks)
+}
+
+/// [`partial`] over the given stretches of whole tie runs.
+fn partial_in_chunks(
+    x: &[f64],
+    time: &[f64],
+    event: &[bool],
+    stratum: &[usize],
+    beta: &[f64],
+    ties: Ties,
+    chunks: &[std::ops::Range<usize>],
+) -> (f64, DVector<f64>, DMatrix<f64>) {
     let p = beta.len();
     let n = time.len();
     let row = |i: usize| &x[i * p..(i + 1) * p];
+    let exp_eta = |r: std::ops::Range<usize>| -> (Vec<f64>, Vec<f64>) {
+        let eta = linear_predictor(&x[r.start * p..r.end * p], beta, r.len());
+        let risk = eta.iter().map(|e| e.exp()).collect();
+        (eta, risk)
+    };
+    // First pass: each stretch's risk scores and the sums over its last
+    // stratum's patients (all of them when the stratum does not change).
+    let first = crate::engine::parallel::map(chunks.len(), |c| {
+        let r = chunks[c].clone();
+        let (eta, risk) = exp_eta(r.clone());
+        let last = stratum[r.end - 1];
+        let tail_start = (r.start..r.end)
+            .rev()
+            .find(|&i| stratum[i] != last)
+            .map_or(r.start, |i| i + 1);
+        let mut s0 = 0.0;
+        let mut s1 = vec![0.0; p];
+        for i in tail_start..r.end {
+            let w = risk[i - r.start];
+            s0 += w;
+            for (s, xa) in s1.iter_mut().zip(row(i)) {
+                *s += w * xa;
+            }
+        }
+        (eta, risk, s0, s1, tail_start == r.start)
+    });
+    // The risk set each stretch starts with.
+    let mut carry: Vec<(f64, Vec<f64>)> = Vec::with_capacity(chunks.len());
+    for c in 0..chunks.len() {
+        let continues = c > 0 && stratum[chunks[c].start] == stratum[chunks[c - 1].end - 1];
+        let start = if continues {
+            let (prev0, prev1) = &carry[c - 1];
+            let (_, _, t0, t1, whole) = &first[c - 1];
+            let keep = if *whole { 1.0 } else { 0.0 };
+            (
+                t0 + keep * prev0,
+                t1.iter().zip(prev1).map(|(t, q)| t + keep * q).collect(),
+            )
+        } else {
+            (0.0, vec![0.0; p])
+        };
+        carry.push(start);
+    }
+    let sums = crate::engine::parallel::map(chunks.len(), |c| {
+        let r = chunks[c].clone();
+        let (eta, risk) = (&first[c].0, &first[c].1);
+        let (mut s0, mut s1) = carry[c].clone();
+        let mut out = ChunkSums {
+            ll: 0.0,
+            u: vec![0.0; p],
+            outer: vec![0.0; p * (p + 1) / 2],
+            at_time: vec![0.0; r.len()],
+            weight: vec![0.0; r.len()],
+        };
+        let mut m = vec![0.0; p];
+        let mut d1 = vec![0.0; p];
+        let mut k = r.start;
+        let mut current_stratum = stratum[k];
+        while k < r.end {
+            if stratum[k] != current_stratum {
+                current_stratum = stratum[k];
+                s0 = 0.0;
+                s1.fill(0.0);
+            }
+            let t = time[k];
+            // Everyone at this time enters the risk set.
+            let start = k;
+            let mut deaths = 0usize;
+            while k < r.end && time[k] == t && stratum[k] == current_stratum {
+                let w = risk[k - r.start];
+                s0 += w;
+                for (s, xa) in s1.iter_mut().zip(row(k)) {
+                    *s += w * xa;
+                }
+                deaths += usize::from(event[k]);
+                k += 1;
+            }
+            if deaths == 0 {
+                continue;
+            }
+            let efron = ties == Ties::Efron && deaths > 1;
+            let d = deaths as f64;
+            let mut d0 = 0.0;
+            d1.fill(0.0);
+            for i in (start..k).filter(|&i| event[i]) {
+                let w = risk[i - r.start];
+                out.ll += eta[i - r.start];
+                d0 += w;
+                for ((ua, da), xa) in out.u.iter_mut().zip(d1.iter_mut()).zip(row(i)) {
+                    *ua += xa;
+                    *da += w * xa;
+                }
+            }
+            let (mut c, mut e) = (0.0, 0.0);
+            for l in 0..deaths {
+                let f = if efron { l as f64 / d } else { 0.0 };
+                let a0 = s0 - f * d0;
+                let inv = 1.0 / a0;
+                out.ll -= a0.ln();
+                c += inv;
+                e += f * inv;
+                for a in 0..p {
+                    m[a] = (s1[a] - f * d1[a]) * inv;
+                    out.u[a] -= m[a];
+                }
+                let mut at = 0;
+                for a in 0..p {
+                    let ma = m[a];
+                    for (o, mb) in out.outer[at..at + p - a].iter_mut().zip(&m[a..]) {
+                        *o += ma * mb;
+                    }
+                    at += p - a;
+                }
+            }
+            out.at_time[k - 1 - r.start] = c;
+            if efron {
+                for i in (start..k).filter(|&i| event[i]) {
+                    out.weight[i - r.start] = -e * risk[i - r.start];
+                }
+            }
+        }
+        out
+    });
     let mut ll = 0.0;
     let mut u = vec![0.0; p];
-    let eta = linear_predictor(x, beta, n);
-    let risk: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
-    // Per patient: Σₗ 1/a₀ₗ of its time, on the last patient of the time
-    // (the first met walking back), and the Efron correction.
-    let mut at_time = vec![0.0; n];
-    let mut weight = vec![0.0; n];
-    let mut info = DMatrix::<f64>::zeros(p, p);
-    let mut means: Vec<f64> = Vec::new();
-    const FLUSH: usize = 2048;
-    let flush = |means: &mut Vec<f64>, info: &mut DMatrix<f64>| {
-        let rows = means.len() / p.max(1);
-        if rows > 0 {
-            let mt = DMatrixView::from_slice(means, p, rows);
-            let m = DMatrixView::from_slice_with_strides(means, rows, p, p, 1);
-            info.gemm(-1.0, &mt, &m, 1.0);
+    let mut outer = vec![0.0; p * (p + 1) / 2];
+    for s in &sums {
+        ll += s.ll;
+        for (a, b) in u.iter_mut().zip(&s.u) {
+            *a += b;
         }
-        means.clear();
-    };
-    let mut s0 = 0.0;
-    let mut s1 = vec![0.0; p];
-    let mut d1 = vec![0.0; p];
-    let mut k = 0;
-    let mut current_stratum = usize::MAX;
-    while k < n {
-        if stratum[k] != current_stratum {
-            current_stratum = stratum[k];
-            s0 = 0.0;
-            s1.fill(0.0);
-        }
-        let t = time[k];
-        // Everyone at this time enters the risk set.
-        let start = k;
-        let mut deaths = 0usize;
-        while k < n && time[k] == t && stratum[k] == current_stratum {
-            s0 += risk[k];
-            for (s, xa) in s1.iter_mut().zip(row(k)) {
-                *s += risk[k] * xa;
-            }
-            deaths += usize::from(event[k]);
-            k += 1;
-        }
-        if deaths == 0 {
-            continue;
-        }
-        let efron = ties == Ties::Efron && deaths > 1;
-        let d = deaths as f64;
-        let mut d0 = 0.0;
-        d1.fill(0.0);
-        for i in (start..k).filter(|&i| event[i]) {
-            ll += eta[i];
-            d0 += risk[i];
-            for ((ua, da), xa) in u.iter_mut().zip(d1.iter_mut()).zip(row(i)) {
-                *ua += xa;
-                *da += risk[i] * xa;
-            }
-        }
-        let (mut c, mut e) = (0.0, 0.0);
-        for l in 0..deaths {
-            let f = if efron { l as f64 / d } else { 0.0 };
-            let a0 = s0 - f * d0;
-            let inv = 1.0 / a0;
-            ll -= a0.ln();
-            c += inv;
-            e += f * inv;
-            for a in 0..p {
-                let m = (s1[a] - f * d1[a]) * inv;
-                u[a] -= m;
-                means.push(m);
-            }
-            if means.len() >= FLUSH * p {
-                flush(&mut means, &mut info);
-            }
-        }
-        at_time[k - 1] = c;
-        if efron {
-            for i in (start..k).filter(|&i| event[i]) {
-                weight[i] = -e * risk[i];
-            }
+        for (a, b) in outer.iter_mut().zip(&s.outer) {
+            *a += b;
         }
     }
-    flush(&mut means, &mut info);
     // Walking back (time ascending within a stratum), accumulate Σₖ cₖ.
+    let (at_times, mut weights): (Vec<Vec<f64>>, Vec<Vec<f64>>) =
+        sums.into_iter().map(|s| (s.at_time, s.weight)).unzip();
     let mut cum = 0.0;
-    for i in (0..n).rev() {
-        if i + 1 < n && stratum[i + 1] != stratum[i] {
-            cum = 0.0;
+    for c in (0..chunks.len()).rev() {
+        let r = chunks[c].clone();
+        let risk = &first[c].1;
+        for i in r.clone().rev() {
+            if i + 1 < n && stratum[i + 1] != stratum[i] {
+                cum = 0.0;
+            }
+            let j = i - r.start;
+            cum += at_times[c][j];
+            weights[c][j] += risk[j] * cum;
         }
-        cum += at_time[i];
-        weight[i] += risk[i] * cum;
     }
+    let mut info = DMatrix::<f64>::zeros(p, p);
     if p > 0 {
-        add_weighted_gram(&mut info, x, &weight, p);
+        let grams = crate::engine::parallel::map(chunks.len(), |c| {
+            let r = chunks[c].clone();
+            let mut g = DMatrix::<f64>::zeros(p, p);
+            add_weighted_gram(&mut g, &x[r.start * p..r.end * p], &weights[c], p);
+            g
+        });
+        for g in grams {
+            info += g;
+        }
+    }
+    let mut at = 0;
+    for a in 0..p {
+        for b in a..p {
+            info[(a, b)] -= outer[at];
+            if a != b {
+                info[(b, a)] -= outer[at];
+            }
+            at += 1;
+        }
     }
     // Symmetric by construction; make it exactly so.
     let info = DMatrix::from_fn(p, p, |a, b| (info[(a, b)] + info[(b, a)]) / 2.0);
@@ -464,20 +593,32 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
     debug_assert_eq!(p, names.len());
     // Centre the covariates (R does): same estimates, better conditioning.
     let n = time.len();
-    let means = column_means(x, p, n);
-    let super::data::TimeOrder {
-        order,
-        time: ts,
-        stratum: ss,
-    } = super::data::by_stratum_then_time(time, stratum, true);
+    let (
+        means,
+        super::data::TimeOrder {
+            order,
+            time: ts,
+            stratum: ss,
+        },
+    ) = crate::engine::parallel::join(
+        || column_means(x, p, n),
+        || super::data::by_stratum_then_time(time, stratum, true),
+    );
     // Patients laid out in the order the likelihood visits them (stratum,
     // then time descending): the passes then read memory sequentially.
     let mut flat = vec![0.0; n * p];
-    for (dst, &i) in flat.chunks_exact_mut(p.max(1)).zip(&order) {
-        for ((d, v), m) in dst.iter_mut().zip(&x[i * p..(i + 1) * p]).zip(&means) {
-            *d = v - m;
+    let pieces = crate::engine::parallel::ranges(n, 8, 1 << 14);
+    let lengths: Vec<usize> = pieces.iter().map(|r| r.len() * p).collect();
+    crate::engine::parallel::fill_pieces(&mut flat, &lengths, |j, piece| {
+        for (dst, &i) in piece
+            .chunks_exact_mut(p.max(1))
+            .zip(&order[pieces[j].clone()])
+        {
+            for ((d, v), m) in dst.iter_mut().zip(&x[i * p..(i + 1) * p]).zip(&means) {
+                *d = v - m;
+            }
         }
-    }
+    });
     let es: Vec<bool> = order.iter().map(|&i| event[i]).collect();
     let mut beta = vec![0.0; p];
     let (ll0, u0, i0) = partial(&flat, &ts, &es, &ss, &beta, ties);
@@ -645,23 +786,31 @@ impl CoxInputs {
 }
 
 fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxInputs, CoxError> {
-    let sd = super::survival_data(
-        ds,
-        &super::SurvivalSpec {
-            time: spec.time.clone(),
-            event: spec.event.clone(),
-            event_level: spec.event_level.clone(),
-            groups: Vec::new(),
-            strata: spec.strata.clone(),
+    // The follow-up and the design matrix, side by side.
+    let (sd, design) = crate::engine::parallel::join(
+        || {
+            super::survival_data(
+                ds,
+                &super::SurvivalSpec {
+                    time: spec.time.clone(),
+                    event: spec.event.clone(),
+                    event_level: spec.event_level.clone(),
+                    groups: Vec::new(),
+                    strata: spec.strata.clone(),
+                },
+            )
         },
-    )?;
-    let design = crate::engine::regression::design_matrix(
-        ds,
-        &spec.event,
-        spec.event_level.as_deref(),
-        &spec.variables,
-        &spec.ordinal,
-    )?;
+        || {
+            crate::engine::regression::design_matrix(
+                ds,
+                &spec.event,
+                spec.event_level.as_deref(),
+                &spec.variables,
+                &spec.ordinal,
+            )
+        },
+    );
+    let (sd, design) = (sd?, design?);
     // Patients complete for both: join on the dataset row.
     let mut pos = vec![usize::MAX; ds.n_rows];
     for (k, &r) in design.rows.iter().enumerate() {
@@ -676,8 +825,14 @@ fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxIn
         None => None,
     };
     let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let (mut x, mut time, mut event, mut stratum, mut cluster) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (rows, p) = (design.rows.len(), design.x.cols - 1);
+    let mut x = Vec::with_capacity(rows * p);
+    let (mut time, mut event, mut stratum) = (
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+    );
+    let mut cluster = Vec::new();
     for (k, &r) in sd.rows.iter().enumerate() {
         if pos[r] == usize::MAX {
             continue;
@@ -912,4 +1067,64 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, groups: &[(String, Vec<usize>)]) ->
         p_value: chi(c, p),
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// However the patients are cut into stretches, the stretches sum to
+    /// one walk through them all: strata that straddle a cut, strata
+    /// inside one stretch, ties at a cut.
+    #[test]
+    fn stretches_sum_to_one_walk() {
+        let (n, p) = (3000, 3);
+        let mut state = 12345u64;
+        let mut uniform = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut rows: Vec<(usize, f64, bool, Vec<f64>)> = (0..n)
+            .map(|i| {
+                let stratum = (i * i) % 37;
+                let time = (uniform() * 40.0).floor();
+                let died = uniform() < 0.4;
+                let x = (0..p).map(|_| uniform() * 2.0 - 1.0).collect();
+                (stratum, time, died, x)
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        let stratum: Vec<usize> = rows.iter().map(|r| r.0).collect();
+        let time: Vec<f64> = rows.iter().map(|r| r.1).collect();
+        let event: Vec<bool> = rows.iter().map(|r| r.2).collect();
+        let x: Vec<f64> = rows.iter().flat_map(|r| r.3.clone()).collect();
+        let beta = [0.3, -0.2, 0.1];
+        for ties in [Ties::Efron, Ties::Breslow] {
+            let (ll, u, info) =
+                partial_in_chunks(&x, &time, &event, &stratum, &beta, ties, &[0..n]);
+            for parts in [2, 5, 8, 13, 64] {
+                let chunks = tie_run_chunks(&time, &stratum, parts);
+                assert!(chunks.len() > 1);
+                assert_eq!(chunks[0].start, 0);
+                assert_eq!(chunks[chunks.len() - 1].end, n);
+                for w in chunks.windows(2) {
+                    let cut = w[0].end;
+                    assert_eq!(cut, w[1].start);
+                    assert!(time[cut] != time[cut - 1] || stratum[cut] != stratum[cut - 1]);
+                }
+                let (ll2, u2, info2) =
+                    partial_in_chunks(&x, &time, &event, &stratum, &beta, ties, &chunks);
+                assert!((ll - ll2).abs() < 1e-9 * ll.abs(), "{ll} {ll2}");
+                for a in 0..p {
+                    assert!((u[a] - u2[a]).abs() < 1e-9 * u[a].abs().max(1.0));
+                    for b in 0..p {
+                        let (v, w) = (info[(a, b)], info2[(a, b)]);
+                        assert!((v - w).abs() < 1e-9 * v.abs().max(1.0), "{v} {w}");
+                    }
+                }
+            }
+        }
+    }
 }

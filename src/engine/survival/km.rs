@@ -75,7 +75,7 @@ pub struct Landmark {
 }
 
 /// Median survival with its confidence interval; `None` = not reached.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Median {
     pub median: Option<f64>,
     pub lower: Option<f64>,
@@ -182,13 +182,17 @@ pub(crate) fn kaplan_meier_by_group_sorted(
         t[group[i]].push(ti);
         e[group[i]].push(event[i]);
     }
-    let fits = t
-        .iter()
-        .zip(&e)
-        .map(|(t, e)| kaplan_meier_sorted(t, e, transform, conf_level))
-        .collect();
+    // The groups' curves and the reverse one for follow-up, side by side.
     let censored: Vec<bool> = order.iter().map(|&i| !event[i]).collect();
-    let follow_up = kaplan_meier_sorted(sorted, &censored, CiTransform::Log, conf_level).median;
+    let mut fits = crate::engine::parallel::map(groups + 1, |g| {
+        if g < groups {
+            kaplan_meier_sorted(&t[g], &e[g], transform, conf_level)
+        } else {
+            kaplan_meier_sorted(sorted, &censored, CiTransform::Log, conf_level)
+        }
+    });
+    // The last is the reverse curve (the map returns one per index).
+    let follow_up = fits.pop().map_or_else(Median::default, |f| f.median);
     (fits, follow_up)
 }
 
@@ -202,7 +206,8 @@ fn kaplan_meier_sorted(
     let z =
         Normal::new(0.0, 1.0).map_or(1.959963984540054, |d| d.inverse_cdf(0.5 + conf_level / 2.0));
     let n = sorted.len();
-    let mut rows = Vec::with_capacity(n.min(1 << 16));
+    let distinct = 1 + sorted.windows(2).filter(|w| w[0] != w[1]).count();
+    let mut rows = Vec::with_capacity(distinct.min(n));
     let (mut surv, mut greenwood) = (1.0f64, 0.0f64);
     let mut at_risk = n;
     for at in super::data::runs(sorted) {
