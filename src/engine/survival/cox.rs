@@ -1101,9 +1101,10 @@ mod tests {
         let event: Vec<bool> = rows.iter().map(|r| r.2).collect();
         let x: Vec<f64> = rows.iter().flat_map(|r| r.3.clone()).collect();
         let beta = [0.3, -0.2, 0.1];
+        let whole = tie_run_chunks(&time, &stratum, 1);
+        assert_eq!(whole, vec![0..n]);
         for ties in [Ties::Efron, Ties::Breslow] {
-            let (ll, u, info) =
-                partial_in_chunks(&x, &time, &event, &stratum, &beta, ties, &[0..n]);
+            let (ll, u, info) = partial_in_chunks(&x, &time, &event, &stratum, &beta, ties, &whole);
             for parts in [2, 5, 8, 13, 64] {
                 let chunks = tie_run_chunks(&time, &stratum, parts);
                 assert!(chunks.len() > 1);
