@@ -29,6 +29,7 @@ fn engine_and_report_do_not_know_the_browser() {
         "js_sys",
         "crate::ui",
         "web-sys",
+        "plotters_canvas",
     ];
     let mut leaks = Vec::new();
     for f in &files {
@@ -56,7 +57,13 @@ fn browser_crates_are_wasm_only() {
         .split_once("[target.'cfg(target_arch = \"wasm32\")'.dependencies]")
         .expect("a wasm32-only dependency table");
     let wasm = wasm.split("\n[").next().unwrap();
-    for krate in ["leptos", "web-sys", "wasm-bindgen", "js-sys"] {
+    for krate in [
+        "leptos",
+        "web-sys",
+        "wasm-bindgen",
+        "js-sys",
+        "plotters-canvas",
+    ] {
         assert!(
             wasm.contains(&format!("\n{krate} ")),
             "{krate} must be a wasm32-only dependency"

@@ -177,9 +177,10 @@ fn subgroup_figures_draw_every_subgroup() {
         assert_eq!(bars.matches("class=\"rate-bar\"").count(), 8, "{o}");
     }
     // Figure 1H: four Kaplan-Meier curves.
+    // (plotters draws each curve as one line of width 2.)
     assert_eq!(
         fig("kaplan_meier_by_tpcr")
-            .matches("class=\"km-curve\"")
+            .matches("stroke-width=\"2\"")
             .count(),
         4
     );

@@ -3,6 +3,7 @@
 
 pub mod figures;
 pub mod inspect;
+pub mod km_figure;
 pub mod matching;
 pub mod regression;
 pub mod service;

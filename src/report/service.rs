@@ -168,11 +168,36 @@ pub struct SurvivalView {
     /// Patients in the cohort analysed (used and dropped).
     pub patients: usize,
     pub table: ReportTable,
-    pub figure: String,
+    pub figure: KmPlotView,
     /// The curves by the groups crossed with a second variable.
-    pub crossed: Option<(ReportTable, String)>,
+    pub crossed: Option<(ReportTable, KmPlotView)>,
     /// The Cox model's table, or why it could not be fitted.
     pub cox: Option<Result<ReportTable, Failure>>,
+}
+
+/// A Kaplan-Meier figure as the page gets it: laid out, to be drawn on a
+/// canvas, and as SVG, to be downloaded (made here, so that the page's own
+/// code stays small).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KmPlotView {
+    pub layout: crate::report::km_figure::KmFigure,
+    pub svg: String,
+    /// What it shows, in words, and the numbers at risk as an HTML
+    /// table: for screen readers.
+    pub description: String,
+    pub at_risk_html: String,
+}
+
+impl KmPlotView {
+    fn new(a: &crate::report::survival::SurvivalAnalysis, time_label: &str) -> KmPlotView {
+        let layout = crate::report::km_figure::KmFigure::new(a, time_label);
+        KmPlotView {
+            svg: layout.to_svg(),
+            description: layout.description(),
+            at_risk_html: layout.at_risk_html(),
+            layout,
+        }
+    }
 }
 
 /// The whole study as the page shows it, with its downloads.
@@ -672,8 +697,7 @@ fn survival_view(
     let crossed = match r.crossed {
         Some(x) => {
             let x = x.map_err(fail)?;
-            let svg = crate::report::figures::km_plot_svg(&x, &step.spec.time);
-            Some((x.summary_table(), svg))
+            Some((x.summary_table(), KmPlotView::new(&x, &step.spec.time)))
         }
         None => None,
     };
@@ -702,7 +726,7 @@ fn survival_view(
         cohort: r.cohort,
         patients: a.n + a.dropped,
         table: a.summary_table(),
-        figure: crate::report::figures::km_plot_svg(&a, &step.spec.time),
+        figure: KmPlotView::new(&a, &step.spec.time),
         crossed,
         cox,
     })

@@ -68,13 +68,7 @@ pub fn download_png(file_name: &str, svg: &str, dpi: f64) -> Result<(), String> 
             ctx.fill_rect(0.0, 0.0, w, h);
             ctx.draw_image_with_html_image_element_and_dw_and_dh(&img2, 0.0, 0.0, w, h)
                 .ok()?;
-            let png = canvas.to_data_url_with_type("image/png").ok()?;
-            let a: web_sys::HtmlAnchorElement =
-                document.create_element("a").ok()?.dyn_into().ok()?;
-            a.set_href(&png);
-            a.set_download(&name);
-            a.click();
-            Some(())
+            save_canvas_png(&canvas, &name)
         })();
         let _ = web_sys::Url::revoke_object_url(&url2);
     });
@@ -82,4 +76,15 @@ pub fn download_png(file_name: &str, svg: &str, dpi: f64) -> Result<(), String> 
     onload.forget();
     img.set_src(&url);
     Ok(())
+}
+
+/// Offers what `canvas` shows as a PNG download named `file_name`.
+pub fn save_canvas_png(canvas: &web_sys::HtmlCanvasElement, file_name: &str) -> Option<()> {
+    let document = web_sys::window()?.document()?;
+    let png = canvas.to_data_url_with_type("image/png").ok()?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&png);
+    a.set_download(file_name);
+    a.click();
+    Some(())
 }

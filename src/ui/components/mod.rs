@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod error_panel;
 pub mod figure;
 pub mod file_drop;
+pub mod km_plot;
 pub mod level_editor;
 pub mod pending;
 pub mod preview_table;

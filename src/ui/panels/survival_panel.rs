@@ -6,7 +6,7 @@ use crate::engine::data::ColumnKind;
 use crate::engine::survival::{CiTransform, Ties};
 use crate::report::study::{StudyCohort, MATCHED_SET_COLUMN};
 use crate::ui::components::analysis_step::AnalysisStep;
-use crate::ui::components::figure::Figure;
+use crate::ui::components::km_plot::KmPlot;
 use crate::ui::components::pending::Pending;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
@@ -219,11 +219,11 @@ pub fn SurvivalPanel() -> impl IntoView {
                     format!("All patients: {}.", v.patients)
                 }}
             </p>
-            <Figure svg=v.figure file_stem="kaplan-meier" id="km-plot" />
+            <KmPlot plot=v.figure file_stem="kaplan-meier" id="km-plot" />
             <TableActions table=v.table.clone() file_stem="survival" />
             <ReportTableView table=v.table id="survival-table" />
-            {v.crossed.map(|(t, svg)| view! {
-                <Figure svg=svg file_stem="kaplan-meier-crossed" id="km-plot-crossed" />
+            {v.crossed.map(|(t, figure)| view! {
+                <KmPlot plot=figure file_stem="kaplan-meier-crossed" id="km-plot-crossed" />
                 <TableActions table=t.clone() file_stem="survival-crossed" />
                 <ReportTableView table=t id="survival-crossed-table" />
             })}

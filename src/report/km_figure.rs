@@ -1,0 +1,678 @@
+//! The Kaplan-Meier figure: laid out once in pixels ([`KmFigure`]), then
+//! drawn by plotters, to SVG for the report and the downloads, and onto a
+//! canvas in the page. Every backend draws the same layout, so the page,
+//! the downloads and `cohortlab run` show one picture.
+//!
+//! The numbers at risk sit under the time axis by construction: a row's
+//! counts are drawn at the x positions of the axis ticks themselves (one
+//! list, [`KmFigure::x_ticks`]), never at positions worked out apart.
+//!
+//! It is drawn through plotters' backend interface (`plotters-backend`,
+//! the trait every plotters backend implements), not its chart layer: the
+//! layer adds nothing this figure uses and some 30 KB to the page. Nothing
+//! here measures text (plotters would need a font, or the page's DOM, to do
+//! it): positions are fixed and the backend anchors the text.
+
+use plotters_backend::text_anchor::{HPos, Pos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+    FontFamily, FontStyle, FontTransform,
+};
+use serde::{Deserialize, Serialize};
+
+/// Colour-blind-safe colours (Okabe-Ito), one per curve.
+pub const PALETTE: [[u8; 3]; 6] = [
+    [0x00, 0x72, 0xB2],
+    [0xD5, 0x5E, 0x00],
+    [0x00, 0x9E, 0x73],
+    [0xCC, 0x79, 0xA7],
+    [0xE6, 0x9F, 0x00],
+    [0x56, 0xB4, 0xE9],
+];
+
+const FAMILY: &str = "Helvetica, Arial, sans-serif";
+
+/// Kaplan-Meier steps closer than this (in pixels) to the last one drawn
+/// are drawn as one: the same picture, and a million patients' curves
+/// stay a few thousand points.
+const MIN_STEP_PX: f64 = 0.5;
+
+/// An axis tick: its position (pixels) and label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tick {
+    pub at: f64,
+    pub label: String,
+}
+
+/// One group's curve, in pixels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KmCurve {
+    pub label: String,
+    pub colour: [u8; 3],
+    /// The step function, corner by corner.
+    pub steps: Vec<(f64, f64)>,
+    /// The confidence band: along the upper bound, back along the lower.
+    pub band: Vec<(f64, f64)>,
+    /// Where a patient was censored (one mark per pixel at most).
+    pub censored: Vec<(f64, f64)>,
+}
+
+/// One row of the number-at-risk table: the count under each x tick.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AtRiskRow {
+    pub label: String,
+    pub colour: [u8; 3],
+    /// Baseline of the row (pixels).
+    pub y: f64,
+    /// One count per entry of [`KmFigure::x_ticks`], in that order.
+    pub counts: Vec<usize>,
+}
+
+/// Everything of a Kaplan-Meier figure, placed in pixels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KmFigure {
+    pub width: u32,
+    pub height: u32,
+    /// The plot area: left, top, right, bottom.
+    pub plot: [f64; 4],
+    /// Survival (%) ticks on the y axis.
+    pub y_ticks: Vec<Tick>,
+    /// Time ticks on the x axis; the numbers at risk are drawn at these.
+    pub x_ticks: Vec<Tick>,
+    pub x_label: String,
+    pub curves: Vec<KmCurve>,
+    /// "Log-rank P = ...", drawn on the plot.
+    pub log_rank: Option<String>,
+    /// Baseline of the "Number at risk" heading.
+    pub at_risk_heading: f64,
+    pub at_risk: Vec<AtRiskRow>,
+}
+
+/// How a backend reads a font size: plotters' SVG backend writes the size
+/// divided by 1.24 as the CSS font size, its canvas backend the size
+/// itself in pixels. Both then show text of the same size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FontSizes {
+    Svg,
+    Canvas,
+}
+
+fn nice_step(max: f64) -> f64 {
+    let candidates = [
+        1.0, 2.0, 5.0, 6.0, 10.0, 12.0, 20.0, 24.0, 25.0, 50.0, 100.0, 200.0, 250.0, 365.0, 500.0,
+        1000.0,
+    ];
+    candidates
+        .into_iter()
+        .find(|s| max / s <= 8.0)
+        .unwrap_or_else(|| 10f64.powf((max / 8.0).log10().ceil()))
+}
+
+fn fmt_tick(t: f64) -> String {
+    if t.fract() == 0.0 {
+        format!("{}", t as i64)
+    } else {
+        format!("{t}")
+    }
+}
+
+impl KmFigure {
+    /// The layout of `a`'s curves (with 95% CI bands and censor marks),
+    /// its log-rank P and the numbers at risk; `time_label` names the x
+    /// axis.
+    pub fn new(a: &crate::report::survival::SurvivalAnalysis, time_label: &str) -> KmFigure {
+        let max_t = a
+            .groups
+            .iter()
+            .flat_map(|g| g.fit.rows.last().map(|r| r.time))
+            .fold(0.0f64, f64::max);
+        let step = nice_step(max_t.max(1.0));
+        let xmax = (max_t / step).ceil() * step;
+        let (left, right, top, plot_h) = (150.0, 30.0, 50.0, 300.0);
+        let width = 760.0;
+        let plot_w = width - left - right;
+        let bottom = top + plot_h;
+        let risk_top = bottom + 70.0;
+        let height = risk_top + 22.0 * a.groups.len() as f64 + 20.0;
+        // Positions to a hundredth of a pixel: short numbers in the page's
+        // messages, read back exactly.
+        let hundredth = |v: f64| (v * 100.0).round() / 100.0;
+        let x = |t: f64| hundredth(left + plot_w * t / xmax);
+        let y = |s: f64| hundredth(top + plot_h * (1.0 - s));
+        let times: Vec<f64> = (0..=((xmax / step).round() as usize))
+            .map(|k| k as f64 * step)
+            .collect();
+        let curves = a
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| {
+                let mut steps = vec![(x(0.0), y(1.0))];
+                let mut upper = vec![(x(0.0), y(1.0))];
+                let mut lower = vec![(x(0.0), y(1.0))];
+                // Survival, lower and upper bound of the last step.
+                let mut prev = (1.0f64, 1.0f64, 1.0f64);
+                let mut drawn_x = f64::NEG_INFINITY;
+                for r in g.fit.rows.iter().filter(|r| r.n_event > 0) {
+                    let lo = if r.lower.is_nan() { 0.0 } else { r.lower };
+                    let hi = if r.upper.is_nan() { prev.2 } else { r.upper };
+                    let at = x(r.time);
+                    if at - drawn_x < MIN_STEP_PX {
+                        // Joins the step drawn last: its drop goes lower.
+                        if let (Some(s), Some(u), Some(l)) =
+                            (steps.last_mut(), upper.last_mut(), lower.last_mut())
+                        {
+                            s.1 = y(r.surv);
+                            u.1 = y(hi);
+                            l.1 = y(lo);
+                        }
+                    } else {
+                        drawn_x = at;
+                        steps.push((at, y(prev.0)));
+                        steps.push((at, y(r.surv)));
+                        upper.push((at, y(prev.2)));
+                        upper.push((at, y(hi)));
+                        lower.push((at, y(prev.1)));
+                        lower.push((at, y(lo)));
+                    }
+                    prev = (r.surv, lo, hi);
+                }
+                let end = x(g.fit.rows.last().map_or(0.0, |r| r.time));
+                steps.push((end, y(prev.0)));
+                upper.push((end, y(prev.2)));
+                lower.push((end, y(prev.1)));
+                let band = upper.into_iter().chain(lower.into_iter().rev()).collect();
+                let mut censored: Vec<(f64, f64)> = Vec::new();
+                for r in g.fit.rows.iter().filter(|r| r.n_censor > 0) {
+                    let mark = (x(r.time), y(r.surv));
+                    let close = censored.last().is_some_and(|last: &(f64, f64)| {
+                        (mark.0 - last.0).abs() < 1.0 && (mark.1 - last.1).abs() < 1.0
+                    });
+                    if !close {
+                        censored.push(mark);
+                    }
+                }
+                KmCurve {
+                    label: g.group.clone(),
+                    colour: PALETTE[gi % PALETTE.len()],
+                    steps,
+                    band,
+                    censored,
+                }
+            })
+            .collect();
+        let at_risk = a
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| AtRiskRow {
+                label: g.group.clone(),
+                colour: PALETTE[gi % PALETTE.len()],
+                y: risk_top + 8.0 + 22.0 * gi as f64,
+                counts: g.fit.n_risk_at(&times),
+            })
+            .collect();
+        KmFigure {
+            width: width as u32,
+            height: height as u32,
+            plot: [left, top, left + plot_w, bottom],
+            y_ticks: (0..=4)
+                .map(|k| Tick {
+                    at: y(k as f64 * 0.25),
+                    label: (k * 25).to_string(),
+                })
+                .collect(),
+            x_ticks: times
+                .iter()
+                .map(|&t| Tick {
+                    at: x(t),
+                    label: fmt_tick(t),
+                })
+                .collect(),
+            x_label: time_label.to_owned(),
+            curves,
+            log_rank: a.log_rank.as_ref().map(|lr| {
+                format!(
+                    "Log-rank P {}",
+                    match crate::report::table::fmt_p(Some(lr.p_value)) {
+                        p if p.starts_with('<') => p,
+                        p => format!("= {p}"),
+                    }
+                )
+            }),
+            at_risk_heading: risk_top - 10.0,
+            at_risk,
+        }
+    }
+
+    /// Draws the figure with `backend` (any plotters backend of `width` x
+    /// `height` pixels).
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        backend: &mut DB,
+        sizes: FontSizes,
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        let px = |(a, b): (f64, f64)| (a.round() as i32, b.round() as i32);
+        let size = match sizes {
+            FontSizes::Svg => 12.0 * 1.24,
+            FontSizes::Canvas => 12.0,
+        };
+        let label = |colour: [u8; 3], bold: bool, h: HPos| Label {
+            colour: rgb(colour),
+            size,
+            bold,
+            anchor: Pos::new(h, VPos::Center),
+            transform: FontTransform::None,
+        };
+        let black = [0x22, 0x22, 0x22];
+        let axis = Stroke::new([0x33, 0x33, 0x33], 1.0, 1);
+        let [left, top, right, bottom] = self.plot;
+        backend.draw_rect(
+            (0, 0),
+            (self.width as i32, self.height as i32),
+            &Stroke::new([0xFF, 0xFF, 0xFF], 1.0, 1),
+            true,
+        )?;
+        // Grid and y axis.
+        for t in &self.y_ticks {
+            backend.draw_path(
+                [px((left, t.at)), px((right, t.at))],
+                &Stroke::new([0xEE, 0xEE, 0xEE], 1.0, 1),
+            )?;
+            backend.draw_text(
+                &t.label,
+                &label(black, false, HPos::Right),
+                px((left - 8.0, t.at)),
+            )?;
+        }
+        backend.draw_text(
+            "Survival probability (%)",
+            &Label {
+                transform: FontTransform::Rotate270,
+                ..label(black, false, HPos::Center)
+            },
+            px((left - 45.0, (top + bottom) / 2.0)),
+        )?;
+        backend.draw_path(
+            [px((left, top)), px((left, bottom)), px((right, bottom))],
+            &axis,
+        )?;
+        // x axis.
+        for t in &self.x_ticks {
+            backend.draw_path([px((t.at, bottom)), px((t.at, bottom + 5.0))], &axis)?;
+            backend.draw_text(
+                &t.label,
+                &label(black, false, HPos::Center),
+                px((t.at, bottom + 15.0)),
+            )?;
+        }
+        backend.draw_text(
+            &self.x_label,
+            &label(black, false, HPos::Center),
+            px(((left + right) / 2.0, bottom + 34.0)),
+        )?;
+        // Curves: bands under, steps, censor marks.
+        for c in &self.curves {
+            backend.fill_polygon(
+                c.band.iter().copied().map(px),
+                &Stroke::new(c.colour, 0.15, 1),
+            )?;
+        }
+        for (i, c) in self.curves.iter().enumerate() {
+            backend.draw_path(
+                c.steps.iter().copied().map(px),
+                &Stroke::new(c.colour, 1.0, 2),
+            )?;
+            let mark = Stroke::new(c.colour, 1.0, 1);
+            for &(cx, cy) in &c.censored {
+                backend.draw_path([px((cx - 3.5, cy)), px((cx + 3.5, cy))], &mark)?;
+                backend.draw_path([px((cx, cy - 3.5)), px((cx, cy + 3.5))], &mark)?;
+            }
+            // Legend, bottom right of the plot (curves start at the top).
+            let ly = bottom - 14.0 - 18.0 * (self.curves.len() - 1 - i) as f64;
+            backend.draw_path(
+                [px((right - 190.0, ly)), px((right - 170.0, ly))],
+                &Stroke::new(c.colour, 1.0, 3),
+            )?;
+            backend.draw_text(
+                &c.label,
+                &label(black, false, HPos::Left),
+                px((right - 164.0, ly)),
+            )?;
+        }
+        if let Some(p) = &self.log_rank {
+            backend.draw_text(
+                p,
+                &label(black, true, HPos::Left),
+                px((left + 12.0, bottom - 14.0)),
+            )?;
+        }
+        // Numbers at risk, at the ticks' own positions.
+        backend.draw_text(
+            "Number at risk",
+            &label(black, true, HPos::Left),
+            px((10.0, self.at_risk_heading)),
+        )?;
+        for row in &self.at_risk {
+            backend.draw_text(
+                &row.label,
+                &label(row.colour, false, HPos::Left),
+                px((10.0, row.y)),
+            )?;
+            for (t, n) in self.x_ticks.iter().zip(&row.counts) {
+                backend.draw_text(
+                    &n.to_string(),
+                    &label(black, false, HPos::Center),
+                    px((t.at, row.y)),
+                )?;
+            }
+        }
+        backend.present()
+    }
+
+    /// What the figure shows, in words (its accessible name).
+    pub fn description(&self) -> String {
+        let groups: Vec<&str> = self.curves.iter().map(|c| c.label.as_str()).collect();
+        let mut d = format!(
+            "Kaplan-Meier curves of {} with numbers at risk",
+            groups.join(", ")
+        );
+        if let Some(p) = &self.log_rank {
+            d.push_str("; ");
+            d.push_str(p);
+        }
+        d
+    }
+
+    /// The numbers at risk as an HTML table (what a screen reader reads of
+    /// the figure drawn on a canvas).
+    pub fn at_risk_html(&self) -> String {
+        let esc = super::figures::esc;
+        let mut h = format!(
+            "<table class=\"at-risk\"><caption>Number at risk by {}</caption><tr><td></td>",
+            esc(&self.x_label)
+        );
+        for t in &self.x_ticks {
+            h.push_str(&format!("<th scope=\"col\">{}</th>", esc(&t.label)));
+        }
+        h.push_str("</tr>");
+        for r in &self.at_risk {
+            h.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(&r.label)));
+            for n in &r.counts {
+                h.push_str(&format!("<td>{n}</td>"));
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</table>");
+        h
+    }
+
+    /// The figure as SVG (plotters' SVG backend), titled for screen readers.
+    pub fn to_svg(&self) -> String {
+        let mut svg = String::new();
+        {
+            let mut backend =
+                plotters_svg::SVGBackend::with_string(&mut svg, (self.width, self.height));
+            // Writing into a String cannot fail.
+            let _ = self.draw(&mut backend, FontSizes::Svg);
+        }
+        svg.replacen(
+            "<svg ",
+            &format!(
+                "<svg role=\"img\" aria-label=\"{}\" font-family=\"{FAMILY}\" ",
+                super::figures::esc(&self.description())
+            ),
+            1,
+        )
+    }
+}
+
+fn rgb(c: [u8; 3]) -> BackendColor {
+    BackendColor {
+        alpha: 1.0,
+        rgb: (c[0], c[1], c[2]),
+    }
+}
+
+/// A line (or fill) colour, its opacity and width.
+struct Stroke {
+    colour: BackendColor,
+    width: u32,
+}
+
+impl Stroke {
+    fn new(colour: [u8; 3], alpha: f64, width: u32) -> Stroke {
+        Stroke {
+            colour: rgb(colour).mix(alpha),
+            width,
+        }
+    }
+}
+
+impl BackendStyle for Stroke {
+    fn color(&self) -> BackendColor {
+        self.colour
+    }
+    fn stroke_width(&self) -> u32 {
+        self.width
+    }
+}
+
+/// A text's look. The SVG and canvas backends write text themselves
+/// (`<text>`, `fillText`), anchored where they are told; neither asks the
+/// style to measure or rasterize it.
+struct Label {
+    colour: BackendColor,
+    size: f64,
+    bold: bool,
+    anchor: Pos,
+    transform: FontTransform,
+}
+
+/// Never raised: [`Label`] neither measures nor rasterizes.
+#[derive(Debug)]
+struct NoFont;
+
+impl std::fmt::Display for NoFont {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no font")
+    }
+}
+
+impl std::error::Error for NoFont {}
+
+impl BackendTextStyle for Label {
+    type FontError = NoFont;
+    fn color(&self) -> BackendColor {
+        self.colour
+    }
+    fn size(&self) -> f64 {
+        self.size
+    }
+    fn transform(&self) -> FontTransform {
+        self.transform.clone()
+    }
+    fn style(&self) -> FontStyle {
+        if self.bold {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        }
+    }
+    fn anchor(&self) -> Pos {
+        self.anchor
+    }
+    fn family(&self) -> FontFamily<'_> {
+        FontFamily::Name(FAMILY)
+    }
+    /// An estimate (0.6 em a character); the backends used here never ask.
+    fn layout_box(&self, text: &str) -> Result<((i32, i32), (i32, i32)), NoFont> {
+        let w = (0.6 * self.size * text.chars().count() as f64).round() as i32;
+        Ok(((0, 0), (w, self.size.round() as i32)))
+    }
+    /// Pixel by pixel drawing, for raster backends: not used (see above).
+    fn draw<E, F: FnMut(i32, i32, BackendColor) -> Result<(), E>>(
+        &self,
+        _text: &str,
+        _pos: BackendCoord,
+        _draw: F,
+    ) -> Result<Result<(), E>, NoFont> {
+        Err(NoFont)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::data::{load, ReadOptions};
+    use crate::engine::example::{example_spec, EXAMPLE_CSV};
+    use crate::engine::survival::{CiTransform, SurvivalSpec};
+
+    fn example_by_marking_and_tpcr() -> crate::report::survival::SurvivalAnalysis {
+        let (_, ds) = load(
+            EXAMPLE_CSV.as_bytes(),
+            &ReadOptions::default(),
+            &example_spec(),
+        )
+        .unwrap();
+        let spec = SurvivalSpec {
+            time: "idfs_months".into(),
+            event: "idfs_event".into(),
+            event_level: None,
+            groups: vec!["seed_marking".into(), "tpcr".into()],
+            strata: None,
+        };
+        crate::report::survival::survival_analysis(&ds, &spec, CiTransform::Log, &[36.0], 0.0)
+            .unwrap()
+    }
+
+    /// The `(x, y, text)` of every text element of plotters' SVG.
+    fn svg_texts(svg: &str) -> Vec<(i32, i32, String)> {
+        svg.split("<text x=\"")
+            .skip(1)
+            .map(|s| {
+                let (x, rest) = s.split_once('"').unwrap();
+                let y = rest
+                    .split("y=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap();
+                let body = rest
+                    .split_once('>')
+                    .unwrap()
+                    .1
+                    .split("</text>")
+                    .next()
+                    .unwrap();
+                (
+                    x.parse().unwrap(),
+                    y.parse().unwrap(),
+                    body.trim().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_curve_per_group_and_numbers_at_risk_drawn_under_the_ticks() {
+        let a = example_by_marking_and_tpcr();
+        let fig = KmFigure::new(&a, "Months");
+        assert_eq!(fig.curves.len(), 4);
+        assert_eq!(fig.at_risk.len(), 4);
+        // The test of the four curves (P < 0.001 on all patients).
+        let p = a.log_rank.as_ref().unwrap().p_value;
+        assert!(p < 0.001);
+        assert_eq!(fig.log_rank.as_deref(), Some("Log-rank P < 0.001"));
+        let svg = fig.to_svg();
+        assert!(svg.starts_with("<svg role=\"img\""));
+        // Four curves (stroke 2) and the log-rank P drawn.
+        assert_eq!(svg.matches("stroke-width=\"2\"").count(), 4);
+        let texts = svg_texts(&svg);
+        assert!(texts.iter().any(|t| t.2 == "Log-rank P &lt; 0.001"));
+        // Every count is drawn at its tick's x, on its row, and under
+        // each tick's x there is the tick mark itself.
+        let bottom = fig.plot[3].round() as i32;
+        for row in &fig.at_risk {
+            assert_eq!(row.counts.len(), fig.x_ticks.len());
+            assert_eq!(
+                row.counts[0],
+                a.groups
+                    .iter()
+                    .find(|g| g.group == row.label)
+                    .unwrap()
+                    .fit
+                    .n
+            );
+            for (tick, n) in fig.x_ticks.iter().zip(&row.counts) {
+                let x = tick.at.round() as i32;
+                assert!(
+                    texts
+                        .iter()
+                        .any(|t| t == &(x, row.y.round() as i32, n.to_string())),
+                    "{} at risk not drawn at x = {x} for {}",
+                    n,
+                    row.label
+                );
+                assert!(svg.contains(&format!("points=\"{x},{bottom} {x},{} \"", bottom + 5)));
+            }
+        }
+    }
+
+    #[test]
+    fn curves_step_down_from_one_and_stay_in_the_plot() {
+        let a = example_by_marking_and_tpcr();
+        let fig = KmFigure::new(&a, "Months");
+        let [left, top, right, bottom] = fig.plot;
+        for (c, g) in fig.curves.iter().zip(&a.groups) {
+            assert_eq!(c.steps[0], (left, top));
+            for w in c.steps.windows(2) {
+                assert!(w[1].0 >= w[0].0 && w[1].1 >= w[0].1, "{w:?}");
+            }
+            // The last step ends at the last time, at the last survival.
+            let last = g.fit.rows.iter().rev().find(|r| r.n_event > 0).unwrap();
+            let end = c.steps[c.steps.len() - 1];
+            assert!((end.1 - (top + (bottom - top) * (1.0 - last.surv))).abs() <= 0.005);
+            for &(x, y) in c.band.iter().chain(&c.censored) {
+                assert!(x >= left && x <= right && y >= top && y <= bottom);
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_cohort_draws_a_bounded_number_of_points() {
+        let mut csv = String::from("time,event,arm\n");
+        for i in 0..100_000u64 {
+            let t = (i.wrapping_mul(2654435761) % 100_000) as f64 / 997.0;
+            csv.push_str(&format!(
+                "{t:.4},{},{}\n",
+                u8::from(i % 3 == 0),
+                if i % 2 == 0 { "A" } else { "B" }
+            ));
+        }
+        let (_, ds) = load(csv.as_bytes(), &ReadOptions::default(), &Default::default()).unwrap();
+        let a = crate::report::survival::survival_analysis(
+            &ds,
+            &SurvivalSpec {
+                time: "time".into(),
+                event: "event".into(),
+                event_level: None,
+                groups: vec!["arm".into()],
+                strata: None,
+            },
+            CiTransform::Log,
+            &[],
+            0.0,
+        )
+        .unwrap();
+        assert!(a.groups[0].fit.rows.len() > 40_000);
+        let fig = KmFigure::new(&a, "Years");
+        let plot_w = fig.plot[2] - fig.plot[0];
+        for c in &fig.curves {
+            assert!(c.steps.len() as f64 <= 2.0 * plot_w / MIN_STEP_PX + 4.0);
+            assert!(c.censored.len() as f64 <= plot_w * (fig.plot[3] - fig.plot[1]));
+        }
+        assert!(fig.to_svg().len() < 600_000);
+    }
+}
