@@ -7,7 +7,9 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
-use super::infer::{infer_one, is_missing, parse_number, trim_tokens, ColumnInference, FieldType};
+use super::infer::{
+    infer_one, is_missing, parse_number, trim_tokens, ColumnInference, DistinctCells, FieldType,
+};
 use super::{
     Closed, ColumnKind, ColumnOverride, DatasetSpec, RawTable, Recode, SpecError, TextColumn,
 };
@@ -108,7 +110,7 @@ impl Dataset {
         let typed = crate::engine::parallel::map(raw.headers.len(), |j| {
             let (name, cells) = (&raw.headers[j], &raw.cells[j]);
             let comma = raw.format.decimal_comma();
-            let (inf, numbers) = infer_one(name, cells, &raw.row_numbers, &tokens, comma);
+            let (inf, numbers, distinct) = infer_one(name, cells, &raw.row_numbers, &tokens, comma);
             let ov = spec.columns.get(name).unwrap_or(&none);
             let kind = ov.kind.unwrap_or(inf.suggested);
             let notes = if ov.kind.is_none() || ov.kind == Some(inf.suggested) {
@@ -118,7 +120,7 @@ impl Dataset {
             };
             let data = match (kind, numbers) {
                 (ColumnKind::Numeric, Some(v)) => ColumnData::Numeric(v),
-                _ => type_column(raw, spec, &inf, cells, kind, ov)?,
+                _ => type_column(raw, spec, &inf, cells, distinct, kind, ov)?,
             };
             let column = Column {
                 name: name.clone(),
@@ -307,6 +309,7 @@ fn type_column<'a>(
     spec: &DatasetSpec,
     inf: &ColumnInference,
     cells: &'a TextColumn,
+    distinct: Option<DistinctCells<'a>>,
     kind: ColumnKind,
     ov: &ColumnOverride,
 ) -> Result<ColumnData, SpecError> {
@@ -342,7 +345,20 @@ fn type_column<'a>(
                     Some(Cow::Borrowed(c))
                 }
             };
-            let data = encode_levels(name, cells.iter(), level, ov)?;
+            let data = match distinct {
+                // Each distinct text coded once, then the cells by index.
+                Some(d) => {
+                    let mut coder = LevelCoder::new(level, ov);
+                    let table: Vec<u32> = d.texts.iter().map(|t| coder.code(t)).collect();
+                    let codes = d
+                        .ids
+                        .iter()
+                        .map(|&id| table.get(id as usize).copied().unwrap_or(MISSING_CODE))
+                        .collect();
+                    coder.finish(name, codes)?
+                }
+                None => encode_levels(name, cells.iter(), level, ov)?,
+            };
             if kind == ColumnKind::Binary {
                 if let ColumnData::Categorical { levels, .. } = &data {
                     if levels.len() > 2 {
@@ -376,53 +392,84 @@ fn encode_levels<'a>(
     level: impl Fn(&'a str) -> Option<Cow<'a, str>>,
     ov: &ColumnOverride,
 ) -> Result<ColumnData, SpecError> {
-    let mut merged: FastMap<&str, &str> = FastMap::default();
-    for m in &ov.merges {
-        for l in &m.levels {
-            merged.insert(l.as_str(), m.into.as_str());
-        }
-    }
-    let mut index: FastMap<String, u32> = FastMap::default();
-    let mut levels: Vec<String> = Vec::new();
+    let mut coder = LevelCoder::new(level, ov);
     let mut by_cell: FastMap<&'a str, u32> = FastMap::default();
     let mut codes: Vec<u32> = Vec::with_capacity(cells.size_hint().0);
     for cell in cells {
-        if let Some(&code) = by_cell.get(cell) {
-            codes.push(code);
-            continue;
-        }
-        let code = match level(cell) {
-            None => MISSING_CODE,
-            Some(t) => {
-                let t: &str = merged.get(t.as_ref()).copied().unwrap_or(t.as_ref());
-                match index.get(t) {
-                    Some(&c) => c,
-                    None => {
-                        let c = levels.len() as u32;
-                        index.insert(t.to_owned(), c);
-                        levels.push(t.to_owned());
-                        c
-                    }
-                }
+        let code = match by_cell.get(cell) {
+            Some(&code) => code,
+            None => {
+                let code = coder.code(cell);
+                by_cell.insert(cell, code);
+                code
             }
         };
-        by_cell.insert(cell, code);
         codes.push(code);
     }
-    for m in &ov.merges {
-        if m.levels
-            .iter()
-            .all(|l| !index.contains_key(l.as_str()) && !index.contains_key(m.into.as_str()))
-        {
-            if let Some(l) = m.levels.first() {
-                return Err(SpecError::UnknownLevel {
-                    column: name.to_owned(),
-                    level: l.clone(),
-                });
+    coder.finish(name, codes)
+}
+
+/// A cell text's level code (merges applied), levels numbered as met.
+struct LevelCoder<'a, 'o, F> {
+    level: F,
+    ov: &'o ColumnOverride,
+    merged: FastMap<&'o str, &'o str>,
+    index: FastMap<String, u32>,
+    levels: Vec<String>,
+    cell: std::marker::PhantomData<&'a str>,
+}
+
+impl<'a, 'o, F: Fn(&'a str) -> Option<Cow<'a, str>>> LevelCoder<'a, 'o, F> {
+    fn new(level: F, ov: &'o ColumnOverride) -> Self {
+        let mut merged: FastMap<&str, &str> = FastMap::default();
+        for m in &ov.merges {
+            for l in &m.levels {
+                merged.insert(l.as_str(), m.into.as_str());
+            }
+        }
+        LevelCoder {
+            level,
+            ov,
+            merged,
+            index: FastMap::default(),
+            levels: Vec::new(),
+            cell: std::marker::PhantomData,
+        }
+    }
+
+    fn code(&mut self, cell: &'a str) -> u32 {
+        let Some(t) = (self.level)(cell) else {
+            return MISSING_CODE;
+        };
+        let t: &str = self.merged.get(t.as_ref()).copied().unwrap_or(t.as_ref());
+        match self.index.get(t) {
+            Some(&c) => c,
+            None => {
+                let c = self.levels.len() as u32;
+                self.index.insert(t.to_owned(), c);
+                self.levels.push(t.to_owned());
+                c
             }
         }
     }
-    finish_levels(name, codes, levels, ov)
+
+    /// The column, once every cell is coded: a merge of levels none of
+    /// which occurs is an error (a typo in the settings).
+    fn finish(self, name: &str, codes: Vec<u32>) -> Result<ColumnData, SpecError> {
+        for m in &self.ov.merges {
+            if m.levels.iter().all(|l| {
+                !self.index.contains_key(l.as_str()) && !self.index.contains_key(m.into.as_str())
+            }) {
+                if let Some(l) = m.levels.first() {
+                    return Err(SpecError::UnknownLevel {
+                        column: name.to_owned(),
+                        level: l.clone(),
+                    });
+                }
+            }
+        }
+        finish_levels(name, codes, self.levels, self.ov)
+    }
 }
 
 /// Orders levels (default natural order, then the user's order) and sets

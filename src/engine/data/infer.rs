@@ -172,21 +172,32 @@ pub fn infer_columns(raw: &RawTable, missing_tokens: &[String]) -> Vec<ColumnInf
         .collect()
 }
 
+/// A column's cells as indices into its distinct cell texts (in the order
+/// first seen); a missing cell is `u32::MAX`.
+pub(crate) struct DistinctCells<'a> {
+    pub ids: Vec<u32>,
+    pub texts: Vec<&'a str>,
+}
+
 /// Infers one column; when every present cell is a number, also returns
-/// the numbers (`NaN` for missing), so typing need not parse them again.
-pub(crate) fn infer_one(
+/// the numbers (`NaN` for missing), so typing need not parse them again;
+/// when the column has at most [`DISTINCT_CAP`] distinct texts, also each
+/// cell's distinct text, so coding levels need not look each cell up again.
+pub(crate) fn infer_one<'a>(
     name: &str,
-    cells: &TextColumn,
+    cells: &'a TextColumn,
     row_numbers: &[usize],
     tokens: &[String],
     comma: bool,
-) -> (ColumnInference, Option<Vec<f64>>) {
+) -> (ColumnInference, Option<Vec<f64>>, Option<DistinctCells<'a>>) {
     let mut numbers: Vec<f64> = Vec::with_capacity(cells.len());
     let mut all_numbers = true;
     let mut field_type = FieldType::Null;
     let (mut n_missing, mut n_numeric, mut n_text) = (0, 0, 0);
     let mut first_text = None;
-    let mut distinct: FastMap<&str, ()> = FastMap::default();
+    let mut distinct: FastMap<&str, u32> = FastMap::default();
+    let mut ids: Vec<u32> = Vec::with_capacity(cells.len());
+    let mut texts: Vec<&str> = Vec::new();
     let mut capped = false;
     let mut zero_one = true;
     for (i, cell) in cells.iter().enumerate() {
@@ -194,6 +205,9 @@ pub(crate) fn infer_one(
             n_missing += 1;
             if all_numbers {
                 numbers.push(f64::NAN);
+            }
+            if !capped {
+                ids.push(u32::MAX);
             }
             continue;
         }
@@ -225,8 +239,20 @@ pub(crate) fn infer_one(
             zero_one &= matches!(number, Some(v) if v == 0.0 || v == 1.0);
         }
         if !capped {
-            distinct.insert(cell, ());
-            capped = distinct.len() > DISTINCT_CAP;
+            let id = match distinct.get(cell) {
+                Some(&id) => id,
+                None => {
+                    let id = texts.len() as u32;
+                    distinct.insert(cell, id);
+                    texts.push(cell);
+                    id
+                }
+            };
+            ids.push(id);
+            if texts.len() > DISTINCT_CAP {
+                capped = true;
+                ids = Vec::new();
+            }
         }
     }
     let n_distinct = (!capped).then_some(distinct.len());
@@ -251,7 +277,8 @@ pub(crate) fn infer_one(
         first_text,
         n_distinct,
     };
-    (inference, all_numbers.then_some(numbers))
+    let cells = (!capped).then_some(DistinctCells { ids, texts });
+    (inference, all_numbers.then_some(numbers), cells)
 }
 
 impl ColumnInference {
