@@ -2,6 +2,18 @@
 //! among the cores natively; in the browser's worker, one after another.
 //! The results come back in order, so the output never depends on it.
 
+/// How many threads [`map`] uses at most (1 in the browser's worker).
+pub fn threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map_or(1, |t| t.get())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        1
+    }
+}
+
 /// `f(0..n)`, in order.
 pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     #[cfg(not(target_arch = "wasm32"))]
@@ -87,4 +99,31 @@ pub fn ranges(n: usize, parts: usize, min_len: usize) -> Vec<std::ops::Range<usi
     (0..parts)
         .map(|j| j * n / parts..(j + 1) * n / parts)
         .collect()
+}
+
+/// `body`, given a way to get `later()`: natively `later` starts at once on
+/// another thread and the way waits for it; in the browser's worker it
+/// runs when first asked for (so progress messages keep their order).
+/// Asked for again, the way gives `None`.
+pub fn meanwhile<B: Send, R>(
+    later: impl FnOnce() -> B + Send,
+    body: impl FnOnce(&mut dyn FnMut() -> Option<B>) -> R,
+) -> R {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        if threads() > 1 {
+            return std::thread::scope(|scope| {
+                let mut handle = Some(scope.spawn(later));
+                let mut get = || {
+                    handle
+                        .take()
+                        .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                };
+                body(&mut get)
+            });
+        }
+    }
+    let mut later = Some(later);
+    let mut get = || later.take().map(|f| f());
+    body(&mut get)
 }

@@ -722,269 +722,289 @@ pub fn run_study_on(
         None => None,
     };
     let matched_ds = matching.map(|m| matched_cohort(ds, m));
-    progress("Table 1");
+    // The survival step (the longest) starts at once on another core
+    // natively, while Table 1, balance and the outcomes are made here; in
+    // the browser's worker it runs in its turn.
+    let survival_of = || {
+        settings
+            .survival
+            .as_ref()
+            .map(|step| survival_step(ds, matched_ds.as_ref(), step))
+    };
+    crate::engine::parallel::meanwhile(survival_of, |survival_result| {
+        progress("Table 1");
 
-    let (mut t1_before, mut t1_after) = (None, None);
-    if let Some(spec) = &settings.table1 {
-        match table1(ds, spec) {
-            Ok(b) => {
-                let after = matched_ds.as_ref().and_then(|m| table1(m, spec).ok());
-                let table = match &after {
-                    Some(a) => super::table1::table1_before_after(&b, a, fmt),
-                    None => super::table1::table1_table(&b, fmt),
+        let (mut t1_before, mut t1_after) = (None, None);
+        if let Some(spec) = &settings.table1 {
+            match table1(ds, spec) {
+                Ok(b) => {
+                    let after = matched_ds.as_ref().and_then(|m| table1(m, spec).ok());
+                    let table = match &after {
+                        Some(a) => super::table1::table1_before_after(&b, a, fmt),
+                        None => super::table1::table1_table(&b, fmt),
+                    };
+                    tables.push(("table1".to_string(), table));
+                    diagnostics.extend(b.diagnostics.iter().map(|d| d.message.clone()));
+                    t1_before = Some(b);
+                    t1_after = after;
+                }
+                Err(e) => diagnostics.push(format!("Table 1 could not be made: {e}.")),
+            }
+        }
+
+        if settings.regression.is_some() {
+            progress("Logistic regression");
+        }
+        let regression = settings.regression.as_ref().map(|step| {
+            let screen = univariate_screen(ds, &step.spec);
+            let chosen = step.spec.select(&screen, step.threshold);
+            let multivariable = if chosen.is_empty() {
+                None
+            } else {
+                let m = LogisticSpec {
+                    variables: chosen,
+                    ..step.spec.clone()
                 };
-                tables.push(("table1".to_string(), table));
-                diagnostics.extend(b.diagnostics.iter().map(|d| d.message.clone()));
-                t1_before = Some(b);
-                t1_after = after;
-            }
-            Err(e) => diagnostics.push(format!("Table 1 could not be made: {e}.")),
-        }
-    }
-
-    if settings.regression.is_some() {
-        progress("Logistic regression");
-    }
-    let regression = settings.regression.as_ref().map(|step| {
-        let screen = univariate_screen(ds, &step.spec);
-        let chosen = step.spec.select(&screen, step.threshold);
-        let multivariable = if chosen.is_empty() {
-            None
-        } else {
-            let m = LogisticSpec {
-                variables: chosen,
-                ..step.spec.clone()
+                match fit_logistic(ds, &m) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        diagnostics
+                            .push(format!("The multivariable model could not be fitted: {e}."));
+                        None
+                    }
+                }
             };
-            match fit_logistic(ds, &m) {
-                Ok(f) => Some(f),
-                Err(e) => {
-                    diagnostics.push(format!("The multivariable model could not be fitted: {e}."));
-                    None
-                }
-            }
-        };
-        tables.push((
-            "regression".to_string(),
-            super::regression::regression_table(&screen, multivariable.as_ref()),
-        ));
-        RegressionResults {
-            screen,
-            multivariable,
-        }
-    });
-
-    if matching.is_some() {
-        progress("Balance");
-    }
-    let matching_summary = matching.map(|m| {
-        let bal = balance(ds, m);
-        tables.push(("matching_counts".into(), super::matching::counts_table(m)));
-        tables.push(("balance".into(), super::matching::balance_table(&bal)));
-        figures.push(("love_plot".into(), super::figures::love_plot_svg(&bal)));
-        figures.push((
-            "score_distributions".into(),
-            super::figures::score_histograms_svg(m),
-        ));
-        diagnostics.extend(m.diagnostics.iter().map(|d| d.message.clone()));
-        let max_after = bal
-            .iter()
-            .map(|b| b.after.smd.abs())
-            .filter(|v| v.is_finite())
-            .fold(None, |acc: Option<f64>, v| {
-                Some(acc.map_or(v, |a| a.max(v)))
-            });
-        MatchingSummary {
-            spec: m.spec.clone(),
-            model: m.model.clone(),
-            counts: m.counts.clone(),
-            caliper_width: m.caliper_width,
-            balance: bal,
-            max_abs_smd_after: max_after,
-        }
-    });
-
-    // Outcomes: in the matched cohort when there is one.
-    let group = settings
-        .matching
-        .as_ref()
-        .map(|m| m.treatment.clone())
-        .or_else(|| settings.table1.as_ref().map(|t| t.group.clone()));
-    let (cohort_ds, cohort) = match &matched_ds {
-        Some(m) => (m, StudyCohort::Matched),
-        None => (ds, StudyCohort::All),
-    };
-    if !settings.outcomes.is_empty() {
-        progress("Outcomes");
-    }
-    let mut outcomes = Vec::new();
-    let mut subgroups = Vec::new();
-    let mut interactions = Vec::new();
-    if let Some(g) = &group {
-        outcomes = compare_outcomes(
-            cohort_ds,
-            g,
-            &settings.outcomes,
-            cohort,
-            None,
-            &mut diagnostics,
-        );
-        if let Some(m) = matching {
-            for o in &mut outcomes {
-                o.matched_sets = matched_set_tables(ds, m, g, &o.outcome)
-                    .and_then(|t| mantel_haenszel(&t, true, 0.95));
-            }
-        }
-        if !outcomes.is_empty() {
             tables.push((
-                "outcomes".into(),
-                outcomes_table(&format!("Outcomes by {g} ({cohort} cohort)"), &outcomes),
+                "regression".to_string(),
+                super::regression::regression_table(&screen, multivariable.as_ref()),
             ));
-        }
-        if let Some(sub) = &settings.subgroup {
-            match cohort_ds.column(sub).map(|c| &c.data) {
-                Some(ColumnData::Categorical { codes, levels, .. }) => {
-                    for (k, level) in levels.iter().enumerate() {
-                        let rows: Vec<usize> =
-                            (0..codes.len()).filter(|&i| codes[i] == k as u32).collect();
-                        let part = cohort_ds.subset(&rows);
-                        subgroups.extend(compare_outcomes(
-                            &part,
-                            g,
-                            &settings.outcomes,
-                            cohort,
-                            Some(format!("{sub} = {level}")),
-                            &mut diagnostics,
-                        ));
-                    }
-                    interactions = settings
-                        .outcomes
-                        .iter()
-                        .map(|o| (o.clone(), interaction_test(cohort_ds, g, o, sub)))
-                        .collect();
-                    if !subgroups.is_empty() {
-                        let mut t = outcomes_table(
-                            &format!("Outcomes by {g} within {sub} ({cohort} cohort)"),
-                            &subgroups,
-                        );
-                        t.footnotes.push(format!(
-                            "P for interaction ({g} × {sub}, likelihood-ratio test of the logistic model with the interaction against the one without): {}.",
-                            interactions
-                                .iter()
-                                .map(|(o, t)| format!(
-                                    "{o} {}",
-                                    t.as_ref().map_or("not estimable".into(), |t| fmt_p(Some(t.p_value)))
-                                ))
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        ));
-                        tables.push(("subgroups".into(), t));
-                        figures.extend(subgroup_figures(
-                            g,
-                            sub,
-                            cohort,
-                            &outcomes,
-                            &subgroups,
-                            &interactions,
-                        ));
-                    }
-                }
-                _ => diagnostics.push(format!(
-                    "Subgroups: `{sub}` is not a categorical column of this file."
-                )),
+            RegressionResults {
+                screen,
+                multivariable,
             }
-        }
-    }
+        });
 
-    let (mut survival, mut survival_crossed, mut cox, mut ph_test) = (None, None, None, Vec::new());
-    let mut survival_cohort = None;
-    if let Some(step) = &settings.survival {
-        progress("Survival and Cox model");
-        if step.cohort == StudyCohort::Matched
-            && matched_ds.is_none()
-            && settings.matching.is_some()
-        {
-            diagnostics.push(
-                "Survival: there is no matched cohort, so all patients were analysed.".into(),
+        if matching.is_some() {
+            progress("Balance");
+        }
+        let matching_summary = matching.map(|m| {
+            let bal = balance(ds, m);
+            tables.push(("matching_counts".into(), super::matching::counts_table(m)));
+            tables.push(("balance".into(), super::matching::balance_table(&bal)));
+            figures.push(("love_plot".into(), super::figures::love_plot_svg(&bal)));
+            figures.push((
+                "score_distributions".into(),
+                super::figures::score_histograms_svg(m),
+            ));
+            diagnostics.extend(m.diagnostics.iter().map(|d| d.message.clone()));
+            let max_after = bal
+                .iter()
+                .map(|b| b.after.smd.abs())
+                .filter(|v| v.is_finite())
+                .fold(None, |acc: Option<f64>, v| {
+                    Some(acc.map_or(v, |a| a.max(v)))
+                });
+            MatchingSummary {
+                spec: m.spec.clone(),
+                model: m.model.clone(),
+                counts: m.counts.clone(),
+                caliper_width: m.caliper_width,
+                balance: bal,
+                max_abs_smd_after: max_after,
+            }
+        });
+
+        // Outcomes: in the matched cohort when there is one.
+        let group = settings
+            .matching
+            .as_ref()
+            .map(|m| m.treatment.clone())
+            .or_else(|| settings.table1.as_ref().map(|t| t.group.clone()));
+        let (cohort_ds, cohort) = match &matched_ds {
+            Some(m) => (m, StudyCohort::Matched),
+            None => (ds, StudyCohort::All),
+        };
+        if !settings.outcomes.is_empty() {
+            progress("Outcomes");
+        }
+        let mut outcomes = Vec::new();
+        let mut subgroups = Vec::new();
+        let mut interactions = Vec::new();
+        if let Some(g) = &group {
+            outcomes = compare_outcomes(
+                cohort_ds,
+                g,
+                &settings.outcomes,
+                cohort,
+                None,
+                &mut diagnostics,
             );
-        }
-        let r = survival_step(ds, matched_ds.as_ref(), step);
-        let which = r.cohort;
-        survival_cohort = Some(which);
-        match r.analysis {
-            Ok(a) => {
-                let mut t = a.summary_table();
-                t.title = format!("{} ({which} cohort)", t.title);
-                tables.push(("survival".into(), t));
-                figures.push((
-                    "kaplan_meier".into(),
-                    super::figures::km_plot_svg(&a, &step.spec.time),
+            if let Some(m) = matching {
+                for o in &mut outcomes {
+                    o.matched_sets = matched_set_tables(ds, m, g, &o.outcome)
+                        .and_then(|t| mantel_haenszel(&t, true, 0.95));
+                }
+            }
+            if !outcomes.is_empty() {
+                tables.push((
+                    "outcomes".into(),
+                    outcomes_table(&format!("Outcomes by {g} ({cohort} cohort)"), &outcomes),
                 ));
-                survival = Some(a);
             }
-            Err(e) => diagnostics.push(format!("The survival analysis could not be done: {e}.")),
-        }
-        match (r.crossed, &step.cross) {
-            (Some(Ok(a)), Some(cross)) => {
-                let mut t = a.summary_table();
-                t.title = format!("{} ({which} cohort)", t.title);
-                tables.push((format!("survival_by_{cross}"), t));
-                figures.push((
-                    format!("kaplan_meier_by_{cross}"),
-                    super::figures::km_plot_svg(&a, &step.spec.time),
-                ));
-                survival_crossed = Some(a);
+            if let Some(sub) = &settings.subgroup {
+                match cohort_ds.column(sub).map(|c| &c.data) {
+                    Some(ColumnData::Categorical { codes, levels, .. }) => {
+                        for (k, level) in levels.iter().enumerate() {
+                            let rows: Vec<usize> =
+                                (0..codes.len()).filter(|&i| codes[i] == k as u32).collect();
+                            let part = cohort_ds.subset(&rows);
+                            subgroups.extend(compare_outcomes(
+                                &part,
+                                g,
+                                &settings.outcomes,
+                                cohort,
+                                Some(format!("{sub} = {level}")),
+                                &mut diagnostics,
+                            ));
+                        }
+                        interactions = settings
+                            .outcomes
+                            .iter()
+                            .map(|o| (o.clone(), interaction_test(cohort_ds, g, o, sub)))
+                            .collect();
+                        if !subgroups.is_empty() {
+                            let mut t = outcomes_table(
+                                &format!("Outcomes by {g} within {sub} ({cohort} cohort)"),
+                                &subgroups,
+                            );
+                            t.footnotes.push(format!(
+                                "P for interaction ({g} × {sub}, likelihood-ratio test of the logistic model with the interaction against the one without): {}.",
+                                interactions
+                                    .iter()
+                                    .map(|(o, t)| format!(
+                                        "{o} {}",
+                                        t.as_ref().map_or("not estimable".into(), |t| fmt_p(Some(t.p_value)))
+                                    ))
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            ));
+                            tables.push(("subgroups".into(), t));
+                            figures.extend(subgroup_figures(
+                                g,
+                                sub,
+                                cohort,
+                                &outcomes,
+                                &subgroups,
+                                &interactions,
+                            ));
+                        }
+                    }
+                    _ => diagnostics.push(format!(
+                        "Subgroups: `{sub}` is not a categorical column of this file."
+                    )),
+                }
             }
-            (Some(Err(e)), Some(cross)) => diagnostics.push(format!(
-                "The survival analysis by {} could not be done: {e}.",
-                list(&[
-                    step.spec.groups.first().cloned().unwrap_or_default(),
-                    cross.clone()
-                ])
-            )),
-            _ => {}
         }
-        match r.cox {
-            Some(Ok((f, ph))) => {
-                tables.push(("cox".into(), super::survival::cox_table(&f)));
-                tables.push(("ph_test".into(), super::survival::ph_test_table(&ph)));
-                cox = Some(f);
-                ph_test = ph;
-            }
-            Some(Err(e)) => diagnostics.push(format!("The Cox model could not be fitted: {e}.")),
-            None => {}
-        }
-    }
 
-    let mut results = StudyResults {
-        engine: format!("CohortLab {}", crate::engine::VERSION),
-        file: file_name.into(),
-        n_rows: ds.n_rows,
-        settings: settings.clone(),
-        table1_before: t1_before,
-        table1_after: t1_after,
-        regression,
-        matching: matching_summary,
-        outcomes,
-        subgroups,
-        interactions,
-        survival,
-        survival_crossed,
-        survival_cohort,
-        cox,
-        ph_test,
-        diagnostics,
-        methods: String::new(),
-    };
-    results.methods = methods_text(&results);
-    progress("Report");
-    let report_html = report_html(&results, &tables, &figures);
-    StudyOutputs {
-        results,
-        tables,
-        figures,
-        matched_csv: None,
-        report_html,
-    }
+        let (mut survival, mut survival_crossed, mut cox, mut ph_test) =
+            (None, None, None, Vec::new());
+        let mut survival_cohort = None;
+        if let Some(step) = &settings.survival {
+            progress("Survival and Cox model");
+            if step.cohort == StudyCohort::Matched
+                && matched_ds.is_none()
+                && settings.matching.is_some()
+            {
+                diagnostics.push(
+                    "Survival: there is no matched cohort, so all patients were analysed.".into(),
+                );
+            }
+            let r = match survival_result().flatten() {
+                Some(r) => r,
+                None => survival_step(ds, matched_ds.as_ref(), step),
+            };
+            let which = r.cohort;
+            survival_cohort = Some(which);
+            match r.analysis {
+                Ok(a) => {
+                    let mut t = a.summary_table();
+                    t.title = format!("{} ({which} cohort)", t.title);
+                    tables.push(("survival".into(), t));
+                    figures.push((
+                        "kaplan_meier".into(),
+                        super::figures::km_plot_svg(&a, &step.spec.time),
+                    ));
+                    survival = Some(a);
+                }
+                Err(e) => {
+                    diagnostics.push(format!("The survival analysis could not be done: {e}."))
+                }
+            }
+            match (r.crossed, &step.cross) {
+                (Some(Ok(a)), Some(cross)) => {
+                    let mut t = a.summary_table();
+                    t.title = format!("{} ({which} cohort)", t.title);
+                    tables.push((format!("survival_by_{cross}"), t));
+                    figures.push((
+                        format!("kaplan_meier_by_{cross}"),
+                        super::figures::km_plot_svg(&a, &step.spec.time),
+                    ));
+                    survival_crossed = Some(a);
+                }
+                (Some(Err(e)), Some(cross)) => diagnostics.push(format!(
+                    "The survival analysis by {} could not be done: {e}.",
+                    list(&[
+                        step.spec.groups.first().cloned().unwrap_or_default(),
+                        cross.clone()
+                    ])
+                )),
+                _ => {}
+            }
+            match r.cox {
+                Some(Ok((f, ph))) => {
+                    tables.push(("cox".into(), super::survival::cox_table(&f)));
+                    tables.push(("ph_test".into(), super::survival::ph_test_table(&ph)));
+                    cox = Some(f);
+                    ph_test = ph;
+                }
+                Some(Err(e)) => {
+                    diagnostics.push(format!("The Cox model could not be fitted: {e}."))
+                }
+                None => {}
+            }
+        }
+
+        let mut results = StudyResults {
+            engine: format!("CohortLab {}", crate::engine::VERSION),
+            file: file_name.into(),
+            n_rows: ds.n_rows,
+            settings: settings.clone(),
+            table1_before: t1_before,
+            table1_after: t1_after,
+            regression,
+            matching: matching_summary,
+            outcomes,
+            subgroups,
+            interactions,
+            survival,
+            survival_crossed,
+            survival_cohort,
+            cox,
+            ph_test,
+            diagnostics,
+            methods: String::new(),
+        };
+        results.methods = methods_text(&results);
+        progress("Report");
+        let report_html = report_html(&results, &tables, &figures);
+        StudyOutputs {
+            results,
+            tables,
+            figures,
+            matched_csv: None,
+            report_html,
+        }
+    })
 }
 
 fn list(items: &[String]) -> String {

@@ -201,6 +201,107 @@ fn read_delimited(
         return Err(ImportError::Empty);
     };
     let mut table = TableBuilder::new(format);
+    // The csv crate reads an unclosed quote to the end of the file as one
+    // field; an odd number of quote characters gives it away. Such a file
+    // is only scanned for the row to name.
+    let quotes = text.bytes().filter(|&b| b == b'"').count();
+    if quotes == 0 && text.len() >= PIECES_MIN_BYTES && crate::engine::parallel::threads() > 1 {
+        return read_in_pieces(text, delimiter, table, progress);
+    }
+    let unclosed = quotes % 2 == 1;
+    let scan = parse_records(text, delimiter, 1, &mut table, unclosed, progress)?;
+    if unclosed {
+        return Err(ImportError::Malformed {
+            row: scan.first_multiline.unwrap_or(scan.rows.max(1)),
+            message: "a quote (\") opened in this row is never closed".into(),
+        });
+    }
+    progress(1.0);
+    table.finish()
+}
+
+/// From this size on, a file without quotes is read in pieces side by
+/// side natively (the browser's worker has one thread).
+const PIECES_MIN_BYTES: usize = 1 << 22;
+
+/// A file with no quote characters: every record is one line, so the
+/// lines after the header are cut into pieces at line ends, read side by
+/// side, and joined in order (the same table as one pass).
+fn read_in_pieces(
+    text: &str,
+    delimiter: u8,
+    mut table: TableBuilder,
+    progress: &mut dyn FnMut(f64),
+) -> Result<RawTable, ImportError> {
+    // The header: the first line with a field that is not blank.
+    let mut body = 0;
+    for line in text.split_inclusive('\n') {
+        body += line.len();
+        if line
+            .split(char::from(delimiter))
+            .any(|f| !trimmed(f).is_empty())
+        {
+            break;
+        }
+    }
+    parse_records(&text[..body], delimiter, 1, &mut table, false, &mut |_| {})?;
+    if table.headers.is_none() {
+        return table.finish();
+    }
+    const PIECES: usize = 8;
+    let mut cuts = vec![body];
+    for k in 1..PIECES {
+        let at = (body + (text.len() - body) * k / PIECES).max(cuts[cuts.len() - 1]);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        cuts.push(end);
+    }
+    cuts.push(text.len());
+    cuts.dedup();
+    // Each piece's first line number.
+    let mut first_lines = Vec::with_capacity(cuts.len());
+    let mut line = 1 + text[..body].bytes().filter(|&b| b == b'\n').count() as u64;
+    for w in cuts.windows(2) {
+        first_lines.push(line);
+        line += text[w[0]..w[1]].bytes().filter(|&b| b == b'\n').count() as u64;
+    }
+    progress(0.1);
+    let pieces = crate::engine::parallel::map(cuts.len() - 1, |k| {
+        let mut part = table.fragment();
+        parse_records(
+            &text[cuts[k]..cuts[k + 1]],
+            delimiter,
+            first_lines[k],
+            &mut part,
+            false,
+            &mut |_| {},
+        )?;
+        Ok::<_, ImportError>(part)
+    });
+    for part in pieces {
+        table.absorb(part?)?;
+    }
+    progress(1.0);
+    table.finish()
+}
+
+/// What a pass over the records saw.
+struct Scan {
+    /// The spreadsheet row of the last record.
+    rows: usize,
+    /// The first record spanning lines.
+    first_multiline: Option<usize>,
+}
+
+/// Feeds the records of `text` (whose first line is line `first_line` of
+/// the file) to `table`; with `unclosed`, only counts rows.
+fn parse_records(
+    text: &str,
+    delimiter: u8,
+    first_line: u64,
+    table: &mut TableBuilder,
+    unclosed: bool,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Scan, ImportError> {
     // Untrimmed byte records: the csv crate's trimming copies each record;
     // the fields are trimmed here instead.
     let mut reader = csv::ReaderBuilder::new()
@@ -209,22 +310,36 @@ fn read_delimited(
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut record = csv::ByteRecord::new();
-    let mut row = 0usize;
+    let mut row = first_line as usize - 1;
     let mut first_multiline: Option<usize> = None;
     let total = text.len().max(1) as f64;
     // The csv crate skips blank lines; count them back in so that row
     // numbers are those a spreadsheet shows.
-    let mut expected_line = 1u64;
+    let mut expected_line = first_line;
     let mut records = 0usize;
-    // The csv crate reads an unclosed quote to the end of the file as one
-    // field; an odd number of quote characters gives it away. Such a file
-    // is only scanned for the row to name.
-    let unclosed = text.bytes().filter(|&b| b == b'"').count() % 2 == 1;
+    // Line numbers are counted here: the csv crate's own count is one
+    // short for a record after a skipped blank line.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut lines_before) = (0usize, 0u64);
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(expected_line, |p| p.line());
+                // The record's position is where the skipped blank lines
+                // before it begin.
+                let mut start = record
+                    .position()
+                    .map_or(counted_to, |p| p.byte() as usize)
+                    .max(counted_to);
+                while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+                    start += 1;
+                }
+                lines_before += bytes[counted_to..start]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u64;
+                counted_to = start;
+                let line = first_line + lines_before;
                 row += 1 + line.saturating_sub(expected_line) as usize;
                 let newlines = record.as_slice().iter().filter(|&&b| b == b'\n').count();
                 if newlines > 0 && first_multiline.is_none() {
@@ -259,14 +374,10 @@ fn read_delimited(
             }
         }
     }
-    if unclosed {
-        return Err(ImportError::Malformed {
-            row: first_multiline.unwrap_or(row.max(1)),
-            message: "a quote (\") opened in this row is never closed".into(),
-        });
-    }
-    progress(1.0);
-    table.finish()
+    Ok(Scan {
+        rows: row,
+        first_multiline,
+    })
 }
 
 fn read_spreadsheet(bytes: &[u8], options: &ReadOptions) -> Result<RawTable, ImportError> {
@@ -423,6 +534,33 @@ impl TableBuilder {
         Ok(())
     }
 
+    /// An empty table with this one's header, to read a later piece into.
+    fn fragment(&self) -> TableBuilder {
+        TableBuilder {
+            format: self.format.clone(),
+            headers: self.headers.clone(),
+            trailing: self.trailing,
+            cells: vec![TextColumn::new(); self.cells.len()],
+            row_numbers: Vec::new(),
+            blank: 0,
+        }
+    }
+
+    /// Appends a later piece's rows.
+    fn absorb(&mut self, part: TableBuilder) -> Result<(), ImportError> {
+        for (col, more) in self.cells.iter_mut().zip(&part.cells) {
+            if !col.append(more) {
+                return Err(ImportError::TooLarge {
+                    bytes: (col.text_len() + more.text_len()) as u64,
+                    limit: MAX_COLUMN_BYTES as u64,
+                });
+            }
+        }
+        self.row_numbers.extend_from_slice(&part.row_numbers);
+        self.blank += part.blank;
+        Ok(())
+    }
+
     fn header(&mut self, fields: &[&str]) -> Result<(), ImportError> {
         // Trailing empty header cells (a trailing separator) are not columns.
         let named = fields
@@ -482,6 +620,44 @@ impl TableBuilder {
 mod tests {
     use super::*;
 
+    /// A file read in pieces is the file read in one pass: rows, their
+    /// numbers, blank rows, and the first error with its row.
+    #[test]
+    fn pieces_read_as_one_pass() {
+        let mut many = String::from("id, x ,y,\n");
+        for i in 0..400 {
+            match i % 37 {
+                5 => many.push('\n'),
+                11 => many.push_str(" , ,\r\n"),
+                _ => many.push_str(&format!("{i}, {} ,{}\r\n", i * 3, i % 5)),
+            }
+        }
+        let mut ragged = many.clone();
+        ragged.push_str("1,2,3,4,5\n8,9,10\n");
+        let files = [
+            "a,b,c\n1,2,3\n\n4,5,6\r\n7,8,9\n".to_string(),
+            "\n\n a , b \n1,2\n,\n3,4\n\n".to_string(),
+            "a,b,\n1,2,\n3,4\n5,6,\n".to_string(),
+            "a,b,c\n1,2,3\n4,5\n6,7,8\n".to_string(),
+            "a,b\n".to_string(),
+            "\n , \n".to_string(),
+            "a,a\n1,2\n".to_string(),
+            many,
+            ragged,
+        ];
+        for text in &files {
+            let format = FileFormat::Delimited {
+                delimiter: b',',
+                encoding: super::super::decode::TextEncoding::Utf8,
+            };
+            let mut one = TableBuilder::new(format.clone());
+            let whole = parse_records(text, b',', 1, &mut one, false, &mut |_| {})
+                .and_then(|_| one.finish());
+            let pieces = read_in_pieces(text, b',', TableBuilder::new(format), &mut |_| {});
+            assert_eq!(pieces, whole, "{text:?}");
+        }
+    }
+
     fn read_str(s: &str) -> Result<RawTable, ImportError> {
         read(s.as_bytes(), &ReadOptions::default())
     }
@@ -536,6 +712,25 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    /// The row after a blank line keeps the number a spreadsheet shows
+    /// (the csv crate's own line count is one short there), with LF,
+    /// CRLF or both; so does the row an error names.
+    #[test]
+    fn rows_after_blank_lines_keep_their_numbers() {
+        for t in [
+            "a,b,c\n1,2,3\n\n4,5,6\n7,8,9\n",
+            "a,b,c\n1,2,3\n\n4,5,6\r\n7,8,9\n",
+            "a,b,c\r\n1,2,3\r\n\r\n4,5,6\r\n7,8,9\r\n",
+        ] {
+            assert_eq!(read_str(t).unwrap().row_numbers, [2, 4, 5], "{t:?}");
+        }
+        let err = read_str("a,b,c\n1,2,3\n\n\n4,5\n").unwrap_err();
+        assert!(
+            matches!(err, ImportError::RaggedRow { row: 5, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -40,6 +40,25 @@ impl TextColumn {
         true
     }
 
+    /// Appends `other`'s cells. Returns `false` (and appends nothing) when
+    /// the column would pass [`MAX_COLUMN_BYTES`].
+    pub fn append(&mut self, other: &TextColumn) -> bool {
+        let end = self.text.len().checked_add(other.text.len());
+        if end.and_then(|e| u32::try_from(e).ok()).is_none() {
+            return false;
+        }
+        // Fits in 32 bits: checked above.
+        let base = self.text.len() as u32;
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|&e| e + base));
+        true
+    }
+
+    /// Bytes of text held.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }

@@ -199,6 +199,20 @@ pub fn logistic_irls(x: &RowMatrix, y: &[f64], tol: Tolerances) -> Option<IrlsFi
 /// Newton-Raphson for grouped binomial data: row i has `n[i]` patients of
 /// whom `e[i]` had the event. The deviance is that of the patients.
 fn binomial_irls(x: &RowMatrix, n: &[f64], e: &[f64], tol: Tolerances) -> Option<IrlsFit> {
+    // The rows in a fixed number of stretches (one for a small design),
+    // summed side by side natively and always in the same order.
+    let stretches = crate::engine::parallel::ranges(x.rows, 8, 1 << 14);
+    binomial_irls_in(x, n, e, tol, &stretches)
+}
+
+/// [`binomial_irls`] with the rows in the given stretches.
+fn binomial_irls_in(
+    x: &RowMatrix,
+    n: &[f64],
+    e: &[f64],
+    tol: Tolerances,
+    stretches: &[std::ops::Range<usize>],
+) -> Option<IrlsFit> {
     let y = e;
     let p = x.cols;
     // Start as R's glm.fit does in effect: the intercept at logit(ȳ)
@@ -213,22 +227,44 @@ fn binomial_irls(x: &RowMatrix, n: &[f64], e: &[f64], tol: Tolerances) -> Option
         iterations: 0,
         reason: format!("did not converge in {} iterations", tol.max_iterations),
     };
-    let mut grad = vec![0.0; p];
-    let mut w = vec![0.0; x.rows];
-    for iter in 1..=tol.max_iterations {
-        grad.fill(0.0);
-        for (i, &yi) in y.iter().enumerate().take(x.rows) {
-            let r = x.row(i);
-            let eta: f64 = r.iter().zip(&beta).map(|(a, b)| a * b).sum();
-            let mu = sigmoid(eta);
-            w[i] = n[i] * mu * (1.0 - mu);
-            let resid = yi - n[i] * mu;
-            for (g, xa) in grad.iter_mut().zip(r) {
-                *g += xa * resid;
+    // Per stretch: the score, the information and, on the final pass, the
+    // fitted values and the deviance, at β.
+    let pass = |beta: &[f64], last: bool| {
+        crate::engine::parallel::map(stretches.len(), |k| {
+            let rows = stretches[k].clone();
+            let mut grad = vec![0.0; p];
+            let mut w = vec![0.0; rows.len()];
+            let mut fitted = Vec::with_capacity(if last { rows.len() } else { 0 });
+            let mut dev = 0.0;
+            for i in rows.clone() {
+                let r = x.row(i);
+                let eta: f64 = r.iter().zip(beta).map(|(a, b)| a * b).sum();
+                let mu = sigmoid(eta);
+                w[i - rows.start] = n[i] * mu * (1.0 - mu);
+                if last {
+                    dev += dev_term(y[i], n[i], eta);
+                    fitted.push(mu);
+                } else {
+                    let resid = y[i] - n[i] * mu;
+                    for (g, xa) in grad.iter_mut().zip(r) {
+                        *g += xa * resid;
+                    }
+                }
             }
+            let mut info = DMatrix::<f64>::zeros(p, p);
+            add_weighted_gram(&mut info, &x.data[rows.start * p..rows.end * p], &w, p);
+            (grad, info, fitted, dev)
+        })
+    };
+    for iter in 1..=tol.max_iterations {
+        let mut grad = vec![0.0; p];
+        let mut info = DMatrix::<f64>::zeros(p, p);
+        for (g, m, _, _) in pass(&beta, false) {
+            for (a, b) in grad.iter_mut().zip(&g) {
+                *a += b;
+            }
+            info += m;
         }
-        let mut info = DMatrix::zeros(p, p);
-        add_weighted_gram(&mut info, &x.data[..x.rows * p], &w, p);
         let score = DVector::from_column_slice(&grad);
         let Some(chol) = info.cholesky() else {
             if iter == 1 {
@@ -259,16 +295,12 @@ fn binomial_irls(x: &RowMatrix, n: &[f64], e: &[f64], tol: Tolerances) -> Option
     // Final quantities at the last β.
     let mut fitted = Vec::with_capacity(x.rows);
     let mut dev = 0.0;
-    for (i, &yi) in y.iter().enumerate().take(x.rows) {
-        let r = x.row(i);
-        let eta: f64 = r.iter().zip(&beta).map(|(a, b)| a * b).sum();
-        let mu = sigmoid(eta);
-        dev += dev_term(yi, n[i], eta);
-        w[i] = n[i] * mu * (1.0 - mu);
-        fitted.push(mu);
-    }
     let mut info = DMatrix::<f64>::zeros(p, p);
-    add_weighted_gram(&mut info, &x.data[..x.rows * p], &w, p);
+    for (_, m, f, d) in pass(&beta, true) {
+        fitted.extend(f);
+        dev += d;
+        info += m;
+    }
     let covariance = info
         .clone()
         .cholesky()
@@ -281,4 +313,61 @@ fn binomial_irls(x: &RowMatrix, n: &[f64], e: &[f64], tol: Tolerances) -> Option
         deviance: dev,
         convergence,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Summed by stretches, the fit is the fit of one pass over the rows.
+    #[test]
+    fn stretches_give_the_fit_of_one_pass() {
+        let (rows, p) = (5000, 4);
+        let mut state = 99u64;
+        let mut uniform = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut data = Vec::with_capacity(rows * p);
+        let mut y = Vec::with_capacity(rows);
+        for _ in 0..rows {
+            let r = [
+                1.0,
+                uniform() * 2.0 - 1.0,
+                uniform(),
+                f64::from(uniform() < 0.3),
+            ];
+            let eta = -0.5 + 1.2 * r[1] - 0.8 * r[2] + 0.6 * r[3];
+            y.push(f64::from(uniform() < 1.0 / (1.0 + (-eta).exp())));
+            data.extend_from_slice(&r);
+        }
+        let x = RowMatrix {
+            rows,
+            cols: p,
+            data,
+        };
+        let ones = vec![1.0; rows];
+        let tol = Tolerances::default();
+        let whole = crate::engine::parallel::ranges(rows, 1, 1);
+        let one = binomial_irls_in(&x, &ones, &y, tol, &whole).unwrap();
+        for parts in [2, 3, 8] {
+            let cut = crate::engine::parallel::ranges(rows, parts, 1);
+            assert_eq!(cut.len(), parts);
+            let f = binomial_irls_in(&x, &ones, &y, tol, &cut).unwrap();
+            assert_eq!(f.convergence.iterations, one.convergence.iterations);
+            assert!((f.deviance - one.deviance).abs() < 1e-9 * one.deviance);
+            for (a, b) in f.beta.iter().zip(&one.beta) {
+                assert!((a - b).abs() < 1e-10, "{a} {b}");
+            }
+            for (a, b) in f.covariance.iter().zip(one.covariance.iter()) {
+                assert!((a - b).abs() < 1e-10 * b.abs().max(1e-6), "{a} {b}");
+            }
+            assert_eq!(f.fitted.len(), rows);
+            for (a, b) in f.fitted.iter().zip(&one.fitted) {
+                assert!((a - b).abs() < 1e-12);
+            }
+        }
+    }
 }
