@@ -33,7 +33,8 @@ pub fn argsort_descending(keys: &[f64]) -> Vec<usize> {
 /// them in order reads memory sequentially.
 ///
 /// A long list is sorted in two halves side by side natively, then merged
-/// (equal keys from the first half first): the same result.
+/// (equal keys from the first half first): the same result. With one
+/// thread (the browser's worker), in one piece.
 pub fn sort_with_order(keys: &[f64], descending: bool) -> (Vec<f64>, Vec<usize>) {
     let flip = if descending { u64::MAX } else { 0 };
     let value = |k: u64| from_ordered_bits(k ^ flip);
@@ -45,7 +46,7 @@ pub fn sort_with_order(keys: &[f64], descending: bool) -> (Vec<f64>, Vec<usize>)
         items
     };
     let n = keys.len();
-    if n < PARALLEL_MIN {
+    if n < PARALLEL_MIN || crate::engine::parallel::threads() < 2 {
         return half(0, n).into_iter().map(|(k, i)| (value(k), i)).unzip();
     }
     let (a, b) = crate::engine::parallel::join(|| half(0, n / 2), || half(n / 2, n));
