@@ -882,21 +882,15 @@ pub fn cox_model_with_ph_test(
     Ok((fit, zph))
 }
 
-/// What [`for_each_event_time`] calls: (t, deaths, U_t, V_t).
-type EventTimeVisitor<'a> = dyn FnMut(f64, usize, &[f64], &[f64]) + 'a;
+/// What [`for_each_event_time`] calls: (t, U_t, V_t).
+type EventTimeVisitor<'a> = dyn FnMut(f64, &[f64], &[f64]) + 'a;
 
 /// Calls `visit(t, deaths, U_t, V_t)` for each distinct event time (within
 /// each stratum): the number of deaths, and with `scores` the score
 /// contribution U_t and information contribution V_t at β (without, both
 /// are empty and nothing is summed). Nothing is kept per time: a million
 /// distinct times cost no memory.
-fn for_each_event_time(
-    data: &CoxData,
-    beta: &[f64],
-    ties: Ties,
-    scores: bool,
-    visit: &mut EventTimeVisitor,
-) {
+fn for_each_event_time(data: &CoxData, beta: &[f64], ties: Ties, visit: &mut EventTimeVisitor) {
     let p = beta.len();
     let n = data.time.len();
     let x = |i: usize| &data.x[i * p..(i + 1) * p];
@@ -906,6 +900,8 @@ fn for_each_event_time(
     let order = super::data::by_stratum_then_time(data.time, data.stratum, true).order;
     let (mut s0, mut s1, mut s2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
     let (mut u, mut v) = (vec![0.0; p], vec![0.0; p * p]);
+    let (mut d1, mut d2, mut m) = (vec![0.0; p], vec![0.0; p * p], vec![0.0; p]);
+    let mut deaths = Vec::new();
     let mut current = usize::MAX;
     let mut k = 0;
     while k < n {
@@ -917,19 +913,17 @@ fn for_each_event_time(
             s2.fill(0.0);
         }
         let t = data.time[first];
-        let mut deaths = Vec::new();
+        deaths.clear();
         // s2 and d2 hold the lower triangle only (they are symmetric).
         while k < n && data.time[order[k]] == t && data.stratum[order[k]] == current {
             let i = order[k];
-            if scores {
-                let (ri, xi) = (risk[i], x(i));
-                s0 += ri;
-                for (a, &xa) in xi.iter().enumerate() {
-                    let ra = ri * xa;
-                    s1[a] += ra;
-                    for (cell, &xb) in s2[a * p..a * p + a + 1].iter_mut().zip(xi) {
-                        *cell += ra * xb;
-                    }
+            let (ri, xi) = (risk[i], x(i));
+            s0 += ri;
+            for (a, &xa) in xi.iter().enumerate() {
+                let ra = ri * xa;
+                s1[a] += ra;
+                for (cell, &xb) in s2[a * p..a * p + a + 1].iter_mut().zip(xi) {
+                    *cell += ra * xb;
                 }
             }
             if data.event[i] {
@@ -940,12 +934,10 @@ fn for_each_event_time(
         if deaths.is_empty() {
             continue;
         }
-        if !scores {
-            visit(t, deaths.len(), &[], &[]);
-            continue;
-        }
         let d = deaths.len() as f64;
-        let (mut d0, mut d1, mut d2) = (0.0, vec![0.0; p], vec![0.0; p * p]);
+        let mut d0 = 0.0;
+        d1.fill(0.0);
+        d2.fill(0.0);
         u.fill(0.0);
         v.fill(0.0);
         for &i in &deaths {
@@ -965,7 +957,9 @@ fn for_each_event_time(
                 Ties::Breslow => 0.0,
             };
             let a0 = s0 - f * d0;
-            let m: Vec<f64> = (0..p).map(|a| (s1[a] - f * d1[a]) / a0).collect();
+            for (a, ma) in m.iter_mut().enumerate() {
+                *ma = (s1[a] - f * d1[a]) / a0;
+            }
             for a in 0..p {
                 u[a] -= m[a];
                 for b in 0..p {
@@ -974,7 +968,7 @@ fn for_each_event_time(
                 }
             }
         }
-        visit(t, deaths.len(), &u, &v);
+        visit(t, &u, &v);
     }
 }
 
@@ -1009,17 +1003,17 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, groups: &[(String, Vec<usize>)]) ->
         0 => 1.0,
         k => km.rows[k - 1].surv,
     };
-    // First pass: the deaths at each event time, for the mean of g.
+    // The mean of g over the deaths.
     let (mut deaths, mut dg) = (0.0, 0.0);
-    for_each_event_time(&centred, &beta, fit.ties, false, &mut |t, d, _, _| {
-        deaths += d as f64;
-        dg += d as f64 * s_before(t);
-    });
+    for (&t, _) in data.time.iter().zip(data.event).filter(|(_, &e)| e) {
+        deaths += 1.0;
+        dg += s_before(t);
+    }
     let gbar = dg / deaths;
-    // Second pass: the sums, time by time.
+    // The sums, time by time.
     let mut u = DVector::<f64>::zeros(p);
     let (mut gg, mut gb, mut bb) = (vec![0.0; p * p], vec![0.0; p * p], vec![0.0; p * p]);
-    for_each_event_time(&centred, &beta, fit.ties, true, &mut |t, _, ut, vt| {
+    for_each_event_time(&centred, &beta, fit.ties, &mut |t, ut, vt| {
         let gc = s_before(t) - gbar;
         for (ua, &x) in u.iter_mut().zip(ut) {
             *ua += gc * x;
