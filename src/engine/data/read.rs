@@ -222,7 +222,7 @@ fn read_delimited(
 
 /// From this size on, a file without quotes is read in pieces side by
 /// side natively (the browser's worker has one thread).
-const PIECES_MIN_BYTES: usize = 1 << 22;
+const PIECES_MIN_BYTES: usize = 1 << 24;
 
 /// A file with no quote characters: every record is one line, so the
 /// lines after the header are cut into pieces at line ends, read side by

@@ -71,7 +71,7 @@ pub fn sort_with_order(keys: &[f64], descending: bool) -> (Vec<f64>, Vec<usize>)
 }
 
 /// From this many keys on, [`sort_with_order`] sorts two halves at once.
-const PARALLEL_MIN: usize = 1 << 16;
+const PARALLEL_MIN: usize = 1 << 18;
 
 fn sort_bits(bits: impl Iterator<Item = u64>) -> Vec<(u64, usize)> {
     const DIGIT: u32 = 11;

@@ -249,24 +249,33 @@ pub fn design_matrix(
         }
         complete
     };
-    // The complete rows, found by stretches side by side; then each
-    // stretch writes its own part of the matrix.
+    // The complete rows and their values, by stretches side by side, then
+    // joined (one stretch, as for a small file, is taken as it is).
     let stretches = crate::engine::parallel::ranges(ds.n_rows, 8, 1 << 14);
-    let kept: Vec<Vec<usize>> = crate::engine::parallel::map(stretches.len(), |j| {
-        let mut buf = vec![0.0; p];
-        stretches[j]
-            .clone()
-            .filter(|&i| y_all[i].is_some() && fill(i, &mut buf))
-            .collect()
-    });
-    let lengths: Vec<usize> = kept.iter().map(|k| k.len() * p).collect();
-    let rows: Vec<usize> = kept.concat();
-    let mut data = vec![0.0; rows.len() * p];
-    crate::engine::parallel::fill_pieces(&mut data, &lengths, |j, piece| {
-        for (dst, &i) in piece.chunks_exact_mut(p).zip(&kept[j]) {
-            fill(i, dst);
+    let mut parts: Vec<(Vec<usize>, Vec<f64>)> =
+        crate::engine::parallel::map(stretches.len(), |j| {
+            let rows = &stretches[j];
+            let (mut kept, mut data) = (Vec::new(), Vec::with_capacity(rows.len() * p));
+            let mut buf = vec![0.0; p];
+            for i in rows.clone() {
+                if y_all[i].is_some() && fill(i, &mut buf) {
+                    kept.push(i);
+                    data.extend_from_slice(&buf);
+                }
+            }
+            (kept, data)
+        });
+    let (rows, data) = if parts.len() == 1 {
+        parts.pop().unwrap_or_default()
+    } else {
+        let total: usize = parts.iter().map(|(k, _)| k.len()).sum();
+        let (mut rows, mut data) = (Vec::with_capacity(total), Vec::with_capacity(total * p));
+        for (k, d) in parts {
+            rows.extend_from_slice(&k);
+            data.extend_from_slice(&d);
         }
-    });
+        (rows, data)
+    };
     let y: Vec<f64> = rows.iter().filter_map(|&i| y_all[i]).collect();
     let n = rows.len();
     if n <= p {

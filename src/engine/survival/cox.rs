@@ -153,7 +153,7 @@ fn partial(
     beta: &[f64],
     ties: Ties,
 ) -> (f64, DVector<f64>, DMatrix<f64>) {
-    let parts = if time.len() >= 1 << 16 { 8 } else { 1 };
+    let parts = if time.len() >= 1 << 18 { 8 } else { 1 };
     let chunks = tie_run_chunks(time, stratum, parts);
     partial_in_chunks(x, time, event, stratum, beta, ties, &chunks)
 }
