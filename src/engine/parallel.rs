@@ -3,10 +3,12 @@
 //! The results come back in order, so the output never depends on it.
 
 /// How many threads [`map`] uses at most (1 in the browser's worker).
+/// Asked of the system once: it reads the process's CPU limits.
 pub fn threads() -> usize {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        std::thread::available_parallelism().map_or(1, |t| t.get())
+        static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |t| t.get()))
     }
     #[cfg(target_arch = "wasm32")]
     {
@@ -16,57 +18,46 @@ pub fn threads() -> usize {
 
 /// `f(0..n)`, in order.
 pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |t| t.get())
-            .min(n);
-        if threads > 1 {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
-                let workers: Vec<_> = (0..threads)
-                    .map(|_| {
-                        scope.spawn(|| {
-                            let mut out = Vec::new();
-                            loop {
-                                let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                if j >= n {
-                                    break out;
-                                }
-                                out.push((j, f(j)));
+    let threads = threads().min(n);
+    if threads > 1 {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if j >= n {
+                                break out;
                             }
-                        })
+                            out.push((j, f(j)));
+                        }
                     })
-                    .collect();
-                workers
-                    .into_iter()
-                    .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            });
-            done.sort_by_key(|(j, _)| *j);
-            return done.into_iter().map(|(_, t)| t).collect();
-        }
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        done.sort_by_key(|(j, _)| *j);
+        return done.into_iter().map(|(_, t)| t).collect();
     }
     (0..n).map(f).collect()
 }
 
 /// `(a(), b())`: natively `b` runs on another thread meanwhile.
-pub fn join<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (A, B) {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        if std::thread::available_parallelism().map_or(1, |t| t.get()) > 1 {
-            return std::thread::scope(|scope| {
-                let other = scope.spawn(b);
-                let first = a();
-                let second = other
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                (first, second)
-            });
-        }
+pub fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    if threads() > 1 {
+        return std::thread::scope(|scope| {
+            let other = scope.spawn(b);
+            let first = a();
+            let second = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (first, second)
+        });
     }
     (a(), b())
 }
@@ -109,19 +100,16 @@ pub fn meanwhile<B: Send, R>(
     later: impl FnOnce() -> B + Send,
     body: impl FnOnce(&mut dyn FnMut() -> Option<B>) -> R,
 ) -> R {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        if threads() > 1 {
-            return std::thread::scope(|scope| {
-                let mut handle = Some(scope.spawn(later));
-                let mut get = || {
-                    handle
-                        .take()
-                        .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                };
-                body(&mut get)
-            });
-        }
+    if threads() > 1 {
+        return std::thread::scope(|scope| {
+            let mut handle = Some(scope.spawn(later));
+            let mut get = || {
+                handle
+                    .take()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            };
+            body(&mut get)
+        });
     }
     let mut later = Some(later);
     let mut get = || later.take().map(|f| f());

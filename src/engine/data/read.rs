@@ -257,12 +257,19 @@ fn read_in_pieces(
     }
     cuts.push(text.len());
     cuts.dedup();
-    // Each piece's first line number.
-    let mut first_lines = Vec::with_capacity(cuts.len());
-    let mut line = 1 + text[..body].bytes().filter(|&b| b == b'\n').count() as u64;
-    for w in cuts.windows(2) {
+    // Each piece's first line number (its lines counted side by side).
+    let newlines = |from: usize, to: usize| {
+        text.as_bytes()[from..to]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+    };
+    let counts = crate::engine::parallel::map(cuts.len() - 1, |k| newlines(cuts[k], cuts[k + 1]));
+    let mut line = 1 + newlines(0, body);
+    let mut first_lines = Vec::with_capacity(counts.len());
+    for c in counts {
         first_lines.push(line);
-        line += text[w[0]..w[1]].bytes().filter(|&b| b == b'\n').count() as u64;
+        line += c;
     }
     progress(0.1);
     let pieces = crate::engine::parallel::map(cuts.len() - 1, |k| {

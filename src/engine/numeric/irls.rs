@@ -323,13 +323,8 @@ mod tests {
     #[test]
     fn stretches_give_the_fit_of_one_pass() {
         let (rows, p) = (5000, 4);
-        let mut state = 99u64;
-        let mut uniform = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::engine::rng::Rng::seed_from_u64(99);
+        let mut uniform = || rng.uniform();
         let mut data = Vec::with_capacity(rows * p);
         let mut y = Vec::with_capacity(rows);
         for _ in 0..rows {

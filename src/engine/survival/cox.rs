@@ -122,6 +122,14 @@ fn tie_run_chunks(time: &[f64], stratum: &[usize], parts: usize) -> Vec<std::ops
     out
 }
 
+/// Adds a patient (risk score `w`, covariates `xi`) to a risk set's S₀, S₁.
+fn enter_risk_set(s0: &mut f64, s1: &mut [f64], w: f64, xi: &[f64]) {
+    *s0 += w;
+    for (s, xa) in s1.iter_mut().zip(xi) {
+        *s += w * xa;
+    }
+}
+
 /// What one stretch contributes to the partial likelihood.
 struct ChunkSums {
     ll: f64,
@@ -189,28 +197,23 @@ fn partial_in_chunks(
         let mut s0 = 0.0;
         let mut s1 = vec![0.0; p];
         for i in tail_start..r.end {
-            let w = risk[i - r.start];
-            s0 += w;
-            for (s, xa) in s1.iter_mut().zip(row(i)) {
-                *s += w * xa;
-            }
+            enter_risk_set(&mut s0, &mut s1, risk[i - r.start], row(i));
         }
         (eta, risk, s0, s1, tail_start == r.start)
     });
-    // The risk set each stretch starts with.
+    // The risk set each stretch starts with: the previous stretch's last
+    // stratum, plus what that stretch started with when it is all one
+    // stratum.
     let mut carry: Vec<(f64, Vec<f64>)> = Vec::with_capacity(chunks.len());
     for c in 0..chunks.len() {
         let continues = c > 0 && stratum[chunks[c].start] == stratum[chunks[c - 1].end - 1];
-        let start = if continues {
-            let (prev0, prev1) = &carry[c - 1];
-            let (_, _, t0, t1, whole) = &first[c - 1];
-            let keep = if *whole { 1.0 } else { 0.0 };
-            (
-                t0 + keep * prev0,
-                t1.iter().zip(prev1).map(|(t, q)| t + keep * q).collect(),
-            )
-        } else {
-            (0.0, vec![0.0; p])
+        let start = match continues.then(|| (&first[c - 1], &carry[c - 1])) {
+            None => (0.0, vec![0.0; p]),
+            Some(((_, _, t0, t1, false), _)) => (*t0, t1.clone()),
+            Some(((_, _, t0, t1, true), (prev0, prev1))) => (
+                t0 + prev0,
+                t1.iter().zip(prev1).map(|(t, q)| t + q).collect(),
+            ),
         };
         carry.push(start);
     }
@@ -240,11 +243,7 @@ fn partial_in_chunks(
             let start = k;
             let mut deaths = 0usize;
             while k < r.end && time[k] == t && stratum[k] == current_stratum {
-                let w = risk[k - r.start];
-                s0 += w;
-                for (s, xa) in s1.iter_mut().zip(row(k)) {
-                    *s += w * xa;
-                }
+                enter_risk_set(&mut s0, &mut s1, risk[k - r.start], row(k));
                 deaths += usize::from(event[k]);
                 k += 1;
             }
@@ -1073,13 +1072,8 @@ mod tests {
     #[test]
     fn stretches_sum_to_one_walk() {
         let (n, p) = (3000, 3);
-        let mut state = 12345u64;
-        let mut uniform = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::engine::rng::Rng::seed_from_u64(12345);
+        let mut uniform = || rng.uniform();
         let mut rows: Vec<(usize, f64, bool, Vec<f64>)> = (0..n)
             .map(|i| {
                 let stratum = (i * i) % 37;

@@ -9,7 +9,8 @@ use wasm_bindgen::JsCast;
 
 use crate::report::km_figure::{FontSizes, KmFigure};
 use crate::report::service::KmPlotView;
-use crate::ui::download::{download_text, save_canvas_png};
+use crate::ui::components::figure::download_buttons;
+use crate::ui::download::save_canvas_png;
 
 /// Draws `figure` on `canvas` at `scale` device pixels per figure pixel.
 fn draw(canvas: &web_sys::HtmlCanvasElement, figure: &KmFigure, scale: f64) -> Option<()> {
@@ -52,8 +53,6 @@ pub fn KmPlot(
         }
     });
     let width = figure.width;
-    let svg_name = format!("{file_stem}.svg");
-    let png_name = format!("{file_stem}.png");
     view! {
         <figure class="figure" id=id>
             <canvas
@@ -64,26 +63,9 @@ pub fn KmPlot(
                 aria-label=description
                 inner_html=at_risk_html
             ></canvas>
-            <div class="table-actions">
-                <button
-                    type="button"
-                    class="button small"
-                    on:click=move |_| {
-                        let _ = download_text(&svg_name, "image/svg+xml", &svg);
-                    }
-                >
-                    "Download SVG"
-                </button>
-                <button
-                    type="button"
-                    class="button small"
-                    on:click=move |_| {
-                        let _ = download_png(&figure, &png_name, 300.0);
-                    }
-                >
-                    "Download PNG (300 dpi)"
-                </button>
-            </div>
+            {download_buttons(&file_stem, svg, move |name| {
+                let _ = download_png(&figure, name, 300.0);
+            })}
         </figure>
     }
 }
