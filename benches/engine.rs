@@ -87,6 +87,7 @@ fn main() {
         group: "group".into(),
         variables: vars.clone(),
         nonnormal: vec!["num3".into()],
+        continuous: Vec::new(),
         categorical_test: Default::default(),
         continuous_test: Default::default(),
     };

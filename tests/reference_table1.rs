@@ -34,6 +34,7 @@ fn check(ds: &Dataset, fixture: &Value) {
         group: fixture["group"].as_str().unwrap().to_owned(),
         variables: vars,
         nonnormal: vec![fixture["nonnormal"].as_str().unwrap().to_owned()],
+        continuous: Vec::new(),
         categorical_test: CategoricalTest::Auto,
         continuous_test: Default::default(),
     };

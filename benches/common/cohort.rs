@@ -225,6 +225,7 @@ pub fn registry_settings() -> cohortlab::report::study::StudySettings {
             group: "group".into(),
             variables: t1,
             nonnormal: vec!["charlson".into()],
+            continuous: Vec::new(),
             categorical_test: Default::default(),
             continuous_test: Default::default(),
         }),

@@ -52,6 +52,10 @@ mod cli {
             /// Continuous variables to show as median [IQR] and test by Mann-Whitney.
             #[arg(long, value_delimiter = ',')]
             nonnormal: Vec<String>,
+            /// Numeric variables to summarise as continuous even when they
+            /// have at most 5 whole-number values (shown as n (%) by default).
+            #[arg(long, value_delimiter = ',')]
+            continuous: Vec<String>,
             /// Test of categorical variables: auto (Pearson; Fisher when an
             /// expected count is < 5), pearson, yates, fisher, lr.
             #[arg(long, default_value = "auto")]
@@ -727,6 +731,7 @@ mod cli {
                 group,
                 vars,
                 nonnormal,
+                continuous,
                 categorical_test,
                 continuous_test,
                 percent_decimals,
@@ -740,6 +745,7 @@ mod cli {
                     group,
                     variables: vars,
                     nonnormal,
+                    continuous,
                     categorical_test: CategoricalTest::parse(&categorical_test).ok_or_else(|| {
                         Failure::usage(format!(
                             "--categorical-test `{categorical_test}`: use auto, pearson, yates, fisher or lr"
@@ -752,9 +758,7 @@ mod cli {
                 let (_, dataset) = input.load()?;
                 let t = table1(&dataset, &spec).map_err(|e| Failure {
                     message: e.to_string(),
-                    hint: Some(
-                        "Run `cohortlab inspect FILE` to see the columns and their kinds.".into(),
-                    ),
+                    hint: Some(e.hint()),
                 })?;
                 let table = cohortlab::report::table1::table1_table(
                     &t,

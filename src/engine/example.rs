@@ -112,6 +112,7 @@ pub fn example_table1_spec() -> Table1Spec {
         group: "seed_marking".into(),
         variables,
         nonnormal: vec!["ki67".into()],
+        continuous: Vec::new(),
         categorical_test: Default::default(),
         continuous_test: Default::default(),
     }

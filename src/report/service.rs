@@ -320,11 +320,7 @@ impl Service {
             Request::Table1(spec) => {
                 let s = self.session()?;
                 let t = table1(&s.dataset, &spec).map_err(|e| {
-                    Failure::new(
-                        "Table 1 could not be made",
-                        e.to_string(),
-                        "Choose a binary or categorical grouping column with at least two groups.",
-                    )
+                    Failure::new("Table 1 could not be made", e.to_string(), &e.hint())
                 })?;
                 Ok(Reply::Table {
                     table: table1_table(&t, Table1Format::default()),

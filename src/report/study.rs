@@ -407,6 +407,7 @@ fn compare_outcomes(
         group: group.into(),
         variables: outcomes.to_vec(),
         nonnormal: Vec::new(),
+        continuous: Vec::new(),
         categorical_test: Default::default(),
         continuous_test: Default::default(),
     };

@@ -78,6 +78,7 @@ impl Table1Settings {
             group: self.group.get(),
             variables: self.variables.get(),
             nonnormal: self.nonnormal.get(),
+            continuous: Vec::new(),
             categorical_test: self.categorical_test.get(),
             continuous_test: self.continuous_test.get(),
         }

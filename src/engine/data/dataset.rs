@@ -112,7 +112,15 @@ impl Dataset {
             let comma = raw.format.decimal_comma();
             let (inf, numbers, distinct) = infer_one(name, cells, &raw.row_numbers, &tokens, comma);
             let ov = spec.columns.get(name).unwrap_or(&none);
-            let kind = ov.kind.unwrap_or(inf.suggested);
+            // A reference or an order of levels chosen for a numeric column
+            // (a treatment coded 1/2, grade 1/2/3) reads its values as levels.
+            let as_levels = inf.suggested == ColumnKind::Numeric
+                && (ov.reference.is_some() || !ov.level_order.is_empty());
+            let kind = ov.kind.unwrap_or(if as_levels {
+                ColumnKind::Categorical
+            } else {
+                inf.suggested
+            });
             let notes = if ov.kind.is_none() || ov.kind == Some(inf.suggested) {
                 inf.diagnostics()
             } else {
@@ -464,6 +472,7 @@ impl<'a, 'o, F: Fn(&'a str) -> Option<Cow<'a, str>>> LevelCoder<'a, 'o, F> {
                     return Err(SpecError::UnknownLevel {
                         column: name.to_owned(),
                         level: l.clone(),
+                        present: self.levels.clone(),
                     });
                 }
             }
@@ -494,6 +503,7 @@ fn finish_levels(
                 .ok_or_else(|| SpecError::UnknownLevel {
                     column: name.to_owned(),
                     level: l.clone(),
+                    present: levels.clone(),
                 })?;
         front.push(order.remove(pos));
     }
@@ -514,6 +524,7 @@ fn finish_levels(
             .ok_or_else(|| SpecError::UnknownLevel {
                 column: name.to_owned(),
                 level: r.clone(),
+                present: levels.clone(),
             })?,
         None => 0,
     };
@@ -726,7 +737,8 @@ mod tests {
             Dataset::build(&r, &bad).unwrap_err(),
             SpecError::UnknownLevel {
                 column: "h".into(),
-                level: "Tubular".into()
+                level: "Tubular".into(),
+                present: vec!["Ductal".into(), "Lobular".into(), "Other".into()],
             }
         );
     }

@@ -124,8 +124,15 @@ pub enum SpecError {
         count: usize,
         levels: Vec<String>,
     },
-    #[error("column `{column}` has no level `{level}`")]
-    UnknownLevel { column: String, level: String },
+    #[error(
+        "column `{column}` has no level `{level}`; its levels are {}",
+        preview(present)
+    )]
+    UnknownLevel {
+        column: String,
+        level: String,
+        present: Vec<String>,
+    },
     #[error("column `{column}` is {kind}; only numeric columns can be cut into categories")]
     CutNeedsNumeric { column: String, kind: String },
     #[error("the cut points for `{column}` must be finite and increasing")]

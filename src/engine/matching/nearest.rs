@@ -10,6 +10,15 @@ use std::collections::HashMap;
 use super::{MatchOrder, MatchedSet};
 use crate::engine::rng::Rng;
 
+/// Two controls whose distances from a treated patient differ by less than
+/// this (relative to the distance's size) are equally near, and the one with
+/// the lower score is taken, as MatchIt does. Equal distances in exact
+/// arithmetic (an additive propensity model puts the logits of levels 0, 1
+/// and 2 of a covariate equally far apart; scores written with a few
+/// decimals, 0.1, 0.4, 0.7) differ by rounding in the last bits, in R's
+/// arithmetic and ours alike, and which side the rounding favours is chance.
+const TIE_TOLERANCE: f64 = 1e-10;
+
 /// How to match.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NearestParams {
@@ -88,7 +97,8 @@ impl Pool {
             (Some(b), None) => Some(b),
             (None, Some(a)) => Some(a),
             (Some(b), Some(a)) => {
-                if d - self.dist[b] <= self.dist[a] - d {
+                let (below, above) = (d - self.dist[b], self.dist[a] - d);
+                if below <= above + TIE_TOLERANCE * (1.0 + d.abs()) {
                     Some(b)
                 } else {
                     Some(a)
@@ -179,4 +189,40 @@ pub fn nearest_neighbour(
             controls,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_to_one(distance: &[f64], treated: &[Option<bool>]) -> Vec<MatchedSet> {
+        let params = NearestParams {
+            ratio: 1,
+            replace: false,
+            caliper: None,
+            order: MatchOrder::Largest,
+        };
+        nearest_neighbour(
+            distance,
+            distance,
+            treated,
+            &vec![0; distance.len()],
+            &params,
+        )
+    }
+
+    /// Regression (issue 13, item 4): 0.4 - 0.1 is 0.30000000000000004 and
+    /// 0.7 - 0.4 is 0.29999999999999993 in floating point; the controls are
+    /// equally near as written, and MatchIt takes the lower one.
+    #[test]
+    fn equidistant_controls_go_to_the_lower_score() {
+        let sets = one_to_one(&[0.1, 0.4, 0.7], &[Some(false), Some(true), Some(false)]);
+        assert_eq!(sets[0].controls, [0]);
+        // Listed the other way round, the same control.
+        let sets = one_to_one(&[0.7, 0.4, 0.1], &[Some(false), Some(true), Some(false)]);
+        assert_eq!(sets[0].controls, [2]);
+        // A control truly nearer above is still taken.
+        let sets = one_to_one(&[0.1, 0.4, 0.69], &[Some(false), Some(true), Some(false)]);
+        assert_eq!(sets[0].controls, [2]);
+    }
 }

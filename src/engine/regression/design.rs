@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
+use crate::engine::data::{Column, ColumnData, Dataset, LevelError, MISSING_CODE};
 use crate::engine::numeric::RowMatrix;
 
 /// How a categorical variable enters a model.
@@ -27,8 +27,8 @@ pub enum RegressionError {
         "the outcome `{column}` must be binary (two levels, or 0/1); it has {levels} level(s)"
     )]
     OutcomeNotBinary { column: String, levels: usize },
-    #[error("the outcome `{column}` has no level `{level}`")]
-    UnknownEvent { column: String, level: String },
+    #[error(transparent)]
+    Level(#[from] LevelError),
     #[error("column `{0}` is text; choose a numeric, binary or categorical column")]
     TextVariable(String),
     #[error("`{0}` is both the outcome and a variable")]
@@ -52,6 +52,7 @@ impl RegressionError {
             RegressionError::TooFewRows { .. } => {
                 "Use fewer variables, or check the missing values.".into()
             }
+            RegressionError::Level(e) => e.hint(),
             _ => "Check the variables chosen for the model.".into(),
         }
     }
@@ -85,6 +86,11 @@ pub struct Design {
 }
 
 /// The outcome as 0/1 per row (`None` = missing) and the event level.
+///
+/// Any column with two levels, numeric codes included ([`Column::levels`]):
+/// `event` names the event level by its text or value; by default it is the
+/// non-reference level of a categorical column, and the larger of two
+/// numeric codes (`1` of 0/1; `2` of 1/2, as R's `Surv`).
 pub fn outcome_values(
     ds: &Dataset,
     outcome: &str,
@@ -93,48 +99,41 @@ pub fn outcome_values(
     let col = ds
         .column(outcome)
         .ok_or_else(|| RegressionError::UnknownColumn(outcome.to_owned()))?;
+    let not_binary = |levels: usize| RegressionError::OutcomeNotBinary {
+        column: outcome.to_owned(),
+        levels,
+    };
+    let lv = col.levels().map_err(|e| match e {
+        LevelError::TooManyValues { distinct, .. } => not_binary(distinct),
+        _ => not_binary(0),
+    })?;
+    let numeric = lv.values.is_some();
+    if lv.levels.len() > 2 || (!numeric && lv.levels.len() != 2) {
+        return Err(not_binary(lv.levels.len()));
+    }
+    let ev = match event {
+        Some(e) => lv.find(outcome, e)?,
+        None if numeric => lv.levels.len().saturating_sub(1),
+        None => 1 - lv.reference.min(1),
+    };
+    // A numeric column whose one value is 0 has no events (its event is 1).
+    let only_zero = numeric && event.is_none() && lv.values.as_deref() == Some(&[0.0][..]);
+    let label = if only_zero {
+        "1".to_owned()
+    } else {
+        lv.levels.get(ev).cloned().unwrap_or_default()
+    };
+    let y = (0..col_len(col))
+        .map(|i| lv.code(i).map(|c| f64::from(c == ev && !only_zero)))
+        .collect();
+    Ok((y, label))
+}
+
+fn col_len(col: &Column) -> usize {
     match &col.data {
-        ColumnData::Categorical {
-            codes,
-            levels,
-            reference,
-        } => {
-            if levels.len() != 2 {
-                return Err(RegressionError::OutcomeNotBinary {
-                    column: outcome.to_owned(),
-                    levels: levels.len(),
-                });
-            }
-            let ev = match event {
-                Some(e) => levels.iter().position(|l| l == e).ok_or_else(|| {
-                    RegressionError::UnknownEvent {
-                        column: outcome.to_owned(),
-                        level: e.to_owned(),
-                    }
-                })?,
-                None => 1 - (*reference).min(1),
-            };
-            let y = codes
-                .iter()
-                .map(|&c| (c != MISSING_CODE).then(|| f64::from(c as usize == ev)))
-                .collect();
-            Ok((y, levels[ev].clone()))
-        }
-        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0) => Ok((
-            v.iter().map(|&x| (!x.is_nan()).then_some(x)).collect(),
-            "1".into(),
-        )),
-        // 1/2 codes (R's Surv convention): 2 is the event.
-        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan() || *x == 1.0 || *x == 2.0) => Ok((
-            v.iter()
-                .map(|&x| (!x.is_nan()).then_some(f64::from(x == 2.0)))
-                .collect(),
-            "2".into(),
-        )),
-        _ => Err(RegressionError::OutcomeNotBinary {
-            column: outcome.to_owned(),
-            levels: 0,
-        }),
+        ColumnData::Numeric(v) => v.len(),
+        ColumnData::Categorical { codes, .. } => codes.len(),
+        ColumnData::Text(t) => t.len(),
     }
 }
 

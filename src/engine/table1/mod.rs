@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use smd::{smd_categorical, smd_continuous};
 
-use crate::engine::data::{Column, ColumnData, Dataset, MISSING_CODE};
+use crate::engine::data::{ColumnData, Dataset, LevelError, MISSING_CODE};
 use crate::engine::hypothesis::{
     chi_square, expected_counts, fisher_exact, likelihood_ratio, mann_whitney, student_t, welch_t,
     yates, ContingencyTable, TestKind, TestResult,
@@ -124,6 +124,10 @@ pub struct Table1Spec {
     /// Mann-Whitney.
     #[serde(default)]
     pub nonnormal: Vec<String>,
+    /// Numeric variables summarised as continuous even with a few
+    /// whole-number values (which are shown as n (%) by default).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub continuous: Vec<String>,
     #[serde(default)]
     pub categorical_test: CategoricalTest,
     #[serde(default)]
@@ -145,6 +149,7 @@ impl Table1Spec {
                 .map(|c| c.name.clone())
                 .collect(),
             nonnormal: Vec::new(),
+            continuous: Vec::new(),
             categorical_test: CategoricalTest::Auto,
             continuous_test: ContinuousTest::Welch,
         })
@@ -156,12 +161,24 @@ impl Table1Spec {
 pub enum Table1Error {
     #[error("there is no column `{0}`")]
     UnknownColumn(String),
-    #[error("the grouping column `{0}` must be binary or categorical")]
-    GroupNotCategorical(String),
+    #[error(transparent)]
+    Group(#[from] LevelError),
     #[error("the grouping column `{column}` has {groups} non-empty group(s); Table 1 needs at least two")]
     TooFewGroups { column: String, groups: usize },
     #[error("column `{0}` is text; choose a numeric, binary or categorical column")]
     TextVariable(String),
+}
+
+impl Table1Error {
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            Table1Error::UnknownColumn(_) => "Check the spelling; `cohortlab inspect FILE` lists the columns.".into(),
+            Table1Error::Group(e) => e.hint(),
+            Table1Error::TooFewGroups { .. } => "Choose a grouping column with at least two groups that have patients.".into(),
+            Table1Error::TextVariable(c) => format!("Leave `{c}` out, or set its kind (--kind {c}=categorical) if its texts are groups."),
+        }
+    }
 }
 
 /// A group's column header.
@@ -224,14 +241,35 @@ pub struct Table1 {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The groups: any column with a few levels, numeric codes included.
 fn group_codes(ds: &Dataset, name: &str) -> Result<(Vec<u32>, Vec<String>), Table1Error> {
     let col = ds
         .column(name)
         .ok_or_else(|| Table1Error::UnknownColumn(name.to_owned()))?;
-    match &col.data {
-        ColumnData::Categorical { codes, levels, .. } => Ok((codes.clone(), levels.clone())),
-        _ => Err(Table1Error::GroupNotCategorical(name.to_owned())),
+    let lv = col.levels()?;
+    Ok((lv.codes.into_owned(), lv.levels.into_owned()))
+}
+
+/// The most distinct whole-number values a numeric variable may have to be
+/// summarised as n (%) by default (grade 1/2/3, a score 0-4).
+pub const MAX_CODED_LEVELS: usize = 5;
+
+/// Whether a numeric column looks like codes: whole numbers, at most
+/// [`MAX_CODED_LEVELS`] distinct values.
+fn few_whole_values(v: &[f64]) -> bool {
+    let mut seen: Vec<f64> = Vec::new();
+    for &x in v.iter().filter(|x| !x.is_nan()) {
+        if x.fract() != 0.0 || !x.is_finite() {
+            return false;
+        }
+        if !seen.contains(&x) {
+            if seen.len() == MAX_CODED_LEVELS {
+                return false;
+            }
+            seen.push(x);
+        }
     }
+    !seen.is_empty()
 }
 
 /// Table 1 of the given variables by group.
@@ -281,7 +319,28 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
         let nonnormal = spec.nonnormal.contains(var);
         let mut notes = Vec::new();
         let row = match &col.data {
-            ColumnData::Categorical { .. } => categorical_row(col, &group_of, k, spec, &mut notes),
+            ColumnData::Categorical { codes, levels, .. } => {
+                categorical_row(var, codes, levels, &group_of, k, spec, &mut notes)
+            }
+            ColumnData::Numeric(v)
+                if !nonnormal && !spec.continuous.contains(var) && few_whole_values(v) =>
+            {
+                let lv = col.levels()?;
+                notes.push(
+                    Diagnostic::info(
+                        Some(var),
+                        format!(
+                            "`{var}` has {} whole-number values ({}), so it is shown as n (%) with a categorical test",
+                            lv.levels.len(),
+                            lv.levels.join(", ")
+                        ),
+                    )
+                    .with_hint(format!(
+                        "to show it as mean (SD) or median [IQR], mark it continuous (--continuous {var})"
+                    )),
+                );
+                categorical_row(var, &lv.codes, &lv.levels, &group_of, k, spec, &mut notes)
+            }
             ColumnData::Numeric(v) => {
                 continuous_row(var, v, &group_of, k, nonnormal, spec, &mut notes)
             }
@@ -348,15 +407,14 @@ pub fn categorical_test(
 }
 
 fn categorical_row(
-    col: &Column,
+    name: &str,
+    codes: &[u32],
+    levels: &[String],
     group_of: &[Option<usize>],
     k: usize,
     spec: &Table1Spec,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Table1Row {
-    let ColumnData::Categorical { codes, levels, .. } = &col.data else {
-        unreachable!("checked by the caller")
-    };
     let mut counts = vec![vec![0usize; levels.len()]; k];
     let mut missing = vec![0usize; k];
     for (&c, g) in codes.iter().zip(group_of) {
@@ -390,10 +448,7 @@ fn categorical_row(
         .collect();
     let (test, note) = categorical_test(&table, spec.categorical_test);
     if let Some(note) = note {
-        diagnostics.push(Diagnostic::info(
-            Some(&col.name),
-            format!("`{}`: {note}", col.name),
-        ));
+        diagnostics.push(Diagnostic::info(Some(name), format!("`{name}`: {note}")));
     }
     let props: Vec<Vec<f64>> = counts
         .iter()
@@ -402,7 +457,7 @@ fn categorical_row(
         .collect();
     let smd = mean_pairwise(k, |a, b| smd_categorical(&props[a], &props[b]));
     Table1Row {
-        variable: col.name.clone(),
+        variable: name.to_owned(),
         levels: level_rows,
         summary: None,
         stats: Vec::new(),
