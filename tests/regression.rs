@@ -186,3 +186,30 @@ fn table1_groups_by_numeric_codes_and_shows_grade_as_counts() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["variables"][0]["summary"], "mean_sd");
 }
+
+/// Issue 13, item 8: exact matching on a numeric centre code was refused
+/// ("needs a binary or categorical column"); every matched set now lies
+/// within one centre.
+#[test]
+fn exact_matching_on_a_numeric_centre_code() {
+    let ds = load(
+        &std::fs::read(CODES).unwrap(),
+        &ReadOptions::default(),
+        &DatasetSpec::default(),
+    )
+    .unwrap()
+    .1;
+    let spec = MatchSpec {
+        exact: vec!["centre".into()],
+        caliper: Caliper::None,
+        ..MatchSpec::new("treat", &["age", "grade"])
+    };
+    let m = match_patients(&ds, &spec).unwrap();
+    let centre = ds.column("centre").unwrap();
+    assert!(m.sets.len() > 40);
+    for set in &m.sets {
+        for &c in &set.controls {
+            assert_eq!(centre.display(c), centre.display(set.treated));
+        }
+    }
+}

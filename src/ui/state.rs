@@ -255,6 +255,32 @@ impl AppState {
         })
     }
 
+    /// Columns that can split the patients into at most `max_levels`
+    /// groups: binary and categorical columns, and numeric ones with a few
+    /// values (codes such as 1/2 or grade 1/2/3, which every step reads as
+    /// levels).
+    pub fn group_columns(&self, max_levels: usize) -> Vec<String> {
+        self.session.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.inspection
+                        .columns
+                        .iter()
+                        .filter(|c| match c.kind {
+                            ColumnKind::Binary => true,
+                            ColumnKind::Categorical => {
+                                c.levels.as_ref().is_some_and(|l| l.len() <= max_levels)
+                            }
+                            ColumnKind::Numeric => c.distinct.is_some_and(|d| d <= max_levels),
+                            ColumnKind::Text => false,
+                        })
+                        .map(|c| c.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    }
+
     /// The groups compared, carried into every step: Table 1's grouping,
     /// the matching's treatment, the survival curves' groups.
     pub fn set_group(self, group: &str) {

@@ -74,7 +74,9 @@ pub struct ColumnSummary {
     pub max: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean: Option<f64>,
-    /// Distinct values of a text column (`None` past 1000).
+    /// Distinct values of a text column (`None` past 1000), or of a numeric
+    /// column with at most [`super::MAX_NUMERIC_LEVELS`] (codes that every
+    /// step can read as groups; `None` past that).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distinct: Option<usize>,
 }
@@ -294,6 +296,8 @@ impl Column {
                     s.max = present.iter().copied().reduce(f64::max);
                     s.mean = Some(present.iter().sum::<f64>() / present.len() as f64);
                 }
+                // A few values (codes such as 1/2): usable as groups.
+                s.distinct = super::distinct_up_to(&present, super::MAX_NUMERIC_LEVELS);
             }
             ColumnData::Categorical {
                 levels, reference, ..

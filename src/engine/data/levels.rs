@@ -88,6 +88,20 @@ impl Column {
     }
 }
 
+/// The number of distinct values of a numeric column, if at most `max`.
+pub fn distinct_up_to(v: &[f64], max: usize) -> Option<usize> {
+    let mut seen: Vec<f64> = Vec::new();
+    for &x in v.iter().filter(|x| !x.is_nan()) {
+        if !seen.contains(&x) {
+            if seen.len() == max {
+                return None;
+            }
+            seen.push(x);
+        }
+    }
+    Some(seen.len())
+}
+
 fn numeric_levels<'a>(name: &str, v: &[f64]) -> Result<Levels<'a>, LevelError> {
     let mut values: Vec<f64> = Vec::new();
     for &x in v {

@@ -20,7 +20,7 @@ pub use dataset::{Column, ColumnData, ColumnSummary, Dataset, LevelCount, MISSIN
 pub use decode::TextEncoding;
 pub use error::{column_letter, ImportError, SpecError};
 pub use infer::{infer_columns, parse_number, ColumnInference, FieldType};
-pub use levels::{LevelError, Levels, MAX_NUMERIC_LEVELS};
+pub use levels::{distinct_up_to, LevelError, Levels, MAX_NUMERIC_LEVELS};
 pub use read::{read, read_with_progress, FileFormat, RawTable, ReadOptions, DEFAULT_MAX_BYTES};
 pub use spec::{
     Closed, ColumnKind, ColumnOverride, DatasetSpec, DerivedColumn, LevelMerge, Recode,

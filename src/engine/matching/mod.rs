@@ -34,7 +34,7 @@ pub use balance::{balance, BalanceRow, BalanceStats};
 pub use nearest::{nearest_neighbour, NearestParams};
 pub use stability::{outcome_difference, stability, Stability, StabilityRun};
 
-use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
+use crate::engine::data::{Dataset, LevelError};
 use crate::engine::regression::{
     fit_logistic_with, Extras, LogisticFit, LogisticSpec, RegressionError,
 };
@@ -178,8 +178,8 @@ pub enum MatchError {
     BadRatio(usize),
     #[error("the caliper must be a positive number; it is {0}")]
     BadCaliper(f64),
-    #[error("exact matching needs a binary or categorical column; `{0}` is not")]
-    ExactNotCategorical(String),
+    #[error("exact matching: {0}")]
+    Exact(#[from] LevelError),
     #[error("there is no column `{0}`")]
     UnknownColumn(String),
 }
@@ -337,12 +337,14 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
         let col = ds
             .column(var)
             .ok_or_else(|| MatchError::UnknownColumn(var.clone()))?;
-        let ColumnData::Categorical { codes, levels, .. } = &col.data else {
-            return Err(MatchError::ExactNotCategorical(var.clone()));
-        };
-        let k = levels.len() as u64 + 1;
-        for (s, &c) in strata.iter_mut().zip(codes) {
-            *s = *s * k + if c == MISSING_CODE { 0 } else { c as u64 + 1 };
+        // Numeric codes (a centre number) are levels too.
+        let lv = col.levels()?;
+        // Strata numbered densely as they come, so any number of variables
+        // and levels fits.
+        let mut ids: std::collections::HashMap<(u64, u32), u64> = Default::default();
+        for (s, &c) in strata.iter_mut().zip(lv.codes.iter()) {
+            let next = ids.len() as u64;
+            *s = *ids.entry((*s, c)).or_insert(next);
         }
     }
     let params = NearestParams {

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use smd::{smd_categorical, smd_continuous};
 
-use crate::engine::data::{ColumnData, Dataset, LevelError, MISSING_CODE};
+use crate::engine::data::{distinct_up_to, ColumnData, Dataset, LevelError, MISSING_CODE};
 use crate::engine::hypothesis::{
     chi_square, expected_counts, fisher_exact, likelihood_ratio, mann_whitney, student_t, welch_t,
     yates, ContingencyTable, TestKind, TestResult,
@@ -257,19 +257,8 @@ pub const MAX_CODED_LEVELS: usize = 5;
 /// Whether a numeric column looks like codes: whole numbers, at most
 /// [`MAX_CODED_LEVELS`] distinct values.
 fn few_whole_values(v: &[f64]) -> bool {
-    let mut seen: Vec<f64> = Vec::new();
-    for &x in v.iter().filter(|x| !x.is_nan()) {
-        if x.fract() != 0.0 || !x.is_finite() {
-            return false;
-        }
-        if !seen.contains(&x) {
-            if seen.len() == MAX_CODED_LEVELS {
-                return false;
-            }
-            seen.push(x);
-        }
-    }
-    !seen.is_empty()
+    v.iter().all(|x| x.is_nan() || x.fract() == 0.0)
+        && distinct_up_to(v, MAX_CODED_LEVELS).is_some_and(|k| k > 0)
 }
 
 /// Table 1 of the given variables by group.

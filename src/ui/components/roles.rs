@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::data::ColumnKind;
+use crate::engine::data::{ColumnKind, MAX_NUMERIC_LEVELS};
 use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::state::AppState;
 
@@ -40,8 +40,10 @@ pub fn Roles() -> impl IntoView {
             </select>
         }
     };
-    let groups = names(&[ColumnKind::Binary, ColumnKind::Categorical]);
-    let binary = names(&[ColumnKind::Binary]);
+    // Numeric codes (1/2, grade 1/2/3) count as groups: every step reads
+    // them as levels.
+    let groups = state.group_columns(MAX_NUMERIC_LEVELS);
+    let binary = state.group_columns(2);
     let numeric = names(&[ColumnKind::Numeric]);
     let group = select(
         "role-group",

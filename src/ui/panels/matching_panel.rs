@@ -42,12 +42,12 @@ pub fn MatchingPanel() -> impl IntoView {
     let controls = move || {
         let spec = settings.spec.get_untracked()?;
         let cols: Vec<(String, ColumnKind)> = state.columns();
-        let treatments = cols
-            .iter()
-            .filter(|c| c.1 == ColumnKind::Binary)
+        let treatments = state
+            .group_columns(2)
+            .into_iter()
             .map(|c| {
-                let sel = c.0 == spec.treatment;
-                view! { <option value=c.0.clone() selected=sel>{c.0.clone()}</option> }
+                let sel = c == spec.treatment;
+                view! { <option value=c.clone() selected=sel>{c.clone()}</option> }
             })
             .collect_view();
         let covs: Vec<String> = cols

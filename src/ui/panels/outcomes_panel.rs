@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::data::ColumnKind;
+use crate::engine::data::MAX_NUMERIC_LEVELS;
 use crate::report::study::StudySettings;
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::figure::Figure;
@@ -36,16 +36,9 @@ pub fn OutcomesPanel() -> impl IntoView {
         }
     });
     let controls = move || {
-        let cols = state.columns();
-        let (binary, categorical): (Vec<String>, Vec<String>) = (
-            cols.iter()
-                .filter(|c| c.1 == ColumnKind::Binary)
-                .map(|c| c.0.clone())
-                .collect(),
-            cols.iter()
-                .filter(|c| matches!(c.1, ColumnKind::Binary | ColumnKind::Categorical))
-                .map(|c| c.0.clone())
-                .collect(),
+        let (binary, categorical) = (
+            state.group_columns(2),
+            state.group_columns(MAX_NUMERIC_LEVELS),
         );
         let current = state.subgroup.get_untracked();
         let subgroup_options = std::iter::once(

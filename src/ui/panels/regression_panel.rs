@@ -45,12 +45,12 @@ pub fn RegressionPanel() -> impl IntoView {
                 .unwrap_or_default()
         });
         let outcome = settings.outcome.get_untracked();
-        let outcomes = cols
-            .iter()
-            .filter(|c| c.1 == ColumnKind::Binary)
+        let outcomes = AppState::get()
+            .group_columns(2)
+            .into_iter()
             .map(|c| {
-                let sel = c.0 == outcome;
-                view! { <option value=c.0.clone() selected=sel>{c.0.clone()}</option> }
+                let sel = c == outcome;
+                view! { <option value=c.clone() selected=sel>{c.clone()}</option> }
             })
             .collect_view();
         let vars: Vec<String> = cols

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::data::ColumnKind;
+use crate::engine::data::{ColumnKind, MAX_NUMERIC_LEVELS};
 use crate::engine::survival::{CiTransform, Ties};
 use crate::report::study::{StudyCohort, MATCHED_SET_COLUMN};
 use crate::ui::components::analysis_step::AnalysisStep;
@@ -30,7 +30,13 @@ pub fn SurvivalPanel() -> impl IntoView {
     });
     let controls = move || {
         let cols: Vec<(String, ColumnKind)> = state.columns();
-        let options = |kinds: &[ColumnKind], current: String, none: bool| {
+        let of_kind = |kinds: &[ColumnKind]| -> Vec<String> {
+            cols.iter()
+                .filter(|c| kinds.contains(&c.1))
+                .map(|c| c.0.clone())
+                .collect()
+        };
+        let options = |names: &[String], current: String, none: bool| {
             let mut v: Vec<AnyView> = Vec::new();
             if none {
                 v.push(
@@ -38,11 +44,10 @@ pub fn SurvivalPanel() -> impl IntoView {
                         .into_any(),
                 );
             }
-            for c in cols.iter().filter(|c| kinds.contains(&c.1)) {
-                let sel = c.0 == current;
+            for c in names {
+                let sel = *c == current;
                 v.push(
-                    view! { <option value=c.0.clone() selected=sel>{c.0.clone()}</option> }
-                        .into_any(),
+                    view! { <option value=c.clone() selected=sel>{c.clone()}</option> }.into_any(),
                 );
             }
             v
@@ -50,7 +55,7 @@ pub fn SurvivalPanel() -> impl IntoView {
         let groups = sv.groups.get_untracked();
         let g1 = groups.first().cloned().unwrap_or_default();
         let g2 = groups.get(1).cloned().unwrap_or_default();
-        let cats = [ColumnKind::Binary, ColumnKind::Categorical];
+        let cats = state.group_columns(MAX_NUMERIC_LEVELS);
         let adjust: Vec<String> = cols
             .iter()
             .filter(|c| {
@@ -85,13 +90,13 @@ pub fn SurvivalPanel() -> impl IntoView {
                 <label>
                     "Time "
                     <select id="s-time" on:change=move |ev| sv.time.set(event_target_value(&ev))>
-                        {options(&[ColumnKind::Numeric], sv.time.get_untracked(), false)}
+                        {options(&of_kind(&[ColumnKind::Numeric]), sv.time.get_untracked(), false)}
                     </select>
                 </label>
                 <label>
                     "Event "
                     <select id="s-event" on:change=move |ev| sv.event.set(event_target_value(&ev))>
-                        {options(&[ColumnKind::Binary, ColumnKind::Numeric], sv.event.get_untracked(), false)}
+                        {options(&of_kind(&[ColumnKind::Binary, ColumnKind::Numeric]), sv.event.get_untracked(), false)}
                     </select>
                 </label>
                 <label>
@@ -187,7 +192,7 @@ pub fn SurvivalPanel() -> impl IntoView {
                             let sel = sv.cluster.get_untracked() == MATCHED_SET_COLUMN;
                             view! { <option value=MATCHED_SET_COLUMN selected=sel>"matched set"</option> }
                         })}
-                        {options(&[ColumnKind::Binary, ColumnKind::Categorical, ColumnKind::Numeric, ColumnKind::Text], sv.cluster.get_untracked(), true)}
+                        {options(&of_kind(&[ColumnKind::Binary, ColumnKind::Categorical, ColumnKind::Numeric, ColumnKind::Text]), sv.cluster.get_untracked(), true)}
                     </select>
                 </label>
                 <details>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::data::ColumnKind;
+use crate::engine::data::{ColumnKind, MAX_NUMERIC_LEVELS};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
@@ -32,11 +32,7 @@ pub fn Table1Panel() -> impl IntoView {
     });
     let controls = move || {
         let cols = columns();
-        let groups: Vec<String> = cols
-            .iter()
-            .filter(|c| c.1.is_categorical())
-            .map(|c| c.0.clone())
-            .collect();
+        let groups: Vec<String> = AppState::get().group_columns(MAX_NUMERIC_LEVELS);
         let group = settings.group.get_untracked();
         let vars: Vec<String> = cols
             .iter()
