@@ -213,3 +213,39 @@ fn exact_matching_on_a_numeric_centre_code() {
         }
     }
 }
+
+/// Issue 14: a second coding of the groups in Table 1 (100% vs 0%) had
+/// SMD 0.000; it is infinite, with a note, and printed as ∞.
+#[test]
+fn table1_smd_of_a_second_coding_of_the_groups_is_infinite() {
+    let dir = std::env::temp_dir().join(format!("cohortlab-regression-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("dup.csv");
+    let mut csv = String::from("group,treat,age\n");
+    for i in 0..40 {
+        let (g, t) = if i % 3 == 0 { ("B", 1) } else { ("A", 0) };
+        csv.push_str(&format!("{g},{t},{}\n", 40 + i));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let file = file.to_str().unwrap();
+    let args = ["table1", file, "--group", "group", "--vars", "treat,age"];
+    let (code, out, err) = cohortlab(&[&args[..], &["--json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert!(
+        v["variables"][0]["smd"].is_null(),
+        "infinite is not a number in JSON"
+    );
+    let note = v["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["column"] == "treat"
+            && d["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("SMD is infinite")
+    });
+    assert!(note);
+    let (code, out, err) = cohortlab(&args);
+    assert_eq!(code, 0, "{err}");
+    let line = out.lines().find(|l| l.starts_with("treat")).unwrap();
+    assert!(line.trim_end().ends_with('∞'), "{line}");
+}

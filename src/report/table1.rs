@@ -35,7 +35,7 @@ fn variable_rows(
     let tail = [
         fmt_p(v.p_value),
         v.test.map(|k| k.short().to_string()).unwrap_or_default(),
-        v.smd.map(|s| fmt_num(s, 3)).unwrap_or_default(),
+        v.smd.map(fmt_smd).unwrap_or_default(),
     ];
     if let Some(summary) = v.summary {
         let fmt = |s: &crate::engine::summary::NumericSummary| match summary {
@@ -173,5 +173,14 @@ pub fn table1_before_after(before: &Table1, after: &Table1, f: Table1Format) -> 
         header,
         rows,
         footnotes,
+    }
+}
+
+/// An SMD to 3 decimals; an infinite one (groups separated) as `∞`.
+pub fn fmt_smd(smd: f64) -> String {
+    if smd.is_infinite() {
+        "∞".into()
+    } else {
+        fmt_num(smd, 3)
     }
 }

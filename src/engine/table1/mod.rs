@@ -340,8 +340,20 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
     let mut rows = Vec::with_capacity(spec.variables.len());
     for c in computed {
         let (row, notes) = c?;
-        rows.push(row);
         diagnostics.extend(notes);
+        if row.smd.is_some_and(f64::is_infinite) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Some(&row.variable),
+                    format!(
+                        "`{}` separates the groups completely (no patient of either group differs from the rest of that group), so its SMD is infinite",
+                        row.variable
+                    ),
+                )
+                .with_hint("A variable that codes the groups again (or is defined by them) is not a baseline characteristic; leave it out."),
+            );
+        }
+        rows.push(row);
     }
     Ok(Table1 {
         group: spec.group.clone(),
@@ -467,7 +479,9 @@ fn mean_pairwise(k: usize, f: impl Fn(usize, usize) -> f64) -> Option<f64> {
         }
     }
     let m = v.iter().sum::<f64>() / v.len() as f64;
-    m.is_finite().then_some(m)
+    // Infinite (groups separated) is kept; undefined (a group with no
+    // values) is not.
+    (!m.is_nan()).then_some(m)
 }
 
 fn continuous_row(

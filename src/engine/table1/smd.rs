@@ -11,11 +11,17 @@ pub fn smd_continuous(m1: f64, s1: f64, m2: f64, s2: f64) -> f64 {
     ((m1 - m2) / d).abs()
 }
 
+/// A difference in proportions left over by the covariance, past which the
+/// groups are separated.
+const SEPARATION_TOLERANCE: f64 = 1e-9;
+
 /// Yang & Dalton's SMD for a categorical variable from the level
 /// proportions of two groups (the first level is left out as reference;
 /// the result does not depend on which). Levels absent from both groups
 /// are dropped first; a singular covariance uses the Moore-Penrose inverse
-/// (as tableone's `MASS::ginv`).
+/// (as tableone's `MASS::ginv`), and a difference the covariance cannot
+/// explain (no patient of either group varies in it: perfect separation)
+/// makes the SMD infinite.
 pub fn smd_categorical(p1: &[f64], p2: &[f64]) -> f64 {
     let keep: Vec<usize> = (0..p1.len())
         .filter(|&i| p1[i] > 0.0 || p2[i] > 0.0)
@@ -39,11 +45,18 @@ pub fn smd_categorical(p1: &[f64], p2: &[f64]) -> f64 {
     });
     let inv = match s.clone().try_inverse() {
         Some(inv) => inv,
-        None => match s.pseudo_inverse(1e-12) {
+        None => match s.clone().pseudo_inverse(1e-12) {
             Ok(p) => p,
             Err(_) => return f64::NAN,
         },
     };
+    // A difference where neither group varies (a level that every patient
+    // of one group has and none of the other: perfect separation) is
+    // infinitely many SDs, not 0 (which the pseudo-inverse alone gives).
+    let unexplained = &d - &s * (&inv * &d);
+    if unexplained.amax() > SEPARATION_TOLERANCE {
+        return f64::INFINITY;
+    }
     (d.transpose() * inv * &d)[(0, 0)].max(0.0).sqrt()
 }
 
@@ -57,6 +70,19 @@ mod tests {
         let expect = (a - b) / ((a * (1.0 - a) + b * (1.0 - b)) / 2.0f64).sqrt();
         let got = smd_categorical(&[1.0 - a, a], &[1.0 - b, b]);
         assert!((got - expect.abs()).abs() < 1e-12);
+    }
+
+    /// Regression (issue 14): a second coding of the groups (100% vs 0%)
+    /// had SMD 0.000.
+    #[test]
+    fn perfect_separation_is_infinite() {
+        assert_eq!(smd_categorical(&[1.0, 0.0], &[0.0, 1.0]), f64::INFINITY);
+        assert_eq!(
+            smd_categorical(&[1.0, 0.0, 0.0], &[0.0, 0.5, 0.5]),
+            f64::INFINITY
+        );
+        assert_eq!(smd_categorical(&[1.0, 0.0], &[1.0, 0.0]), 0.0);
+        assert!(smd_categorical(&[0.9, 0.1], &[0.0, 1.0]).is_finite());
     }
 
     #[test]
