@@ -31,6 +31,16 @@ mod cli {
 
     #[derive(Subcommand)]
     enum Command {
+        /// Guess the study design from the columns' names and data: the
+        /// groups compared, outcomes, follow-up time and event, baseline
+        /// variables, and the columns never analysed, each with its reason.
+        Guess {
+            #[command(flatten)]
+            input: Input,
+            /// Print one JSON document (the guess and the settings it stands for).
+            #[arg(long)]
+            json: bool,
+        },
         /// Show every column with its kind, missing count and levels or range.
         Inspect {
             #[command(flatten)]
@@ -844,6 +854,18 @@ mod cli {
                 sheet,
                 delimiter,
             } => run_study(&file, &spec, &out, sheet, delimiter)?,
+            Command::Guess { input, json } => {
+                use cohortlab::report::design::{design_text, guessed_settings};
+                let (_, dataset) = input.load()?;
+                let guess = cohortlab::engine::design::guess_design(&dataset);
+                if json {
+                    let settings = guessed_settings(&guess);
+                    print_json(&serde_json::json!({ "guess": guess, "settings": settings }))?;
+                } else {
+                    print!("{}", design_text(&guess));
+                    print_diagnostics(&guess.diagnostics);
+                }
+            }
             Command::Inspect { input, json } => {
                 let (raw, dataset) = input.load()?;
                 let inspection = Inspection::new(&raw.format, &dataset);

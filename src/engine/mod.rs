@@ -1,6 +1,7 @@
 //! The analysis engine: pure Rust with no browser imports, tested natively.
 
 pub mod data;
+pub mod design;
 pub mod diagnostic;
 pub mod error;
 pub mod example;

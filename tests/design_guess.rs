@@ -1,0 +1,172 @@
+//! The study design guessed from six differently named exports (issue 14):
+//! every role is asserted, and a role with no candidate stays empty.
+
+use cohortlab::engine::data::{load, DatasetSpec, ReadOptions};
+use cohortlab::engine::design::{guess_design, DesignGuess, Excluded, TimeUnit};
+
+fn guess(file: &str) -> DesignGuess {
+    let bytes = std::fs::read(format!("tests/data/design/{file}")).unwrap();
+    let ds = load(&bytes, &ReadOptions::default(), &DatasetSpec::default())
+        .unwrap()
+        .1;
+    guess_design(&ds)
+}
+
+fn cols<T>(v: &[T], f: impl Fn(&T) -> &str) -> Vec<String> {
+    v.iter().map(|x| f(x).to_owned()).collect()
+}
+
+fn treatment(g: &DesignGuess) -> Option<&str> {
+    g.treatment.as_ref().map(|t| t.column.as_str())
+}
+
+fn pairs(g: &DesignGuess) -> Vec<(String, String, Option<String>)> {
+    g.survival
+        .iter()
+        .map(|s| {
+            (
+                s.time.column.clone(),
+                s.event.column.clone(),
+                s.event_level.clone(),
+            )
+        })
+        .collect()
+}
+
+fn propensity(g: &DesignGuess) -> Vec<String> {
+    g.propensity_covariates()
+}
+
+fn table1_only(g: &DesignGuess) -> Vec<String> {
+    g.baseline
+        .iter()
+        .filter(|b| !b.in_propensity_model)
+        .map(|b| b.column.clone())
+        .collect()
+}
+
+fn left(g: &DesignGuess) -> Vec<(String, Excluded)> {
+    g.left_out
+        .iter()
+        .map(|l| (l.column.clone(), l.excluded))
+        .collect()
+}
+
+#[test]
+fn english_export_shaped_like_the_model_study() {
+    let g = guess("english.csv");
+    assert_eq!(treatment(&g), Some("group"));
+    let levels: Vec<(String, usize)> = g
+        .treatment_levels
+        .iter()
+        .map(|l| (l.level.clone(), l.count))
+        .collect();
+    assert_eq!(levels, [("A".into(), 35), ("B".into(), 25)]);
+    assert_eq!(cols(&g.outcomes, |o| &o.column), ["bpCR", "apCR", "tpCR"]);
+    assert_eq!(
+        pairs(&g),
+        [("idfs_months".into(), "idfs_event".into(), None)]
+    );
+    assert_eq!(g.survival[0].unit, Some(TimeUnit::Months));
+    assert_eq!(
+        propensity(&g),
+        ["age", "menopausal", "ki67", "ct", "cn", "subtype"]
+    );
+    assert_eq!(table1_only(&g), ["surgery", "radiotherapy"]);
+    assert_eq!(
+        left(&g),
+        [
+            ("patient_id".into(), Excluded::Identifier),
+            ("comment".into(), Excluded::FreeText),
+            ("treat".into(), Excluded::TreatmentDuplicate),
+        ]
+    );
+    assert!(g.left_out[2].reason.contains("same split as `group`"));
+    assert!(g.survival[0]
+        .time
+        .reason
+        .contains("paired with `idfs_event`"));
+}
+
+#[test]
+fn chinese_headers() {
+    let g = guess("chinese.csv");
+    assert_eq!(treatment(&g), Some("组别"));
+    assert_eq!(cols(&g.outcomes, |o| &o.column), ["术后并发症"]);
+    assert_eq!(pairs(&g), [("随访时间(月)".into(), "死亡".into(), None)]);
+    assert_eq!(g.survival[0].unit, Some(TimeUnit::Months));
+    assert_eq!(propensity(&g), ["年龄", "性别", "肿瘤分期"]);
+    assert!(table1_only(&g).is_empty());
+    assert_eq!(
+        left(&g),
+        [
+            ("住院号".into(), Excluded::Identifier),
+            ("备注".into(), Excluded::FreeText)
+        ]
+    );
+}
+
+#[test]
+fn spss_style_numeric_codes() {
+    let g = guess("spss-codes.csv");
+    assert_eq!(treatment(&g), Some("treatment"));
+    assert_eq!(cols(&g.outcomes, |o| &o.column), ["response"]);
+    // Status 0/1/2: 1 is the event, 2 a competing event.
+    assert_eq!(
+        pairs(&g),
+        [("os_months".into(), "os_status".into(), Some("1".into()))]
+    );
+    assert_eq!(propensity(&g), ["sex", "grade", "stage"]);
+    assert_eq!(left(&g), [("id".into(), Excluded::Identifier)]);
+}
+
+#[test]
+fn two_time_to_event_pairs() {
+    let g = guess("two-endpoints.csv");
+    assert_eq!(treatment(&g), Some("arm"));
+    assert!(g.outcomes.is_empty());
+    assert_eq!(
+        pairs(&g),
+        [
+            ("os_time".into(), "os_status".into(), None),
+            ("dfs_time".into(), "dfs_event".into(), None)
+        ]
+    );
+    assert_eq!(g.survival[0].unit, None);
+    assert_eq!(propensity(&g), ["age", "ecog", "bmi"]);
+    assert_eq!(left(&g), [("subject".into(), Excluded::Identifier)]);
+}
+
+#[test]
+fn no_follow_up() {
+    let g = guess("no-follow-up.csv");
+    assert_eq!(treatment(&g), Some("group"));
+    assert_eq!(cols(&g.outcomes, |o| &o.column), ["complication"]);
+    assert!(g.survival.is_empty(), "no time stays empty");
+    assert_eq!(propensity(&g), ["age", "sex", "bmi", "diabetes"]);
+    assert!(g.left_out.is_empty());
+}
+
+#[test]
+fn numeric_identifier_and_futime_fustat() {
+    let g = guess("numeric-id.csv");
+    assert_eq!(treatment(&g), Some("cohort"));
+    assert_eq!(cols(&g.outcomes, |o| &o.column), ["death30"]);
+    assert_eq!(pairs(&g), [("futime".into(), "fustat".into(), None)]);
+    assert_eq!(g.survival[0].unit, None);
+    assert_eq!(propensity(&g), ["age", "sex"]);
+    assert_eq!(left(&g), [("mrn".into(), Excluded::Identifier)]);
+}
+
+#[test]
+fn no_treatment_stays_empty() {
+    // Public data shaped like `survival::lung`: no column is named like
+    // the groups compared, so none is taken.
+    let bytes = std::fs::read("tests/data/lung.csv").unwrap();
+    let ds = load(&bytes, &ReadOptions::default(), &DatasetSpec::default())
+        .unwrap()
+        .1;
+    let g = guess_design(&ds);
+    assert!(g.treatment.is_none());
+    assert_eq!(pairs(&g), [("time".into(), "status".into(), None)]);
+}
