@@ -170,3 +170,155 @@ fn no_treatment_stays_empty() {
     assert!(g.treatment.is_none());
     assert_eq!(pairs(&g), [("time".into(), "status".into(), None)]);
 }
+
+fn cohortlab(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cohortlab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("cohortlab-design-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+#[test]
+fn guess_json_gives_the_guess_and_its_settings() {
+    let (code, out, err) = cohortlab(&["guess", "tests/data/design/english.csv", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["guess"]["treatment"]["column"], "group");
+    assert_eq!(v["settings"]["matching"]["treatment"], "group");
+    let covs = v["settings"]["matching"]["covariates"].as_array().unwrap();
+    assert_eq!(covs.len(), 6);
+    assert_eq!(v["settings"]["survival"]["spec"]["time"], "idfs_months");
+    assert_eq!(
+        v["settings"]["survival"]["at"],
+        serde_json::json!([12.0, 36.0, 60.0])
+    );
+}
+
+#[test]
+fn run_without_settings_runs_the_guess_and_reports_it_first() {
+    let out_dir = temp_dir("run");
+    let (code, out, err) = cohortlab(&[
+        "run",
+        "tests/data/design/english.csv",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Comparing `group` (A 35, B 25)"), "{out}");
+    let settings = std::fs::read_to_string(out_dir.join("settings.json")).unwrap();
+    let s: serde_json::Value = serde_json::from_str(&settings).unwrap();
+    assert_eq!(s["table1"]["group"], "group");
+    assert_eq!(s["outcomes"], serde_json::json!(["bpCR", "apCR", "tpCR"]));
+    let report = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    let design = report
+        .find("<section id=\"design\">")
+        .expect("a design section");
+    let methods = report.find("<h2>Methods</h2>").unwrap();
+    assert!(design < methods, "the design comes first");
+    assert!(report.contains("codes the same split as `group`"));
+    let results = std::fs::read_to_string(out_dir.join("results.json")).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&results).unwrap();
+    assert_eq!(r["design"]["treatment"]["column"], "group");
+    // The settings written rerun the same study.
+    let again = temp_dir("rerun");
+    let spec = out_dir.join("settings.json");
+    let (code, _, err) = cohortlab(&[
+        "run",
+        "tests/data/design/english.csv",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let _ = std::fs::remove_dir_all(out_dir);
+    let _ = std::fs::remove_dir_all(again);
+}
+
+#[test]
+fn run_without_settings_refuses_when_no_treatment_is_guessed() {
+    let out_dir = temp_dir("refused");
+    let (code, _, err) = cohortlab(&[
+        "run",
+        "tests/data/lung.csv",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no column looks like the groups compared"),
+        "{err}"
+    );
+    assert!(!out_dir.join("report.html").exists());
+}
+
+#[test]
+fn contradictory_roles_are_refused_naming_both() {
+    // An outcome that codes the treatment again.
+    let (code, out, err) = cohortlab(&["guess", "tests/data/design/english.csv", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut settings = v["settings"].clone();
+    settings["outcomes"] = serde_json::json!(["treat"]);
+    let dir = temp_dir("contradiction");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("settings.json");
+    std::fs::write(&spec, settings.to_string()).unwrap();
+    let (code, _, err) = cohortlab(&[
+        "run",
+        "tests/data/design/english.csv",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`treat` is both the treatment and an outcome, since it codes the same groups as `group`"),
+        "{err}"
+    );
+    // The treatment among its own covariates, in the match command.
+    let (code, _, err) = cohortlab(&[
+        "match",
+        "tests/data/design/english.csv",
+        "--treatment",
+        "group",
+        "--covariates",
+        "age,treat",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`treat` is both the treatment and a covariate"),
+        "{err}"
+    );
+    // The follow-up time as the event.
+    settings["outcomes"] = serde_json::json!([]);
+    settings["survival"]["spec"]["event"] = serde_json::json!("idfs_months");
+    std::fs::write(&spec, settings.to_string()).unwrap();
+    let (code, _, err) = cohortlab(&[
+        "run",
+        "tests/data/design/english.csv",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`idfs_months` is both the follow-up time and the event"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -176,9 +176,11 @@ mod cli {
             /// A CSV/TSV file or a spreadsheet, as for the other commands.
             file: PathBuf,
             /// The settings (JSON): the page's "Save settings", or
-            /// tests/data/example-study.settings.json.
+            /// tests/data/example-study.settings.json. Without it the design
+            /// is guessed from the data (as `cohortlab guess` prints it), run,
+            /// and written as settings.json; the report lists it first.
             #[arg(long, value_name = "SETTINGS.json")]
-            spec: PathBuf,
+            spec: Option<PathBuf>,
             /// The folder to write into (created if needed).
             #[arg(long, value_name = "DIR")]
             out: PathBuf,
@@ -410,20 +412,47 @@ mod cli {
         }
     }
 
+    fn read_settings(
+        spec: &std::path::Path,
+    ) -> Result<cohortlab::report::study::StudySettings, Failure> {
+        let text = std::fs::read_to_string(spec)
+            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", spec.display())))?;
+        cohortlab::report::study::StudySettings::from_json(&text).map_err(|m| Failure {
+            message: format!("{}: {m}", spec.display()),
+            hint: Some("Save the settings again from the page's Report step.".into()),
+        })
+    }
+
+    /// The design guessed from the file, as settings; an error when no
+    /// column looks like the groups compared.
+    fn guessed(
+        raw: &data::RawTable,
+    ) -> Result<
+        (
+            cohortlab::report::study::StudySettings,
+            cohortlab::engine::design::DesignGuess,
+        ),
+        Failure,
+    > {
+        let ds = data::Dataset::build(raw, &DatasetSpec::default())
+            .map_err(|e| Failure::from(cohortlab::engine::AnalysisError::from(e)))?;
+        let guess = cohortlab::engine::design::guess_design(&ds);
+        let settings = cohortlab::report::design::guessed_settings(&guess).ok_or_else(|| Failure {
+            message: "no column looks like the groups compared (a binary column named like group, treatment, arm, exposure or cohort), so the study cannot be guessed".into(),
+            hint: Some("Open the file in the page, choose the groups compared on the Data step and save the settings, then run again with --spec SETTINGS.json (`cohortlab guess FILE` shows what was recognised).".into()),
+        })?;
+        Ok((settings, guess))
+    }
+
     fn run_study(
         file: &std::path::Path,
-        spec: &std::path::Path,
+        spec: Option<&std::path::Path>,
         out: &std::path::Path,
         sheet: Option<String>,
         delimiter: Option<u8>,
     ) -> Result<(), Failure> {
-        use cohortlab::report::study::{run_study, StudySettings};
-        let text = std::fs::read_to_string(spec)
-            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", spec.display())))?;
-        let settings = StudySettings::from_json(&text).map_err(|m| Failure {
-            message: format!("{}: {m}", spec.display()),
-            hint: Some("Save the settings again from the page's Report step.".into()),
-        })?;
+        use cohortlab::report::study::run_study;
+        let given = spec.map(read_settings).transpose()?;
         let bytes = std::fs::read(file).map_err(|e| Failure {
             message: format!("cannot read {}: {e}", file.display()),
             hint: Some("Check the path.".into()),
@@ -438,10 +467,26 @@ mod cli {
         let name = file
             .file_name()
             .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-        let study = run_study(&raw, &name, &settings).map_err(|e| Failure {
+        let (settings, design) = match given {
+            Some(s) => (s, None),
+            None => {
+                let (s, g) = guessed(&raw)?;
+                print!("{}", cohortlab::report::design::design_text(&g));
+                (s, Some(g))
+            }
+        };
+        let mut study = run_study(&raw, &name, &settings).map_err(|e| Failure {
             message: e.to_string(),
-            hint: Some("The settings were saved for another file; check the column names.".into()),
+            hint: Some(e.hint()),
         })?;
+        if design.is_some() {
+            study.results.design = design;
+            study.report_html = cohortlab::report::study::report_html(
+                &study.results,
+                &study.tables,
+                &study.figures,
+            );
+        }
         let write = |path: std::path::PathBuf, text: &str| {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)
@@ -853,7 +898,7 @@ mod cli {
                 out,
                 sheet,
                 delimiter,
-            } => run_study(&file, &spec, &out, sheet, delimiter)?,
+            } => run_study(&file, spec.as_deref(), &out, sheet, delimiter)?,
             Command::Guess { input, json } => {
                 use cohortlab::report::design::{design_text, guessed_settings};
                 let (_, dataset) = input.load()?;

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::design::{check_roles, RoleConflict, Roles};
+
 use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
 use crate::engine::data::{ColumnData, Dataset, DatasetSpec, RawTable};
 use crate::engine::hypothesis::{mantel_haenszel, MantelHaenszel, Stratum, TestKind};
@@ -277,6 +279,10 @@ pub struct StudyResults {
     /// Steps that could not be done, and warnings, in words.
     pub diagnostics: Vec<String>,
     pub methods: String,
+    /// The design guessed from the data, when the study was run without
+    /// settings (`cohortlab run FILE` with no `--spec`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<crate::engine::design::DesignGuess>,
 }
 
 /// The study's files: what `cohortlab run` writes and the page downloads.
@@ -303,6 +309,49 @@ impl StudyOutputs {
 pub enum StudyError {
     #[error("the dataset settings do not fit this file: {0}")]
     Dataset(String),
+    #[error("the settings give one column two roles: {0}")]
+    Roles(#[from] RoleConflict),
+}
+
+impl StudyError {
+    pub fn hint(&self) -> String {
+        match self {
+            StudyError::Dataset(_) => {
+                "The settings were saved for another file; check the column names.".into()
+            }
+            StudyError::Roles(c) => c.hint(),
+        }
+    }
+}
+
+impl StudySettings {
+    /// The roles the settings give, as [`check_roles`] reads them.
+    pub fn roles(&self) -> Roles<'_> {
+        let mut outcomes: Vec<&str> = self.outcomes.iter().map(String::as_str).collect();
+        if let Some(r) = &self.regression {
+            outcomes.push(&r.spec.outcome);
+        }
+        let treatment = self
+            .matching
+            .as_ref()
+            .map(|m| m.treatment.as_str())
+            .or(self.table1.as_ref().map(|t| t.group.as_str()));
+        let survival = self.survival.as_ref().map(|s| &s.spec);
+        Roles {
+            treatment,
+            covariates: self.matching.as_ref().map_or(&[], |m| &m.covariates[..]),
+            outcomes,
+            time: survival.map(|s| s.time.as_str()),
+            event: survival.map(|s| s.event.as_str()),
+            allow_outcome_covariates: false,
+        }
+    }
+
+    /// Refuses roles that contradict each other on this dataset.
+    pub fn check(&self, ds: &Dataset) -> Result<(), StudyError> {
+        check_roles(ds, &self.roles())?;
+        Ok(())
+    }
 }
 
 fn z95() -> f64 {
@@ -669,6 +718,7 @@ pub fn run_study(
 ) -> Result<StudyOutputs, StudyError> {
     let ds =
         Dataset::build(raw, &settings.dataset).map_err(|e| StudyError::Dataset(e.to_string()))?;
+    settings.check(&ds)?;
     let matching = settings
         .matching
         .as_ref()
@@ -994,6 +1044,7 @@ pub fn run_study_on(
             ph_test,
             diagnostics,
             methods: String::new(),
+            design: None,
         };
         results.methods = methods_text(&results);
         progress("Report");
@@ -1189,6 +1240,9 @@ pub fn report_html(
         esc(&r.file),
         r.n_rows
     ));
+    if let Some(design) = &r.design {
+        h.push_str(&super::design::design_html(design));
+    }
     h.push_str(&format!(
         "<h2>Methods</h2>\n<p id=\"methods\">{}</p>\n",
         esc(&r.methods)

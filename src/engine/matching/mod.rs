@@ -180,6 +180,8 @@ pub enum MatchError {
     BadCaliper(f64),
     #[error("exact matching: {0}")]
     Exact(#[from] LevelError),
+    #[error(transparent)]
+    Roles(#[from] crate::engine::design::RoleConflict),
     #[error("there is no column `{0}`")]
     UnknownColumn(String),
 }
@@ -254,6 +256,14 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
             return Err(MatchError::BadCaliper(w));
         }
     }
+    crate::engine::design::check_roles(
+        ds,
+        &crate::engine::design::Roles {
+            treatment: Some(&spec.treatment),
+            covariates: &spec.covariates,
+            ..Default::default()
+        },
+    )?;
     let model_spec = LogisticSpec {
         outcome: spec.treatment.clone(),
         event: spec.treated_level.clone(),
