@@ -437,11 +437,13 @@ mod cli {
         let ds = data::Dataset::build(raw, &DatasetSpec::default())
             .map_err(|e| Failure::from(cohortlab::engine::AnalysisError::from(e)))?;
         let guess = cohortlab::engine::design::guess_design(&ds);
-        let settings = cohortlab::report::design::guessed_settings(&guess).ok_or_else(|| Failure {
+        if guess.treatment.is_none() {
+            return Err(Failure {
             message: "no column looks like the groups compared (a binary column named like group, treatment, arm, exposure or cohort), so the study cannot be guessed".into(),
             hint: Some("Open the file in the page, choose the groups compared on the Data step and save the settings, then run again with --spec SETTINGS.json (`cohortlab guess FILE` shows what was recognised).".into()),
-        })?;
-        Ok((settings, guess))
+            });
+        }
+        Ok((cohortlab::report::design::guessed_settings(&guess), guess))
     }
 
     fn run_study(

@@ -84,39 +84,43 @@ pub fn design_html(g: &DesignGuess) -> String {
 /// The study the guess stands for: Table 1 of the baseline variables by
 /// the groups, the regression of the first outcome, 1:1 matching on the
 /// propensity covariates, the outcomes compared, and survival of the first
-/// time-to-event pair. `None` when no treatment was guessed.
-pub fn guessed_settings(g: &DesignGuess) -> Option<StudySettings> {
-    let treatment = g.treatment.as_ref()?.column.clone();
+/// time-to-event pair (by the groups). Without a treatment, the steps that
+/// compare groups are left out.
+pub fn guessed_settings(g: &DesignGuess) -> StudySettings {
+    let treatment = g.treatment.as_ref().map(|t| t.column.clone());
     let baseline: Vec<String> = g.baseline.iter().map(|b| b.column.clone()).collect();
     let covariates = g.propensity_covariates();
     let cov_refs: Vec<&str> = covariates.iter().map(String::as_str).collect();
     let outcomes: Vec<String> = g.outcomes.iter().map(|o| o.column.clone()).collect();
     let regression = outcomes.first().map(|o| {
-        let mut vars = vec![treatment.as_str()];
+        let mut vars: Vec<&str> = treatment.iter().map(String::as_str).collect();
         vars.extend(cov_refs.iter().copied());
         RegressionStep {
             spec: LogisticSpec::new(o, &vars),
             threshold: Some(0.05),
         }
     });
-    let matching = (!covariates.is_empty()).then(|| MatchSpec::new(&treatment, &cov_refs));
+    let matching = treatment
+        .as_ref()
+        .filter(|_| !covariates.is_empty())
+        .map(|t| MatchSpec::new(t, &cov_refs));
     let survival = g.survival.first().map(|s| SurvivalStep {
         spec: SurvivalSpec {
             time: s.time.column.clone(),
             event: s.event.column.clone(),
             event_level: s.event_level.clone(),
-            groups: vec![treatment.clone()],
+            groups: treatment.iter().cloned().collect(),
             strata: None,
         },
         at: s.unit.unwrap_or(TimeUnit::Months).landmarks(),
         transform: CiTransform::Log,
         rho: 0.0,
         rmst: None,
-        cox: Some(CoxSpec {
+        cox: treatment.as_ref().map(|t| CoxSpec {
             time: s.time.column.clone(),
             event: s.event.column.clone(),
             event_level: s.event_level.clone(),
-            variables: vec![treatment.clone()],
+            variables: vec![t.clone()],
             ordinal: Vec::new(),
             strata: None,
             cluster: matching.as_ref().map(|_| MATCHED_SET_COLUMN.into()),
@@ -129,11 +133,11 @@ pub fn guessed_settings(g: &DesignGuess) -> Option<StudySettings> {
         },
         cross: None,
     });
-    Some(StudySettings {
+    StudySettings {
         cohortlab_settings: SETTINGS_VERSION,
         dataset: Default::default(),
-        table1: Some(Table1Spec {
-            group: treatment.clone(),
+        table1: treatment.as_ref().map(|t| Table1Spec {
+            group: t.clone(),
             variables: baseline,
             nonnormal: Vec::new(),
             continuous: Vec::new(),
@@ -142,8 +146,12 @@ pub fn guessed_settings(g: &DesignGuess) -> Option<StudySettings> {
         }),
         regression,
         matching,
-        outcomes,
+        outcomes: if treatment.is_some() {
+            outcomes
+        } else {
+            Vec::new()
+        },
         subgroup: None,
         survival,
-    })
+    }
 }

@@ -13,11 +13,13 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::data::{self, Dataset, DatasetSpec, FileFormat, RawTable, ReadOptions};
+use crate::engine::design::{guess_design, DesignGuess};
 use crate::engine::example::{EXAMPLE_CSV, EXAMPLE_FILE_NAME};
 use crate::engine::matching::{balance, match_patients, MatchResult, MatchSpec};
 use crate::engine::regression::{fit_logistic, univariate_screen, LogisticSpec};
 use crate::engine::table1::{table1, Table1Spec};
 use crate::engine::{AnalysisError, Diagnostic};
+use crate::report::design::guessed_settings;
 use crate::report::inspect::Inspection;
 use crate::report::study::{
     matched_cohort, run_study_on, survival_step, StudyCohort, StudyInput, StudySettings,
@@ -132,9 +134,10 @@ pub struct SessionInfo {
     pub preview: Preview,
     /// The built-in example (its settings are the model study's).
     pub example: bool,
-    /// First guesses for a file that is not the example.
-    pub table1: Option<Table1Spec>,
-    pub logistic: Option<LogisticSpec>,
+    /// The design guessed from a file that is not the example, and the
+    /// settings it stands for (the page starts from them).
+    pub design: Option<DesignGuess>,
+    pub guessed: Option<StudySettings>,
 }
 
 /// The first rows as typed: row number and cells ("" is missing).
@@ -240,6 +243,9 @@ struct Session {
     dataset: Dataset,
     /// The file's bytes, kept for workbooks so another sheet can be read.
     workbook: Option<Vec<u8>>,
+    /// The design guessed when the file was opened (not for the example,
+    /// which ships its settings).
+    design: Option<DesignGuess>,
 }
 
 /// Holds the session and the last matching; answers requests.
@@ -584,12 +590,14 @@ fn open(
     let spec = DatasetSpec::default();
     let dataset = Dataset::build(&raw, &spec).map_err(|e| fail(e.into()))?;
     let workbook = matches!(raw.format, FileFormat::Spreadsheet { .. }).then_some(bytes);
+    let design = (file_name != EXAMPLE_FILE_NAME).then(|| guess_design(&dataset));
     Ok(Session {
         file_name: file_name.to_owned(),
         raw,
         spec,
         dataset,
         workbook,
+        design,
     })
 }
 
@@ -631,8 +639,8 @@ fn info(s: &Session) -> SessionInfo {
         inspection: Inspection::new(&s.raw.format, ds),
         preview: Preview { rows },
         example,
-        table1: Table1Spec::suggest(ds),
-        logistic: LogisticSpec::suggest(ds),
+        guessed: s.design.as_ref().map(guessed_settings),
+        design: s.design.clone(),
     }
 }
 

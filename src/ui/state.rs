@@ -6,13 +6,12 @@ use leptos::prelude::*;
 
 use super::engine_client::{SessionInfo, UiError};
 use crate::engine::data::{ColumnKind, DatasetSpec};
-use crate::engine::example::{example_logistic_spec, example_match_spec, example_table1_spec};
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
 use crate::report::study::{
-    RegressionStep, StudyCohort, StudySettings, SurvivalStep, MATCHED_SET_COLUMN, SETTINGS_VERSION,
+    RegressionStep, StudyCohort, StudySettings, SurvivalStep, SETTINGS_VERSION,
 };
 
 /// The workflow steps, in order.
@@ -205,6 +204,8 @@ pub struct AppState {
     pub subgroup: RwSignal<String>,
     /// "Settings restored from …", until another file is loaded.
     pub settings_note: RwSignal<String>,
+    /// The user said the guessed design looks right (the example's is).
+    pub design_confirmed: RwSignal<bool>,
 }
 
 impl AppState {
@@ -237,6 +238,7 @@ impl AppState {
             outcomes: RwSignal::new(Vec::new()),
             subgroup: RwSignal::new(String::new()),
             settings_note: RwSignal::new(String::new()),
+            design_confirmed: RwSignal::new(false),
         }
     }
 
@@ -365,8 +367,14 @@ impl AppState {
         if !self.update_spec(|spec| *spec = dataset).await {
             return false;
         }
-        // A step the settings leave out is left out here too: the report
-        // then runs exactly what was saved.
+        self.set_steps(s);
+        true
+    }
+
+    /// Every step's settings from a settings file. A step the settings
+    /// leave out is left out here too: the report then runs exactly what
+    /// was saved.
+    fn set_steps(self, s: StudySettings) {
         match s.table1 {
             Some(t) => self.table1.set(t),
             None => self.table1.group.set(String::new()),
@@ -415,76 +423,36 @@ impl AppState {
                 );
             }
         }
-        true
     }
 
     /// A newly loaded file: shown, and every step's settings start from
-    /// the example's (for the example) or from a guess.
+    /// the example's (for the example) or from the design guessed from the
+    /// data (shown on the Data step for confirmation); a role with no
+    /// good candidate stays empty.
     pub fn load(self, session: SessionInfo) {
-        let example = session.example;
-        let t1 = if example {
-            Some(example_table1_spec())
+        let settings = if session.example {
+            Some(StudySettings::example())
         } else {
-            session.table1.clone()
+            session.guessed.clone()
         };
-        let lr = if example {
-            Some(example_logistic_spec())
-        } else {
-            session.logistic.clone()
-        };
-        if let Some(t) = t1 {
-            self.table1.set(t);
-        }
-        if let Some(l) = lr.clone() {
-            self.regression.set(l);
-        }
-        let m = if example {
-            Some(example_match_spec())
-        } else {
-            session.table1.clone().map(|t| {
-                let covs: Vec<&str> = t.variables.iter().map(String::as_str).collect();
-                MatchSpec::new(&t.group, &covs)
-            })
-        };
-        self.matching.set(m);
-        let sv = &self.survival;
-        sv.cox_extra.set(Vec::new());
-        sv.cluster.set(String::new());
-        sv.strata.set(String::new());
-        if example {
-            self.outcomes
-                .set(vec!["tpcr".into(), "bpcr".into(), "apcr".into()]);
-            self.subgroup.set("subtype".into());
-        } else {
-            self.outcomes.set(
-                lr.as_ref()
-                    .map(|l| vec![l.outcome.clone()])
-                    .unwrap_or_default(),
-            );
-            self.subgroup.set(String::new());
-        }
-        if example {
-            sv.time.set("idfs_months".into());
-            sv.event.set("idfs_event".into());
-            // The model study: Figure 1G and 1H on the matched cohort, Cox
-            // with SEs clustered by matched set.
-            sv.groups.set(vec!["seed_marking".into(), "tpcr".into()]);
-            sv.cohort.set(StudyCohort::Matched);
-            sv.cluster.set(MATCHED_SET_COLUMN.into());
-            sv.at.set(vec![12.0, 36.0, 60.0]);
-        } else {
-            let first = |k: ColumnKind| {
-                session
-                    .inspection
-                    .columns
-                    .iter()
-                    .find(|c| c.kind == k)
-                    .map(|c| c.name.clone())
-            };
-            sv.time.set(first(ColumnKind::Numeric).unwrap_or_default());
-            sv.event.set(first(ColumnKind::Binary).unwrap_or_default());
-            sv.groups.set(Vec::new());
-            sv.cohort.set(StudyCohort::Matched);
+        self.survival.cox_extra.set(Vec::new());
+        self.survival.cluster.set(String::new());
+        self.survival.strata.set(String::new());
+        self.survival.groups.set(Vec::new());
+        self.survival.cohort.set(StudyCohort::Matched);
+        self.design_confirmed.set(session.example);
+        match settings {
+            Some(s) => self.set_steps(s),
+            None => self.set_steps(StudySettings {
+                cohortlab_settings: SETTINGS_VERSION,
+                dataset: session.spec.clone(),
+                table1: None,
+                regression: None,
+                matching: None,
+                outcomes: Vec::new(),
+                subgroup: None,
+                survival: None,
+            }),
         }
         self.session.set(Some(Arc::new(session)));
         self.settings_note.set(String::new());

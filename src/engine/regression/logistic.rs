@@ -64,20 +64,6 @@ impl LogisticSpec {
 }
 
 impl LogisticSpec {
-    /// A first guess: the first binary column as the outcome, the other
-    /// binary and categorical columns as variables.
-    pub fn suggest(ds: &Dataset) -> Option<LogisticSpec> {
-        use crate::engine::data::ColumnKind;
-        let outcome = ds.columns.iter().find(|c| c.kind == ColumnKind::Binary)?;
-        let vars: Vec<&str> = ds
-            .columns
-            .iter()
-            .filter(|c| c.name != outcome.name && c.kind.is_categorical())
-            .map(|c| c.name.as_str())
-            .collect();
-        Some(LogisticSpec::new(&outcome.name, &vars))
-    }
-
     /// The variables of the multivariable model: all, or those whose
     /// univariate P is below `threshold`.
     pub fn select(&self, screen: &[ScreenRow], threshold: Option<f64>) -> Vec<String> {

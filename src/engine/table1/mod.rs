@@ -134,28 +134,6 @@ pub struct Table1Spec {
     pub continuous_test: ContinuousTest,
 }
 
-impl Table1Spec {
-    /// A first guess for a dataset: the first binary column as the group,
-    /// every other numeric, binary or categorical column as a variable.
-    pub fn suggest(ds: &Dataset) -> Option<Table1Spec> {
-        use crate::engine::data::ColumnKind;
-        let group = ds.columns.iter().find(|c| c.kind == ColumnKind::Binary)?;
-        Some(Table1Spec {
-            group: group.name.clone(),
-            variables: ds
-                .columns
-                .iter()
-                .filter(|c| c.name != group.name && c.kind != ColumnKind::Text)
-                .map(|c| c.name.clone())
-                .collect(),
-            nonnormal: Vec::new(),
-            continuous: Vec::new(),
-            categorical_test: CategoricalTest::Auto,
-            continuous_test: ContinuousTest::Welch,
-        })
-    }
-}
-
 /// Why Table 1 could not be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Table1Error {

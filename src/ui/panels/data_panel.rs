@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::engine::data::FileFormat;
 use crate::ui::components::column_table::ColumnTable;
+use crate::ui::components::design_checklist::DesignChecklist;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::file_drop::FileDrop;
 use crate::ui::components::preview_table::PreviewTable;
@@ -122,6 +123,7 @@ fn LoadedData(session: Arc<SessionInfo>) -> impl IntoView {
                 <span class="muted">" comma-separated; empty cells are always missing"</span>
             </form>
             <Diagnostics items=inspection.diagnostics.clone() />
+            {session.design.clone().map(|design| view! { <DesignChecklist design=design /> })}
             <Roles />
             <SettingsLoader />
             <ColumnTable session=session.clone() />

@@ -7,6 +7,7 @@ use crate::engine::matching::{Caliper, DistanceScale, MatchOrder, MatchSpec};
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::figure::Figure;
+use crate::ui::components::needs_role::NeedsRole;
 use crate::ui::components::pending::Pending;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::stability_check::StabilityCheck;
@@ -27,7 +28,9 @@ pub fn MatchingPanel() -> impl IntoView {
         let loaded = state.session.with(Option::is_some);
         async move {
             match spec {
-                Some(spec) if loaded => Some(run_matching(spec, t1).await),
+                Some(spec) if loaded && !spec.treatment.is_empty() => {
+                    Some(run_matching(spec, t1).await)
+                }
                 _ => None,
             }
         }
@@ -263,6 +266,10 @@ pub fn MatchingPanel() -> impl IntoView {
     };
     view! {
         <AnalysisStep title="Propensity-score matching">
+            {move || {
+                let missing = settings.spec.with(|s| s.as_ref().is_none_or(|s| s.treatment.is_empty()));
+                missing.then(|| view! { <NeedsRole role="the groups compared" /> })
+            }}
             {controls}
             {results}
         </AnalysisStep>

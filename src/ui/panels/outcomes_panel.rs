@@ -9,6 +9,7 @@ use crate::engine::data::MAX_NUMERIC_LEVELS;
 use crate::report::study::StudySettings;
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::figure::Figure;
+use crate::ui::components::needs_role::NeedsRole;
 use crate::ui::components::pending::Pending;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
@@ -22,12 +23,15 @@ pub fn OutcomesPanel() -> impl IntoView {
     let state = AppState::get();
     // Only what the outcomes need: the matching and the comparisons.
     let result = LocalResource::new(move || {
-        let s = state.settings().map(|s| StudySettings {
-            table1: None,
-            regression: None,
-            survival: None,
-            ..s
-        });
+        let s = state
+            .settings()
+            .filter(|s| !s.outcomes.is_empty() && (s.matching.is_some() || s.table1.is_some()))
+            .map(|s| StudySettings {
+                table1: None,
+                regression: None,
+                survival: None,
+                ..s
+            });
         async move {
             match s {
                 Some(s) => Some(run_study(s, Channel::Step(Step::Outcomes)).await),
@@ -113,6 +117,15 @@ pub fn OutcomesPanel() -> impl IntoView {
             <p class="lead">
                 "Each binary outcome by group, in the matched cohort when there is a matching: events/n (%), the difference and odds ratio with 95% CIs, P; the odds ratio within matched sets (Mantel-Haenszel) respects the matching. Then the same within each subgroup, with the P for interaction."
             </p>
+            {move || {
+                if state.table1.group.with(String::is_empty) {
+                    Some(view! { <NeedsRole role="the groups compared" /> })
+                } else if state.outcomes.with(Vec::is_empty) {
+                    Some(view! { <NeedsRole role="the binary outcomes compared" /> })
+                } else {
+                    None
+                }
+            }}
             {controls}
             {results}
         </AnalysisStep>

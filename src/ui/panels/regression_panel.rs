@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::engine::data::ColumnKind;
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
+use crate::ui::components::needs_role::NeedsRole;
 use crate::ui::components::pending::Pending;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
@@ -20,7 +21,7 @@ pub fn RegressionPanel() -> impl IntoView {
     let result = LocalResource::new(move || {
         let spec = settings.spec();
         let threshold = settings.threshold.get();
-        let loaded = state.session.with(Option::is_some);
+        let loaded = state.session.with(Option::is_some) && !spec.outcome.is_empty();
         async move {
             if loaded {
                 Some(run_regression(spec, threshold).await)
@@ -128,6 +129,7 @@ pub fn RegressionPanel() -> impl IntoView {
     view! {
         <AnalysisStep title="Logistic regression">
             {controls}
+            {move || settings.outcome.with(String::is_empty).then(|| view! { <NeedsRole role="the outcome of the regression" /> })}
             {move || match result.get() {
                 Some(Some(Ok((table, diags)))) => {
                     view! {

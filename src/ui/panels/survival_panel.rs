@@ -7,6 +7,7 @@ use crate::engine::survival::{CiTransform, Ties};
 use crate::report::study::{StudyCohort, MATCHED_SET_COLUMN};
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::km_plot::KmPlot;
+use crate::ui::components::needs_role::NeedsRole;
 use crate::ui::components::pending::Pending;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
@@ -20,7 +21,7 @@ pub fn SurvivalPanel() -> impl IntoView {
     let state = AppState::get();
     let sv = state.survival;
     let result = LocalResource::new(move || {
-        let settings = state.settings();
+        let settings = state.settings().filter(|s| s.survival.is_some());
         async move {
             match settings {
                 Some(s) => Some(run_survival(s).await),
@@ -248,6 +249,8 @@ pub fn SurvivalPanel() -> impl IntoView {
     };
     view! {
         <AnalysisStep title="Survival">
+            {move || (sv.time.with(String::is_empty) || sv.event.with(String::is_empty))
+                .then(|| view! { <NeedsRole role="the follow-up time and its event" /> })}
             {controls}
             {results}
         </AnalysisStep>

@@ -6,6 +6,7 @@ use crate::engine::data::{ColumnKind, MAX_NUMERIC_LEVELS};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
 use crate::ui::components::analysis_step::AnalysisStep;
 use crate::ui::components::diagnostics::Diagnostics;
+use crate::ui::components::needs_role::NeedsRole;
 use crate::ui::components::pending::Pending;
 use crate::ui::components::report_table::ReportTableView;
 use crate::ui::components::step_error::StepError;
@@ -21,7 +22,7 @@ pub fn Table1Panel() -> impl IntoView {
     let columns = move || state.columns();
     let result = LocalResource::new(move || {
         let spec = settings.spec();
-        let loaded = state.session.with(Option::is_some);
+        let loaded = state.session.with(Option::is_some) && !spec.group.is_empty();
         async move {
             if loaded {
                 Some(run_table1(spec).await)
@@ -100,6 +101,7 @@ pub fn Table1Panel() -> impl IntoView {
     view! {
         <AnalysisStep title="Table 1">
             {controls}
+            {move || settings.group.with(String::is_empty).then(|| view! { <NeedsRole role="the groups compared" /> })}
             {move || match result.get() {
                 Some(Some(Ok((table, diagnostics)))) => {
                     view! {
