@@ -136,6 +136,9 @@ impl RegressionSettings {
 pub struct SurvivalSettings {
     pub time: RwSignal<String>,
     pub event: RwSignal<String>,
+    /// The event's level or code (0/1/2 status: `1`); `None` = the
+    /// default (the non-reference level, 1 of 0/1, 2 of 1/2).
+    pub event_level: RwSignal<Option<String>>,
     /// Up to two grouping columns (crossed).
     pub groups: RwSignal<Vec<String>>,
     pub at: RwSignal<Vec<f64>>,
@@ -224,6 +227,7 @@ impl AppState {
             survival: SurvivalSettings {
                 time: RwSignal::new(String::new()),
                 event: RwSignal::new(String::new()),
+                event_level: RwSignal::new(None),
                 groups: RwSignal::new(Vec::new()),
                 at: RwSignal::new(vec![12.0, 36.0, 60.0]),
                 transform: RwSignal::new(CiTransform::Log),
@@ -314,7 +318,7 @@ impl AppState {
         let spec = SurvivalSpec {
             time: sv.time.get(),
             event: sv.event.get(),
-            event_level: None,
+            event_level: sv.event_level.get(),
             groups: groups.iter().take(1).cloned().collect(),
             strata: Some(sv.strata.get()).filter(|s| !s.is_empty()),
         };
@@ -322,7 +326,7 @@ impl AppState {
         let cox = CoxSpec {
             time: spec.time.clone(),
             event: spec.event.clone(),
-            event_level: None,
+            event_level: sv.event_level.get(),
             variables: spec
                 .groups
                 .iter()
@@ -397,6 +401,7 @@ impl AppState {
             let sv = &self.survival;
             sv.time.set(step.spec.time);
             sv.event.set(step.spec.event);
+            sv.event_level.set(step.spec.event_level);
             sv.groups.set(
                 step.spec
                     .groups

@@ -96,9 +96,25 @@ pub fn SurvivalPanel() -> impl IntoView {
                 </label>
                 <label>
                     "Event "
-                    <select id="s-event" on:change=move |ev| sv.event.set(event_target_value(&ev))>
-                        {options(&of_kind(&[ColumnKind::Binary, ColumnKind::Numeric]), sv.event.get_untracked(), false)}
+                    <select id="s-event" on:change=move |ev| {
+                        sv.event.set(event_target_value(&ev));
+                        sv.event_level.set(None);
+                    }>
+                        {options(&of_kind(&[ColumnKind::Binary, ColumnKind::Categorical, ColumnKind::Numeric]), sv.event.get_untracked(), false)}
                     </select>
+                </label>
+                <label title="The code of the event (e.g. 1 of a 0/1/2 status, whose 2 is a competing event, censored here). Empty: the default (1 of 0/1, 2 of 1/2).">
+                    "Event code "
+                    <input
+                        id="s-event-level"
+                        size="6"
+                        placeholder="default"
+                        prop:value=move || sv.event_level.get().unwrap_or_default()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev).trim().to_owned();
+                            sv.event_level.set((!v.is_empty()).then_some(v));
+                        }
+                    />
                 </label>
                 <label>
                     "Curves by "
