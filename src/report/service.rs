@@ -401,6 +401,9 @@ impl Service {
                     })?;
                     &fresh
                 };
+                settings
+                    .check(ds)
+                    .map_err(|e| Failure::new("The study was not run", e.to_string(), &e.hint()))?;
                 let m = match (&settings.matching, kept) {
                     (_, Some(m)) => Some(m),
                     (Some(spec), None) => Some(Arc::new(

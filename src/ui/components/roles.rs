@@ -73,6 +73,20 @@ pub fn Roles() -> impl IntoView {
         true,
         Box::new(move |s| state.subgroup.set(s)),
     );
+    // Never the groups themselves, nor a column left out as a second
+    // coding of them.
+    let left_out: Vec<String> = state.session.with_untracked(|s| {
+        s.as_ref()
+            .and_then(|s| s.design.as_ref())
+            .map(|d| d.left_out.iter().map(|l| l.column.clone()).collect())
+            .unwrap_or_default()
+    });
+    let current_group = state.table1.group.get_untracked();
+    let outcome_options: Vec<String> = binary
+        .iter()
+        .filter(|c| **c != current_group && !left_out.contains(c))
+        .cloned()
+        .collect();
     let regression = select(
         "role-regression-outcome",
         binary.clone(),
@@ -90,7 +104,7 @@ pub fn Roles() -> impl IntoView {
                 <label>"Event " {event}</label>
                 <label>"Subgroups by " {subgroup}</label>
             </div>
-            <VariablePicker legend="Binary outcomes compared after matching" options=binary selected=state.outcomes />
+            <VariablePicker legend="Binary outcomes compared after matching" options=outcome_options selected=state.outcomes />
         </details>
     }
 }
