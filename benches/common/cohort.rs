@@ -247,5 +247,6 @@ pub fn registry_settings() -> cohortlab::report::study::StudySettings {
             cohort: StudyCohort::Matched,
             cross: None,
         }),
+        allow_outcome_covariates: false,
     }
 }

@@ -153,5 +153,6 @@ pub fn guessed_settings(g: &DesignGuess) -> StudySettings {
         },
         subgroup: None,
         survival,
+        allow_outcome_covariates: false,
     }
 }

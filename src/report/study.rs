@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::design::{check_roles, RoleConflict, Roles};
+use crate::engine::Diagnostic;
 
 use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
 use crate::engine::data::{ColumnData, Dataset, DatasetSpec, RawTable};
@@ -134,6 +135,11 @@ pub struct StudySettings {
     pub subgroup: Option<String>,
     #[serde(default)]
     pub survival: Option<SurvivalStep>,
+    /// Let an outcome or the event be a covariate of the propensity model
+    /// (refused otherwise: it is measured after the treatment); a warning
+    /// names it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_outcome_covariates: bool,
 }
 
 pub const SETTINGS_VERSION: u32 = 1;
@@ -179,6 +185,7 @@ impl StudySettings {
                 cohort: StudyCohort::Matched,
                 cross: Some("tpcr".into()),
             }),
+            allow_outcome_covariates: false,
         }
     }
 
@@ -343,14 +350,14 @@ impl StudySettings {
             outcomes,
             time: survival.map(|s| s.time.as_str()),
             event: survival.map(|s| s.event.as_str()),
-            allow_outcome_covariates: false,
+            allow_outcome_covariates: self.allow_outcome_covariates,
         }
     }
 
-    /// Refuses roles that contradict each other on this dataset.
-    pub fn check(&self, ds: &Dataset) -> Result<(), StudyError> {
-        check_roles(ds, &self.roles())?;
-        Ok(())
+    /// Refuses roles that contradict each other on this dataset; the
+    /// warnings are what an explicit override allowed.
+    pub fn check(&self, ds: &Dataset) -> Result<Vec<Diagnostic>, StudyError> {
+        Ok(check_roles(ds, &self.roles())?)
     }
 }
 
@@ -759,6 +766,10 @@ pub fn run_study_on(
     let ds = input.dataset;
     let file_name = input.file_name;
     let mut diagnostics = Vec::new();
+    // What an explicit override let through (the callers refuse the rest).
+    if let Ok(allowed) = settings.check(ds) {
+        diagnostics.extend(allowed.into_iter().map(|d| d.message));
+    }
     let mut tables = Vec::new();
     let mut figures = Vec::new();
     let fmt = super::table1::Table1Format::default();

@@ -209,6 +209,9 @@ pub struct AppState {
     pub settings_note: RwSignal<String>,
     /// The user said the guessed design looks right (the example's is).
     pub design_confirmed: RwSignal<bool>,
+    /// Settings that let an outcome be a propensity covariate (kept as
+    /// loaded, and saved again).
+    pub allow_outcome_covariates: RwSignal<bool>,
 }
 
 impl AppState {
@@ -243,6 +246,7 @@ impl AppState {
             subgroup: RwSignal::new(String::new()),
             settings_note: RwSignal::new(String::new()),
             design_confirmed: RwSignal::new(false),
+            allow_outcome_covariates: RwSignal::new(false),
         }
     }
 
@@ -361,6 +365,7 @@ impl AppState {
                 cross: groups.get(1).cloned(),
                 spec,
             }),
+            allow_outcome_covariates: self.allow_outcome_covariates.get(),
         })
     }
 
@@ -379,6 +384,8 @@ impl AppState {
     /// leave out is left out here too: the report then runs exactly what
     /// was saved.
     fn set_steps(self, s: StudySettings) {
+        self.allow_outcome_covariates
+            .set(s.allow_outcome_covariates);
         match s.table1 {
             Some(t) => self.table1.set(t),
             None => self.table1.group.set(String::new()),
@@ -457,6 +464,7 @@ impl AppState {
                 outcomes: Vec::new(),
                 subgroup: None,
                 survival: None,
+                allow_outcome_covariates: false,
             }),
         }
         self.session.set(Some(Arc::new(session)));

@@ -3,7 +3,17 @@
 // or unset role.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, shot, data } from './browser.mjs';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { openPage, shot, data, ROOT } from './browser.mjs';
+
+const CLI = process.env.COHORTLAB_BIN ?? path.join(ROOT, 'target', 'debug', 'cohortlab');
+
+async function download(page, selector) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
+  return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
+}
 
 async function open(page, file, rows) {
   await page.setInputFiles('#file-input', data(file));
@@ -45,6 +55,12 @@ test('an export shaped like the model study: the guessed design is shown, confir
   await page.locator('#s-time').waitFor();
   assert.equal(await page.locator('#s-time').inputValue(), 'idfs_months');
   assert.equal(await page.locator('#s-event').inputValue(), 'idfs_event');
+  // The whole study runs; its settings are the CLI's guess, exactly.
+  await page.getByRole('button', { name: /Report/ }).click();
+  await page.locator('#methods', { hasText: 'matched' }).waitFor();
+  const saved = await download(page, '#download-settings');
+  const guessed = JSON.parse(execFileSync(CLI, ['guess', data('design/english.csv'), '--json'], { encoding: 'utf8' }));
+  assert.deepEqual(JSON.parse(saved.text), guessed.settings);
   await close();
 });
 
