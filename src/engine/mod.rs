@@ -20,3 +20,12 @@ pub use error::AnalysisError;
 
 /// The engine's version, printed in exports and the methods text.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The git commit of the build (`unknown` outside a checkout).
+pub const COMMIT: &str = env!("COHORTLAB_COMMIT");
+
+/// "CohortLab 0.1.0 (commit 1a2b3c4d5e)": what the page's footer, every
+/// report and results.json say, so a result can be tied to its build.
+pub fn build_name() -> String {
+    format!("CohortLab {VERSION} (commit {COMMIT})")
+}

@@ -1037,7 +1037,7 @@ pub fn run_study_on(
         }
 
         let mut results = StudyResults {
-            engine: format!("CohortLab {}", crate::engine::VERSION),
+            engine: crate::engine::build_name(),
             file: file_name.into(),
             n_rows: ds.n_rows,
             settings: settings.clone(),

@@ -70,8 +70,8 @@ pub fn App() -> impl IntoView {
         </main>
         <footer class="bottom">
             <p>
-                "CohortLab " {crate::engine::VERSION}
-                ". Free software; computations run locally in WebAssembly. Numbers are checked against R."
+                <span id="build">{crate::engine::build_name()}</span>
+                ". Free software; computations run locally in WebAssembly. Numbers are checked against R. Cite the version and commit with your results."
             </p>
         </footer>
     }

@@ -107,8 +107,20 @@ fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
     })
 }
 
+/// The worker's script: the served `worker_loader.js`, or in the
+/// single-file page (`cohortlab.html`) a Blob URL its loader made, whose
+/// worker waits for its wasm as the first message.
 fn spawn_worker() -> Result<Client, JsValue> {
-    let worker = web_sys::Worker::new(WORKER_URL)?;
+    let global = js_sys::global();
+    let inlined = js_sys::Reflect::get(&global, &"cohortlabWorkerUrl".into())
+        .ok()
+        .and_then(|u| u.as_string());
+    let worker = web_sys::Worker::new(inlined.as_deref().unwrap_or(WORKER_URL))?;
+    if inlined.is_some() {
+        // A copy, so that a restarted worker gets it again.
+        let wasm = js_sys::Reflect::get(&global, &"cohortlabWorkerWasm".into())?;
+        worker.post_message(&wasm)?;
+    }
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|ev: web_sys::Event| {
         ev.prevent_default();
