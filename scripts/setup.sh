@@ -13,12 +13,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# 1. Debian packages: Chromium for the end-to-end tests.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  say "installing chromium from Debian"
+# 1. Debian packages: Chromium for the end-to-end tests, and Firefox ESR
+#    for the single-file page's Firefox test.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/firefox-esr ]; then
+  say "installing chromium and firefox-esr from Debian"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
 fi
 
 # 2. Rust target for the browser build.
@@ -40,10 +41,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
     || cargo install wasm-bindgen-cli --version "$WBG_VERSION"
 fi
 
-# 5. npm: wasm-opt (binaryen 132; never Debian's binaryen) and playwright-core.
+# 5. npm: wasm-opt (binaryen 132; never Debian's binaryen), playwright-core
+#    (Chromium) and puppeteer-core (Firefox over WebDriver BiDi); none
+#    downloads a browser.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+   || [ ! -d node_modules/puppeteer-core ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (binaryen, playwright-core)"
+  say "installing npm packages (binaryen, playwright-core, puppeteer-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 say "toolchain ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}')"
