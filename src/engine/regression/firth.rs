@@ -172,9 +172,7 @@ pub(crate) fn firth_fit(g: &Grouped, start: &[f64], fixed: &[usize]) -> Option<F
             point.info[(free[a], free[b])]
         });
         let rhs = DVector::from_fn(free.len(), |a, _| point.score[free[a]]);
-        let Some(step) = sub.cholesky().map(|c| c.solve(&rhs)) else {
-            return None;
-        };
+        let step = sub.cholesky().map(|c| c.solve(&rhs))?;
         let largest = step.iter().fold(0.0_f64, |m, s| m.max(s.abs()));
         let mut factor = if largest > MAX_STEP {
             MAX_STEP / largest
@@ -238,6 +236,9 @@ pub(crate) fn profile_interval(
     j: usize,
     q: f64,
 ) -> (Option<f64>, Option<f64>) {
+    if !(q.is_finite() && q > 0.0) {
+        return (None, None);
+    }
     let se = full.covariance[(j, j)].max(0.0).sqrt().max(1e-3);
     let centre = full.beta[j];
     // g(b) = 2[l*(β̂) - max l*(β | β_j = b)] - q; g(centre) = -q.
@@ -253,7 +254,7 @@ pub(crate) fn profile_interval(
         let (mut inner, mut g_inner) = (centre, -q);
         let mut width = 2.0 * se;
         let mut found = None;
-        for _ in 0..40 {
+        for _ in 0..24 {
             let b = centre + direction * width;
             let v = gap(b, &mut warm)?;
             if v > 0.0 {
