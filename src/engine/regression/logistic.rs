@@ -15,9 +15,23 @@
 //!   for a multi-level one the LR P.
 //! - Complete cases: a patient missing the outcome or any variable is left
 //!   out, and counted.
-//! - Separation: a level of a categorical variable whose patients all have
-//!   the event, or none has it, is named; fitted probabilities of 0 or 1 and
-//!   failure to converge are reported.
+//! - Standard errors: √diag((XᵀWX)⁻¹) at the converged estimates. R's
+//!   `glm` with its default control stops on the deviance (epsilon 1e-8)
+//!   and reports the SEs of its last iteration's weights, a few 1e-5
+//!   (relative) away from these on some data; `glm(..., control =
+//!   glm.control(epsilon = 1e-14, maxit = 100))` gives ours (the reference
+//!   tests compare with that at 1e-6).
+//! - Separation, per term (`separation`): a level whose patients all have
+//!   the event, or none has it, and any term whose coefficient runs off in
+//!   a diverging fit (a numeric covariate or a combination that separates;
+//!   see `separation`). Under maximum likelihood such a term has no
+//!   estimate: its OR, CI and P are `None`, with the reason in
+//!   `not_estimable` (R's `glm` prints a huge SE and a P near 1 instead).
+//! - `firth`: Firth's penalised likelihood (see `firth`), as R's `logistf`
+//!   by default: finite estimates under separation, profile
+//!   penalised-likelihood CIs, penalised likelihood-ratio P values (per
+//!   term, per variable and for the model); `deviance` is then -2 times the
+//!   unpenalised log-likelihood at the penalised estimates.
 //! - Events per variable: min(events, non-events) / parameters; below 10 is
 //!   flagged (Peduzzi et al. 1996, J Clin Epidemiol 49:1373).
 
