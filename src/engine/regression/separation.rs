@@ -134,3 +134,48 @@ pub(crate) fn separated_levels(ds: &Dataset, design: &Design) -> Vec<(usize, Str
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::numeric::{logistic_irls, Tolerances};
+
+    fn design(xs: &[f64]) -> RowMatrix {
+        RowMatrix {
+            rows: xs.len(),
+            cols: 2,
+            data: xs.iter().flat_map(|&x| [1.0, x]).collect(),
+        }
+    }
+
+    /// y = 1 exactly when x > 5: both coefficients run off.
+    #[test]
+    fn complete_separation_flags_every_term() {
+        let xs: Vec<f64> = (1..=10).map(f64::from).collect();
+        let y: Vec<f64> = xs.iter().map(|&x| f64::from(x > 5.0)).collect();
+        let x = design(&xs);
+        let fit = logistic_irls(&x, &y, Tolerances::default()).unwrap();
+        assert!(!fit.convergence.converged);
+        assert_eq!(
+            diverging_terms(&x, &fit.fitted, &fit.convergence),
+            vec![true, true]
+        );
+    }
+
+    /// A strong but overlapping effect: converged, nothing flagged.
+    #[test]
+    fn overlap_flags_nothing() {
+        let xs: Vec<f64> = (1..=20).map(f64::from).collect();
+        let y: Vec<f64> = xs
+            .iter()
+            .map(|&x| f64::from(x > 10.0 || x == 4.0) * f64::from(x != 16.0))
+            .collect();
+        let x = design(&xs);
+        let fit = logistic_irls(&x, &y, Tolerances::default()).unwrap();
+        assert!(fit.convergence.converged);
+        assert_eq!(
+            diverging_terms(&x, &fit.fitted, &fit.convergence),
+            vec![false, false]
+        );
+    }
+}
