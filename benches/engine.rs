@@ -104,6 +104,7 @@ fn main() {
         variables: vars,
         ordinal: Vec::new(),
         conf_level: 0.95,
+        firth: false,
     };
     let t2 = median_time(|| {
         std::hint::black_box(univariate_screen(&ds, &lspec).len());

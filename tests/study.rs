@@ -72,8 +72,13 @@ fn every_number_equals_the_engine_called_directly() {
             .find(|t| t.term.starts_with("seed_marking"))
             .unwrap();
         let [or, lo, hi] = o.odds_ratio.unwrap();
-        assert!((or - t.odds_ratio).abs() < 1e-6, "{or} vs {}", t.odds_ratio);
-        assert!((lo - t.ci_lower).abs() < 1e-6 && (hi - t.ci_upper).abs() < 1e-6);
+        let (t_or, t_lo, t_hi) = (
+            t.odds_ratio.unwrap(),
+            t.ci_lower.unwrap(),
+            t.ci_upper.unwrap(),
+        );
+        assert!((or - t_or).abs() < 1e-6, "{or} vs {t_or}");
+        assert!((lo - t_lo).abs() < 1e-6 && (hi - t_hi).abs() < 1e-6);
     }
     // Subgroups add up to the whole.
     for o in &r.outcomes {

@@ -244,6 +244,11 @@ mod cli {
             /// univariate P is below this (default: all of --vars).
             #[arg(long, value_name = "P")]
             select_p: Option<f64>,
+            /// Firth's penalised likelihood (as R's logistf): finite
+            /// estimates under separation, profile penalised-likelihood CIs
+            /// and penalised likelihood-ratio P values.
+            #[arg(long)]
+            firth: bool,
             /// Print one JSON document instead of a table.
             #[arg(long)]
             json: bool,
@@ -840,6 +845,7 @@ mod cli {
                 univariate,
                 ordinal,
                 select_p,
+                firth,
                 json,
                 csv,
             } => {
@@ -853,6 +859,7 @@ mod cli {
                     variables: vars,
                     ordinal,
                     conf_level: 0.95,
+                    firth,
                 };
                 let screen = univariate_screen(&dataset, &spec);
                 let multi = if univariate {

@@ -4,26 +4,29 @@
 use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
 use crate::engine::regression::{LogisticFit, ScreenRow, Term};
 
-/// The Wald P of a term; none for a separated level (its Wald test is
-/// meaningless: the Hauck-Donner effect).
+/// The P of a term; none for a term that is not estimable (separation: its
+/// Wald test is meaningless, the Hauck-Donner effect).
 fn term_p(t: &Term) -> String {
-    if t.separation {
+    if t.not_estimable.is_some() {
         String::new()
     } else {
-        fmt_p(Some(t.p_value))
+        fmt_p(t.p_value)
     }
 }
 
-fn or_ci(t: &Term) -> String {
-    if t.separation {
-        return "not estimable".into();
+/// `OR (lower–upper)`, an infinite profile bound as ∞ (or 0), or
+/// "not estimable (separation)".
+pub fn or_ci(t: &Term) -> String {
+    match (&t.not_estimable, t.odds_ratio) {
+        (None, Some(or)) => format!(
+            "{} ({}–{})",
+            fmt_num(or, 2),
+            t.ci_lower.map_or("0".into(), |v| fmt_num(v, 2)),
+            t.ci_upper.map_or("∞".into(), |v| fmt_num(v, 2))
+        ),
+        (Some(why), _) => format!("not estimable ({why})"),
+        (None, None) => "not estimable".into(),
     }
-    format!(
-        "{} ({}–{})",
-        fmt_num(t.odds_ratio, 2),
-        fmt_num(t.ci_lower, 2),
-        fmt_num(t.ci_upper, 2)
-    )
 }
 
 /// Rows for one variable: one line, or a heading with its joint P and a
@@ -115,9 +118,25 @@ pub fn regression_table(screen: &[ScreenRow], multi: Option<&LogisticFit>) -> Re
             rows.push((style, cells));
         }
     }
-    let mut footnotes = vec![
-        "OR: odds ratio with Wald 95% confidence interval; P from the Wald test. For variables with several levels, the P on the variable's line is the likelihood-ratio test of the variable as a whole.".to_string(),
-    ];
+    let firth = screen
+        .iter()
+        .find_map(|s| s.fit.as_ref().ok())
+        .map(|f| f.spec.firth)
+        .or(multi.map(|m| m.spec.firth))
+        .unwrap_or(false);
+    let mut footnotes = vec![if firth {
+        "Firth's penalised likelihood (Firth 1993; Heinze & Schemper 2002). OR: odds ratio with profile penalised-likelihood 95% confidence interval; P from the penalised likelihood-ratio test. For variables with several levels, the P on the variable's line is the penalised likelihood-ratio test of the variable as a whole.".to_string()
+    } else {
+        "OR: odds ratio with Wald 95% confidence interval; P from the Wald test. For variables with several levels, the P on the variable's line is the likelihood-ratio test of the variable as a whole.".to_string()
+    }];
+    let separated = screen
+        .iter()
+        .filter_map(|s| s.fit.as_ref().ok())
+        .chain(multi)
+        .any(|f| f.terms.iter().any(|t| t.not_estimable.is_some()));
+    if separated {
+        footnotes.push("Not estimable (separation): a level or value of the variable has all or no events, so maximum likelihood has no finite odds ratio (Firth's penalised likelihood gives one).".to_string());
+    }
     if let Some(m) = multi {
         footnotes.push(format!(
             "Multivariable model: {} patients, {} events; C-statistic {}; likelihood-ratio test of the model P {}.",

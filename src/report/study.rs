@@ -1115,7 +1115,20 @@ pub fn methods_text(r: &StudyResults) -> String {
                 f.events
             ));
         }
-        m.push_str(". Odds ratios (OR) are given with Wald 95% confidence intervals; complete cases were used.");
+        let firth = spec.as_ref().is_some_and(|x| x.spec.firth);
+        if firth {
+            m.push_str(". The models were fitted by Firth's penalised likelihood (Firth 1993; Heinze & Schemper 2002), which gives finite estimates under separation; odds ratios (OR) are given with profile penalised-likelihood 95% confidence intervals and P values from penalised likelihood-ratio tests; complete cases were used.");
+        } else {
+            m.push_str(". Odds ratios (OR) are given with Wald 95% confidence intervals; complete cases were used.");
+        }
+        let separated = reg
+            .multivariable
+            .iter()
+            .flat_map(|f| f.terms.iter())
+            .any(|t| t.not_estimable.is_some());
+        if separated {
+            m.push_str(" Terms with separation (a level or value with all or no events) have no maximum-likelihood estimate and are reported as not estimable.");
+        }
         s.push(m);
     }
     if let Some(m) = &r.matching {

@@ -101,6 +101,8 @@ pub struct RegressionSettings {
     /// Multivariable model of the variables with univariate P below this;
     /// `None`: all chosen variables.
     pub threshold: RwSignal<Option<f64>>,
+    /// Firth's penalised likelihood instead of maximum likelihood.
+    pub firth: RwSignal<bool>,
 }
 
 impl RegressionSettings {
@@ -110,6 +112,7 @@ impl RegressionSettings {
             variables: RwSignal::new(Vec::new()),
             ordinal: RwSignal::new(Vec::new()),
             threshold: RwSignal::new(Some(0.05)),
+            firth: RwSignal::new(false),
         }
     }
 
@@ -120,6 +123,7 @@ impl RegressionSettings {
             variables: self.variables.get(),
             ordinal: self.ordinal.get(),
             conf_level: 0.95,
+            firth: self.firth.get(),
         }
     }
 
@@ -128,6 +132,7 @@ impl RegressionSettings {
         self.variables.set(spec.variables);
         self.ordinal.set(spec.ordinal);
         self.threshold.set(Some(0.05));
+        self.firth.set(spec.firth);
     }
 }
 

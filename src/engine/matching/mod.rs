@@ -270,6 +270,7 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
         variables: spec.covariates.clone(),
         ordinal: spec.ordinal.clone(),
         conf_level: 0.95,
+        firth: false,
     };
     let model = fit_logistic_with(
         ds,

@@ -109,18 +109,18 @@ fn dev_term(e: f64, n: f64, eta: f64) -> f64 {
 
 /// Rows with the same covariate values, pooled: `counts[k]` patients of
 /// pattern k, `events[k]` of them with the event; `pattern[i]` is row i's.
-struct Patterns {
-    x: RowMatrix,
-    counts: Vec<f64>,
-    events: Vec<f64>,
-    pattern: Vec<u32>,
+pub struct Patterns {
+    pub x: RowMatrix,
+    pub counts: Vec<f64>,
+    pub events: Vec<f64>,
+    pub pattern: Vec<u32>,
 }
 
 /// Pools identical rows (categorical designs have few patterns: the
 /// binomial likelihood on patterns gives the same estimates, variances and
 /// deviance as on patients, for a fraction of the work). `None` when rows
 /// are mostly distinct.
-fn pool(x: &RowMatrix, y: &[f64]) -> Option<Patterns> {
+pub fn pool(x: &RowMatrix, y: &[f64]) -> Option<Patterns> {
     use std::collections::{HashMap, HashSet};
     let limit = x.rows / 4;
     // Mostly distinct rows (a continuous covariate): do not even try.

@@ -15,9 +15,23 @@
 //!   for a multi-level one the LR P.
 //! - Complete cases: a patient missing the outcome or any variable is left
 //!   out, and counted.
-//! - Separation: a level of a categorical variable whose patients all have
-//!   the event, or none has it, is named; fitted probabilities of 0 or 1 and
-//!   failure to converge are reported.
+//! - Standard errors: √diag((XᵀWX)⁻¹) at the converged estimates. R's
+//!   `glm` with its default control stops on the deviance (epsilon 1e-8)
+//!   and reports the SEs of its last iteration's weights, a few 1e-5
+//!   (relative) away from these on some data; `glm(..., control =
+//!   glm.control(epsilon = 1e-14, maxit = 100))` gives ours (the reference
+//!   tests compare with that at 1e-6).
+//! - Separation, per term (`separation`): a level whose patients all have
+//!   the event, or none has it, and any term whose coefficient runs off in
+//!   a diverging fit (a numeric covariate or a combination that separates;
+//!   see `separation`). Under maximum likelihood such a term has no
+//!   estimate: its OR, CI and P are `None`, with the reason in
+//!   `not_estimable` (R's `glm` prints a huge SE and a P near 1 instead).
+//! - `firth`: Firth's penalised likelihood (see `firth`), as R's `logistf`
+//!   by default: finite estimates under separation, profile
+//!   penalised-likelihood CIs, penalised likelihood-ratio P values (per
+//!   term, per variable and for the model); `deviance` is then -2 times the
+//!   unpenalised log-likelihood at the penalised estimates.
 //! - Events per variable: min(events, non-events) / parameters; below 10 is
 //!   flagged (Peduzzi et al. 1996, J Clin Epidemiol 49:1373).
 
@@ -25,7 +39,9 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 use super::design::{design_matrix, Design, RegressionError};
-use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
+use super::firth::{firth_fit, penalized_lr, profile_interval, FirthFit, Grouped};
+use super::separation::{diverging_terms, extreme_count, separated_levels};
+use crate::engine::data::Dataset;
 use crate::engine::hypothesis::ranks;
 use crate::engine::numeric::{logistic_irls, Convergence, RowMatrix, Tolerances};
 use crate::engine::Diagnostic;
@@ -45,6 +61,10 @@ pub struct LogisticSpec {
     /// Confidence level of the intervals. Default 0.95.
     #[serde(default = "default_level")]
     pub conf_level: f64,
+    /// Firth's penalised likelihood instead of maximum likelihood (see
+    /// `firth`): finite estimates under separation. Default false.
+    #[serde(default)]
+    pub firth: bool,
 }
 
 fn default_level() -> f64 {
@@ -59,6 +79,7 @@ impl LogisticSpec {
             variables: variables.iter().map(|s| s.to_string()).collect(),
             ordinal: Vec::new(),
             conf_level: 0.95,
+            firth: false,
         }
     }
 }
@@ -85,15 +106,26 @@ pub struct Term {
     pub variable: Option<String>,
     pub level: Option<String>,
     pub reference: Option<String>,
+    /// The estimate (for a term that is not estimable, the last iterate of
+    /// the diverging fit: no estimate).
     pub coef: f64,
     pub se: f64,
     pub z: f64,
-    pub p_value: f64,
-    pub odds_ratio: f64,
-    pub ci_lower: f64,
-    pub ci_upper: f64,
-    /// The level has all or no events (quasi-complete separation).
+    /// Wald P (penalised likelihood-ratio P with Firth); `None` when the
+    /// term is not estimable.
+    pub p_value: Option<f64>,
+    pub odds_ratio: Option<f64>,
+    /// Wald CI (profile penalised-likelihood CI with Firth; a bound is
+    /// `None` when it is infinite or the term is not estimable).
+    pub ci_lower: Option<f64>,
+    pub ci_upper: Option<f64>,
+    /// The term is separated (complete or quasi-complete): a level with all
+    /// or no events, or a coefficient that runs off to infinity.
     pub separation: bool,
+    /// Why the term has no estimate (separation under maximum likelihood);
+    /// `None` when it has one.
+    #[serde(default)]
+    pub not_estimable: Option<String>,
 }
 
 /// A likelihood-ratio test of dropping one variable.
@@ -144,7 +176,7 @@ impl LogisticFit {
             .filter(|t| t.variable.as_deref() == Some(variable))
             .collect();
         match cols.as_slice() {
-            [one] => Some(one.p_value),
+            [one] => one.p_value,
             [] => None,
             _ => self
                 .variable_tests
@@ -210,28 +242,116 @@ fn collinear_names(design: &Design) -> Vec<String> {
         .collect()
 }
 
-fn fit_design(
+/// The estimates of one fit, by maximum likelihood or Firth's penalised
+/// likelihood.
+struct Estimates {
+    beta: Vec<f64>,
+    covariance: nalgebra::DMatrix<f64>,
+    fitted: Vec<f64>,
+    /// -2 × the (unpenalised) log-likelihood.
+    deviance: f64,
+    convergence: Convergence,
+    firth: Option<(Grouped, FirthFit)>,
+}
+
+/// Per design column: whether it is separated under maximum likelihood,
+/// and the diagnostics that name the separated terms.
+fn separation(
     ds: &Dataset,
-    spec: &LogisticSpec,
     design: &Design,
-    extras: Extras,
-) -> Result<LogisticFit, RegressionError> {
-    let tol = Tolerances::default();
-    let fit = logistic_irls(&design.x, &design.y, tol)
+    ml: &crate::engine::numeric::IrlsFit,
+    firth: bool,
+) -> (Vec<bool>, Vec<Diagnostic>) {
+    let level = separated_levels(ds, design);
+    let running = diverging_terms(&design.x, &ml.fitted, &ml.convergence);
+    let separated: Vec<bool> = (0..design.columns.len())
+        .map(|j| running[j] || level.iter().any(|(t, _)| *t == j))
+        .collect();
+    let extreme = extreme_count(&ml.fitted);
+    let others: Vec<String> = (0..design.columns.len())
+        .filter(|&j| running[j] && !level.iter().any(|(t, _)| *t == j))
+        .map(|j| format!("`{}`", design.columns[j].term))
+        .collect();
+    let mut messages: Vec<String> = level.into_iter().map(|(_, m)| m).collect();
+    if !others.is_empty() {
+        messages.push(format!(
+            "{}: not estimable (separation): the fit diverges, the coefficient running off with fitted probabilities of 0 or 1 for {extreme} patient(s)",
+            others.join(", ")
+        ));
+    }
+    let diagnostics = messages
+        .into_iter()
+        .map(|m| {
+            if firth {
+                Diagnostic::info(None, format!("{m}; estimated by Firth's penalised likelihood"))
+            } else {
+                Diagnostic::warning(None, m).with_hint(
+                    "Merge the level with another, leave the variable out, or use Firth's penalised likelihood (--firth), which gives finite estimates.",
+                )
+            }
+        })
+        .collect();
+    (separated, diagnostics)
+}
+
+fn estimate(
+    design: &Design,
+    ml: crate::engine::numeric::IrlsFit,
+    firth: bool,
+) -> Result<Estimates, RegressionError> {
+    if !firth {
+        return Ok(Estimates {
+            beta: ml.beta,
+            covariance: ml.covariance,
+            fitted: ml.fitted,
+            deviance: ml.deviance,
+            convergence: ml.convergence,
+            firth: None,
+        });
+    }
+    let start = vec![0.0; design.columns.len()];
+    let g = Grouped::new(&design.x, &design.y);
+    let f = firth_fit(&g, &start, &[])
         .ok_or_else(|| RegressionError::Collinear(collinear_names(design)))?;
-    let n = design.y.len();
-    let events = design.y.iter().filter(|&&v| v == 1.0).count();
-    let normal = Normal::new(0.0, 1.0).map_err(|_| RegressionError::Collinear(vec![]))?;
-    let z_crit = normal.inverse_cdf(0.5 + spec.conf_level / 2.0);
-    let mut diagnostics = Vec::new();
-    let separated = separated_levels(ds, design);
-    let mut terms = Vec::with_capacity(design.columns.len());
+    Ok(Estimates {
+        beta: f.beta.clone(),
+        covariance: f.covariance.clone(),
+        fitted: g.per_patient(&f.fitted),
+        deviance: -2.0 * f.log_likelihood,
+        convergence: f.convergence.clone(),
+        firth: Some((g, f)),
+    })
+}
+
+/// The terms: Wald under maximum likelihood (none for a separated term),
+/// profile penalised-likelihood CIs and penalised LR P values with Firth.
+fn terms(design: &Design, est: &Estimates, separated: &[bool], conf_level: f64) -> Vec<Term> {
+    let normal = Normal::new(0.0, 1.0).ok();
+    let z_crit = normal
+        .as_ref()
+        .map_or(f64::NAN, |n| n.inverse_cdf(0.5 + conf_level / 2.0));
+    let mut out = Vec::with_capacity(design.columns.len());
     for (j, col) in design.columns.iter().enumerate() {
-        let coef = fit.beta[j];
-        let se = fit.covariance[(j, j)].max(0.0).sqrt();
+        let coef = est.beta[j];
+        let se = est.covariance[(j, j)].max(0.0).sqrt();
         let z = coef / se;
-        let separation = separated.iter().any(|(t, _)| *t == j);
-        terms.push(Term {
+        let (p_value, ci, not_estimable) = match &est.firth {
+            Some((g, f)) => {
+                let p = penalized_lr(g, f, &[j]).map(|c| chi_sf(c, 1));
+                let (lo, hi) = profile_interval(g, f, j, z_crit * z_crit);
+                (p, (lo.map(f64::exp), hi.map(f64::exp)), None)
+            }
+            None if separated[j] => (None, (None, None), Some("separation".to_string())),
+            None => (
+                normal.as_ref().map(|n| 2.0 * n.sf(z.abs())),
+                (
+                    Some((coef - z_crit * se).exp()),
+                    Some((coef + z_crit * se).exp()),
+                ),
+                None,
+            ),
+        };
+        out.push(Term {
             term: col.term.clone(),
             variable: col.variable.clone(),
             level: col.level.clone(),
@@ -239,36 +359,64 @@ fn fit_design(
             coef,
             se,
             z,
-            p_value: 2.0 * normal.sf(z.abs()),
-            odds_ratio: coef.exp(),
-            ci_lower: (coef - z_crit * se).exp(),
-            ci_upper: (coef + z_crit * se).exp(),
-            separation,
+            p_value,
+            odds_ratio: not_estimable.is_none().then(|| coef.exp()),
+            ci_lower: ci.0,
+            ci_upper: ci.1,
+            separation: separated[j],
+            not_estimable,
         });
     }
-    for (_, message) in &separated {
-        diagnostics.push(
-            Diagnostic::warning(None, message.clone()).with_hint(
-                "Merge this level with another, or leave the variable out; its odds ratio cannot be estimated.",
-            ),
-        );
+    out
+}
+
+/// The likelihood-ratio test of dropping the columns `cols`: the change in
+/// deviance (penalised with Firth).
+fn drop_test(design: &Design, est: &Estimates, cols: &[usize], tol: Tolerances) -> Option<f64> {
+    match &est.firth {
+        Some((g, f)) => penalized_lr(g, f, cols),
+        None => {
+            let keep: Vec<usize> = (0..design.columns.len())
+                .filter(|c| !cols.contains(c))
+                .collect();
+            let x: RowMatrix = design.x.select_columns(&keep);
+            logistic_irls(&x, &design.y, tol).map(|reduced| reduced.deviance - est.deviance)
+        }
     }
-    if !fit.convergence.converged {
+}
+
+fn fit_design(
+    ds: &Dataset,
+    spec: &LogisticSpec,
+    design: &Design,
+    extras: Extras,
+) -> Result<LogisticFit, RegressionError> {
+    let tol = Tolerances::default();
+    let ml = logistic_irls(&design.x, &design.y, tol)
+        .ok_or_else(|| RegressionError::Collinear(collinear_names(design)))?;
+    let n = design.y.len();
+    let events = design.y.iter().filter(|&&v| v == 1.0).count();
+    let (separated, mut diagnostics) = separation(ds, design, &ml, spec.firth);
+    let extreme = extreme_count(&ml.fitted);
+    let est = estimate(design, ml, spec.firth)?;
+    let terms = terms(design, &est, &separated, spec.conf_level);
+    if !est.convergence.converged && (spec.firth || !separated.iter().any(|&s| s)) {
         diagnostics.push(Diagnostic::warning(
             None,
-            format!("the model {}", fit.convergence.reason),
+            format!("the model {}", est.convergence.reason),
         ));
     }
-    let extreme = fit
-        .fitted
-        .iter()
-        .filter(|&&p| !(1e-10..=1.0 - 1e-10).contains(&p))
-        .count();
-    if extreme > 0 && separated.is_empty() {
+    if extreme > 0 && !separated.iter().any(|&s| s) && !spec.firth {
         diagnostics.push(
             Diagnostic::warning(None, format!("fitted probabilities of 0 or 1 for {extreme} patient(s): the outcome is (almost) separated by the variables"))
                 .with_hint("Look for a variable or combination that predicts the outcome perfectly."),
         );
+    }
+    if spec.firth {
+        diagnostics.push(Diagnostic::info(
+            None,
+            "Firth's penalised likelihood (Firth 1993; Heinze & Schemper 2002, as R's logistf): profile penalised-likelihood confidence intervals and penalised likelihood-ratio P values".to_string(),
+        ));
     }
     if design.dropped > 0 {
         diagnostics.push(Diagnostic::info(
@@ -295,17 +443,17 @@ fn fit_design(
     let ybar = events as f64 / n as f64;
     let null_deviance =
         -2.0 * (events as f64 * ybar.ln() + (n - events) as f64 * (1.0 - ybar).ln());
-    let lr = null_deviance - fit.deviance;
+    let lr = if est.firth.is_some() {
+        let all: Vec<usize> = (1..design.columns.len()).collect();
+        drop_test(design, &est, &all, tol).unwrap_or(f64::NAN)
+    } else {
+        null_deviance - est.deviance
+    };
     // LR test per variable: refit without its columns on the same rows.
     let mut variable_tests = Vec::new();
     if design.variable_columns.len() > 1 && extras.variable_tests {
         for (var, cols) in &design.variable_columns {
-            let keep: Vec<usize> = (0..design.columns.len())
-                .filter(|c| !cols.contains(c))
-                .collect();
-            let x: RowMatrix = design.x.select_columns(&keep);
-            if let Some(reduced) = logistic_irls(&x, &design.y, tol) {
-                let chi = reduced.deviance - fit.deviance;
+            if let Some(chi) = drop_test(design, &est, cols, tol) {
                 variable_tests.push(VariableTest {
                     variable: var.clone(),
                     df: cols.len(),
@@ -323,7 +471,7 @@ fn fit_design(
         });
     }
     let mut fitted_rows = vec![f64::NAN; ds.n_rows];
-    for (&r, &p) in design.rows.iter().zip(&fit.fitted) {
+    for (&r, &p) in design.rows.iter().zip(&est.fitted) {
         fitted_rows[r] = p;
     }
     Ok(LogisticFit {
@@ -334,18 +482,18 @@ fn fit_design(
         n,
         events,
         dropped: design.dropped,
-        deviance: fit.deviance,
+        deviance: est.deviance,
         null_deviance,
-        log_likelihood: -fit.deviance / 2.0,
-        aic: fit.deviance + 2.0 * design.columns.len() as f64,
+        log_likelihood: -est.deviance / 2.0,
+        aic: est.deviance + 2.0 * design.columns.len() as f64,
         lr_chi_square: lr,
         lr_df: k,
         lr_p_value: chi_sf(lr, k),
         c_statistic: extras
             .c_statistic
-            .then(|| c_statistic(&fit.fitted, &design.y)),
+            .then(|| c_statistic(&est.fitted, &design.y)),
         events_per_variable: epv,
-        convergence: fit.convergence,
+        convergence: est.convergence,
         diagnostics,
         fitted: fitted_rows,
     })
@@ -363,52 +511,6 @@ fn c_statistic(p: &[f64], y: &[f64]) -> f64 {
         .map(|(r, _)| r)
         .sum();
     (sum - n1 * (n1 + 1.0) / 2.0) / (n1 * n0)
-}
-
-/// Dummy columns whose level has all or no events among the rows used.
-fn separated_levels(ds: &Dataset, design: &Design) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    for (var, cols) in &design.variable_columns {
-        let dummies: Vec<usize> = cols
-            .iter()
-            .copied()
-            .filter(|&j| design.columns[j].level.is_some())
-            .collect();
-        if dummies.is_empty() {
-            continue;
-        }
-        let Some(ColumnData::Categorical { codes, levels, .. }) = ds.column(var).map(|c| &c.data)
-        else {
-            continue;
-        };
-        // One pass: patients and events per level.
-        let mut n = vec![0usize; levels.len()];
-        let mut ev = vec![0usize; levels.len()];
-        for (&r, &y) in design.rows.iter().zip(&design.y) {
-            let c = codes[r];
-            if c != MISSING_CODE {
-                n[c as usize] += 1;
-                ev[c as usize] += usize::from(y == 1.0);
-            }
-        }
-        for j in dummies {
-            let Some(level) = &design.columns[j].level else {
-                continue;
-            };
-            let Some(code) = levels.iter().position(|l| l == level) else {
-                continue;
-            };
-            let (n, ev) = (n[code], ev[code]);
-            if n > 0 && (ev == 0 || ev == n) {
-                let what = if ev == 0 { "none has" } else { "all have" };
-                out.push((
-                    j,
-                    format!("`{var}` = {level}: {what} the outcome ({ev} of {n}), so its odds ratio cannot be estimated (separation)"),
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// One variable of a univariate screen.

@@ -2,8 +2,10 @@
 //! multivariable), with design matrices built from the dataset.
 
 mod design;
+mod firth;
 mod interaction;
 mod logistic;
+mod separation;
 
 pub use design::{design_matrix, outcome_values, Coding, Design, DesignColumn, RegressionError};
 pub use interaction::{interaction_test, InteractionTest};

@@ -114,6 +114,15 @@ pub fn RegressionPanel() -> impl IntoView {
                         "all chosen variables"
                     </label>
                 </fieldset>
+                <label title="Firth's penalised likelihood gives finite odds ratios when a level or value of a variable has all or no events (separation), with profile penalised-likelihood CIs and penalised likelihood-ratio P values (as R's logistf).">
+                    <input
+                        type="checkbox"
+                        id="lr-firth"
+                        prop:checked=move || settings.firth.get()
+                        on:change=move |ev| settings.firth.set(event_target_checked(&ev))
+                    />
+                    " Firth's penalised likelihood"
+                </label>
                 <details>
                     <summary>"Variables"</summary>
                     <VariablePicker legend="Candidate variables" options=vars selected=settings.variables />
