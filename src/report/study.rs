@@ -934,6 +934,11 @@ pub fn run_study_on(
                         "kaplan_meier".into(),
                         super::figures::km_plot_svg(&a, &step.spec.time),
                     ));
+                    diagnostics.extend(
+                        a.diagnostics
+                            .iter()
+                            .map(|d| format!("Survival: {}.", d.message)),
+                    );
                     survival = Some(a);
                 }
                 Err(e) => {

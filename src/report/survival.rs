@@ -35,6 +35,9 @@ pub struct SurvivalAnalysis {
     pub pairwise: Vec<PairwiseLogRank>,
     /// The horizon of the restricted mean, if asked for.
     pub rmst_tau: Option<f64>,
+    /// Notes on the data (e.g. competing events counted as censored).
+    #[serde(default)]
+    pub diagnostics: Vec<crate::engine::Diagnostic>,
 }
 
 /// Runs the analysis.
@@ -57,6 +60,7 @@ pub fn survival_analysis_rmst(
     rho: f64,
     tau: Option<f64>,
 ) -> Result<SurvivalAnalysis, SurvivalError> {
+    crate::engine::survival::check_survival_options(at, rho, tau)?;
     let d = crate::engine::survival::survival_data(ds, spec)?;
     // One sort serves the curves and, without strata, the log-rank test.
     let to = crate::engine::survival::by_stratum_then_time(&d.time, &d.stratum, false);
@@ -134,6 +138,7 @@ pub fn survival_analysis_rmst(
         log_rank: lr,
         pairwise,
         rmst_tau: tau,
+        diagnostics: d.diagnostics,
     })
 }
 
@@ -232,6 +237,13 @@ impl SurvivalAnalysis {
                 fmt_p(Some(p.p_adjusted))
             ));
         }
+        for d in &self.diagnostics {
+            footnotes.push(format!(
+                "Note: {}.{}",
+                d.message,
+                d.hint.as_ref().map_or(String::new(), |h| format!(" {h}"))
+            ));
+        }
         ReportTable {
             title: format!("Survival ({} patients, {} events)", self.n, self.events),
             header,
@@ -302,8 +314,41 @@ pub fn cox_table(fit: &crate::engine::survival::CoxFit) -> ReportTable {
             fmt_num(fit.concordance, 3)
         ),
     ];
+    // R's summary(coxph): "Concordance= 0.6 (se = 0.025)".
+    if let Some(last) = footnotes.last_mut() {
+        last.pop();
+        last.push_str(&format!(" (SE {}).", fmt_num(fit.concordance_se, 3)));
+    }
+    if fit.dropped > 0 {
+        footnotes.push(format!(
+            "{} patient(s) with a missing value were left out.",
+            fit.dropped
+        ));
+    }
     if robust {
         footnotes.push("Robust: sandwich variance clustered as asked (e.g. by matched set), as R's coxph(cluster = ).".into());
+        if let (Some(w), Some(wp), Some(sc), Some(sp)) = (
+            fit.robust_wald_chi_square,
+            fit.robust_wald_p_value,
+            fit.robust_score_chi_square,
+            fit.robust_score_p_value,
+        ) {
+            footnotes.push(format!(
+                "Robust Wald test {} (P {}), robust score test {} (P {}) on {} df.",
+                fmt_num(w, 2),
+                fmt_p(Some(wp)),
+                fmt_num(sc, 2),
+                fmt_p(Some(sp)),
+                fit.df
+            ));
+        }
+    }
+    for d in &fit.diagnostics {
+        footnotes.push(format!(
+            "Note: {}.{}",
+            d.message,
+            d.hint.as_ref().map_or(String::new(), |h| format!(" {h}"))
+        ));
     }
     ReportTable {
         title: "Cox proportional hazards model".into(),

@@ -5,6 +5,7 @@ mod design;
 mod interaction;
 mod logistic;
 
+pub(crate) use design::design_on;
 pub use design::{design_matrix, outcome_values, Coding, Design, DesignColumn, RegressionError};
 pub use interaction::{interaction_test, InteractionTest};
 pub use logistic::{

@@ -75,21 +75,41 @@ pub struct RobustTerm {
 pub struct CoxFit {
     pub ties: Ties,
     pub terms: Vec<CoxTerm>,
+    /// Patients used (R's `fit$n`).
     pub n: usize,
+    /// Patients left out for a missing value (R's `length(fit$na.action)`).
+    #[serde(default)]
+    pub dropped: usize,
     pub events: usize,
     pub log_likelihood: f64,
     pub log_likelihood_null: f64,
     pub lr_chi_square: f64,
     pub wald_chi_square: f64,
-    /// The Wald test with the robust variance, when clustered.
+    /// The Wald test with the robust variance, when clustered (R's
+    /// `summary(fit)$waldtest` then), and its P.
     pub robust_wald_chi_square: Option<f64>,
+    #[serde(default)]
+    pub robust_wald_p_value: Option<f64>,
+    /// The robust score test, when clustered (R's `summary(fit)$robscore`):
+    /// the score at β = 0 against the clustered variance of its residuals.
+    #[serde(default)]
+    pub robust_score_chi_square: Option<f64>,
+    #[serde(default)]
+    pub robust_score_p_value: Option<f64>,
     pub score_chi_square: f64,
     pub df: usize,
     pub lr_p_value: f64,
     pub wald_p_value: f64,
     pub score_p_value: f64,
     pub concordance: f64,
+    /// The concordance's standard error (infinitesimal jackknife, by
+    /// cluster when clustered; R's `summary(fit)$concordance["se(C)"]`).
+    #[serde(default)]
+    pub concordance_se: f64,
     pub convergence: Convergence,
+    /// Notes on the data (e.g. competing events counted as censored).
+    #[serde(default)]
+    pub diagnostics: Vec<crate::engine::Diagnostic>,
 }
 
 /// X β for row-major X (n x p).
@@ -467,6 +487,31 @@ fn robust_variance(resid: &[f64], cluster: &[usize], var: &DMatrix<f64>) -> DMat
     dfbeta.transpose() * dfbeta
 }
 
+/// The robust score test of β = 0 (R's `rscore`): the score residuals at
+/// β = 0 summed by cluster, U their total, the test Uᵀ (Σ_c D_cᵀ D_c)⁻¹ U.
+fn robust_score_test(
+    x: &[f64],
+    time: &[f64],
+    event: &[bool],
+    stratum: &[usize],
+    cluster: &[usize],
+    ties: Ties,
+) -> f64 {
+    let p = x.len() / time.len().max(1);
+    let resid = score_residuals(x, time, event, stratum, &vec![0.0; p], ties);
+    let nc = cluster.iter().copied().max().map_or(0, |c| c + 1);
+    let mut sums = DMatrix::<f64>::zeros(nc, p);
+    for (r, &c) in resid.chunks_exact(p.max(1)).zip(cluster) {
+        for a in 0..p {
+            sums[(c, a)] += r[a];
+        }
+    }
+    let u = DVector::from_iterator(p, (0..p).map(|a| sums.column(a).sum()));
+    let v = sums.transpose() * &sums;
+    v.cholesky()
+        .map_or(f64::NAN, |c| (u.transpose() * c.solve(&u))[(0, 0)])
+}
+
 /// Harrell's C as R's `concordance`: over pairs whose shorter time is an
 /// event (within a stratum), the share where that patient has the higher
 /// risk score; ties in the score count one half. O(n log n).
@@ -480,6 +525,52 @@ pub fn concordance(time: &[f64], event: &[bool], eta: &[f64], stratum: &[usize])
 /// [`concordance`] of patients already sorted by stratum, then time
 /// descending.
 fn concordance_sorted(time: &[f64], died: &[bool], eta: &[f64], stratum: &[usize]) -> f64 {
+    concordance_with_pairs(time, died, eta, stratum).0
+}
+
+/// Harrell's C and its standard error by the infinitesimal jackknife (R's
+/// `concordancefit`): each patient's concordant, discordant and tied pairs
+/// give its influence on Somers' d; their squares summed (by cluster when
+/// `cluster` is given, in the same order as the patients) give the variance.
+fn concordance_and_se(
+    time: &[f64],
+    died: &[bool],
+    eta: &[f64],
+    stratum: &[usize],
+    cluster: Option<&[usize]>,
+) -> (f64, f64) {
+    let (c, pairs) = concordance_with_pairs(time, died, eta, stratum);
+    let (conc, disc, tied) = pairs
+        .iter()
+        .fold((0.0, 0.0, 0.0), |a, p| (a.0 + p[0], a.1 + p[1], a.2 + p[2]));
+    // Each pair was counted for both its patients.
+    let npair = (conc + disc + tied) / 2.0;
+    let somers = (conc - disc) / 2.0 / npair;
+    let influence = pairs
+        .iter()
+        .map(|p| (p[0] - p[1]) / npair - somers / npair * (p[0] + p[1] + p[2]));
+    let var = match cluster {
+        None => influence.map(|d| d * d).sum::<f64>(),
+        Some(cl) => {
+            let k = cl.iter().copied().max().map_or(0, |m| m + 1);
+            let mut sums = vec![0.0; k];
+            for (d, &c) in influence.zip(cl) {
+                sums[c] += d;
+            }
+            sums.iter().map(|d| d * d).sum()
+        }
+    };
+    (c, (var / 4.0).sqrt())
+}
+
+/// Harrell's C, and per patient (in the given order) the pairs it is in
+/// that are concordant, discordant and tied on the score.
+fn concordance_with_pairs(
+    time: &[f64],
+    died: &[bool],
+    eta: &[f64],
+    stratum: &[usize],
+) -> (f64, Vec<[f64; 3]>) {
     // Dense ranks of the scores, by one sort.
     let by_eta = argsort(eta);
     let mut rank_of = vec![0usize; eta.len()];
@@ -493,11 +584,17 @@ fn concordance_sorted(time: &[f64], died: &[bool], eta: &[f64], stratum: &[usize
     let m = if eta.is_empty() { 0 } else { m + 1 };
     let ranks = rank_of;
     let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
-    // One Fenwick tree of counts by score rank (and the count at each
-    // rank, for ties), emptied after each stratum: many small strata, e.g.
-    // matched sets, cost no more than one big one.
+    // Per patient: pairs concordant, discordant, tied on the score.
+    let mut pairs = vec![[0.0f64; 3]; eta.len()];
+    // Fenwick trees of counts by score rank (and the count at each rank,
+    // for ties): of the patients at risk, and of the deaths (to credit a
+    // patient at risk with the later deaths compared with it), emptied
+    // after each stratum: many small strata, e.g. matched sets, cost no
+    // more than one big one.
     let mut tree = vec![0u32; m + 1];
     let mut at_rank = vec![0u32; m];
+    let mut dtree = vec![0u32; m + 1];
+    let mut dat_rank = vec![0u32; m];
     let add = |tree: &mut [u32], at_rank: &mut [u32], r: usize, up: bool| {
         at_rank[r] = if up { at_rank[r] + 1 } else { at_rank[r] - 1 };
         let mut i = r + 1;
@@ -514,13 +611,32 @@ fn concordance_sorted(time: &[f64], died: &[bool], eta: &[f64], stratum: &[usize
         }
         s as f64
     };
+    // Deaths so far with a score below, above and equal to rank r.
+    let deaths_around = |dtree: &[u32], dat_rank: &[u32], total: f64, r: usize| {
+        let lower = below(dtree, r);
+        let same = f64::from(dat_rank[r]);
+        (lower, total - lower - same, same)
+    };
     let strata: Vec<std::ops::Range<usize>> = super::data::runs(stratum).collect();
     let several = strata.len() > 1;
     for s in strata {
         let mut total = 0.0;
+        let mut deaths = 0.0;
+        // A patient entering the risk set: the deaths counted before it
+        // are not compared with it (taken off now, the final counts added
+        // at the end of the stratum).
+        let enter =
+            |q: usize, pairs: &mut [[f64; 3]], dtree: &[u32], dat_rank: &[u32], deaths: f64| {
+                let (lo, hi, same) = deaths_around(dtree, dat_rank, deaths, ranks[q]);
+                // A death with a higher score than q's: concordant for q.
+                pairs[q][0] -= hi;
+                pairs[q][1] -= lo;
+                pairs[q][2] -= same;
+            };
         for at in super::data::runs(&time[s.clone()]) {
             let at = s.start + at.start..s.start + at.end;
             for q in at.clone().filter(|&q| !died[q]) {
+                enter(q, &mut pairs, &dtree, &dat_rank, deaths);
                 add(&mut tree, &mut at_rank, ranks[q], true);
                 total += 1.0;
             }
@@ -531,19 +647,36 @@ fn concordance_sorted(time: &[f64], died: &[bool], eta: &[f64], stratum: &[usize
                 conc += lower;
                 tied += same;
                 disc += total - lower - same;
+                pairs[q][0] += lower;
+                pairs[q][1] += total - lower - same;
+                pairs[q][2] += same;
+            }
+            for q in at.clone().filter(|&q| died[q]) {
+                add(&mut dtree, &mut dat_rank, ranks[q], true);
+                deaths += 1.0;
             }
             for q in at.filter(|&q| died[q]) {
+                enter(q, &mut pairs, &dtree, &dat_rank, deaths);
                 add(&mut tree, &mut at_rank, ranks[q], true);
                 total += 1.0;
             }
         }
+        for q in s.clone() {
+            let (lo, hi, same) = deaths_around(&dtree, &dat_rank, deaths, ranks[q]);
+            pairs[q][0] += hi;
+            pairs[q][1] += lo;
+            pairs[q][2] += same;
+        }
         if several {
-            for &r in &ranks[s] {
-                add(&mut tree, &mut at_rank, r, false);
+            for q in s {
+                add(&mut tree, &mut at_rank, ranks[q], false);
+                if died[q] {
+                    add(&mut dtree, &mut dat_rank, ranks[q], false);
+                }
             }
         }
     }
-    (conc + tied / 2.0) / (conc + disc + tied)
+    ((conc + tied / 2.0) / (conc + disc + tied), pairs)
 }
 
 /// The patients of a Cox model: covariates (no intercept), follow-up,
@@ -662,11 +795,14 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
     let var = info.clone().cholesky()?.inverse();
     let normal = Normal::new(0.0, 1.0).ok()?;
     let z_crit = normal.inverse_cdf(0.5 + conf_level / 2.0);
-    let robust = cluster.map(|c| {
-        let xc = centred(x, &means);
-        let resid = score_residuals(&xc, time, event, stratum, &beta, ties);
+    let xc = cluster.map(|_| centred(x, &means));
+    let robust = cluster.zip(xc.as_deref()).map(|(c, xc)| {
+        let resid = score_residuals(xc, time, event, stratum, &beta, ties);
         robust_variance(&resid, c, &var)
     });
+    let robust_score = cluster
+        .zip(xc.as_deref())
+        .map(|(c, xc)| robust_score_test(xc, time, event, stratum, c, ties));
     let terms = names
         .iter()
         .enumerate()
@@ -705,23 +841,32 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
     let lr = 2.0 * (ll - ll0);
     let chi = |x: f64| ChiSquared::new(p as f64).map_or(f64::NAN, |c| c.sf(x));
     let eta = linear_predictor(&flat, &beta, n);
+    let sorted_cluster: Option<Vec<usize>> = cluster.map(|c| order.iter().map(|&i| c[i]).collect());
+    let (concordance, concordance_se) =
+        concordance_and_se(&ts, &es, &eta, &ss, sorted_cluster.as_deref());
     Some(CoxFit {
         ties,
         terms,
         n,
+        dropped: 0,
         events: event.iter().filter(|&&e| e).count(),
         log_likelihood: ll,
         log_likelihood_null: ll0,
         lr_chi_square: lr,
         wald_chi_square: wald,
         robust_wald_chi_square: robust_wald,
+        robust_wald_p_value: robust_wald.map(chi),
+        robust_score_chi_square: robust_score,
+        robust_score_p_value: robust_score.map(chi),
         score_chi_square: score,
         df: p,
         lr_p_value: chi(lr),
         wald_p_value: chi(wald),
         score_p_value: chi(score),
-        concordance: concordance_sorted(&ts, &es, &eta, &ss),
+        concordance,
+        concordance_se,
         convergence,
+        diagnostics: Vec::new(),
     })
 }
 
@@ -769,6 +914,9 @@ struct CoxInputs {
     names: Vec<String>,
     /// Per variable, its columns (a factor's dummies together).
     groups: Vec<(String, Vec<usize>)>,
+    /// Patients left out for a missing value.
+    dropped: usize,
+    diagnostics: Vec<crate::engine::Diagnostic>,
 }
 
 impl CoxInputs {
@@ -782,34 +930,40 @@ impl CoxInputs {
             cluster: self.cluster.as_deref(),
         }
     }
+
+    /// The model, with the patients left out and the notes on the data.
+    fn fit(&self, ties: Ties) -> Result<CoxFit, CoxError> {
+        let mut fit = fit_cox(&self.data(), &self.names, ties, 0.95).ok_or(CoxError::Singular)?;
+        fit.dropped = self.dropped;
+        fit.diagnostics = self.diagnostics.clone();
+        Ok(fit)
+    }
 }
 
 fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxInputs, CoxError> {
-    // The follow-up and the design matrix, side by side.
-    let (sd, design) = crate::engine::parallel::join(
-        || {
-            super::survival_data(
-                ds,
-                &super::SurvivalSpec {
-                    time: spec.time.clone(),
-                    event: spec.event.clone(),
-                    event_level: spec.event_level.clone(),
-                    groups: Vec::new(),
-                    strata: spec.strata.clone(),
-                },
-            )
+    // The follow-up first (any event coding), then the design on its rows.
+    let sd = super::survival_data(
+        ds,
+        &super::SurvivalSpec {
+            time: spec.time.clone(),
+            event: spec.event.clone(),
+            event_level: spec.event_level.clone(),
+            groups: Vec::new(),
+            strata: spec.strata.clone(),
         },
-        || {
-            crate::engine::regression::design_matrix(
-                ds,
-                &spec.event,
-                spec.event_level.as_deref(),
-                &spec.variables,
-                &spec.ordinal,
-            )
-        },
-    );
-    let (sd, design) = (sd?, design?);
+    )?;
+    let mut y_all = vec![None; ds.n_rows];
+    for &r in &sd.rows {
+        y_all[r] = Some(0.0);
+    }
+    let design = crate::engine::regression::design_on(
+        ds,
+        &spec.event,
+        &y_all,
+        sd.event_label.clone(),
+        &spec.variables,
+        &spec.ordinal,
+    )?;
     // Patients complete for both: join on the dataset row.
     let mut pos = vec![usize::MAX; ds.n_rows];
     for (k, &r) in design.rows.iter().enumerate() {
@@ -850,6 +1004,8 @@ fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxIn
         stratum.push(sd.stratum[k]);
     }
     Ok(CoxInputs {
+        dropped: ds.n_rows - time.len(),
+        diagnostics: sd.diagnostics,
         x,
         time,
         event,
@@ -867,7 +1023,7 @@ fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxIn
 /// Fits `Surv(time, event) ~ variables` on the complete cases.
 pub fn cox_model(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxFit, CoxError> {
     let inputs = cox_inputs(ds, spec)?;
-    fit_cox(&inputs.data(), &inputs.names, spec.ties, 0.95).ok_or(CoxError::Singular)
+    inputs.fit(spec.ties)
 }
 
 /// The model and its test of proportional hazards (per variable and global).
@@ -876,7 +1032,7 @@ pub fn cox_model_with_ph_test(
     spec: &CoxSpec,
 ) -> Result<(CoxFit, Vec<ZphRow>), CoxError> {
     let inputs = cox_inputs(ds, spec)?;
-    let fit = fit_cox(&inputs.data(), &inputs.names, spec.ties, 0.95).ok_or(CoxError::Singular)?;
+    let fit = inputs.fit(spec.ties)?;
     let zph = cox_zph(&inputs.data(), &fit, &inputs.groups);
     Ok((fit, zph))
 }

@@ -16,7 +16,10 @@ pub use cox::{
     concordance, cox_model, cox_model_with_ph_test, cox_zph, fit_cox, CoxData, CoxError, CoxFit,
     CoxSpec, CoxTerm, RobustTerm, Ties, ZphRow,
 };
-pub use data::{survival_data, SurvivalData, SurvivalError, SurvivalSpec};
+pub use data::{
+    check_survival_options, survival_data, SurvivalData, SurvivalError, SurvivalOption,
+    SurvivalSpec,
+};
 pub use km::{
     kaplan_meier, kaplan_meier_by_group, median_follow_up, CiTransform, KmFit, KmRow, Landmark,
     Median,
