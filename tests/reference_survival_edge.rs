@@ -407,3 +407,29 @@ fn bad_landmarks_horizons_and_rho_are_refused() {
         assert!(!e.hint().is_empty());
     }
 }
+
+/// A settings file with a bad landmark time or horizon is refused on
+/// reading, naming the settings field.
+#[test]
+fn settings_with_bad_survival_numbers_are_refused() {
+    use cohortlab::report::study::StudySettings;
+    let good = StudySettings::example();
+    assert!(StudySettings::from_json(&good.to_json()).is_ok());
+    for (field, edit) in [
+        (
+            "survival.at",
+            (|s: &mut StudySettings| s.survival.as_mut().unwrap().at = vec![12.0, -1.0])
+                as fn(&mut StudySettings),
+        ),
+        ("survival.rmst", |s| {
+            s.survival.as_mut().unwrap().rmst = Some(0.0)
+        }),
+    ] {
+        let mut s = good.clone();
+        edit(&mut s);
+        // (JSON has no NaN or infinity: a rho that is not finite can only
+        // come from the page, and the analysis refuses it, as tested above.)
+        let e = StudySettings::from_json(&s.to_json()).unwrap_err();
+        assert!(e.contains(field), "{field}: {e}");
+    }
+}

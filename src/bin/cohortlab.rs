@@ -137,7 +137,7 @@ mod cli {
             #[arg(long, value_delimiter = ',')]
             group: Vec<String>,
             /// Landmark times for survival with CI, comma-separated.
-            #[arg(long, value_delimiter = ',')]
+            #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
             at: Vec<f64>,
             /// Confidence interval transform: log (R), log-log (SAS), plain.
             #[arg(long, default_value = "log")]
@@ -146,10 +146,10 @@ mod cli {
             #[arg(long)]
             strata: Option<String>,
             /// Fleming-Harrington rho of the test (0 log-rank, 1 Peto-Peto).
-            #[arg(long, default_value_t = 0.0)]
+            #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
             rho: f64,
             /// Restricted mean survival time up to this time.
-            #[arg(long, value_name = "TAU")]
+            #[arg(long, value_name = "TAU", allow_negative_numbers = true)]
             rmst: Option<f64>,
             /// Print one JSON document instead of tables.
             #[arg(long)]

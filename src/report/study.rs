@@ -195,6 +195,10 @@ impl StudySettings {
                 s.cohortlab_settings
             ));
         }
+        if let Some(step) = &s.survival {
+            crate::engine::survival::check_survival_options(&step.at, step.rho, step.rmst)
+                .map_err(|e| format!("{e} ({})", e.hint()))?;
+        }
         Ok(s)
     }
 

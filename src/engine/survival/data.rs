@@ -41,7 +41,7 @@ pub enum SurvivalError {
         row: usize,
         time: f64,
     },
-    #[error("the event column `{column}` has {} levels ({}); say which one is the event", .levels.len(), .levels.join(", "))]
+    #[error("the event column `{column}` must be binary (0/1, 1/2 with 2 = event, yes/no) or have its event's level named; {}", if .levels.is_empty() { "it has too many values to be levels".to_string() } else { format!("its levels are {}", .levels.join(", ")) })]
     EventNotBinary { column: String, levels: Vec<String> },
     #[error(transparent)]
     Level(#[from] LevelError),
@@ -60,10 +60,12 @@ impl SurvivalError {
     pub fn hint(&self) -> String {
         match self {
             SurvivalError::Level(e) => e.hint(),
-            SurvivalError::EventNotBinary { column, levels } => format!(
-                "name the event's level (--event-level {}); the other levels count as censored",
-                levels.last().map_or(column.as_str(), String::as_str)
-            ),
+            SurvivalError::EventNotBinary { column, levels } => match levels.last() {
+                Some(l) => format!(
+                    "name the event's level (--event-level {l}); the lowest level counts as censored, any other as censored with a note"
+                ),
+                None => format!("`{column}` is not an event column: choose one coded 0/1, 1/2 or yes/no"),
+            },
             SurvivalError::InvalidOption { option, .. } => option.hint().into(),
             SurvivalError::TimeNotNumeric(c) => {
                 format!("choose a numeric time column, or set its kind (--kind {c}=numeric)")
