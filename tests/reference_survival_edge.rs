@@ -433,3 +433,16 @@ fn settings_with_bad_survival_numbers_are_refused() {
         assert!(e.contains(field), "{field}: {e}");
     }
 }
+
+/// Where R gives NA, the table says so: no CI at a time where the curve
+/// is 0, no lower bound of a median reached when the curve drops to 0.
+#[test]
+fn missing_bounds_are_shown_as_missing() {
+    let ds = data(DatasetSpec::default());
+    let s = spec("time_z", "event_z", None, "grp");
+    let a = survival_analysis(&ds, &s, CiTransform::Log, &[150.0], 0.0).unwrap();
+    let t = a.summary_table();
+    let row = &t.rows[0].1;
+    assert_eq!(row[3], "0.0% (CI NA)");
+    assert_eq!(row[4], "138.5 (NA–not reached)");
+}

@@ -146,6 +146,12 @@ fn fmt_opt(v: Option<f64>) -> String {
     v.map_or("not reached".into(), |x| fmt_num(x, 1))
 }
 
+/// A median's lower bound: missing only where the lower confidence curve
+/// is missing when the curve drops to 0 (R's NA), not "not reached".
+fn fmt_lower(v: Option<f64>) -> String {
+    v.map_or("NA".into(), |x| fmt_num(x, 1))
+}
+
 impl SurvivalAnalysis {
     /// Landmark survival and medians per group.
     pub fn summary_table(&self) -> ReportTable {
@@ -172,12 +178,17 @@ impl SurvivalAnalysis {
                     g.fit.events.to_string(),
                 ];
                 for l in &g.landmarks {
-                    cells.push(format!(
-                        "{}% ({}–{})",
-                        fmt_num(100.0 * l.surv, 1),
-                        fmt_num(100.0 * l.lower, 1),
-                        fmt_num(100.0 * l.upper, 1)
-                    ));
+                    cells.push(if l.lower.is_nan() || l.upper.is_nan() {
+                        // R's NA: no CI where the curve is 0.
+                        format!("{}% (CI NA)", fmt_num(100.0 * l.surv, 1))
+                    } else {
+                        format!(
+                            "{}% ({}–{})",
+                            fmt_num(100.0 * l.surv, 1),
+                            fmt_num(100.0 * l.lower, 1),
+                            fmt_num(100.0 * l.upper, 1)
+                        )
+                    });
                 }
                 let m = &g.fit.median;
                 cells.push(match m.median {
@@ -185,7 +196,7 @@ impl SurvivalAnalysis {
                     Some(x) => format!(
                         "{} ({}–{})",
                         fmt_num(x, 1),
-                        fmt_opt(m.lower),
+                        fmt_lower(m.lower),
                         fmt_opt(m.upper)
                     ),
                 });
@@ -208,7 +219,7 @@ impl SurvivalAnalysis {
                 Some(m) => format!(
                     "{} (95% CI {}–{})",
                     fmt_num(m, 1),
-                    fmt_opt(self.follow_up.lower),
+                    fmt_lower(self.follow_up.lower),
                     fmt_opt(self.follow_up.upper)
                 ),
                 None => "not reached".into(),
