@@ -274,7 +274,7 @@ fn survival_and_cox_commands() {
     ]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("the event column `age` must be binary"),
+        err.contains("the event column `age` must be binary") && err.contains("hint:"),
         "{err}"
     );
 }
@@ -346,4 +346,135 @@ fn run_writes_the_whole_study() {
     assert!(out.contains("Table 1 could not be made"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(&bad);
+}
+
+/// Issue 13: events coded 0/1/2 with --event-level (others censored, with
+/// a note), numeric group/strata/cluster columns, a level not in the column
+/// listed, Cox's patients dropped, concordance SE and robust tests, and
+/// landmark, horizon and rho values refused with the option named.
+#[test]
+fn survival_and_cox_on_numeric_codes() {
+    let edge = "tests/data/survival_edge.csv";
+    let (code, out, err) = cohortlab(&[
+        "survival",
+        edge,
+        "--time",
+        "time",
+        "--event",
+        "status012",
+        "--event-level",
+        "2",
+        "--group",
+        "grade",
+        "--strata",
+        "centre",
+        "--ci",
+        "log-log",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("competing-risks"), "{out}");
+    assert!(
+        out.contains("Stratified") || out.contains("stratified"),
+        "{out}"
+    );
+    let (code, out, err) = cohortlab(&[
+        "survival",
+        edge,
+        "--time",
+        "time",
+        "--event",
+        "status012",
+        "--event-level",
+        "1",
+        "--group",
+        "grp",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["groups"][0]["group"], "1");
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
+    let (code, out, err) = cohortlab(&[
+        "cox",
+        edge,
+        "--time",
+        "time",
+        "--event",
+        "status012",
+        "--event-level",
+        "1",
+        "--vars",
+        "age,grp",
+        "--cluster",
+        "centre",
+        "--strata",
+        "grade",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["dropped"], 7);
+    assert!(v["concordance_se"].as_f64().unwrap() > 0.0);
+    assert!(v["robust_score_p_value"].as_f64().is_some());
+    assert!(v["robust_wald_p_value"].as_f64().is_some());
+    let (code, out, err) = cohortlab(&[
+        "cox",
+        edge,
+        "--time",
+        "time",
+        "--event",
+        "status012",
+        "--event-level",
+        "1",
+        "--vars",
+        "age,grp",
+        "--cluster",
+        "centre",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("left out") && out.contains("robust score test"),
+        "{out}"
+    );
+    assert!(out.contains("(SE 0."), "{out}");
+    let (code, _, err) = cohortlab(&[
+        "survival",
+        edge,
+        "--time",
+        "time",
+        "--event",
+        "status012",
+        "--event-level",
+        "7",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("its levels are 0, 1, 2") && err.contains("hint:"),
+        "{err}"
+    );
+    let (code, _, err) = cohortlab(&[
+        "cox",
+        edge,
+        "--time",
+        "time",
+        "--event",
+        "status012",
+        "--vars",
+        "age",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--event-level"), "{err}");
+    for (flag, value) in [
+        ("--at", "NaN"),
+        ("--at", "-1"),
+        ("--rmst", "-1"),
+        ("--rho", "NaN"),
+    ] {
+        let (code, _, err) = cohortlab(&[
+            "survival", edge, "--time", "time_z", "--event", "event_z", flag, value,
+        ]);
+        assert_eq!(code, 1, "{flag} {value}");
+        assert!(err.starts_with(&format!("error: {flag} ")), "{err}");
+        assert!(err.contains("hint:"), "{err}");
+    }
 }

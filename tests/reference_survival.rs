@@ -248,7 +248,7 @@ fn log_rank_equals_survdiff() {
 #[test]
 fn lung_reverse_km_follow_up_equals_r() {
     let d = survival_data(&lung(), &spec("time", "status", &[])).unwrap();
-    let m = median_follow_up(&d.time, &d.event, 0.95);
+    let m = median_follow_up(&d.time, &d.event, CiTransform::Log, 0.95);
     let f = &fixture()["lung_follow_up"];
     assert_eq!(m.median, f["median"].as_f64());
     assert_eq!(m.lower, f["lower"].as_f64());

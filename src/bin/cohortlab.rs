@@ -159,7 +159,7 @@ mod cli {
             #[arg(long, value_delimiter = ',')]
             group: Vec<String>,
             /// Landmark times for survival with CI, comma-separated.
-            #[arg(long, value_delimiter = ',')]
+            #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
             at: Vec<f64>,
             /// Confidence interval transform: log (R), log-log (SAS), plain.
             #[arg(long, default_value = "log")]
@@ -168,10 +168,10 @@ mod cli {
             #[arg(long)]
             strata: Option<String>,
             /// Fleming-Harrington rho of the test (0 log-rank, 1 Peto-Peto).
-            #[arg(long, default_value_t = 0.0)]
+            #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
             rho: f64,
             /// Restricted mean survival time up to this time.
-            #[arg(long, value_name = "TAU")]
+            #[arg(long, value_name = "TAU", allow_negative_numbers = true)]
             rmst: Option<f64>,
             /// Print one JSON document instead of tables.
             #[arg(long)]
@@ -272,11 +272,14 @@ mod cli {
         /// Follow-up time column (numeric, >= 0).
         #[arg(long)]
         time: String,
-        /// Event column (0/1, 1/2 with 2 = event, or a binary column).
+        /// Event column (0/1, 1/2 with 2 = event, or a binary column; any
+        /// coding, e.g. 0/1/2, with --event-level).
         #[arg(long)]
         event: String,
         /// The level of --event meaning the event (default: the
-        /// non-reference level).
+        /// non-reference level). The lowest level is censored; any other
+        /// level (e.g. 2 = competing event) is counted as censored, with a
+        /// note.
         #[arg(long)]
         event_level: Option<String>,
     }
@@ -603,10 +606,11 @@ mod cli {
                 };
                 let (fit, ph) = cox_model_with_ph_test(&dataset, &spec).map_err(|e| Failure {
                     message: e.to_string(),
-                    hint: Some(
-                        "Check the time, event and covariate columns (`cohortlab inspect FILE`)."
+                    hint: Some(match &e {
+                        cohortlab::engine::survival::CoxError::Data(d) => d.hint(),
+                        _ => "Check the time, event and covariate columns (`cohortlab inspect FILE`)."
                             .into(),
-                    ),
+                    }),
                 })?;
                 if json {
                     #[derive(serde::Serialize)]
@@ -649,6 +653,12 @@ mod cli {
                 use cohortlab::engine::survival::{CiTransform, SurvivalSpec};
                 let transform = CiTransform::parse(&ci)
                     .ok_or_else(|| Failure::usage(format!("--ci `{ci}`: log, log-log or plain")))?;
+                let survival_failure = |e: cohortlab::engine::survival::SurvivalError| Failure {
+                    message: e.cli_message(),
+                    hint: Some(e.hint()),
+                };
+                cohortlab::engine::survival::check_survival_options(&at, rho, rmst)
+                    .map_err(survival_failure)?;
                 let (_, dataset) = input.load()?;
                 let spec = SurvivalSpec {
                     time,
@@ -660,12 +670,7 @@ mod cli {
                 let s = cohortlab::report::survival::survival_analysis_rmst(
                     &dataset, &spec, transform, &at, rho, rmst,
                 )
-                .map_err(|e| Failure {
-                    message: e.to_string(),
-                    hint: Some(
-                        "Check the time (numeric, >= 0) and event (0/1 or yes/no) columns.".into(),
-                    ),
-                })?;
+                .map_err(survival_failure)?;
                 if json {
                     print_json(&s)?;
                 } else {

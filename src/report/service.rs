@@ -693,13 +693,8 @@ fn survival_view(
         ));
     };
     let r = survival_step(&s.dataset, matched, step);
-    let fail = |e: crate::engine::survival::SurvivalError| {
-        Failure::new(
-            context,
-            e.to_string(),
-            "Choose a numeric time column (>= 0) and an event column (0/1 or yes/no).",
-        )
-    };
+    let fail =
+        |e: crate::engine::survival::SurvivalError| Failure::new(context, e.to_string(), &e.hint());
     let a = r.analysis.map_err(fail)?;
     let crossed = match r.crossed {
         Some(x) => {
@@ -722,11 +717,11 @@ fn survival_view(
             t
         })
         .map_err(|e| {
-            Failure::new(
-                "The Cox model could not be fitted",
-                e.to_string(),
-                "Check the covariates; a covariate with one value or separation cannot be estimated.",
-            )
+            let hint = match &e {
+                crate::engine::survival::CoxError::Data(d) => d.hint(),
+                _ => "Check the covariates; a covariate with one value or separation cannot be estimated.".into(),
+            };
+            Failure::new("The Cox model could not be fitted", e.to_string(), &hint)
         })
     });
     Ok(SurvivalView {

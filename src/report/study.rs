@@ -204,6 +204,10 @@ impl StudySettings {
                 s.cohortlab_settings
             ));
         }
+        if let Some(step) = &s.survival {
+            crate::engine::survival::check_survival_options(&step.at, step.rho, step.rmst)
+                .map_err(|e| format!("{e} ({})", e.hint()))?;
+        }
         Ok(s)
     }
 
@@ -996,6 +1000,11 @@ pub fn run_study_on(
                         "kaplan_meier".into(),
                         super::figures::km_plot_svg(&a, &step.spec.time),
                     ));
+                    diagnostics.extend(
+                        a.diagnostics
+                            .iter()
+                            .map(|d| format!("Survival: {}.", d.message)),
+                    );
                     survival = Some(a);
                 }
                 Err(e) => {

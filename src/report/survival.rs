@@ -35,6 +35,9 @@ pub struct SurvivalAnalysis {
     pub pairwise: Vec<PairwiseLogRank>,
     /// The horizon of the restricted mean, if asked for.
     pub rmst_tau: Option<f64>,
+    /// Notes on the data (e.g. competing events counted as censored).
+    #[serde(default)]
+    pub diagnostics: Vec<crate::engine::Diagnostic>,
 }
 
 /// Runs the analysis.
@@ -57,6 +60,7 @@ pub fn survival_analysis_rmst(
     rho: f64,
     tau: Option<f64>,
 ) -> Result<SurvivalAnalysis, SurvivalError> {
+    crate::engine::survival::check_survival_options(at, rho, tau)?;
     let d = crate::engine::survival::survival_data(ds, spec)?;
     // One sort serves the curves and, without strata, the log-rank test.
     let to = crate::engine::survival::by_stratum_then_time(&d.time, &d.stratum, false);
@@ -134,11 +138,18 @@ pub fn survival_analysis_rmst(
         log_rank: lr,
         pairwise,
         rmst_tau: tau,
+        diagnostics: d.diagnostics,
     })
 }
 
 fn fmt_opt(v: Option<f64>) -> String {
     v.map_or("not reached".into(), |x| fmt_num(x, 1))
+}
+
+/// A median's lower bound: missing only where the lower confidence curve
+/// is missing when the curve drops to 0 (R's NA), not "not reached".
+fn fmt_lower(v: Option<f64>) -> String {
+    v.map_or("NA".into(), |x| fmt_num(x, 1))
 }
 
 impl SurvivalAnalysis {
@@ -167,12 +178,17 @@ impl SurvivalAnalysis {
                     g.fit.events.to_string(),
                 ];
                 for l in &g.landmarks {
-                    cells.push(format!(
-                        "{}% ({}–{})",
-                        fmt_num(100.0 * l.surv, 1),
-                        fmt_num(100.0 * l.lower, 1),
-                        fmt_num(100.0 * l.upper, 1)
-                    ));
+                    cells.push(if l.lower.is_nan() || l.upper.is_nan() {
+                        // R's NA: no CI where the curve is 0.
+                        format!("{}% (CI NA)", fmt_num(100.0 * l.surv, 1))
+                    } else {
+                        format!(
+                            "{}% ({}–{})",
+                            fmt_num(100.0 * l.surv, 1),
+                            fmt_num(100.0 * l.lower, 1),
+                            fmt_num(100.0 * l.upper, 1)
+                        )
+                    });
                 }
                 let m = &g.fit.median;
                 cells.push(match m.median {
@@ -180,7 +196,7 @@ impl SurvivalAnalysis {
                     Some(x) => format!(
                         "{} ({}–{})",
                         fmt_num(x, 1),
-                        fmt_opt(m.lower),
+                        fmt_lower(m.lower),
                         fmt_opt(m.upper)
                     ),
                 });
@@ -203,7 +219,7 @@ impl SurvivalAnalysis {
                 Some(m) => format!(
                     "{} (95% CI {}–{})",
                     fmt_num(m, 1),
-                    fmt_opt(self.follow_up.lower),
+                    fmt_lower(self.follow_up.lower),
                     fmt_opt(self.follow_up.upper)
                 ),
                 None => "not reached".into(),
@@ -230,6 +246,13 @@ impl SurvivalAnalysis {
                 p.group_b,
                 fmt_p(Some(p.p_value)),
                 fmt_p(Some(p.p_adjusted))
+            ));
+        }
+        for d in &self.diagnostics {
+            footnotes.push(format!(
+                "Note: {}.{}",
+                d.message,
+                d.hint.as_ref().map_or(String::new(), |h| format!(" {h}"))
             ));
         }
         ReportTable {
@@ -302,8 +325,41 @@ pub fn cox_table(fit: &crate::engine::survival::CoxFit) -> ReportTable {
             fmt_num(fit.concordance, 3)
         ),
     ];
+    // R's summary(coxph): "Concordance= 0.6 (se = 0.025)".
+    if let Some(last) = footnotes.last_mut() {
+        last.pop();
+        last.push_str(&format!(" (SE {}).", fmt_num(fit.concordance_se, 3)));
+    }
+    if fit.dropped > 0 {
+        footnotes.push(format!(
+            "{} patient(s) with a missing value were left out.",
+            fit.dropped
+        ));
+    }
     if robust {
         footnotes.push("Robust: sandwich variance clustered as asked (e.g. by matched set), as R's coxph(cluster = ).".into());
+        if let (Some(w), Some(wp), Some(sc), Some(sp)) = (
+            fit.robust_wald_chi_square,
+            fit.robust_wald_p_value,
+            fit.robust_score_chi_square,
+            fit.robust_score_p_value,
+        ) {
+            footnotes.push(format!(
+                "Robust Wald test {} (P {}), robust score test {} (P {}) on {} df.",
+                fmt_num(w, 2),
+                fmt_p(Some(wp)),
+                fmt_num(sc, 2),
+                fmt_p(Some(sp)),
+                fit.df
+            ));
+        }
+    }
+    for d in &fit.diagnostics {
+        footnotes.push(format!(
+            "Note: {}.{}",
+            d.message,
+            d.hint.as_ref().map_or(String::new(), |h| format!(" {h}"))
+        ));
     }
     ReportTable {
         title: "Cox proportional hazards model".into(),

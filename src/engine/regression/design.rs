@@ -146,6 +146,30 @@ pub fn design_matrix(
     ordinal: &[String],
 ) -> Result<Design, RegressionError> {
     let (y_all, event) = outcome_values(ds, outcome, event)?;
+    let design = design_on(ds, outcome, &y_all, event, variables, ordinal)?;
+    let n = design.rows.len();
+    let events = design.y.iter().filter(|&&v| v == 1.0).count();
+    if events == 0 || events == n {
+        return Err(RegressionError::NoVariation {
+            column: outcome.to_owned(),
+            which: if events == 0 { "non-events" } else { "events" },
+        });
+    }
+    Ok(design)
+}
+
+/// The design of `variables` on the rows where `y_all` and every variable
+/// have a value (`outcome` names the column `y_all` came from, which cannot
+/// be a variable): the design of [`design_matrix`], and of a Cox model,
+/// whose outcome is read elsewhere.
+pub(crate) fn design_on(
+    ds: &Dataset,
+    outcome: &str,
+    y_all: &[Option<f64>],
+    event: String,
+    variables: &[String],
+    ordinal: &[String],
+) -> Result<Design, RegressionError> {
     let mut columns = vec![DesignColumn {
         term: "(Intercept)".into(),
         variable: None,
@@ -281,13 +305,6 @@ pub fn design_matrix(
         return Err(RegressionError::TooFewRows {
             complete: n,
             parameters: p,
-        });
-    }
-    let events = y.iter().filter(|&&v| v == 1.0).count();
-    if events == 0 || events == n {
-        return Err(RegressionError::NoVariation {
-            column: outcome.to_owned(),
-            which: if events == 0 { "non-events" } else { "events" },
         });
     }
     Ok(Design {

@@ -7,6 +7,7 @@ mod interaction;
 mod logistic;
 mod separation;
 
+pub(crate) use design::design_on;
 pub use design::{design_matrix, outcome_values, Coding, Design, DesignColumn, RegressionError};
 pub use interaction::{interaction_test, InteractionTest};
 pub use logistic::{

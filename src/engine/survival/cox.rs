@@ -15,7 +15,8 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
-use crate::engine::numeric::{add_weighted_gram, argsort, Convergence};
+use super::concordance::concordance_and_se;
+use crate::engine::numeric::{add_weighted_gram, Convergence};
 
 /// How tied event times are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -75,21 +76,41 @@ pub struct RobustTerm {
 pub struct CoxFit {
     pub ties: Ties,
     pub terms: Vec<CoxTerm>,
+    /// Patients used (R's `fit$n`).
     pub n: usize,
+    /// Patients left out for a missing value (R's `length(fit$na.action)`).
+    #[serde(default)]
+    pub dropped: usize,
     pub events: usize,
     pub log_likelihood: f64,
     pub log_likelihood_null: f64,
     pub lr_chi_square: f64,
     pub wald_chi_square: f64,
-    /// The Wald test with the robust variance, when clustered.
+    /// The Wald test with the robust variance, when clustered (R's
+    /// `summary(fit)$waldtest` then), and its P.
     pub robust_wald_chi_square: Option<f64>,
+    #[serde(default)]
+    pub robust_wald_p_value: Option<f64>,
+    /// The robust score test, when clustered (R's `summary(fit)$robscore`):
+    /// the score at β = 0 against the clustered variance of its residuals.
+    #[serde(default)]
+    pub robust_score_chi_square: Option<f64>,
+    #[serde(default)]
+    pub robust_score_p_value: Option<f64>,
     pub score_chi_square: f64,
     pub df: usize,
     pub lr_p_value: f64,
     pub wald_p_value: f64,
     pub score_p_value: f64,
     pub concordance: f64,
+    /// The concordance's standard error (infinitesimal jackknife, by
+    /// cluster when clustered; R's `summary(fit)$concordance["se(C)"]`).
+    #[serde(default)]
+    pub concordance_se: f64,
     pub convergence: Convergence,
+    /// Notes on the data (e.g. competing events counted as censored).
+    #[serde(default)]
+    pub diagnostics: Vec<crate::engine::Diagnostic>,
 }
 
 /// X β for row-major X (n x p).
@@ -467,83 +488,29 @@ fn robust_variance(resid: &[f64], cluster: &[usize], var: &DMatrix<f64>) -> DMat
     dfbeta.transpose() * dfbeta
 }
 
-/// Harrell's C as R's `concordance`: over pairs whose shorter time is an
-/// event (within a stratum), the share where that patient has the higher
-/// risk score; ties in the score count one half. O(n log n).
-pub fn concordance(time: &[f64], event: &[bool], eta: &[f64], stratum: &[usize]) -> f64 {
-    let to = super::data::by_stratum_then_time(time, stratum, true);
-    let died: Vec<bool> = to.order.iter().map(|&i| event[i]).collect();
-    let eta: Vec<f64> = to.order.iter().map(|&i| eta[i]).collect();
-    concordance_sorted(&to.time, &died, &eta, &to.stratum)
-}
-
-/// [`concordance`] of patients already sorted by stratum, then time
-/// descending.
-fn concordance_sorted(time: &[f64], died: &[bool], eta: &[f64], stratum: &[usize]) -> f64 {
-    // Dense ranks of the scores, by one sort.
-    let by_eta = argsort(eta);
-    let mut rank_of = vec![0usize; eta.len()];
-    let mut m = 0;
-    for (k, &i) in by_eta.iter().enumerate() {
-        if k > 0 && eta[i] != eta[by_eta[k - 1]] {
-            m += 1;
-        }
-        rank_of[i] = m;
-    }
-    let m = if eta.is_empty() { 0 } else { m + 1 };
-    let ranks = rank_of;
-    let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
-    // One Fenwick tree of counts by score rank (and the count at each
-    // rank, for ties), emptied after each stratum: many small strata, e.g.
-    // matched sets, cost no more than one big one.
-    let mut tree = vec![0u32; m + 1];
-    let mut at_rank = vec![0u32; m];
-    let add = |tree: &mut [u32], at_rank: &mut [u32], r: usize, up: bool| {
-        at_rank[r] = if up { at_rank[r] + 1 } else { at_rank[r] - 1 };
-        let mut i = r + 1;
-        while i <= m {
-            tree[i] = if up { tree[i] + 1 } else { tree[i] - 1 };
-            i += i & i.wrapping_neg();
-        }
-    };
-    let below = |tree: &[u32], mut i: usize| {
-        let mut s = 0u64;
-        while i > 0 {
-            s += u64::from(tree[i]);
-            i -= i & i.wrapping_neg();
-        }
-        s as f64
-    };
-    let strata: Vec<std::ops::Range<usize>> = super::data::runs(stratum).collect();
-    let several = strata.len() > 1;
-    for s in strata {
-        let mut total = 0.0;
-        for at in super::data::runs(&time[s.clone()]) {
-            let at = s.start + at.start..s.start + at.end;
-            for q in at.clone().filter(|&q| !died[q]) {
-                add(&mut tree, &mut at_rank, ranks[q], true);
-                total += 1.0;
-            }
-            for q in at.clone().filter(|&q| died[q]) {
-                let r = ranks[q];
-                let lower = below(&tree, r);
-                let same = f64::from(at_rank[r]);
-                conc += lower;
-                tied += same;
-                disc += total - lower - same;
-            }
-            for q in at.filter(|&q| died[q]) {
-                add(&mut tree, &mut at_rank, ranks[q], true);
-                total += 1.0;
-            }
-        }
-        if several {
-            for &r in &ranks[s] {
-                add(&mut tree, &mut at_rank, r, false);
-            }
+/// The robust score test of β = 0 (R's `rscore`): the score residuals at
+/// β = 0 summed by cluster, U their total, the test Uᵀ (Σ_c D_cᵀ D_c)⁻¹ U.
+fn robust_score_test(
+    x: &[f64],
+    time: &[f64],
+    event: &[bool],
+    stratum: &[usize],
+    cluster: &[usize],
+    ties: Ties,
+) -> f64 {
+    let p = x.len() / time.len().max(1);
+    let resid = score_residuals(x, time, event, stratum, &vec![0.0; p], ties);
+    let nc = cluster.iter().copied().max().map_or(0, |c| c + 1);
+    let mut sums = DMatrix::<f64>::zeros(nc, p);
+    for (r, &c) in resid.chunks_exact(p.max(1)).zip(cluster) {
+        for a in 0..p {
+            sums[(c, a)] += r[a];
         }
     }
-    (conc + tied / 2.0) / (conc + disc + tied)
+    let u = DVector::from_iterator(p, (0..p).map(|a| sums.column(a).sum()));
+    let v = sums.transpose() * &sums;
+    v.cholesky()
+        .map_or(f64::NAN, |c| (u.transpose() * c.solve(&u))[(0, 0)])
 }
 
 /// The patients of a Cox model: covariates (no intercept), follow-up,
@@ -662,11 +629,14 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
     let var = info.clone().cholesky()?.inverse();
     let normal = Normal::new(0.0, 1.0).ok()?;
     let z_crit = normal.inverse_cdf(0.5 + conf_level / 2.0);
-    let robust = cluster.map(|c| {
-        let xc = centred(x, &means);
-        let resid = score_residuals(&xc, time, event, stratum, &beta, ties);
+    let xc = cluster.map(|_| centred(x, &means));
+    let robust = cluster.zip(xc.as_deref()).map(|(c, xc)| {
+        let resid = score_residuals(xc, time, event, stratum, &beta, ties);
         robust_variance(&resid, c, &var)
     });
+    let robust_score = cluster
+        .zip(xc.as_deref())
+        .map(|(c, xc)| robust_score_test(xc, time, event, stratum, c, ties));
     let terms = names
         .iter()
         .enumerate()
@@ -705,23 +675,32 @@ pub fn fit_cox(data: &CoxData, names: &[String], ties: Ties, conf_level: f64) ->
     let lr = 2.0 * (ll - ll0);
     let chi = |x: f64| ChiSquared::new(p as f64).map_or(f64::NAN, |c| c.sf(x));
     let eta = linear_predictor(&flat, &beta, n);
+    let sorted_cluster: Option<Vec<usize>> = cluster.map(|c| order.iter().map(|&i| c[i]).collect());
+    let (concordance, concordance_se) =
+        concordance_and_se(&ts, &es, &eta, &ss, sorted_cluster.as_deref());
     Some(CoxFit {
         ties,
         terms,
         n,
+        dropped: 0,
         events: event.iter().filter(|&&e| e).count(),
         log_likelihood: ll,
         log_likelihood_null: ll0,
         lr_chi_square: lr,
         wald_chi_square: wald,
         robust_wald_chi_square: robust_wald,
+        robust_wald_p_value: robust_wald.map(chi),
+        robust_score_chi_square: robust_score,
+        robust_score_p_value: robust_score.map(chi),
         score_chi_square: score,
         df: p,
         lr_p_value: chi(lr),
         wald_p_value: chi(wald),
         score_p_value: chi(score),
-        concordance: concordance_sorted(&ts, &es, &eta, &ss),
+        concordance,
+        concordance_se,
         convergence,
+        diagnostics: Vec::new(),
     })
 }
 
@@ -769,6 +748,9 @@ struct CoxInputs {
     names: Vec<String>,
     /// Per variable, its columns (a factor's dummies together).
     groups: Vec<(String, Vec<usize>)>,
+    /// Patients left out for a missing value.
+    dropped: usize,
+    diagnostics: Vec<crate::engine::Diagnostic>,
 }
 
 impl CoxInputs {
@@ -782,34 +764,40 @@ impl CoxInputs {
             cluster: self.cluster.as_deref(),
         }
     }
+
+    /// The model, with the patients left out and the notes on the data.
+    fn fit(&self, ties: Ties) -> Result<CoxFit, CoxError> {
+        let mut fit = fit_cox(&self.data(), &self.names, ties, 0.95).ok_or(CoxError::Singular)?;
+        fit.dropped = self.dropped;
+        fit.diagnostics = self.diagnostics.clone();
+        Ok(fit)
+    }
 }
 
 fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxInputs, CoxError> {
-    // The follow-up and the design matrix, side by side.
-    let (sd, design) = crate::engine::parallel::join(
-        || {
-            super::survival_data(
-                ds,
-                &super::SurvivalSpec {
-                    time: spec.time.clone(),
-                    event: spec.event.clone(),
-                    event_level: spec.event_level.clone(),
-                    groups: Vec::new(),
-                    strata: spec.strata.clone(),
-                },
-            )
+    // The follow-up first (any event coding), then the design on its rows.
+    let sd = super::survival_data(
+        ds,
+        &super::SurvivalSpec {
+            time: spec.time.clone(),
+            event: spec.event.clone(),
+            event_level: spec.event_level.clone(),
+            groups: Vec::new(),
+            strata: spec.strata.clone(),
         },
-        || {
-            crate::engine::regression::design_matrix(
-                ds,
-                &spec.event,
-                spec.event_level.as_deref(),
-                &spec.variables,
-                &spec.ordinal,
-            )
-        },
-    );
-    let (sd, design) = (sd?, design?);
+    )?;
+    let mut y_all = vec![None; ds.n_rows];
+    for &r in &sd.rows {
+        y_all[r] = Some(0.0);
+    }
+    let design = crate::engine::regression::design_on(
+        ds,
+        &spec.event,
+        &y_all,
+        sd.event_label.clone(),
+        &spec.variables,
+        &spec.ordinal,
+    )?;
     // Patients complete for both: join on the dataset row.
     let mut pos = vec![usize::MAX; ds.n_rows];
     for (k, &r) in design.rows.iter().enumerate() {
@@ -850,6 +838,8 @@ fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxIn
         stratum.push(sd.stratum[k]);
     }
     Ok(CoxInputs {
+        dropped: ds.n_rows - time.len(),
+        diagnostics: sd.diagnostics,
         x,
         time,
         event,
@@ -867,7 +857,7 @@ fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxIn
 /// Fits `Surv(time, event) ~ variables` on the complete cases.
 pub fn cox_model(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxFit, CoxError> {
     let inputs = cox_inputs(ds, spec)?;
-    fit_cox(&inputs.data(), &inputs.names, spec.ties, 0.95).ok_or(CoxError::Singular)
+    inputs.fit(spec.ties)
 }
 
 /// The model and its test of proportional hazards (per variable and global).
@@ -876,7 +866,7 @@ pub fn cox_model_with_ph_test(
     spec: &CoxSpec,
 ) -> Result<(CoxFit, Vec<ZphRow>), CoxError> {
     let inputs = cox_inputs(ds, spec)?;
-    let fit = fit_cox(&inputs.data(), &inputs.names, spec.ties, 0.95).ok_or(CoxError::Singular)?;
+    let fit = inputs.fit(spec.ties)?;
     let zph = cox_zph(&inputs.data(), &fit, &inputs.groups);
     Ok((fit, zph))
 }

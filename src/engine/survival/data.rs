@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
+use crate::engine::data::{Column, ColumnData, Dataset, LevelError, Levels};
+use crate::engine::diagnostic::Diagnostic;
 use crate::engine::numeric::sort_with_order;
 
 /// What the survival analysis uses.
@@ -13,7 +14,10 @@ pub struct SurvivalSpec {
     pub time: String,
     /// The event: binary/categorical (`event_level`, default the
     /// non-reference level), or numeric 0/1 (1 = event) or 1/2 (2 = event,
-    /// R's `Surv` convention).
+    /// R's `Surv` convention). With `event_level` any coding works (e.g.
+    /// 0/1/2, censored/event/competing): the named level is the event, every
+    /// other level censored; levels other than the event and the reference
+    /// (lowest) one are competing events, counted as censored with a note.
     pub event: String,
     #[serde(default)]
     pub event_level: Option<String>,
@@ -37,18 +41,142 @@ pub enum SurvivalError {
         row: usize,
         time: f64,
     },
-    #[error("the event column `{0}` must be binary (0/1, yes/no, or a level meaning the event)")]
-    EventNotBinary(String),
-    #[error("the event column `{column}` has no level `{level}`")]
-    UnknownEventLevel { column: String, level: String },
-    #[error("the grouping column `{0}` must be binary or categorical")]
-    GroupNotCategorical(String),
+    #[error("the event column `{column}` must be binary (0/1, 1/2 with 2 = event, yes/no) or have its event's level named; {}", if .levels.is_empty() { "it has too many values to be levels".to_string() } else { format!("its levels are {}", .levels.join(", ")) })]
+    EventNotBinary { column: String, levels: Vec<String> },
+    #[error(transparent)]
+    Level(#[from] LevelError),
     #[error("no patient has every value needed")]
     NoRows,
     #[error("there are no events at all")]
     NoEvents,
     #[error("the log-rank test needs at least two groups with patients")]
     OneGroup,
+    #[error("{} (the settings' `{}`) cannot be {value}: it must be {}", .option.what(), .option.settings_field(), .option.rule())]
+    InvalidOption { option: SurvivalOption, value: f64 },
+}
+
+impl SurvivalError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            SurvivalError::Level(e) => e.hint(),
+            SurvivalError::EventNotBinary { column, levels } => match levels.last() {
+                Some(l) => format!(
+                    "name the event's level (--event-level {l}); the lowest level counts as censored, any other as censored with a note"
+                ),
+                None => format!("`{column}` is not an event column: choose one coded 0/1, 1/2 or yes/no"),
+            },
+            SurvivalError::InvalidOption { option, .. } => option.hint().into(),
+            SurvivalError::TimeNotNumeric(c) => {
+                format!("choose a numeric time column, or set its kind (--kind {c}=numeric)")
+            }
+            _ => "Check the time (numeric, >= 0) and event (0/1, 1/2 or yes/no) columns (`cohortlab inspect FILE`).".into(),
+        }
+    }
+
+    /// The message as the command line says it, naming its option.
+    pub fn cli_message(&self) -> String {
+        match self {
+            SurvivalError::InvalidOption { option, value } => format!(
+                "{} {value}: {} must be {}",
+                option.cli_flag(),
+                option.what(),
+                option.rule()
+            ),
+            e => e.to_string(),
+        }
+    }
+}
+
+/// An option of the survival analysis that takes a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurvivalOption {
+    /// A landmark time (`--at`, `survival.at`).
+    LandmarkTime,
+    /// The restricted mean's horizon (`--rmst`, `survival.rmst`).
+    RmstHorizon,
+    /// The Fleming-Harrington rho (`--rho`, `survival.rho`).
+    Rho,
+}
+
+impl SurvivalOption {
+    pub fn cli_flag(self) -> &'static str {
+        match self {
+            SurvivalOption::LandmarkTime => "--at",
+            SurvivalOption::RmstHorizon => "--rmst",
+            SurvivalOption::Rho => "--rho",
+        }
+    }
+
+    pub fn settings_field(self) -> &'static str {
+        match self {
+            SurvivalOption::LandmarkTime => "survival.at",
+            SurvivalOption::RmstHorizon => "survival.rmst",
+            SurvivalOption::Rho => "survival.rho",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            SurvivalOption::LandmarkTime => "a landmark time",
+            SurvivalOption::RmstHorizon => "the horizon of the restricted mean",
+            SurvivalOption::Rho => "the Fleming-Harrington rho",
+        }
+    }
+
+    fn rule(self) -> &'static str {
+        match self {
+            SurvivalOption::LandmarkTime => "a number >= 0",
+            SurvivalOption::RmstHorizon => "a number > 0",
+            SurvivalOption::Rho => "a finite number (0 log-rank, 1 Peto-Peto)",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            SurvivalOption::LandmarkTime => {
+                "Give times in the time column's unit, e.g. 12,36,60 for 1, 3 and 5 years in months."
+            }
+            SurvivalOption::RmstHorizon => {
+                "Give a time in the time column's unit, e.g. 60 for 5 years in months."
+            }
+            SurvivalOption::Rho => "Use 0 for the log-rank test or 1 for the Peto-Peto test.",
+        }
+    }
+
+    /// Refuses a value the option cannot take.
+    pub fn check(self, value: f64) -> Result<(), SurvivalError> {
+        let ok = match self {
+            SurvivalOption::LandmarkTime => value.is_finite() && value >= 0.0,
+            SurvivalOption::RmstHorizon => value.is_finite() && value > 0.0,
+            SurvivalOption::Rho => value.is_finite(),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(SurvivalError::InvalidOption {
+                option: self,
+                value,
+            })
+        }
+    }
+}
+
+/// Checks the numbers a survival analysis is asked for: landmark times,
+/// the restricted mean's horizon, rho.
+pub fn check_survival_options(
+    at: &[f64],
+    rho: f64,
+    rmst: Option<f64>,
+) -> Result<(), SurvivalError> {
+    for &t in at {
+        SurvivalOption::LandmarkTime.check(t)?;
+    }
+    if let Some(tau) = rmst {
+        SurvivalOption::RmstHorizon.check(tau)?;
+    }
+    SurvivalOption::Rho.check(rho)
 }
 
 /// Complete cases for a survival analysis.
@@ -66,19 +194,149 @@ pub struct SurvivalData {
     /// Patients left out for a missing value.
     pub dropped: usize,
     pub event_label: String,
+    /// Notes on how the data were read (e.g. competing events counted as
+    /// censored).
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-fn categorical<'a>(
-    ds: &'a Dataset,
-    name: &str,
-) -> Result<(&'a [u32], &'a [String]), SurvivalError> {
+/// A column as groups (group, strata): any column [`Column::levels`] reads.
+fn groups_of<'a>(ds: &'a Dataset, name: &str) -> Result<Levels<'a>, SurvivalError> {
     let col = ds
         .column(name)
         .ok_or_else(|| SurvivalError::UnknownColumn(name.to_owned()))?;
-    match &col.data {
-        ColumnData::Categorical { codes, levels, .. } => Ok((codes, levels)),
-        _ => Err(SurvivalError::GroupNotCategorical(name.to_owned())),
+    Ok(col.levels()?)
+}
+
+/// A stratification column: any column read as levels, or, a numeric one
+/// with too many values for that (e.g. hundreds of matched sets), by its
+/// distinct values.
+fn strata_of<'a>(ds: &'a Dataset, name: &str) -> Result<Levels<'a>, SurvivalError> {
+    let col = ds
+        .column(name)
+        .ok_or_else(|| SurvivalError::UnknownColumn(name.to_owned()))?;
+    match (col.levels(), &col.data) {
+        (Err(LevelError::TooManyValues { .. }), ColumnData::Numeric(v)) => Ok(distinct_codes(v)),
+        (l, _) => Ok(l?),
     }
+}
+
+/// Codes of the distinct values of a numeric column, in order of first
+/// appearance (missing: [`crate::engine::data::MISSING_CODE`]).
+pub(crate) fn distinct_codes(v: &[f64]) -> Levels<'static> {
+    let mut ids: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    let mut levels = Vec::new();
+    let codes = v
+        .iter()
+        .map(|&x| {
+            if x.is_nan() {
+                return crate::engine::data::MISSING_CODE;
+            }
+            let next = ids.len() as u32;
+            *ids.entry((x + 0.0).to_bits()).or_insert_with(|| {
+                levels.push(x.to_string());
+                next
+            })
+        })
+        .collect();
+    Levels {
+        codes: std::borrow::Cow::Owned(codes),
+        levels: std::borrow::Cow::Owned(levels),
+        reference: 0,
+        values: None,
+    }
+}
+
+/// The event per row (`None` when missing), its label, and a note when
+/// levels other than the event and censoring were counted as censored.
+type EventColumn = (Vec<Option<bool>>, String, Option<Diagnostic>);
+
+/// Reads the event column (see [`SurvivalSpec::event`]).
+fn event_of(col: &Column, event_level: Option<&str>) -> Result<EventColumn, SurvivalError> {
+    let name = col.name.as_str();
+    let levels = match col.levels() {
+        Ok(l) => l,
+        Err(LevelError::TooManyValues { .. }) if event_level.is_none() => {
+            return Err(SurvivalError::EventNotBinary {
+                column: name.to_owned(),
+                levels: Vec::new(),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let k = levels.levels.len();
+    let value_is = |l: usize, x: f64| levels.values.as_ref().is_some_and(|v| v[l] == x);
+    let event = match event_level {
+        Some(l) => levels.find(name, l)?,
+        None if levels.values.is_some() => {
+            // Numeric codes: 0/1 (1 = event), 1/2 (R's Surv: 2 = event).
+            let all_in = |set: &[f64]| (0..k).all(|l| set.iter().any(|&x| value_is(l, x)));
+            let code = if all_in(&[0.0, 1.0]) {
+                1.0
+            } else if all_in(&[1.0, 2.0]) {
+                2.0
+            } else {
+                return Err(SurvivalError::EventNotBinary {
+                    column: name.to_owned(),
+                    levels: levels.levels.to_vec(),
+                });
+            };
+            match (0..k).find(|&l| value_is(l, code)) {
+                Some(l) => l,
+                // No event code at all (all 0, or all 1 of 1/2).
+                None => return Err(SurvivalError::NoEvents),
+            }
+        }
+        None if k <= 2 => {
+            if k < 2 {
+                // One level: the event only if it is not the reference
+                // (there is none to be); as before, all censored.
+                return Err(SurvivalError::NoEvents);
+            }
+            1 - levels.reference.min(1)
+        }
+        None => {
+            return Err(SurvivalError::EventNotBinary {
+                column: name.to_owned(),
+                levels: levels.levels.to_vec(),
+            })
+        }
+    };
+    // Censoring: the reference (lowest) level, or the first other one when
+    // the event is the reference; the rest are competing events.
+    let censor = if event != levels.reference {
+        levels.reference
+    } else {
+        (0..k).find(|&l| l != event).unwrap_or(event)
+    };
+    let mut competing = vec![0usize; k];
+    let values: Vec<Option<bool>> = (0..levels.codes.len())
+        .map(|i| {
+            levels.code(i).map(|c| {
+                if c != event && c != censor {
+                    competing[c] += 1;
+                }
+                c == event
+            })
+        })
+        .collect();
+    let note = (competing.iter().any(|&n| n > 0)).then(|| {
+        let which: Vec<String> = (0..k)
+            .filter(|&l| competing[l] > 0)
+            .map(|l| format!("{} ({} patients)", levels.levels[l], competing[l]))
+            .collect();
+        Diagnostic::warning(
+            Some(name),
+            format!(
+                "`{name}` = {} is neither the event ({}) nor censoring ({}): counted as censored",
+                which.join(", "),
+                levels.levels[event],
+                levels.levels[censor]
+            ),
+        )
+        .with_hint("If that is a competing event (e.g. death from another cause), a competing-risks analysis (cumulative incidence, Fine-Gray) may be appropriate.")
+    });
+    Ok((values, levels.levels[event].clone(), note))
 }
 
 /// Reads the columns of `spec`; drops rows with a missing value.
@@ -92,56 +350,16 @@ pub fn survival_data(ds: &Dataset, spec: &SurvivalSpec) -> Result<SurvivalData, 
     let ecol = ds
         .column(&spec.event)
         .ok_or_else(|| SurvivalError::UnknownColumn(spec.event.clone()))?;
-    let (event, event_label): (Vec<Option<bool>>, String) = match &ecol.data {
-        ColumnData::Categorical {
-            codes,
-            levels,
-            reference,
-        } => {
-            if levels.len() > 2 && spec.event_level.is_none() {
-                return Err(SurvivalError::EventNotBinary(spec.event.clone()));
-            }
-            let ev = match &spec.event_level {
-                Some(l) => levels.iter().position(|x| x == l).ok_or_else(|| {
-                    SurvivalError::UnknownEventLevel {
-                        column: spec.event.clone(),
-                        level: l.clone(),
-                    }
-                })?,
-                None => 1 - (*reference).min(1),
-            };
-            (
-                codes
-                    .iter()
-                    .map(|&c| (c != MISSING_CODE).then_some(c as usize == ev))
-                    .collect(),
-                levels.get(ev).cloned().unwrap_or_default(),
-            )
-        }
-        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0) => (
-            v.iter()
-                .map(|&x| (!x.is_nan()).then_some(x == 1.0))
-                .collect(),
-            "1".into(),
-        ),
-        // R's Surv() convention for 1/2 codes: 2 is the event.
-        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan() || *x == 1.0 || *x == 2.0) => (
-            v.iter()
-                .map(|&x| (!x.is_nan()).then_some(x == 2.0))
-                .collect(),
-            "2".into(),
-        ),
-        _ => return Err(SurvivalError::EventNotBinary(spec.event.clone())),
-    };
-    let groups: Vec<(&[u32], &[String])> = spec
+    let (event, event_label, note) = event_of(ecol, spec.event_level.as_deref())?;
+    let groups: Vec<Levels> = spec
         .groups
         .iter()
-        .map(|g| categorical(ds, g))
+        .map(|g| groups_of(ds, g))
         .collect::<Result<_, _>>()?;
     let strata = spec
         .strata
         .as_deref()
-        .map(|s| categorical(ds, s))
+        .map(|s| strata_of(ds, s))
         .transpose()?;
     let mut out = SurvivalData {
         time: Vec::new(),
@@ -152,9 +370,10 @@ pub fn survival_data(ds: &Dataset, spec: &SurvivalSpec) -> Result<SurvivalData, 
         rows: Vec::new(),
         dropped: 0,
         event_label,
+        diagnostics: note.into_iter().collect(),
     };
     // Crossed group index: mixed radix over the groups' levels.
-    let sizes: Vec<usize> = groups.iter().map(|g| g.1.len()).collect();
+    let sizes: Vec<usize> = groups.iter().map(|g| g.levels.len()).collect();
     let ncells: usize = sizes.iter().product();
     let mut used = vec![false; ncells.max(1)];
     let mut cell_of = Vec::new();
@@ -174,13 +393,11 @@ pub fn survival_data(ds: &Dataset, spec: &SurvivalSpec) -> Result<SurvivalData, 
         let mut cell = 0usize;
         let mut missing = false;
         for (g, size) in groups.iter().zip(&sizes) {
-            let c = g.0[i];
-            missing |= c == MISSING_CODE;
-            cell = cell * size + if c == MISSING_CODE { 0 } else { c as usize };
+            let c = g.code(i);
+            missing |= c.is_none();
+            cell = cell * size + c.unwrap_or(0);
         }
-        let s = strata.map_or(Some(0), |s| {
-            (s.0[i] != MISSING_CODE).then_some(s.0[i] as usize)
-        });
+        let s = strata.as_ref().map_or(Some(0), |s| s.code(i));
         let Some(s) = s.filter(|_| !missing) else {
             out.dropped += 1;
             continue;
@@ -208,7 +425,7 @@ pub fn survival_data(ds: &Dataset, spec: &SurvivalSpec) -> Result<SurvivalData, 
         let mut rem = cell;
         let mut parts = vec![String::new(); groups.len()];
         for (k, size) in sizes.iter().enumerate().rev() {
-            parts[k] = groups[k].1[rem % size].clone();
+            parts[k] = groups[k].levels[rem % size].clone();
             rem /= size;
         }
         out.group_labels.push(if parts.is_empty() {

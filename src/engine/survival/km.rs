@@ -8,10 +8,15 @@
 //!   the cumulative hazard; SE of S is S·σ (Klein & Moeschberger eq. 4.2.2).
 //! - CI (Klein & Moeschberger 4.3.1-4.3.2): log, S·exp(±zσ) (R's default);
 //!   log-log, S^exp(±zσ/log S) (lifelines, SAS); plain, S ± zS·σ; clipped
-//!   to [0, 1]. Undefined where S = 0.
+//!   to [0, 1]. Where σ = 0 (S = 1, before the first event) both bounds
+//!   are S, for every transform (R survival ≥ 3.8's `survfit_confint`;
+//!   3.5 printed NA for log-log there). Undefined (missing) where S = 0.
 //! - Median: the first time with S ≤ 0.5; if S is exactly 0.5 over an
 //!   interval, its midpoint (R's `quantile.survfit`). Its CI: the same rule
-//!   applied to the upper and the lower confidence curves.
+//!   applied to the upper and the lower confidence curves, where a missing
+//!   bound is skipped (not 0) and a bound curve that never reaches 0.5
+//!   gives no bound (R's NA): so a curve that drops to 0 at its last time
+//!   has no upper bound for its median.
 //! - Restricted mean to τ: ∫₀^τ S(t) dt.
 
 use serde::{Deserialize, Serialize};
@@ -97,6 +102,10 @@ fn ci(surv: f64, se_log: f64, z: f64, transform: CiTransform) -> (f64, f64) {
     if surv.is_nan() || surv <= 0.0 || !se_log.is_finite() {
         return (f64::NAN, f64::NAN);
     }
+    if se_log == 0.0 {
+        // No event yet: the curve is known exactly (S = 1).
+        return (surv, surv);
+    }
     match transform {
         CiTransform::Log => {
             let e = (z * se_log).exp();
@@ -120,19 +129,80 @@ fn ci(surv: f64, se_log: f64, z: f64, transform: CiTransform) -> (f64, f64) {
     }
 }
 
-/// The first time where `curve` ≤ 0.5, or the midpoint of a flat at 0.5.
+/// Where a survival curve (or one of its confidence curves) crosses 0.5,
+/// by R's `quantile.survfit` rules: on the points (0, 0), (tᵢ, 1 - Sᵢ),
+/// repeated heights and missing points dropped, the first time the height
+/// reaches 0.5; the midpoint to the next step when the curve sits at
+/// exactly 0.5 (to the last time when it ends there); `None` (R's NA) when
+/// the curve never reaches 0.5.
 fn crossing(times: &[f64], curve: &[f64]) -> Option<f64> {
+    const P: f64 = 0.5;
     let tol = f64::EPSILON.sqrt();
-    let i = curve.iter().position(|&s| s <= 0.5 + tol)?;
-    if (curve[i] - 0.5).abs() < tol {
-        // Flat at exactly 0.5: up to the next time the curve moves.
-        match (i + 1..curve.len()).find(|&j| curve[j] < curve[i] - tol) {
-            Some(j) => Some((times[i] + times[j]) / 2.0),
-            None => Some(times[i]),
-        }
-    } else {
-        Some(times[i])
+    let xs: Vec<f64> = std::iter::once(0.0).chain(times.iter().copied()).collect();
+    let ys: Vec<f64> = std::iter::once(0.0)
+        .chain(curve.iter().map(|s| 1.0 - s))
+        .collect();
+    let top = ys
+        .iter()
+        .copied()
+        .filter(|y| !y.is_nan())
+        .fold(f64::NEG_INFINITY, f64::max);
+    if top < P {
+        return None;
     }
+    let last_x = *xs.last()?;
+    // Drop repeated heights (the censoring times; one missing kept).
+    let mut x = Vec::with_capacity(xs.len());
+    let mut y: Vec<f64> = Vec::with_capacity(ys.len());
+    for (&xi, &yi) in xs.iter().zip(&ys) {
+        let seen = y.iter().any(|&v| v == yi || (v.is_nan() && yi.is_nan()));
+        if !seen {
+            x.push(xi);
+            y.push(yi);
+        }
+    }
+    let at = |shift: f64| -> Option<usize> { step_index(&y, shift, P) };
+    let (i1, i2) = (at(tol), at(-tol));
+    let mut q = match (i1, i2) {
+        (Some(a), Some(b)) => (x[a] + x[b]) / 2.0,
+        _ => f64::NAN,
+    };
+    if let Some(&end) = y.last() {
+        if !end.is_nan() && (P - end).abs() < tol {
+            q = i1.map_or(f64::NAN, |a| (x[a] + last_x) / 2.0);
+        }
+    }
+    (!q.is_nan()).then_some(q)
+}
+
+/// R's `approx(y + shift, 1:n, p, method = "constant", f = 1)` as a
+/// 0-based position: the points without missing heights, in order of
+/// height (equal heights averaged), the first at or above `p`; `None`
+/// outside their range.
+fn step_index(y: &[f64], shift: f64, p: f64) -> Option<usize> {
+    let mut pts: Vec<(f64, f64)> = y
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_nan())
+        .map(|(k, &v)| (v + shift, k as f64))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f64, f64, f64)> = Vec::with_capacity(pts.len());
+    for (a, b) in pts {
+        match merged.last_mut() {
+            Some(m) if m.0 == a => {
+                m.1 += b;
+                m.2 += 1.0;
+            }
+            _ => merged.push((a, b, 1.0)),
+        }
+    }
+    if merged.first().is_none_or(|m| p < m.0) {
+        return None;
+    }
+    let m = merged.iter().find(|m| m.0 >= p)?;
+    // R truncates a fractional index.
+    Some((m.1 / m.2).trunc() as usize)
 }
 
 /// Fits a Kaplan-Meier curve.
@@ -182,13 +252,14 @@ pub(crate) fn kaplan_meier_by_group_sorted(
         t[group[i]].push(ti);
         e[group[i]].push(event[i]);
     }
-    // The groups' curves and the reverse one for follow-up, side by side.
+    // The groups' curves and the reverse one for follow-up, side by side
+    // (the follow-up's CI on the same scale as the curves').
     let censored: Vec<bool> = order.iter().map(|&i| !event[i]).collect();
     let mut fits = crate::engine::parallel::map(groups + 1, |g| {
         if g < groups {
             kaplan_meier_sorted(&t[g], &e[g], transform, conf_level)
         } else {
-            kaplan_meier_sorted(sorted, &censored, CiTransform::Log, conf_level)
+            kaplan_meier_sorted(sorted, &censored, transform, conf_level)
         }
     });
     // The last is the reverse curve (the map returns one per index).
@@ -237,19 +308,8 @@ fn kaplan_meier_sorted(
         at_risk -= d + c;
     }
     let times: Vec<f64> = rows.iter().map(|r| r.time).collect();
-    let curve = |f: fn(&KmRow) -> f64| -> Vec<f64> {
-        // A missing bound (after S reached 0) counts as 0 for the crossing.
-        rows.iter()
-            .map(|r| {
-                let v = f(r);
-                if v.is_nan() {
-                    0.0
-                } else {
-                    v
-                }
-            })
-            .collect()
-    };
+    // A missing bound (where S is 0) is left out of the crossing.
+    let curve = |f: fn(&KmRow) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
     let median = Median {
         median: crossing(&times, &curve(|r| r.surv)),
         lower: crossing(&times, &curve(|r| r.lower)),
@@ -326,8 +386,72 @@ impl KmFit {
 }
 
 /// Median follow-up by the reverse Kaplan-Meier method (Schemper & Smith
-/// 1996): the censored patients are the "events".
-pub fn median_follow_up(time: &[f64], event: &[bool], conf_level: f64) -> Median {
+/// 1996): the censored patients are the "events"; its CI on the
+/// `transform` scale.
+pub fn median_follow_up(
+    time: &[f64],
+    event: &[bool],
+    transform: CiTransform,
+    conf_level: f64,
+) -> Median {
     let reversed: Vec<bool> = event.iter().map(|e| !e).collect();
-    kaplan_meier(time, &reversed, CiTransform::Log, conf_level).median
+    kaplan_meier(time, &reversed, transform, conf_level).median
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: [f64; 6] = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+
+    fn median(event: [bool; 6], transform: CiTransform) -> Median {
+        kaplan_meier(&T, &event, transform, 0.95).median
+    }
+
+    /// A censoring at the first time: S = 1 there, its bounds 1 (not
+    /// missing, not 0), and the median's CI as R's quantile.survfit
+    /// (survival 3.5-3: log 5 (3, NA), log-log 5 (2, NA), plain 5 (2, NA)).
+    #[test]
+    fn censoring_first_gives_rs_median_ci() {
+        let e = [false, true, true, false, true, false];
+        for (transform, lower) in [
+            (CiTransform::Log, 3.0),
+            (CiTransform::LogLog, 2.0),
+            (CiTransform::Plain, 2.0),
+        ] {
+            let fit = kaplan_meier(&T, &e, transform, 0.95);
+            assert_eq!((fit.rows[0].lower, fit.rows[0].upper), (1.0, 1.0));
+            let m = fit.median;
+            assert_eq!(m.median, Some(5.0), "{transform:?}");
+            assert_eq!(m.lower, Some(lower), "{transform:?}");
+            assert_eq!(m.upper, None, "{transform:?}");
+        }
+    }
+
+    /// The curve reaches 0 at the last time: the bounds there are missing,
+    /// so the upper bound of the median is R's NA, not the last time.
+    #[test]
+    fn curve_reaching_zero_has_no_upper_bound() {
+        let e = [false, true, true, false, true, true];
+        for transform in CiTransform::ALL {
+            let m = median(e, transform);
+            assert_eq!(m.median, Some(5.0));
+            assert_eq!(m.upper, None, "{transform:?}");
+        }
+        assert_eq!(median(e, CiTransform::Log).lower, Some(3.0));
+        // Reverse Kaplan-Meier of the same (R: NA, 4, NA).
+        let f = median_follow_up(&T, &e, CiTransform::Log, 0.95);
+        assert_eq!((f.median, f.lower, f.upper), (None, Some(4.0), None));
+    }
+
+    /// A flat at exactly 0.5 up to the last time: the midpoint with the
+    /// last time (R's rule for a flat at the end).
+    #[test]
+    fn flat_at_one_half_to_the_end() {
+        let m = median([true, false, false, false, false, false], CiTransform::Log);
+        assert_eq!(m.median, None);
+        let t = [1.0, 2.0, 3.0, 4.0];
+        let m = kaplan_meier(&t, &[true, true, false, false], CiTransform::Log, 0.95).median;
+        assert_eq!(m.median, Some(3.0));
+    }
 }

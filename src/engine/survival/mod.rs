@@ -3,6 +3,7 @@
 //! reverse Kaplan-Meier, and the log-rank test for k groups, following R's
 //! `survival` package (survfit, summary.survfit, survdiff).
 
+mod concordance;
 mod cox;
 mod data;
 mod km;
@@ -12,11 +13,15 @@ pub(crate) use data::by_stratum_then_time;
 pub(crate) use km::kaplan_meier_by_group_sorted;
 pub(crate) use logrank::log_rank_ordered;
 
+pub use concordance::concordance;
 pub use cox::{
-    concordance, cox_model, cox_model_with_ph_test, cox_zph, fit_cox, CoxData, CoxError, CoxFit,
-    CoxSpec, CoxTerm, RobustTerm, Ties, ZphRow,
+    cox_model, cox_model_with_ph_test, cox_zph, fit_cox, CoxData, CoxError, CoxFit, CoxSpec,
+    CoxTerm, RobustTerm, Ties, ZphRow,
 };
-pub use data::{survival_data, SurvivalData, SurvivalError, SurvivalSpec};
+pub use data::{
+    check_survival_options, survival_data, SurvivalData, SurvivalError, SurvivalOption,
+    SurvivalSpec,
+};
 pub use km::{
     kaplan_meier, kaplan_meier_by_group, median_follow_up, CiTransform, KmFit, KmRow, Landmark,
     Median,
