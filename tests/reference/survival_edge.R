@@ -10,9 +10,9 @@
 # One rule differs between survival versions: where the survival is 1 (no
 # event yet, SE 0), survival 3.5-3 gives NA for the log-log bounds and
 # survival >= 3.8 gives 1 (survfit_confint: "use p if se = 0"). CohortLab
-# follows the newer rule; the fixture applies it below (`se0`). The median
-# and its CI are the same under both (quantile.survfit drops missing
-# bounds, and a bound of 1 adds nothing).
+# follows 3.5-3, the version in Debian 12 that the reference tests use.
+# The median and its CI are the same under both (quantile.survfit drops
+# missing bounds, and a bound of 1 adds nothing).
 suppressPackageStartupMessages({ library(jsonlite); library(survival) })
 
 set.seed(13)
@@ -48,8 +48,6 @@ for (g in 1:2) {
 d$block <- (d$id - 1) %/% 8
 write.csv(d, "../data/survival_edge.csv", row.names = FALSE, na = "")
 
-se0 <- function(v, se, ctype) ifelse(is.na(v) & se == 0 & ctype == "log-log", 1, v)
-
 km <- function(name, time, status, group, ctype, event = status) {
   fit <- survfit(Surv(time, status) ~ group, conf.type = ctype)
   s <- summary(fit, censored = TRUE)
@@ -60,7 +58,7 @@ km <- function(name, time, status, group, ctype, event = status) {
   list(name = name, ctype = ctype, groups = sub("^group=", "", names(fit$strata)),
        strata = sub("^group=", "", as.character(s$strata)), time = s$time,
        n_risk = s$n.risk, surv = s$surv, std_err = s$std.err,
-       lower = se0(s$lower, s$std.err, ctype), upper = se0(s$upper, s$std.err, ctype),
+       lower = s$lower, upper = s$upper,
        median = unname(q$quantile[, 1]), median_lower = unname(q$lower[, 1]),
        median_upper = unname(q$upper[, 1]),
        follow_up = unname(c(qf$quantile, qf$lower, qf$upper)))

@@ -103,8 +103,14 @@ fn ci(surv: f64, se_log: f64, z: f64, transform: CiTransform) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     if se_log == 0.0 {
-        // No event yet: the curve is known exactly (S = 1).
-        return (surv, surv);
+        // No event yet (S = 1): R's survival 3.5-3 (Debian's, our
+        // reference) gives 1 for the log and plain bounds and NA for the
+        // log-log ones, whose log(-log S) is undefined at 1 (survival 3.8
+        // gives 1 there too). The median and its CI are the same either way.
+        return match transform {
+            CiTransform::LogLog => (f64::NAN, f64::NAN),
+            _ => (surv, surv),
+        };
     }
     match transform {
         CiTransform::Log => {
@@ -408,9 +414,9 @@ mod tests {
         kaplan_meier(&T, &event, transform, 0.95).median
     }
 
-    /// A censoring at the first time: S = 1 there, its bounds 1 (not
-    /// missing, not 0), and the median's CI as R's quantile.survfit
-    /// (survival 3.5-3: log 5 (3, NA), log-log 5 (2, NA), plain 5 (2, NA)).
+    /// A censoring at the first time: S = 1 there, its bounds 1 (NA for
+    /// log-log, as survival 3.5-3; never 0), and the median's CI as R's
+    /// quantile.survfit (log 5 (3, NA), log-log 5 (2, NA), plain 5 (2, NA)).
     #[test]
     fn censoring_first_gives_rs_median_ci() {
         let e = [false, true, true, false, true, false];
@@ -420,7 +426,12 @@ mod tests {
             (CiTransform::Plain, 2.0),
         ] {
             let fit = kaplan_meier(&T, &e, transform, 0.95);
-            assert_eq!((fit.rows[0].lower, fit.rows[0].upper), (1.0, 1.0));
+            let first = (fit.rows[0].lower, fit.rows[0].upper);
+            if transform == CiTransform::LogLog {
+                assert!(first.0.is_nan() && first.1.is_nan(), "{first:?}");
+            } else {
+                assert_eq!(first, (1.0, 1.0));
+            }
             let m = fit.median;
             assert_eq!(m.median, Some(5.0), "{transform:?}");
             assert_eq!(m.lower, Some(lower), "{transform:?}");
