@@ -1,7 +1,9 @@
 //! Typed results turned into tables and text for the page, the CLI and the
 //! exports. No browser imports.
 
+pub mod csv;
 pub mod figures;
+pub mod filename;
 pub mod inspect;
 pub mod km_figure;
 pub mod matching;

@@ -283,7 +283,8 @@ pub struct StudyResults {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StudyOutputs {
     pub results: StudyResults,
-    /// (file stem, table), written as tables/STEM.csv.
+    /// (file stem, table), written as tables/STEM.csv. Stems named after
+    /// data are made safe by [`super::filename::safe_stem`].
     pub tables: Vec<(String, ReportTable)>,
     /// (file stem, SVG), written as figures/STEM.svg.
     pub figures: Vec<(String, String)>,
@@ -565,7 +566,7 @@ fn subgroup_figures(
             o.groups.get(1).cloned().unwrap_or_default(),
         );
         out.push((
-            format!("forest_{}", o.outcome),
+            super::filename::safe_stem(&format!("forest_{}", o.outcome)),
             forest_plot_svg(
                 &format!(
                     "{}: odds ratio of {group} {second} vs {first}, by {sub} ({cohort} cohort)",
@@ -585,7 +586,7 @@ fn subgroup_figures(
         let mut cats = vec![category("All".into(), o)];
         cats.extend(parts.iter().map(|c| category(level(c), c)));
         out.push((
-            format!("rates_{}", o.outcome),
+            super::filename::safe_stem(&format!("rates_{}", o.outcome)),
             rate_bars_svg(
                 &format!("{} by {group} and {sub} ({cohort} cohort)", o.outcome),
                 &o.groups,
@@ -944,9 +945,12 @@ pub fn run_study_on(
                 (Some(Ok(a)), Some(cross)) => {
                     let mut t = a.summary_table();
                     t.title = format!("{} ({which} cohort)", t.title);
-                    tables.push((format!("survival_by_{cross}"), t));
+                    tables.push((
+                        super::filename::safe_stem(&format!("survival_by_{cross}")),
+                        t,
+                    ));
                     figures.push((
-                        format!("kaplan_meier_by_{cross}"),
+                        super::filename::safe_stem(&format!("kaplan_meier_by_{cross}")),
                         super::figures::km_plot_svg(&a, &step.spec.time),
                     ));
                     survival_crossed = Some(a);

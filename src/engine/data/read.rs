@@ -581,14 +581,19 @@ impl TableBuilder {
                 letter: column_letter(i),
             });
         }
+        // One pass with a map of the names seen (a header of 200,000
+        // columns compared pairwise took minutes).
+        let mut seen: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(headers.len());
         for (j, h) in headers.iter().enumerate() {
-            if let Some(i) = headers[..j].iter().position(|x| x == h) {
+            if let Some(&i) = seen.get(h.as_str()) {
                 return Err(ImportError::DuplicateHeader {
                     name: h.clone(),
                     first: column_letter(i),
                     second: column_letter(j),
                 });
             }
+            seen.insert(h, j);
         }
         self.cells = vec![TextColumn::new(); headers.len()];
         self.headers = Some(headers);

@@ -450,6 +450,16 @@ fn continuous_row(
         .map(|v| NumericSummary::of(v.iter().copied()))
         .collect();
     let overall = NumericSummary::of(by_group.iter().flatten().copied());
+    if stats
+        .iter()
+        .chain([&overall])
+        .any(|s| s.n > 1 && !s.sd.is_finite())
+    {
+        diagnostics.push(Diagnostic::warning(
+            Some(var),
+            format!("`{var}`: the SD exceeds the largest number a computer holds (about 1.8e308), so it is left blank; check the values"),
+        ));
+    }
     let test = if k == 2 {
         let r = if nonnormal {
             mann_whitney(&by_group[0], &by_group[1])
