@@ -388,6 +388,10 @@ fn parse_records(
 }
 
 fn read_spreadsheet(bytes: &[u8], options: &ReadOptions) -> Result<RawTable, ImportError> {
+    // A zipped workbook's sheets are checked before calamine allocates.
+    if bytes.starts_with(b"PK\x03\x04") {
+        super::sheet_guard::check_workbook(bytes, options.max_bytes)?;
+    }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         ImportError::Spreadsheet {
             message: e.to_string(),
