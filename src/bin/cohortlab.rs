@@ -117,7 +117,8 @@ mod cli {
             out: Option<PathBuf>,
             /// Also rerun the matching with N random orders and report how
             /// much the matched cohort (and --outcome's difference) varies.
-            #[arg(long, value_name = "N")]
+            #[arg(long, value_name = "N",
+                  value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=10_000))]
             stability: Option<u64>,
             /// A binary outcome whose treated-minus-control rate difference
             /// is reported in the stability check.
@@ -791,6 +792,10 @@ mod cli {
                 use cohortlab::engine::regression::{
                     fit_logistic, univariate_screen, LogisticSpec,
                 };
+                if let Some(p) = select_p {
+                    cohortlab::report::validate::p_threshold("--select-p", p)
+                        .map_err(Failure::usage)?;
+                }
                 let (_, dataset) = input.load()?;
                 let spec = LogisticSpec {
                     outcome,

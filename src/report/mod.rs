@@ -13,3 +13,4 @@ pub mod study;
 pub mod survival;
 pub mod table;
 pub mod table1;
+pub mod validate;

@@ -195,6 +195,7 @@ impl StudySettings {
                 s.cohortlab_settings
             ));
         }
+        super::validate::settings(&s)?;
         Ok(s)
     }
 
