@@ -45,8 +45,11 @@ fn is_plain_number(s: &str) -> bool {
 
 /// Whether a spreadsheet could read `s` as a formula (OWASP's list of
 /// leading characters), numbers and a lone `-` excepted.
+/// Leading spaces are looked through (a table's level rows are indented,
+/// and a spreadsheet may trim them).
 pub fn is_formula_like(s: &str) -> bool {
-    s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s != "-" && !is_plain_number(s)
+    let t = s.trim_start_matches(' ');
+    t.starts_with(['=', '+', '-', '@', '\t', '\r']) && t != "-" && !is_plain_number(t)
 }
 
 /// `s` as a CSV field: a single quote in front when it could be run as a
@@ -85,6 +88,8 @@ mod tests {
             assert!(inner.starts_with('\'') || f == "-", "{f:?} -> {out:?}");
         }
         assert_eq!(csv_field("=1+2"), "'=1+2");
+        assert_eq!(csv_field("  =1+2"), "'  =1+2");
+        assert_eq!(csv_field("  -1.5"), "  -1.5");
         assert_eq!(csv_field("=SUM(A1,B1)"), "\"'=SUM(A1,B1)\"");
         assert_eq!(csv_field("\rx"), "\"'\rx\"");
         for n in ["-1.5", "+2", "-1,5", "-2e-3", "1E+5", "0", "12.", "-"] {

@@ -699,7 +699,7 @@ mod tests {
         values.extend([
             "0.3389914537612095-4".to_string(),
             "0.5-4".into(),
-            "0.45".into(),
+            "0.4".into(),
         ]);
         for (i, v) in values.iter().chain(&values).enumerate() {
             text.push_str(&format!("{i},{v}\n"));
