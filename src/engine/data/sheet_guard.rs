@@ -43,7 +43,7 @@ fn parse_ref(r: &[u8], row_only: bool) -> Option<(u32, u32)> {
     let row = digits
         .iter()
         .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
-    (row >= 1 && row <= MAX_ROWS && col <= MAX_COLUMNS).then_some((row, col))
+    ((1..=MAX_ROWS).contains(&row) && col <= MAX_COLUMNS).then_some((row, col))
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<Vec<u8>> {

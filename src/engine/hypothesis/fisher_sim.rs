@@ -95,16 +95,16 @@ pub fn fisher_simulated(t: &ContingencyTable) -> TestResult {
         for (i, &r) in rows.iter().enumerate() {
             let mut draws = r;
             let mut rest = pool;
-            for j in 0..ncol {
+            for (j, cap) in left.iter_mut().enumerate() {
                 let x = if i + 1 == rows.len() {
-                    left[j]
+                    *cap
                 } else if j + 1 == ncol {
                     draws
                 } else {
-                    hypergeometric(&mut rng, rest, left[j], draws, &log_fact)
+                    hypergeometric(&mut rng, rest, *cap, draws, &log_fact)
                 };
-                rest -= left[j];
-                left[j] -= x;
+                rest -= *cap;
+                *cap -= x;
                 draws -= x;
                 s -= log_fact[x as usize];
             }
