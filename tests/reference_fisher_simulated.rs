@@ -74,3 +74,45 @@ fn table1_rule_says_when_the_p_is_simulated() {
     let json = serde_json::to_string(&test).unwrap();
     assert!(json.contains("\"fisher_simulated\""), "{json}");
 }
+
+/// Through Table 1: the row's test is `fisher_simulated` in the JSON, the
+/// footnote names the simulation and the diagnostics say why.
+#[test]
+fn table1_footnote_and_json_name_the_simulation() {
+    use cohortlab::engine::data::{read, Dataset, DatasetSpec, ReadOptions};
+    use cohortlab::engine::table1::{table1, Table1Spec};
+    let (_, counts, _) = fixtures().remove(0);
+    let mut csv = String::from("g,v\n");
+    for (i, row) in counts.iter().enumerate() {
+        for (j, &n) in row.iter().enumerate() {
+            for _ in 0..n {
+                csv.push_str(&format!("G{i},L{j}\n"));
+            }
+        }
+    }
+    let raw = read(csv.as_bytes(), &ReadOptions::default()).unwrap();
+    let ds = Dataset::build(&raw, &DatasetSpec::default()).unwrap();
+    let spec = Table1Spec {
+        group: "g".into(),
+        variables: vec!["v".into()],
+        nonnormal: Vec::new(),
+        categorical_test: CategoricalTest::Fisher,
+        continuous_test: Default::default(),
+    };
+    let t = table1(&ds, &spec).unwrap();
+    assert_eq!(t.variables[0].test, Some(TestKind::FisherSimulated));
+    assert!(t
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("simulated from 10000 random tables")));
+    let table = cohortlab::report::table1::table1_table(&t, Default::default());
+    assert!(
+        table.footnotes.iter().any(|f| f
+            .starts_with("Fisher (sim.): Fisher's test, P simulated from 10,000 random tables")),
+        "{:?}",
+        table.footnotes
+    );
+    assert!(serde_json::to_string(&t)
+        .unwrap()
+        .contains("\"test\":\"fisher_simulated\""));
+}
