@@ -81,8 +81,9 @@ mod cli {
             /// Test of continuous variables: welch or student.
             #[arg(long, default_value = "welch")]
             continuous_test: String,
-            /// Decimals of percentages (default 1).
-            #[arg(long, default_value_t = 1)]
+            /// Decimals of percentages, 0 to 6 (default 1).
+            #[arg(long, default_value_t = 1,
+                  value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=6))]
             percent_decimals: usize,
             /// Print one JSON document instead of a table.
             #[arg(long)]
@@ -138,7 +139,8 @@ mod cli {
             out: Option<PathBuf>,
             /// Also rerun the matching with N random orders and report how
             /// much the matched cohort (and --outcome's difference) varies.
-            #[arg(long, value_name = "N")]
+            #[arg(long, value_name = "N",
+                  value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=10_000))]
             stability: Option<u64>,
             /// A binary outcome whose treated-minus-control rate difference
             /// is reported in the stability check.
@@ -516,11 +518,16 @@ mod cli {
         write(out.join("report.html"), &study.report_html)?;
         write(out.join("results.json"), &study.results_json())?;
         write(out.join("settings.json"), &settings.to_json())?;
-        for (name, t) in &study.tables {
-            write(out.join("tables").join(format!("{name}.csv")), &t.to_csv())?;
+        // File names made from data (columns, outcomes) are sanitised and
+        // made unique, so nothing is written outside --out.
+        use cohortlab::report::filename::unique_stems;
+        let stems = unique_stems(study.tables.iter().map(|(n, _)| n.as_str()));
+        for (stem, (_, t)) in stems.iter().zip(&study.tables) {
+            write(out.join("tables").join(format!("{stem}.csv")), &t.to_csv())?;
         }
-        for (name, svg) in &study.figures {
-            write(out.join("figures").join(format!("{name}.svg")), svg)?;
+        let stems = unique_stems(study.figures.iter().map(|(n, _)| n.as_str()));
+        for (stem, (_, svg)) in stems.iter().zip(&study.figures) {
+            write(out.join("figures").join(format!("{stem}.svg")), svg)?;
         }
         if let Some(csv) = &study.matched_csv {
             write(out.join("matched.csv"), csv)?;
@@ -865,6 +872,10 @@ mod cli {
                 use cohortlab::engine::regression::{
                     fit_logistic, univariate_screen, LogisticSpec,
                 };
+                if let Some(p) = select_p {
+                    cohortlab::report::validate::p_threshold("--select-p", p)
+                        .map_err(Failure::usage)?;
+                }
                 let (_, dataset) = input.load()?;
                 let spec = LogisticSpec {
                     outcome,

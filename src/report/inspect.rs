@@ -42,21 +42,26 @@ impl Inspection {
         if !self.sheets.is_empty() {
             out.push_str(&format!("sheets: {}\n", self.sheets.join(", ")));
         }
+        // Names are padded by hand, to at most MAX_NAME_WIDTH characters
+        // (a format width over 65,535 panics; longer names are printed whole).
         let width = self
             .columns
             .iter()
-            .map(|c| c.name.len())
+            .map(|c| c.name.chars().count())
             .max()
             .unwrap_or(6)
-            .max(6);
+            .clamp(6, MAX_NAME_WIDTH);
         out.push_str(&format!(
-            "\n{:width$}  {:11}  {:>7}  {}\n",
-            "column", "kind", "missing", "levels or range"
+            "\n{}  {:11}  {:>7}  {}\n",
+            pad("column", width),
+            "kind",
+            "missing",
+            "levels or range"
         ));
         for c in &self.columns {
             out.push_str(&format!(
-                "{:width$}  {:11}  {:>7}  {}\n",
-                c.name,
+                "{}  {:11}  {:>7}  {}\n",
+                pad(&c.name, width),
                 c.kind.as_str(),
                 c.missing,
                 describe_values(c)
@@ -73,6 +78,18 @@ impl Inspection {
         }
         out
     }
+}
+
+/// The widest name column of [`Inspection::to_text`].
+const MAX_NAME_WIDTH: usize = 60;
+
+/// `s` followed by spaces up to `width` characters.
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    let mut out = String::with_capacity(s.len() + width.saturating_sub(n));
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+    out
 }
 
 /// "T1 (165), T2 (678) ..." or "25 to 78, mean 51.2" or "1049 distinct".

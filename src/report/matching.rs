@@ -5,13 +5,8 @@ use super::table::{fmt_num, ReportTable, RowStyle};
 use crate::engine::data::RawTable;
 use crate::engine::matching::{BalanceRow, MatchResult};
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
+// Every field through the one CSV writer (formula cells neutralised).
+use super::csv::csv_field;
 
 /// The matched patients with all their original columns (as in the file)
 /// plus `distance`, `weights` and `subclass`, as MatchIt's `match.data`.

@@ -1,8 +1,10 @@
 //! Typed results turned into tables and text for the page, the CLI and the
 //! exports. No browser imports.
 
+pub mod csv;
 pub mod design;
 pub mod figures;
+pub mod filename;
 pub mod inspect;
 pub mod km_figure;
 pub mod matching;
@@ -12,3 +14,4 @@ pub mod study;
 pub mod survival;
 pub mod table;
 pub mod table1;
+pub mod validate;

@@ -204,10 +204,7 @@ impl StudySettings {
                 s.cohortlab_settings
             ));
         }
-        if let Some(step) = &s.survival {
-            crate::engine::survival::check_survival_options(&step.at, step.rho, step.rmst)
-                .map_err(|e| format!("{e} ({})", e.hint()))?;
-        }
+        super::validate::settings(&s)?;
         Ok(s)
     }
 
@@ -300,7 +297,8 @@ pub struct StudyResults {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StudyOutputs {
     pub results: StudyResults,
-    /// (file stem, table), written as tables/STEM.csv.
+    /// (file stem, table), written as tables/STEM.csv. Stems named after
+    /// data are made safe by [`super::filename::safe_stem`].
     pub tables: Vec<(String, ReportTable)>,
     /// (file stem, SVG), written as figures/STEM.svg.
     pub figures: Vec<(String, String)>,
@@ -626,7 +624,7 @@ fn subgroup_figures(
             o.groups.get(1).cloned().unwrap_or_default(),
         );
         out.push((
-            format!("forest_{}", o.outcome),
+            super::filename::safe_stem(&format!("forest_{}", o.outcome)),
             forest_plot_svg(
                 &format!(
                     "{}: odds ratio of {group} {second} vs {first}, by {sub} ({cohort} cohort)",
@@ -646,7 +644,7 @@ fn subgroup_figures(
         let mut cats = vec![category("All".into(), o)];
         cats.extend(parts.iter().map(|c| category(level(c), c)));
         out.push((
-            format!("rates_{}", o.outcome),
+            super::filename::safe_stem(&format!("rates_{}", o.outcome)),
             rate_bars_svg(
                 &format!("{} by {group} and {sub} ({cohort} cohort)", o.outcome),
                 &o.groups,
@@ -1015,9 +1013,12 @@ pub fn run_study_on(
                 (Some(Ok(a)), Some(cross)) => {
                     let mut t = a.summary_table();
                     t.title = format!("{} ({which} cohort)", t.title);
-                    tables.push((format!("survival_by_{cross}"), t));
+                    tables.push((
+                        super::filename::safe_stem(&format!("survival_by_{cross}")),
+                        t,
+                    ));
                     figures.push((
-                        format!("kaplan_meier_by_{cross}"),
+                        super::filename::safe_stem(&format!("kaplan_meier_by_{cross}")),
                         super::figures::km_plot_svg(&a, &step.spec.time),
                     ));
                     survival_crossed = Some(a);

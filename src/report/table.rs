@@ -22,13 +22,8 @@ pub struct ReportTable {
     pub footnotes: Vec<String>,
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
+// Every field through the one CSV writer (formula cells neutralised).
+use super::csv::csv_field;
 
 impl ReportTable {
     fn cells(&self, row: &(RowStyle, Vec<String>)) -> Vec<String> {
@@ -102,7 +97,8 @@ impl ReportTable {
         out
     }
 
-    /// RFC 4180 CSV (footnotes left out).
+    /// RFC 4180 CSV (footnotes left out), cells that a spreadsheet would
+    /// run as formulas neutralised ([`super::csv::csv_field`]).
     pub fn to_csv(&self) -> String {
         let line = |cells: &[String]| {
             cells
@@ -172,8 +168,13 @@ pub fn fmt_p(p: Option<f64>) -> String {
     }
 }
 
-/// A number with `d` decimals ("" when missing).
+/// The most decimals any number is printed with (a format precision over
+/// 65,535 panics; past 17 an `f64` has no more digits to show).
+pub const MAX_DECIMALS: usize = 17;
+
+/// A number with `d` decimals, at most [`MAX_DECIMALS`] ("" when missing).
 pub fn fmt_num(x: f64, d: usize) -> String {
+    let d = d.min(MAX_DECIMALS);
     if x.is_finite() {
         format!("{x:.d$}")
     } else {

@@ -3,6 +3,8 @@
 
 use wasm_bindgen::JsCast;
 
+use crate::report::filename::safe_file_name;
+
 /// Offers `text` as a file download named `file_name`.
 pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
@@ -21,7 +23,8 @@ pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), Stri
         .dyn_into()
         .map_err(|_| "no anchor")?;
     a.set_href(&url);
-    a.set_download(file_name);
+    // Names may come from data (a column): made safe as `cohortlab run`'s.
+    a.set_download(&safe_file_name(file_name));
     a.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
@@ -84,7 +87,7 @@ pub fn save_canvas_png(canvas: &web_sys::HtmlCanvasElement, file_name: &str) -> 
     let png = canvas.to_data_url_with_type("image/png").ok()?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
     a.set_href(&png);
-    a.set_download(file_name);
+    a.set_download(&safe_file_name(file_name));
     a.click();
     Some(())
 }

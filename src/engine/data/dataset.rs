@@ -548,12 +548,22 @@ fn is_negative(level: &str) -> bool {
     NEG.iter().any(|n| n.eq_ignore_ascii_case(level.trim()))
 }
 
-/// Natural order: numbers by value, texts with digit runs compared as
-/// numbers (`T2` < `T10`), otherwise case-insensitively.
+/// Natural order: numbers by value first, then texts with digit runs
+/// compared as numbers (`T2` < `T10`), otherwise case-insensitively.
+/// A total order on any texts (a sort may panic otherwise): numbers and
+/// texts are two classes, each totally ordered, ties broken by the text.
 pub(crate) fn level_cmp(a: &str, b: &str) -> Ordering {
-    if let (Some(x), Some(y)) = (parse_number(a, false), parse_number(b, false)) {
-        return x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+    match (parse_number(a, false), parse_number(b, false)) {
+        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| natural_cmp(a, b)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => natural_cmp(a, b),
     }
+}
+
+/// Texts with digit runs compared as numbers, otherwise case-insensitively,
+/// ties broken by the bytes.
+fn natural_cmp(a: &str, b: &str) -> Ordering {
     let (mut ai, mut bi) = (a.chars().peekable(), b.chars().peekable());
     loop {
         match (ai.peek().copied(), bi.peek().copied()) {
@@ -690,6 +700,44 @@ mod tests {
             .into_iter()
             .map(|l| (l.level, l.count))
             .collect()
+    }
+
+    /// 20 decimals and a text that looks like one (`0.3389914537612095-4`),
+    /// each twice: the level order was not a total order (numbers by value,
+    /// the text by its digit runs) and the sort panicked.
+    #[test]
+    fn level_order_is_total_on_numeric_looking_texts() {
+        let mut text = String::from("id,x\n");
+        let mut values: Vec<String> = (0..20)
+            .map(|i| format!("0.{}", (i * 7919 + 13) % 997))
+            .collect();
+        values.extend([
+            "0.3389914537612095-4".to_string(),
+            "0.5-4".into(),
+            "0.4".into(),
+        ]);
+        for (i, v) in values.iter().chain(&values).enumerate() {
+            text.push_str(&format!("{i},{v}\n"));
+        }
+        let ds = Dataset::build(&raw(&text), &DatasetSpec::default()).unwrap();
+        let got = levels(&ds, "x");
+        assert_eq!(got.len(), values.len());
+        // Numbers by value first, then the texts.
+        let texts = got.iter().position(|(l, _)| l.ends_with("-4")).unwrap();
+        assert!(got[..texts]
+            .windows(2)
+            .all(|w| w[0].0.parse::<f64>().unwrap() < w[1].0.parse::<f64>().unwrap()));
+        assert!(got[texts..].iter().all(|(l, _)| l.ends_with("-4")));
+        // Transitive on every triple.
+        for a in &values {
+            for b in &values {
+                for c in &values {
+                    if level_cmp(a, b).is_le() && level_cmp(b, c).is_le() {
+                        assert!(level_cmp(a, c).is_le(), "{a} {b} {c}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -54,6 +54,14 @@ pub enum ImportError {
     NoSheetWithData,
     #[error("the spreadsheet could not be opened: {message}")]
     Spreadsheet { message: String },
+    #[error("the spreadsheet's part `{part}` has the cell reference `{reference}`, outside Excel's grid (A1 to XFD1048576) or malformed")]
+    SheetReference { part: String, reference: String },
+    #[error("the spreadsheet's part `{part}` spans {cells} cells from its first to its last value; at most {limit} can be read")]
+    SheetTooLarge {
+        part: String,
+        cells: u64,
+        limit: u64,
+    },
 }
 
 fn line_note(row: usize, line: u64) -> String {
@@ -97,8 +105,11 @@ impl ImportError {
             ImportError::NoSheetWithData => {
                 "Put the patient table on a sheet, with the column names in the first row.".into()
             }
-            ImportError::Spreadsheet { .. } => {
+            ImportError::Spreadsheet { .. } | ImportError::SheetReference { .. } => {
                 "Open the file in Excel or LibreOffice and save it again as .xlsx or CSV.".into()
+            }
+            ImportError::SheetTooLarge { .. } => {
+                "A value far from the table makes the sheet huge: delete the stray cells (Ctrl+End in Excel shows the last one), or copy the table to a new sheet, or save it as CSV.".into()
             }
         }
     }

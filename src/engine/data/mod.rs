@@ -13,6 +13,7 @@ mod hash;
 mod infer;
 mod levels;
 mod read;
+mod sheet_guard;
 mod spec;
 mod text;
 

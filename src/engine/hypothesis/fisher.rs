@@ -19,9 +19,10 @@ use std::collections::HashMap;
 
 use super::{ContingencyTable, TestKind, TestResult};
 
-/// The walk gives up past this many nodes (a huge sparse table); use a
-/// chi-square test then.
-const NODE_BUDGET: u64 = 20_000_000;
+/// The walk gives up past this much work (completions of a column
+/// enumerated, deterministic, not time): a 5 x 10 table took minutes.
+/// [`fisher_test`] simulates the P value then.
+pub const FISHER_WORK_BOUND: u64 = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FisherError {
@@ -56,29 +57,30 @@ fn log_add(a: f64, b: f64) -> f64 {
 }
 
 /// Calls `f` for every way to split `total` into `rem.len()` parts with
-/// part i at most rem[i].
-fn for_each_split(rem: &[u64], total: u64, f: &mut dyn FnMut(&[u64])) {
+/// part i at most rem[i], until `f` returns false.
+fn for_each_split(rem: &[u64], total: u64, f: &mut dyn FnMut(&[u64]) -> bool) {
     fn go(
         rem: &[u64],
         left: u64,
         cap_after: &[u64],
         cur: &mut Vec<u64>,
-        f: &mut dyn FnMut(&[u64]),
-    ) {
+        f: &mut dyn FnMut(&[u64]) -> bool,
+    ) -> bool {
         let i = cur.len();
         if i == rem.len() {
-            if left == 0 {
-                f(cur);
-            }
-            return;
+            return left != 0 || f(cur);
         }
         let hi = rem[i].min(left);
         let lo = left.saturating_sub(cap_after[i]);
         for x in lo..=hi {
             cur.push(x);
-            go(rem, left - x, cap_after, cur, f);
+            let more = go(rem, left - x, cap_after, cur, f);
             cur.pop();
+            if !more {
+                return false;
+            }
         }
+        true
     }
     // cap_after[i]: the most the parts after i can take.
     let mut cap_after = vec![0u64; rem.len()];
@@ -98,6 +100,27 @@ fn for_each_split(rem: &[u64], total: u64, f: &mut dyn FnMut(&[u64])) {
 }
 
 impl Walk<'_> {
+    /// The completions of column `j` given the remaining row sums, each
+    /// counted as work against [`FISHER_WORK_BOUND`].
+    fn split(&mut self, rem: &[u64], j: usize, out: &mut Vec<Vec<u64>>) -> Result<(), FisherError> {
+        let budget = FISHER_WORK_BOUND.saturating_sub(self.nodes);
+        let mut over = false;
+        for_each_split(rem, self.cols[j], &mut |x| {
+            if (out.len() as u64) < budget {
+                out.push(x.to_vec());
+                true
+            } else {
+                over = true;
+                false
+            }
+        });
+        self.nodes += out.len() as u64 + 1;
+        if over || self.nodes > FISHER_WORK_BOUND {
+            return Err(FisherError::TooLarge);
+        }
+        Ok(())
+    }
+
     fn weight(&self, x: &[u64]) -> f64 {
         -x.iter().map(|&v| self.log_fact[v as usize]).sum::<f64>()
     }
@@ -116,12 +139,8 @@ impl Walk<'_> {
         if let Some(n) = self.memo.get(&key) {
             return Ok(*n);
         }
-        self.nodes += 1;
-        if self.nodes > NODE_BUDGET {
-            return Err(FisherError::TooLarge);
-        }
         let mut splits = Vec::new();
-        for_each_split(rem, self.cols[j], &mut |x| splits.push(x.to_vec()));
+        self.split(rem, j, &mut splits)?;
         let mut acc = Node {
             log_sum: f64::NEG_INFINITY,
             max: f64::NEG_INFINITY,
@@ -149,12 +168,8 @@ impl Walk<'_> {
         if past + node.min > target {
             return Ok(f64::NEG_INFINITY);
         }
-        self.nodes += 1;
-        if self.nodes > NODE_BUDGET {
-            return Err(FisherError::TooLarge);
-        }
         let mut splits = Vec::new();
-        for_each_split(rem, self.cols[j], &mut |x| splits.push(x.to_vec()));
+        self.split(rem, j, &mut splits)?;
         let mut total = f64::NEG_INFINITY;
         for x in splits {
             let w = self.weight(&x);
@@ -163,6 +178,13 @@ impl Walk<'_> {
         }
         Ok(total)
     }
+}
+
+/// Fisher's test as R's `fisher.test`: exact while the computation is
+/// within [`FISHER_WORK_BOUND`], else with a simulated P value
+/// ([`super::fisher_simulated`], test kind `FisherSimulated`).
+pub fn fisher_test(t: &ContingencyTable) -> TestResult {
+    fisher_exact(t).unwrap_or_else(|_| super::fisher_simulated(t))
 }
 
 /// Two-sided Fisher exact test of an r x c table.

@@ -5,6 +5,7 @@
 
 mod contingency;
 mod fisher;
+mod fisher_sim;
 mod location;
 mod mantel_haenszel;
 
@@ -13,7 +14,8 @@ use serde::{Deserialize, Serialize};
 pub use contingency::{
     chi_square, expected_counts, likelihood_ratio, mcnemar, yates, ContingencyTable,
 };
-pub use fisher::{fisher_exact, FisherError};
+pub use fisher::{fisher_exact, fisher_test, FisherError, FISHER_WORK_BOUND};
+pub use fisher_sim::{fisher_simulated, SIMULATED_TABLES, SIMULATION_SEED};
 pub use location::{mann_whitney, ranks, student_t, welch_t};
 pub use mantel_haenszel::{mantel_haenszel, MantelHaenszel, Stratum};
 
@@ -29,6 +31,10 @@ pub enum TestKind {
     LikelihoodRatio,
     /// Fisher's exact test, r x c, two-sided (`fisher.test()`).
     FisherExact,
+    /// Fisher's test with the P value simulated from 10,000 random tables
+    /// (seed 1), when the exact computation is too large
+    /// (`fisher.test(simulate.p.value = TRUE, B = 10000)`).
+    FisherSimulated,
     /// Welch's unequal-variance t test (`t.test()`).
     WelchT,
     /// Student's pooled-variance t test (`t.test(var.equal = TRUE)`).
@@ -49,6 +55,7 @@ impl TestKind {
             TestKind::YatesChiSquare => "chi-square test with Yates' continuity correction",
             TestKind::LikelihoodRatio => "likelihood-ratio chi-square test",
             TestKind::FisherExact => "Fisher's exact test",
+            TestKind::FisherSimulated => "Fisher's test, P simulated from 10,000 random tables with the observed margins (seed 1; R's fisher.test(simulate.p.value = TRUE, B = 10000)) because the exact computation was too large",
             TestKind::WelchT => "Welch's t test",
             TestKind::StudentT => "Student's t test",
             TestKind::MannWhitney => "Mann-Whitney U test",
@@ -63,6 +70,7 @@ impl TestKind {
             TestKind::YatesChiSquare => "χ² (Yates)",
             TestKind::LikelihoodRatio => "G",
             TestKind::FisherExact => "Fisher",
+            TestKind::FisherSimulated => "Fisher (sim.)",
             TestKind::WelchT => "Welch t",
             TestKind::StudentT => "t",
             TestKind::MannWhitney => "MW",

@@ -26,7 +26,7 @@ pub use smd::{smd_categorical, smd_continuous};
 
 use crate::engine::data::{distinct_up_to, ColumnData, Dataset, LevelError, MISSING_CODE};
 use crate::engine::hypothesis::{
-    chi_square, expected_counts, fisher_exact, likelihood_ratio, mann_whitney, student_t, welch_t,
+    chi_square, expected_counts, fisher_test, likelihood_ratio, mann_whitney, student_t, welch_t,
     yates, ContingencyTable, TestKind, TestResult,
 };
 use crate::engine::summary::NumericSummary;
@@ -369,18 +369,23 @@ pub fn categorical_test(
         );
     };
     let sparse = expected_counts(&t).iter().flatten().any(|&e| e < 5.0);
-    let fisher = |note: Option<String>| match fisher_exact(&t) {
-        Ok(r) => (Some(r), note),
-        Err(e) => (
-            Some(chi_square(&t)),
-            Some(format!("{e}; Pearson chi-square used instead")),
-        ),
+    // Exact while within its work bound, else simulated (said in a note).
+    let fisher = || {
+        let r = fisher_test(&t);
+        let note = (r.test == TestKind::FisherSimulated).then(|| {
+            format!(
+                "Fisher's exact P is too large to compute exactly for this table; it was simulated from {} random tables (seed {}), as R's fisher.test(simulate.p.value = TRUE)",
+                crate::engine::hypothesis::SIMULATED_TABLES,
+                crate::engine::hypothesis::SIMULATION_SEED
+            )
+        });
+        (Some(r), note)
     };
     match choice {
-        CategoricalTest::Auto if sparse => fisher(None),
+        CategoricalTest::Auto if sparse => fisher(),
         CategoricalTest::Auto | CategoricalTest::Pearson => (Some(chi_square(&t)), None),
         CategoricalTest::Yates => (Some(yates(&t)), None),
-        CategoricalTest::Fisher => fisher(None),
+        CategoricalTest::Fisher => fisher(),
         CategoricalTest::LikelihoodRatio => (Some(likelihood_ratio(&t)), None),
     }
 }
@@ -486,6 +491,16 @@ fn continuous_row(
         .map(|v| NumericSummary::of(v.iter().copied()))
         .collect();
     let overall = NumericSummary::of(by_group.iter().flatten().copied());
+    if stats
+        .iter()
+        .chain([&overall])
+        .any(|s| s.n > 1 && !s.sd.is_finite())
+    {
+        diagnostics.push(Diagnostic::warning(
+            Some(var),
+            format!("`{var}`: the SD exceeds the largest number a computer holds (about 1.8e308), so it is left blank; check the values"),
+        ));
+    }
     let test = if k == 2 {
         let r = if nonnormal {
             mann_whitney(&by_group[0], &by_group[1])

@@ -1,0 +1,127 @@
+//! Every number in the options and the study settings checked in one place
+//! per spec, with a message naming the field and the range allowed, before
+//! anything runs (a `conf_level` of 1.5 used to panic inside statrs).
+//! Names of columns and levels are checked where they are used (with the
+//! columns or levels present in the message). The survival step's `at`,
+//! `rmst` and `rho` are checked by the survival analysis itself.
+
+use crate::engine::data::{DatasetSpec, Recode};
+use crate::engine::matching::{Caliper, MatchSpec};
+use crate::engine::regression::LogisticSpec;
+
+use super::study::StudySettings;
+
+/// A probability-like level strictly between 0 and 1 (a confidence level).
+pub fn level_in_unit_interval(field: &str, v: f64) -> Result<(), String> {
+    if v > 0.0 && v < 1.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "{field} must be between 0 and 1 (e.g. 0.95); it is {v}"
+        ))
+    }
+}
+
+/// A P-value threshold: above 0, at most 1.
+pub fn p_threshold(field: &str, v: f64) -> Result<(), String> {
+    if v > 0.0 && v <= 1.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "{field} must be above 0 and at most 1 (e.g. 0.05); it is {v}"
+        ))
+    }
+}
+
+/// The logistic model's settings.
+pub fn logistic_spec(field: &str, s: &LogisticSpec) -> Result<(), String> {
+    level_in_unit_interval(&format!("{field}.conf_level"), s.conf_level)
+}
+
+/// The matching's settings: ratio 1 to 10, caliper a positive number.
+pub fn match_spec(field: &str, s: &MatchSpec) -> Result<(), String> {
+    if !(1..=10).contains(&s.ratio) {
+        return Err(format!(
+            "{field}.ratio must be between 1 and 10; it is {}",
+            s.ratio
+        ));
+    }
+    if let Caliper::Sd(w) | Caliper::Absolute(w) = s.caliper {
+        if !(w > 0.0 && w.is_finite()) {
+            return Err(format!(
+                "{field}.caliper must be a positive number; it is {w}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The dataset's settings: cut points finite and increasing.
+pub fn dataset_spec(field: &str, s: &DatasetSpec) -> Result<(), String> {
+    for d in &s.derived {
+        let Recode::Cut { thresholds, .. } = &d.recode;
+        if thresholds.is_empty()
+            || thresholds.iter().any(|t| !t.is_finite())
+            || thresholds.windows(2).any(|w| w[0] >= w[1])
+        {
+            return Err(format!(
+                "{field}.derived `{}`: the cut points must be finite numbers in increasing order; they are {thresholds:?}",
+                d.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every field of a settings file.
+pub fn settings(s: &StudySettings) -> Result<(), String> {
+    dataset_spec("dataset", &s.dataset)?;
+    if let Some(r) = &s.regression {
+        logistic_spec("regression.spec", &r.spec)?;
+        if let Some(t) = r.threshold {
+            p_threshold("regression.threshold", t)?;
+        }
+    }
+    if let Some(m) = &s.matching {
+        match_spec("matching", m)?;
+    }
+    if let Some(step) = &s.survival {
+        crate::engine::survival::check_survival_options(&step.at, step.rho, step.rmst)
+            .map_err(|e| format!("{e} ({})", e.hint()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_numbers_are_named() {
+        let mut s = StudySettings::example();
+        assert_eq!(settings(&s), Ok(()));
+        if let Some(r) = &mut s.regression {
+            r.spec.conf_level = 1.5;
+        }
+        let e = settings(&s).unwrap_err();
+        assert!(
+            e.contains("regression.spec.conf_level") && e.contains("1.5"),
+            "{e}"
+        );
+        let mut s = StudySettings::example();
+        if let Some(r) = &mut s.regression {
+            r.threshold = Some(f64::NAN);
+        }
+        assert!(settings(&s).unwrap_err().contains("regression.threshold"));
+        let mut s = StudySettings::example();
+        if let Some(m) = &mut s.matching {
+            m.ratio = 0;
+        }
+        assert!(settings(&s).unwrap_err().contains("matching.ratio"));
+        let mut s = StudySettings::example();
+        if let Some(m) = &mut s.matching {
+            m.caliper = Caliper::Sd(-1.0);
+        }
+        assert!(settings(&s).unwrap_err().contains("matching.caliper"));
+    }
+}
