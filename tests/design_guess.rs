@@ -321,4 +321,37 @@ fn contradictory_roles_are_refused_naming_both() {
         "{err}"
     );
     let _ = std::fs::remove_dir_all(dir);
+    // The survival and cox commands: the curves by their own event, the
+    // event coding the groups again, the time as a Cox covariate.
+    let file = "tests/data/design/english.csv";
+    let base = ["--time", "idfs_months", "--event", "idfs_event"];
+    let (code, _, err) =
+        cohortlab(&[&["survival", file][..], &base, &["--group", "idfs_event"]].concat());
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`idfs_event` is both the treatment and the event"),
+        "{err}"
+    );
+    let (code, _, err) = cohortlab(&[
+        "survival",
+        file,
+        "--time",
+        "idfs_months",
+        "--event",
+        "treat",
+        "--group",
+        "group",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("since it codes the same groups as `group`"),
+        "{err}"
+    );
+    let (code, _, err) =
+        cohortlab(&[&["cox", file][..], &base, &["--vars", "group,idfs_months"]].concat());
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`idfs_months` is both the follow-up time and a covariate of the Cox model"),
+        "{err}"
+    );
 }

@@ -775,6 +775,23 @@ impl CoxInputs {
 }
 
 fn cox_inputs(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxInputs, CoxError> {
+    // Neither the time nor the event is a covariate of its own model.
+    for (column, role) in [
+        (&spec.time, "the follow-up time"),
+        (&spec.event, "the event"),
+    ] {
+        if spec.variables.contains(column) {
+            return Err(
+                super::SurvivalError::from(crate::engine::design::RoleConflict {
+                    column: column.clone(),
+                    first: role.into(),
+                    second: "a covariate of the Cox model".into(),
+                    why: String::new(),
+                })
+                .into(),
+            );
+        }
+    }
     // The follow-up first (any event coding), then the design on its rows.
     let sd = super::survival_data(
         ds,

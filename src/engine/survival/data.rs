@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::data::{Column, ColumnData, Dataset, LevelError, Levels};
+use crate::engine::design::{check_roles, RoleConflict, Roles};
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::numeric::sort_with_order;
 
@@ -53,6 +54,8 @@ pub enum SurvivalError {
     OneGroup,
     #[error("{} (the settings' `{}`) cannot be {value}: it must be {}", .option.what(), .option.settings_field(), .option.rule())]
     InvalidOption { option: SurvivalOption, value: f64 },
+    #[error(transparent)]
+    Roles(#[from] RoleConflict),
 }
 
 impl SurvivalError {
@@ -60,6 +63,7 @@ impl SurvivalError {
     pub fn hint(&self) -> String {
         match self {
             SurvivalError::Level(e) => e.hint(),
+            SurvivalError::Roles(e) => e.hint(),
             SurvivalError::EventNotBinary { column, levels } => match levels.last() {
                 Some(l) => format!(
                     "name the event's level (--event-level {l}); the lowest level counts as censored, any other as censored with a note"
@@ -341,6 +345,26 @@ fn event_of(col: &Column, event_level: Option<&str>) -> Result<EventColumn, Surv
 
 /// Reads the columns of `spec`; drops rows with a missing value.
 pub fn survival_data(ds: &Dataset, spec: &SurvivalSpec) -> Result<SurvivalData, SurvivalError> {
+    // The time, the event and the groups are three different columns (and
+    // the event does not code the groups again).
+    check_roles(
+        ds,
+        &Roles {
+            treatment: spec.groups.first().map(String::as_str),
+            time: Some(&spec.time),
+            event: Some(&spec.event),
+            ..Default::default()
+        },
+    )?;
+    if let Some(g) = spec.groups.iter().find(|g| **g == spec.time) {
+        return Err(RoleConflict {
+            column: g.clone(),
+            first: "the follow-up time".into(),
+            second: "the groups of the curves".into(),
+            why: String::new(),
+        }
+        .into());
+    }
     let tcol = ds
         .column(&spec.time)
         .ok_or_else(|| SurvivalError::UnknownColumn(spec.time.clone()))?;
