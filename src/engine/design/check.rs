@@ -49,6 +49,11 @@ fn conflict(column: &str, first: &str, second: &str, why: String) -> RoleConflic
     }
 }
 
+/// Fewer patients than this with both values can split alike by chance (a
+/// tiny group with every event, another with none), so two columns are
+/// taken for one coding of the groups only from this many on.
+pub(super) const MIN_FOR_SAME_SPLIT: usize = 10;
+
 /// Whether two columns split the patients who have both the same way.
 fn codes_same_split(a: &Column, b: &Column) -> bool {
     let (Ok(x), Ok(y)) = (a.levels(), b.levels()) else {
@@ -58,19 +63,19 @@ fn codes_same_split(a: &Column, b: &Column) -> bool {
         return false;
     }
     let mut map = [None::<u32>; 2];
-    let mut any = false;
+    let mut both = 0usize;
     for (&p, &q) in x.codes.iter().zip(y.codes.iter()) {
         if p == MISSING_CODE || q == MISSING_CODE {
             continue;
         }
-        any = true;
+        both += 1;
         match map[p as usize] {
             None => map[p as usize] = Some(q),
             Some(m) if m != q => return false,
             _ => {}
         }
     }
-    any && map[0].is_some() && map[0] != map[1]
+    both >= MIN_FOR_SAME_SPLIT && map[0].is_some() && map[0] != map[1]
 }
 
 /// Checks the roles against each other on the data. Returns warnings for

@@ -388,7 +388,7 @@ fn same_split(a: &[u32], b: &[u32]) -> Option<Vec<(u32, u32)>> {
     }
     let mut pairs: Vec<(u32, u32)> = map.into_iter().collect();
     pairs.sort_unstable();
-    (both > 0 && pairs.len() == 2).then_some(pairs)
+    (both >= super::check::MIN_FOR_SAME_SPLIT && pairs.len() == 2).then_some(pairs)
 }
 
 fn outcomes(facts: &[Facts], g: &mut DesignGuess, used: &mut [bool]) {
