@@ -19,16 +19,17 @@ test(`the bad-input corpus (${manifest.length} files) in the page: the CLI's mes
     await page.setInputFiles('#file-input', data(`bad/${file}`));
     if (exit === 0) {
       const [, n, k] = /^(\d+) patients, (\d+) columns/.exec(message);
-      await page.locator('.file-name', { hasText: file }).waitFor();
+      await page.locator('.file-name', { hasText: new RegExp(`^\\s*${escape(file)}\\s*$`) }).waitFor();
       await page.locator('#row-count', { hasText: new RegExp(`^${n}$`) }).waitFor();
       assert.equal(await page.locator('#column-count').innerText(), k, file);
       rows = n;
     } else {
       refused += 1;
       const error = page.locator('#error');
-      await error.filter({ hasText: new RegExp(escape(message), 'i') }).waitFor();
-      const text = await error.innerText();
-      assert.ok(text.includes(`Could not read ${file}`), `${file}: ${text}`);
+      // The page reads at most a smaller sheet than the CLI: its bound may differ.
+      const expected = escape(message).replace(/at most \d+/g, 'at most \\d+');
+      // This file's error (the one before may have said the same).
+      await error.filter({ hasText: `Could not read ${file}` }).filter({ hasText: new RegExp(expected, 'i') }).waitFor();
       assert.equal(await page.locator('#row-count').innerText(), rows, `${file}: the data loaded before stays`);
     }
   }
