@@ -62,8 +62,9 @@ pub struct LogisticSpec {
     #[serde(default = "default_level")]
     pub conf_level: f64,
     /// Firth's penalised likelihood instead of maximum likelihood (see
-    /// `firth`): finite estimates under separation. Default false.
-    #[serde(default)]
+    /// `firth`): finite estimates under separation. Default false (and
+    /// then left out of saved settings, which read as before).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub firth: bool,
 }
 
