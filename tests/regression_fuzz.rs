@@ -1,0 +1,56 @@
+//! Regression tests of the panics found by the fuzzer (`benches/fuzz.rs`,
+//! docs/FUZZING.md): each one is the smallest input of the shape found,
+//! and fails (panics) before its fix.
+
+use cohortlab::engine::data::{load, DatasetSpec, ReadOptions};
+use cohortlab::engine::hypothesis::{student_t, welch_t};
+use cohortlab::engine::table1::{table1, ContinuousTest, Table1Spec};
+
+fn dataset(csv: &str) -> cohortlab::engine::data::Dataset {
+    load(
+        csv.as_bytes(),
+        &ReadOptions::default(),
+        &DatasetSpec::default(),
+    )
+    .expect("the test's CSV reads")
+    .1
+}
+
+/// Values near the largest double overflow the variance, so the t
+/// statistic is NaN: the t tests gave it to statrs, which panicked
+/// (`XOutOfRange` in beta_reg). Now the P is missing, not a panic.
+#[test]
+fn t_tests_on_values_that_overflow_the_variance_have_no_p() {
+    let x = [1e308, 1e308, 5.0];
+    let y = [1.0, 2.0, 3.0];
+    for r in [welch_t(&x, &y).unwrap(), student_t(&x, &y).unwrap()] {
+        assert!(r.statistic.is_some_and(f64::is_nan), "{r:?}");
+        assert!(r.p_value.is_nan(), "{r:?}");
+    }
+    // Finite data keep their P.
+    let p = welch_t(&[1.0, 2.0, 3.5], &y).unwrap().p_value;
+    assert!(p > 0.0 && p < 1.0, "{p}");
+}
+
+/// The same through Table 1, with either t test, on a column whose
+/// values reach 1e308 (the fuzzer's case: a study's Table 1).
+#[test]
+fn table1_with_a_column_reaching_1e308_does_not_panic() {
+    let ds = dataset("g,x\nA,1e308\nA,1e308\nA,3\nB,1\nB,2\nB,4\n");
+    for test in [ContinuousTest::Welch, ContinuousTest::Student] {
+        let spec = Table1Spec {
+            group: "g".into(),
+            variables: vec!["x".into()],
+            nonnormal: Vec::new(),
+            categorical_test: Default::default(),
+            continuous_test: test,
+        };
+        let t = table1(&ds, &spec).expect("Table 1 is made");
+        let row = t
+            .variables
+            .iter()
+            .find(|r| r.variable == "x")
+            .expect("a row for x");
+        assert!(row.p_value.is_none_or(f64::is_nan), "{:?}", row.p_value);
+    }
+}
