@@ -20,7 +20,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -184,8 +184,16 @@ fn parse_args(root: &Path) -> Args {
 /// whichever thread panicked).
 static LAST_PANIC: Mutex<Option<(String, String)>> = Mutex::new(None);
 
+/// Whether a case is running (a panic elsewhere is the harness's own:
+/// reported as usual).
+static IN_CASE: AtomicBool = AtomicBool::new(false);
+
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_CASE.load(Relaxed) {
+            return default(info);
+        }
         let location = info.location().map_or("unknown".to_string(), |l| {
             format!("{}:{}:{}", l.file(), l.line(), l.column())
         });
@@ -323,7 +331,9 @@ fn main() {
         CURRENT_CLASS.store(k, Relaxed);
         CURRENT_SEED.store(seed, Relaxed);
         exec.fetch_add(1, Relaxed);
+        IN_CASE.store(true, Relaxed);
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cases::execute(&case)));
+        IN_CASE.store(false, Relaxed);
         n += 1;
         per_class[k] += 1;
         if r.is_err() {

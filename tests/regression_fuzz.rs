@@ -4,7 +4,9 @@
 
 use cohortlab::engine::data::{load, DatasetSpec, ReadOptions};
 use cohortlab::engine::hypothesis::{student_t, welch_t};
+use cohortlab::engine::matching::{BalanceRow, BalanceStats};
 use cohortlab::engine::table1::{table1, ContinuousTest, Table1Spec};
+use cohortlab::report::figures::love_plot_svg;
 
 fn dataset(csv: &str) -> cohortlab::engine::data::Dataset {
     load(
@@ -52,5 +54,50 @@ fn table1_with_a_column_reaching_1e308_does_not_panic() {
             .find(|r| r.variable == "x")
             .expect("a row for x");
         assert!(row.p_value.is_none_or(f64::is_nan), "{:?}", row.p_value);
+    }
+}
+
+fn balance_row(smd: f64) -> BalanceRow {
+    let stats = BalanceStats {
+        mean_treated: 1.0,
+        mean_control: 0.0,
+        smd,
+        smd_pooled: smd,
+        var_ratio: None,
+        ecdf_mean: 0.0,
+        ecdf_max: 0.0,
+    };
+    BalanceRow {
+        term: "x".into(),
+        variable: "x".into(),
+        level: None,
+        binary: false,
+        before: stats,
+        after: stats,
+    }
+}
+
+/// A covariate nearly constant in one group has a huge SMD (the fuzzer's
+/// case: 1e300): the Love plot drew a tick every 0.1 up to it, an
+/// endless loop. Now at most 50 ticks, up to the largest double.
+#[test]
+fn love_plot_of_a_huge_smd_has_few_ticks() {
+    for smd in [12.0, 1e300, f64::MAX] {
+        // On a thread, so that the endless loop fails the test in time.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(love_plot_svg(&[balance_row(smd), balance_row(0.05)]));
+        });
+        let svg = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("no Love plot within 10 s for an SMD of {smd}"));
+        let ticks = svg.matches("text-anchor=\"middle\">").count();
+        assert!(ticks <= 52, "{ticks} ticks for an SMD of {smd}");
+        assert!(svg.len() < 100_000, "{} bytes", svg.len());
+    }
+    // Small SMDs keep their ticks every 0.1 (0 to 0.3).
+    let svg = love_plot_svg(&[balance_row(0.26)]);
+    for label in [">0.0<", ">0.1<", ">0.2<", ">0.3<"] {
+        assert!(svg.contains(label), "{label} missing");
     }
 }
