@@ -7,6 +7,7 @@ use cohortlab::engine::hypothesis::{student_t, welch_t};
 use cohortlab::engine::matching::{BalanceRow, BalanceStats};
 use cohortlab::engine::table1::{table1, ContinuousTest, Table1Spec};
 use cohortlab::report::figures::love_plot_svg;
+use cohortlab::report::table1::{table1_before_after, Table1Format};
 
 fn dataset(csv: &str) -> cohortlab::engine::data::Dataset {
     load(
@@ -99,5 +100,34 @@ fn love_plot_of_a_huge_smd_has_few_ticks() {
     let svg = love_plot_svg(&[balance_row(0.26)]);
     for label in [">0.0<", ">0.1<", ">0.2<", ">0.3<"] {
         assert!(svg.contains(label), "{label} missing");
+    }
+}
+
+/// Table 1 before and after matching when the after table has fewer
+/// groups (a grouping column of many levels, most absent from the
+/// matched cohort): the after table's cells were cut at the before
+/// table's number of groups, out of range. Now each its own.
+#[test]
+fn table1_before_after_with_groups_lost_after_matching() {
+    let mut csv = String::from("g,x\n");
+    for (i, g) in ["A", "B", "C", "D", "E", "F", "G"].iter().enumerate() {
+        csv.push_str(&format!("{g},{i}\n{g},{}\n", i + 3));
+    }
+    let ds = dataset(&csv);
+    let spec = Table1Spec {
+        group: "g".into(),
+        variables: vec!["x".into()],
+        nonnormal: Vec::new(),
+        categorical_test: Default::default(),
+        continuous_test: ContinuousTest::Welch,
+    };
+    let before = table1(&ds, &spec).expect("before");
+    let after = table1(&ds.subset(&[0, 1, 2, 3]), &spec).expect("after");
+    assert_eq!((before.groups.len(), after.groups.len()), (7, 2));
+    let t = table1_before_after(&before, &after, Table1Format::default());
+    assert_eq!(t.header.len(), 1 + (7 + 2) + (2 + 2));
+    assert!(!t.rows.is_empty());
+    for (_, cells) in &t.rows {
+        assert_eq!(cells.len(), t.header.len(), "{cells:?}");
     }
 }
