@@ -191,7 +191,7 @@ fn odd_reference(rng: &mut Rng, xml: &mut Vec<u8>) {
     if at.is_empty() {
         return;
     }
-    let a = at[rng.below(at.len() as u64) as usize];
+    let a = at[rng.below(at.len() as u64) as usize].min(xml.len());
     let b = a + xml[a..].iter().position(|&c| c == b'"').unwrap_or(0);
     let odd: &[&str] = &[
         "A0",
