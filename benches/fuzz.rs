@@ -310,7 +310,7 @@ fn main() {
         if args.execs.is_some_and(|e| n >= e) {
             break;
         }
-        if n % 64 == 0
+        if n.is_multiple_of(64)
             && args
                 .seconds
                 .is_some_and(|s| start.elapsed().as_secs_f64() >= s)
@@ -357,7 +357,7 @@ fn main() {
             });
             f.count += 1;
         }
-        if n % 100_000 == 0 {
+        if n.is_multiple_of(100_000) {
             let s = start.elapsed().as_secs_f64();
             println!(
                 "fuzz: {n} executions in {s:.0} s ({:.0}/s), {} distinct panics",

@@ -271,7 +271,7 @@ fn cols(rng: &mut Rng, t: &Table, max: usize) -> Vec<String> {
 /// A level of column `c` (by index), or a text that is not one.
 fn level(rng: &mut Rng, t: &Table, c: usize) -> Option<String> {
     match rng.below(6) {
-        0 | 1 | 2 => None,
+        0..=2 => None,
         3 => Some(pick(rng, &["7", "yes", "2", "LB", ""]).to_string()),
         _ => t
             .levels

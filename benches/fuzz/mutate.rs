@@ -195,7 +195,7 @@ pub fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8]) {
             let i = pos(rng, len);
             data.insert(i, rng.next_u64() as u8);
         }
-        3 | 4 | 5 => {
+        3..=5 => {
             let i = pos(rng, len);
             let t = token(rng);
             data.splice(i..i, t.iter().copied());
