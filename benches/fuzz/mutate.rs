@@ -236,6 +236,12 @@ pub fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8]) {
 
 /// 1 to 8 stacked mutations.
 pub fn mutate(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8]) {
+    if rng.below(500) == 0 {
+        // A cell (or header) longer than 65,535 bytes, rarely: it is slow.
+        let i = pos(rng, data.len());
+        let run = vec![b'a'; 65_536 + rng.below(4096) as usize];
+        data.splice(i..i, run);
+    }
     for _ in 0..=rng.below(8) {
         mutate_once(rng, data, other);
     }
