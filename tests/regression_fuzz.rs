@@ -5,8 +5,11 @@
 use cohortlab::engine::data::{load, DatasetSpec, ReadOptions};
 use cohortlab::engine::hypothesis::{student_t, welch_t};
 use cohortlab::engine::matching::{BalanceRow, BalanceStats};
+use cohortlab::engine::survival::{CiTransform, SurvivalSpec};
 use cohortlab::engine::table1::{table1, ContinuousTest, Table1Spec};
 use cohortlab::report::figures::love_plot_svg;
+use cohortlab::report::km_figure::KmFigure;
+use cohortlab::report::survival::survival_analysis;
 use cohortlab::report::table1::{table1_before_after, Table1Format};
 
 fn dataset(csv: &str) -> cohortlab::engine::data::Dataset {
@@ -130,4 +133,24 @@ fn table1_before_after_with_groups_lost_after_matching() {
     for (_, cells) in &t.rows {
         assert_eq!(cells.len(), t.header.len(), "{cells:?}");
     }
+}
+
+/// A follow-up time near the largest double (1.7e308): the Kaplan-Meier
+/// figure's axis ended at 2e308 = infinity and asked for infinitely many
+/// ticks ("capacity overflow"). Now the axis ends at the largest double.
+#[test]
+fn km_figure_with_a_time_near_the_largest_double() {
+    let ds = dataset("t,e\n1,1\n2,0\n3,1\n1.7e308,1\n");
+    let spec = SurvivalSpec {
+        time: "t".into(),
+        event: "e".into(),
+        event_level: None,
+        groups: Vec::new(),
+        strata: None,
+    };
+    let a = survival_analysis(&ds, &spec, CiTransform::Log, &[1.0], 0.0).expect("curves");
+    let figure = KmFigure::new(&a, "t");
+    let svg = figure.to_svg();
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.len() < 1_000_000, "{} bytes", svg.len());
 }
