@@ -43,6 +43,8 @@ use cases::{Case, Seeds, CLASSES};
 static CURRENT_CLASS: AtomicUsize = AtomicUsize::new(usize::MAX);
 static CURRENT_SEED: AtomicU64 = AtomicU64::new(0);
 static MAX_ALLOC: AtomicUsize = AtomicUsize::new(usize::MAX);
+/// Cases started so far.
+static EXECS: AtomicU64 = AtomicU64::new(0);
 
 /// The system allocator, refusing one allocation larger than `--max-alloc`
 /// (an input that makes a reader allocate gigabytes): it names the case
@@ -61,8 +63,9 @@ fn too_large(size: usize) -> bool {
     let mut w = &mut buf[..];
     let _ = write!(
         w,
-        "\nFINDING allocation of {size} bytes in case --class {class} --case {:#x} (save it with --save)\n",
-        CURRENT_SEED.load(Relaxed)
+        "\nFINDING allocation of {size} bytes in case --class {class} --case {:#x} (save it with --save), after {} executions\n",
+        CURRENT_SEED.load(Relaxed),
+        EXECS.load(Relaxed).saturating_sub(1)
     );
     let n = 256 - w.len();
     let _ = std::io::stderr().write_all(&buf[..n]);
@@ -230,12 +233,12 @@ fn save(dir: &Path, kind: &str, case: &Case) -> PathBuf {
 
 /// Stops the run when one case takes longer than `timeout` (a hang),
 /// after saving it.
-fn watchdog(timeout: f64, exec: Arc<AtomicU64>, seeds: Arc<Seeds>, out: PathBuf) {
+fn watchdog(timeout: f64, seeds: Arc<Seeds>, out: PathBuf) {
     std::thread::spawn(move || {
         let mut last = (u64::MAX, Instant::now());
         loop {
             std::thread::sleep(Duration::from_millis(200));
-            let now = exec.load(Relaxed);
+            let now = EXECS.load(Relaxed);
             if now != last.0 {
                 last = (now, Instant::now());
             } else if last.1.elapsed().as_secs_f64() > timeout {
@@ -246,8 +249,9 @@ fn watchdog(timeout: f64, exec: Arc<AtomicU64>, seeds: Arc<Seeds>, out: PathBuf)
                 let case = cases::make(class, seed, &seeds);
                 let file = save(&out, "hang", &case);
                 println!(
-                    "FINDING hang: case --class {class} --case {seed:#x} ran over {timeout} s; saved to {}",
-                    file.display()
+                    "FINDING hang: case --class {class} --case {seed:#x} ran over {timeout} s; saved to {}; the run stops after {} executions",
+                    file.display(),
+                    now.saturating_sub(1)
                 );
                 std::process::exit(3);
             }
@@ -288,8 +292,7 @@ fn main() {
         return;
     }
     install_panic_hook();
-    let exec = Arc::new(AtomicU64::new(0));
-    watchdog(args.timeout, exec.clone(), seeds.clone(), args.out.clone());
+    watchdog(args.timeout, seeds.clone(), args.out.clone());
     let total_weight: u64 = allowed.iter().map(|&k| CLASSES[k].1).sum();
     let mut rng = Rng::seed_from_u64(args.seed);
     let mut findings: BTreeMap<String, Finding> = BTreeMap::new();
@@ -330,7 +333,7 @@ fn main() {
         let case = cases::make(CLASSES[k].0, seed, &seeds);
         CURRENT_CLASS.store(k, Relaxed);
         CURRENT_SEED.store(seed, Relaxed);
-        exec.fetch_add(1, Relaxed);
+        EXECS.fetch_add(1, Relaxed);
         IN_CASE.store(true, Relaxed);
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cases::execute(&case)));
         IN_CASE.store(false, Relaxed);
