@@ -5,6 +5,7 @@
 use cohortlab::engine::data::{load, DatasetSpec, ReadOptions};
 use cohortlab::engine::hypothesis::{student_t, welch_t};
 use cohortlab::engine::matching::{BalanceRow, BalanceStats};
+use cohortlab::engine::regression::{fit_logistic, univariate_screen, LogisticSpec};
 use cohortlab::engine::survival::{CiTransform, SurvivalSpec};
 use cohortlab::engine::table1::{table1, ContinuousTest, Table1Spec};
 use cohortlab::report::figures::love_plot_svg;
@@ -153,4 +154,37 @@ fn km_figure_with_a_time_near_the_largest_double() {
     let svg = figure.to_svg();
     assert!(svg.starts_with("<svg"));
     assert!(svg.len() < 1_000_000, "{} bytes", svg.len());
+}
+
+/// The fuzzer's input (`tests/data/fuzz/logistic-svd-hang.csv`, the
+/// example's first rows mutated; case `--class csv --case
+/// 0xb12ff377039fefa7`): the page's first logistic regression (screen,
+/// then the model of those with P < 0.2) diverges, its information matrix
+/// has infinite or NaN entries, the Cholesky fails, and the
+/// pseudo-inverse's SVD (nalgebra) never ended on them: a hang. Now the
+/// fit ends.
+#[test]
+fn logistic_whose_information_is_not_finite_ends() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/fuzz/logistic-svd-hang.csv"
+    ))
+    .expect("the fuzzer's input");
+    let (_, ds) = load(&bytes, &ReadOptions::default(), &DatasetSpec::default()).expect("reads");
+    let spec = LogisticSpec::suggest(&ds).expect("a first guess");
+    let screen = univariate_screen(&ds, &spec);
+    let chosen = spec.select(&screen, Some(0.2));
+    assert!(!chosen.is_empty());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let m = LogisticSpec {
+            variables: chosen,
+            ..spec
+        };
+        let _ = tx.send(fit_logistic(&ds, &m).is_ok());
+    });
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_secs(20)).is_ok(),
+        "the logistic fit did not end within 20 s"
+    );
 }
