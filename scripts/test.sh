@@ -9,6 +9,9 @@ scripts/setup.sh
 echo "== native tests =="
 cargo test --locked
 
+echo "== fuzzing: a short seeded run (docs/FUZZING.md) =="
+cargo bench --locked --bench fuzz -- --seed 1 --seconds 60
+
 echo "== release build =="
 scripts/build.sh
 

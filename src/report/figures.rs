@@ -30,7 +30,8 @@ pub fn love_plot_svg(rows: &[BalanceRow]) -> String {
         .flat_map(|r| [r.before.smd.abs(), r.after.smd.abs()])
         .filter(|v| v.is_finite())
         .fold(0.25f64, f64::max);
-    let xmax = (max * 10.0).ceil() / 10.0;
+    // Finite even when the largest SMD is near the largest double.
+    let xmax = ((max * 10.0).ceil() / 10.0).min(f64::MAX);
     let x = |v: f64| left + plot_w * (v.abs().min(xmax) / xmax);
     let mut s = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="Love plot: absolute standardised mean differences before and after matching">"#
@@ -52,9 +53,15 @@ pub fn love_plot_svg(rows: &[BalanceRow]) -> String {
         r##"<line x1="{left}" y1="{bottom}" x2="{}" y2="{bottom}" stroke="#333"/>"##,
         left + plot_w
     ));
-    let ticks = (xmax / 0.1).round() as usize;
+    // Ticks every 0.1, or every 10^k times that when an SMD is huge (a
+    // near-constant covariate), so that there are at most 50 of them.
+    let mut step = 0.1;
+    while xmax / step > 50.0 {
+        step *= 10.0;
+    }
+    let ticks = (xmax / step).round() as usize;
     for k in 0..=ticks {
-        let v = k as f64 * 0.1;
+        let v = k as f64 * step;
         s.push_str(&format!(
             r##"<line x1="{0}" y1="{bottom}" x2="{0}" y2="{1}" stroke="#333"/><text x="{0}" y="{2}" text-anchor="middle">{3:.1}</text>"##,
             x(v),

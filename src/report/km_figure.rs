@@ -127,7 +127,8 @@ impl KmFigure {
             .flat_map(|g| g.fit.rows.last().map(|r| r.time))
             .fold(0.0f64, f64::max);
         let step = nice_step(max_t.max(1.0));
-        let xmax = (max_t / step).ceil() * step;
+        // Finite even when the last time is near the largest double.
+        let xmax = ((max_t / step).ceil() * step).min(f64::MAX);
         let (left, right, top, plot_h) = (150.0, 30.0, 50.0, 300.0);
         let width = 760.0;
         let plot_w = width - left - right;
@@ -141,6 +142,7 @@ impl KmFigure {
         let y = |s: f64| hundredth(top + plot_h * (1.0 - s));
         let times: Vec<f64> = (0..=((xmax / step).round() as usize))
             .map(|k| k as f64 * step)
+            .filter(|t| t.is_finite())
             .collect();
         let curves = a
             .groups

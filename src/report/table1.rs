@@ -131,10 +131,10 @@ pub fn table1_table(t: &Table1, f: Table1Format) -> ReportTable {
 pub fn table1_before_after(before: &Table1, after: &Table1, f: Table1Format) -> ReportTable {
     let b = table1_table(before, f);
     let a = table1_table(after, f);
-    let k = before.groups.len();
-    // Columns of a single table: label, k groups, overall, P, test, SMD.
-    let pick = |cells: &[String]| -> Vec<String> {
-        let mut v: Vec<String> = cells[1..=k].to_vec();
+    // Columns of a single table: label, k groups, overall, P, test, SMD;
+    // k of each table (a group may be absent after matching).
+    let pick = |cells: &[String], k: usize| -> Vec<String> {
+        let mut v: Vec<String> = cells.get(1..=k).unwrap_or_default().to_vec();
         v.push(cells.get(k + 2).cloned().unwrap_or_default());
         v.push(cells.get(k + 4).cloned().unwrap_or_default());
         v
@@ -154,8 +154,8 @@ pub fn table1_before_after(before: &Table1, after: &Table1, f: Table1Format) -> 
         let ra = variable_rows(after, va, f, missing);
         for ((style, bc), (_, ac)) in rb.iter().zip(&ra) {
             let mut cells = vec![bc[0].clone()];
-            cells.extend(pick(bc));
-            cells.extend(pick(ac));
+            cells.extend(pick(bc, before.groups.len()));
+            cells.extend(pick(ac, after.groups.len()));
             rows.push((*style, cells));
         }
     }

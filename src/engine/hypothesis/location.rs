@@ -12,6 +12,11 @@ fn mean_var(x: &[f64]) -> (f64, f64) {
 }
 
 fn t_p(t: f64, df: f64) -> f64 {
+    // A statistic that is not a number (values so large that the variance
+    // overflows) has no P; statrs would panic on it.
+    if t.is_nan() {
+        return f64::NAN;
+    }
     StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| 2.0 * d.sf(t.abs()))
 }
 

@@ -305,7 +305,14 @@ fn binomial_irls_in(
         .clone()
         .cholesky()
         .map(|c| c.inverse())
-        .or_else(|| info.pseudo_inverse(1e-12).ok())?;
+        // nalgebra's SVD never ends on a matrix with NaN or infinity
+        // (covariates near 1e308 overflow the information).
+        .or_else(|| {
+            info.iter()
+                .all(|v| v.is_finite())
+                .then(|| info.pseudo_inverse(1e-12).ok())
+                .flatten()
+        })?;
     Some(IrlsFit {
         beta,
         covariance,
