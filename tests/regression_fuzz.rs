@@ -2,7 +2,7 @@
 //! docs/FUZZING.md): each one is the smallest input of the shape found,
 //! and fails (panics) before its fix.
 
-use cohortlab::engine::data::{load, DatasetSpec, ReadOptions};
+use cohortlab::engine::data::{load, ColumnKind, DatasetSpec, ReadOptions};
 use cohortlab::engine::hypothesis::{student_t, welch_t};
 use cohortlab::engine::matching::{BalanceRow, BalanceStats};
 use cohortlab::engine::regression::{fit_logistic, univariate_screen, LogisticSpec};
@@ -49,6 +49,8 @@ fn table1_with_a_column_reaching_1e308_does_not_panic() {
             group: "g".into(),
             variables: vec!["x".into()],
             nonnormal: Vec::new(),
+            // Five whole numbers: shown as continuous, as the fuzzer met it.
+            continuous: vec!["x".into()],
             categorical_test: Default::default(),
             continuous_test: test,
         };
@@ -122,6 +124,7 @@ fn table1_before_after_with_groups_lost_after_matching() {
         group: "g".into(),
         variables: vec!["x".into()],
         nonnormal: Vec::new(),
+        continuous: Vec::new(),
         categorical_test: Default::default(),
         continuous_test: ContinuousTest::Welch,
     };
@@ -171,7 +174,20 @@ fn logistic_whose_information_is_not_finite_ends() {
     ))
     .expect("the fuzzer's input");
     let (_, ds) = load(&bytes, &ReadOptions::default(), &DatasetSpec::default()).expect("reads");
-    let spec = LogisticSpec::suggest(&ds).expect("a first guess");
+    // The page's old first guess: the first binary column as the outcome,
+    // the other binary and categorical columns as the variables.
+    let outcome = ds
+        .columns
+        .iter()
+        .find(|c| c.kind == ColumnKind::Binary)
+        .expect("a binary column");
+    let vars: Vec<&str> = ds
+        .columns
+        .iter()
+        .filter(|c| c.name != outcome.name && c.kind.is_categorical())
+        .map(|c| c.name.as_str())
+        .collect();
+    let spec = LogisticSpec::new(&outcome.name, &vars);
     let screen = univariate_screen(&ds, &spec);
     let chosen = spec.select(&screen, Some(0.2));
     assert!(!chosen.is_empty());
