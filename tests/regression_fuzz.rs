@@ -204,3 +204,38 @@ fn logistic_whose_information_is_not_finite_ends() {
         "the logistic fit did not end within 20 s"
     );
 }
+
+/// Fuzz finding (case `--class logistic --case 0x6633c858eb5aa663`): Firth's
+/// penalised likelihood on 60 patients with a categorical covariate of
+/// about 50 levels took 72 s (its profile intervals: hundreds of
+/// constrained fits of a model nearly as large as the data). Its work is
+/// now bounded; the intervals past the bound are left blank, with a note.
+#[test]
+fn firth_on_a_model_nearly_as_large_as_the_data_ends_with_a_note() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/fuzz/firth-large-model.csv"
+    ))
+    .expect("the fuzzer's input");
+    let spec = DatasetSpec::default().with_kind("c1", ColumnKind::Categorical);
+    let (_, ds) = load(&bytes, &ReadOptions::default(), &spec).expect("reads");
+    let model = LogisticSpec {
+        event: Some("1".into()),
+        firth: true,
+        ..LogisticSpec::new("c6", &["c1"])
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(fit_logistic(&ds, &model).map(|f| f.diagnostics));
+    });
+    let fit = rx
+        .recv_timeout(std::time::Duration::from_secs(180))
+        .expect("ends (it took 72 s in an optimised build before, minutes in a debug one)");
+    let diagnostics = fit.expect("a fit");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.message.contains("were not computed")),
+        "{diagnostics:?}"
+    );
+}

@@ -4,7 +4,7 @@ use std::hint::black_box;
 
 use cohortlab::engine::data::{self, Dataset, DatasetSpec, ReadOptions};
 use cohortlab::engine::rng::Rng;
-use cohortlab::engine::table1::{table1, Table1Spec};
+use cohortlab::engine::table1::table1;
 use cohortlab::report::inspect::Inspection;
 use cohortlab::report::service::{Reply, Request, Service};
 use cohortlab::report::study::StudySettings;
@@ -318,7 +318,12 @@ fn direct(case: &Case, options: &ReadOptions) {
     };
     let inspection = Inspection::new(&raw.format, &ds);
     black_box(inspection.to_text());
-    if let Some(t1) = Table1Spec::suggest(&ds) {
+    // The design guessed from the file, and the Table 1 it stands for.
+    let guess = cohortlab::engine::design::guess_design(&ds);
+    black_box(cohortlab::report::design::design_text(&guess));
+    let guessed = cohortlab::report::design::guessed_settings(&guess);
+    black_box(guessed.check(&ds).ok());
+    if let Some(t1) = guessed.table1 {
         if let Ok(t) = table1(&ds, &t1) {
             let f = Table1Format {
                 percent_decimals: case.percent_decimals,
@@ -343,13 +348,16 @@ fn first_guesses(svc: &mut Service, reply: Result<Reply, cohortlab::report::serv
         return;
     };
     black_box(info.inspection.to_text());
-    if let Some(t1) = info.table1.clone() {
+    let Some(guessed) = info.guessed.clone() else {
+        return;
+    };
+    if let Some(t1) = guessed.table1 {
         render(&svc.handle(Request::Table1(t1), None, &mut |_| {}));
     }
-    if let Some(l) = info.logistic.clone() {
+    if let Some(r) = guessed.regression {
         let r = Request::Regression {
-            spec: l,
-            threshold: Some(0.2),
+            spec: r.spec,
+            threshold: r.threshold,
         };
         render(&svc.handle(r, None, &mut |_| {}));
     }

@@ -348,6 +348,7 @@ pub fn table1_spec(rng: &mut Rng, t: &Table) -> Table1Spec {
         group: col(rng, t, 0),
         variables: cols(rng, t, 6),
         nonnormal: cols(rng, t, 2),
+        continuous: cols(rng, t, 1),
         categorical_test: *pick(rng, &CategoricalTest::ALL),
         continuous_test: *pick(rng, &ContinuousTest::ALL),
     }
@@ -360,6 +361,7 @@ pub fn logistic_spec(rng: &mut Rng, t: &Table) -> LogisticSpec {
         variables: cols(rng, t, 5),
         ordinal: cols(rng, t, 1),
         conf_level: some_f64(rng, &[0.95, 0.9, 0.99], &[0.5, 0.999999]),
+        firth: chance(rng, 0.2),
     }
 }
 
@@ -455,6 +457,7 @@ pub fn settings(rng: &mut Rng, t: &Table, spec: &DatasetSpec) -> StudySettings {
         outcomes: cols(rng, t, 2),
         subgroup: chance(rng, 0.3).then(|| col(rng, t, 3)),
         survival: chance(rng, 0.7).then(|| survival_step(rng, t)),
+        allow_outcome_covariates: chance(rng, 0.2),
     }
 }
 

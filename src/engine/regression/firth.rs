@@ -32,7 +32,16 @@ pub(crate) struct Grouped {
     n: Vec<f64>,
     e: Vec<f64>,
     pattern: Option<Vec<u32>>,
+    /// Work done so far (multiply-adds of the likelihood evaluations),
+    /// bounded by [`WORK_BOUND`].
+    work: std::cell::Cell<f64>,
 }
+
+/// The most work (multiply-adds) a Firth fit with its profile intervals and
+/// penalised LR tests may take: a few seconds. Past it, the remaining
+/// intervals and P values are not computed (and a note says so) rather than
+/// the step running for minutes on a model nearly as large as the data.
+const WORK_BOUND: f64 = 4e9;
 
 impl Grouped {
     pub fn new(x: &RowMatrix, y: &[f64]) -> Grouped {
@@ -42,14 +51,22 @@ impl Grouped {
                 n: p.counts,
                 e: p.events,
                 pattern: Some(p.pattern),
+                work: Default::default(),
             },
             None => Grouped {
                 x: x.clone(),
                 n: vec![1.0; x.rows],
                 e: y.to_vec(),
                 pattern: None,
+                work: Default::default(),
             },
         }
+    }
+
+    /// Whether the work bound was reached (some intervals or P values were
+    /// then not computed).
+    pub fn exhausted(&self) -> bool {
+        self.work.get() > WORK_BOUND
     }
 
     /// Per patient, the fitted probability of its pattern.
@@ -100,6 +117,12 @@ struct Point {
 fn evaluate(g: &Grouped, beta: &[f64]) -> Option<Point> {
     let x = &g.x;
     let k = x.cols;
+    if g.exhausted() {
+        return None;
+    }
+    let (rows, kf) = (x.rows as f64, k as f64);
+    g.work
+        .set(g.work.get() + 2.0 * rows * kf * kf + kf * kf * kf);
     let mut p = Vec::with_capacity(x.rows);
     let mut loglik = 0.0;
     let mut info = DMatrix::<f64>::zeros(k, k);

@@ -401,6 +401,12 @@ fn fit_design(
     let extreme = extreme_count(&ml.fitted);
     let est = estimate(design, ml, spec.firth)?;
     let terms = terms(design, &est, &separated, spec.conf_level);
+    if est.firth.as_ref().is_some_and(|(g, _)| g.exhausted()) {
+        diagnostics.push(
+            Diagnostic::warning(None, "Firth's penalised likelihood: the model is large for the data, so some profile confidence intervals and P values were not computed (left blank)")
+                .with_hint("Use fewer variables or merge levels with few patients."),
+        );
+    }
     if !est.convergence.converged && (spec.firth || !separated.iter().any(|&s| s)) {
         diagnostics.push(Diagnostic::warning(
             None,
