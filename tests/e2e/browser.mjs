@@ -17,8 +17,9 @@ export function data(file) {
   return path.join(ROOT, 'tests', 'data', file);
 }
 
-/** Opens the page; returns { page, requests, errors, close }. */
-export async function openPage(query = '') {
+/** Opens the page (or, with `file`, a page from disk such as
+ * dist/cohortlab.html); returns { page, requests, errors, close }. */
+export async function openPage(query = '', file = null) {
   const profile = mkdtempSync(path.join(tmpdir(), 'cohortlab-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -37,7 +38,7 @@ export async function openPage(query = '') {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   const started = Date.now();
-  await page.goto(BASE_URL + '/' + query);
+  await page.goto(file ? 'file://' + file : BASE_URL + '/' + query);
   await page.locator('#load-example').waitFor();
   const readyMs = Date.now() - started;
   const close = async () => {
@@ -45,7 +46,8 @@ export async function openPage(query = '') {
     rmSync(profile, { recursive: true, force: true });
     // Every request, from page load to the end of the test, went to the
     // serving origin (data: and blob: URLs never leave the page).
-    const foreign = requests.filter((u) => !u.startsWith(BASE_URL + '/') && !/^(data|blob):/.test(u));
+    const own = file ? 'file://' : BASE_URL + '/';
+    const foreign = requests.filter((u) => !u.startsWith(own) && !/^(data|blob):/.test(u));
     assert.deepEqual(foreign, [], 'requests to another origin');
     assert.deepEqual(errors, [], 'errors in the page');
   };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openPage, data } from './browser.mjs';
+import { openPage, data, ROOT } from './browser.mjs';
 
 /** A seeded registry file of n patients and 25 columns, as
  * benches/common/cohort.rs writes them (same columns, own generator). */
@@ -87,9 +87,9 @@ test('a large file is read in the worker with progress; Stop cancels and keeps t
   cleanup();
 });
 
-test('a million patients, 25 columns, end to end in the page', async () => {
+for (const [where, single] of [['the page', false], ['the single file from disk', true]]) test(`a million patients, 25 columns, end to end in ${where}`, async () => {
   const { file, cleanup } = writeRegistry(1_000_000);
-  const { page, close } = await openPage();
+  const { page, close } = await openPage('', single ? path.join(ROOT, 'dist', 'cohortlab.html') : null);
   await page.setInputFiles('#file-input', file);
   await page.locator('#busy', { hasText: 'Reading' }).waitFor();
   await page.locator('#row-count', { hasText: '1000000' }).waitFor({ timeout: 180_000 });
