@@ -41,7 +41,7 @@ pub(crate) struct Grouped {
 /// penalised LR tests may take: a few seconds. Past it, the remaining
 /// intervals and P values are not computed (and a note says so) rather than
 /// the step running for minutes on a model nearly as large as the data.
-const WORK_BOUND: f64 = 4e9;
+const WORK_BOUND: f64 = 1.5e9;
 
 impl Grouped {
     pub fn new(x: &RowMatrix, y: &[f64]) -> Grouped {
