@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::data::{Column, ColumnData, Dataset, LevelError, MISSING_CODE};
+use crate::engine::data::{ColumnData, Dataset, LevelError, MISSING_CODE};
 use crate::engine::numeric::RowMatrix;
 
 /// How a categorical variable enters a model.
@@ -123,18 +123,10 @@ pub fn outcome_values(
     } else {
         lv.levels.get(ev).cloned().unwrap_or_default()
     };
-    let y = (0..col_len(col))
+    let y = (0..lv.codes.len())
         .map(|i| lv.code(i).map(|c| f64::from(c == ev && !only_zero)))
         .collect();
     Ok((y, label))
-}
-
-fn col_len(col: &Column) -> usize {
-    match &col.data {
-        ColumnData::Numeric(v) => v.len(),
-        ColumnData::Categorical { codes, .. } => codes.len(),
-        ColumnData::Text(t) => t.len(),
-    }
 }
 
 /// Builds the design for `outcome ~ variables` on complete cases.
