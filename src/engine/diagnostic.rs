@@ -12,10 +12,54 @@ pub enum Severity {
     Warning,
 }
 
+/// What a diagnostic is about: stable across versions and languages, so a
+/// test, a translation or a script can recognise it without reading the
+/// words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    // Reading and typing the file.
+    BlankRowsSkipped,
+    EmptyColumn,
+    TextInNumericColumn,
+    // The design and the roles.
+    SecondTreatmentCoding,
+    OutcomeAsCovariate,
+    // Table 1.
+    GroupMissing,
+    WholeNumbersAsLevels,
+    SeparatesGroups,
+    TestNote,
+    SdOverflow,
+    NoTest,
+    // Regression.
+    Separation,
+    FirthWorkBound,
+    NotConverged,
+    FittedProbabilityExtreme,
+    Firth,
+    RowsDropped,
+    FewEventsPerVariable,
+    // Matching.
+    PropensitySeparation,
+    InfiniteLogit,
+    UnmatchedTreated,
+    ShortMatchedSets,
+    SmallControlPool,
+    // Survival.
+    OtherEventCensored,
+    /// The survival step asked for the matched cohort and there is none.
+    AllPatientsAnalysed,
+    // The study: a step that could not be done (the message says which
+    // and why).
+    StepFailed,
+}
+
 /// A non-fatal problem: what happened, where, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub code: Code,
     /// The column concerned, if any.
     pub column: Option<String>,
     /// What happened, in words a clinician understands.
@@ -25,19 +69,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn warning(column: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, column: Option<&str>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
+            code,
             column: column.map(str::to_owned),
             message: message.into(),
             hint: None,
         }
     }
 
-    pub fn info(column: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn info(code: Code, column: Option<&str>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Info,
-            ..Self::warning(column, message)
+            ..Self::warning(code, column, message)
         }
     }
 

@@ -1,6 +1,7 @@
 //! The analysis engine: pure Rust with no browser imports, tested natively.
 
 pub mod data;
+pub mod defaults;
 pub mod design;
 pub mod diagnostic;
 pub mod error;
@@ -15,7 +16,7 @@ pub mod summary;
 pub mod survival;
 pub mod table1;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::AnalysisError;
 
 /// The engine's version, printed in exports and the methods text.

@@ -5,6 +5,7 @@
 //! can override every suggestion.
 
 use super::hash::FastMap;
+use crate::engine::Code;
 
 use serde::{Deserialize, Serialize};
 
@@ -288,8 +289,12 @@ impl ColumnInference {
         let name = Some(self.name.as_str());
         if self.field_type == FieldType::Null {
             out.push(
-                Diagnostic::warning(name, format!("column `{}` has no values", self.name))
-                    .with_hint("It is kept as text and left out of the analyses."),
+                Diagnostic::warning(
+                    Code::EmptyColumn,
+                    name,
+                    format!("column `{}` has no values", self.name),
+                )
+                .with_hint("It is kept as text and left out of the analyses."),
             );
         }
         // A numeric-looking column with a few text cells: most likely a typo
@@ -298,7 +303,7 @@ impl ColumnInference {
             let present = self.n_numeric + self.n_text;
             if self.n_numeric * 10 >= present * 8 && present > 0 {
                 out.push(
-                    Diagnostic::warning(
+                    Diagnostic::warning(Code::TextInNumericColumn,
                         name,
                         format!(
                             "column `{}` looks numeric ({} of {} values are numbers), but row {row} has text `{text}`{}",

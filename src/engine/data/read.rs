@@ -2,6 +2,7 @@
 //! before any typing. CSV/TSV (separator detected) or a spreadsheet
 //! (.xlsx, .xls, .xlsb, .ods through `calamine`).
 
+use crate::engine::Code;
 use std::io::Cursor;
 
 use calamine::{Data, Reader};
@@ -614,6 +615,7 @@ impl TableBuilder {
         let mut diagnostics = Vec::new();
         if self.blank > 0 {
             diagnostics.push(Diagnostic::info(
+                Code::BlankRowsSkipped,
                 None,
                 format!("{} blank row(s) were skipped", self.blank),
             ));

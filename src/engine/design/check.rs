@@ -4,6 +4,7 @@
 //! outcome or the follow-up in the propensity model, text as a covariate.
 
 use crate::engine::data::{Column, ColumnKind, Dataset, MISSING_CODE};
+use crate::engine::Code;
 use crate::engine::Diagnostic;
 
 /// The roles of a study, as every step reads them.
@@ -162,7 +163,7 @@ pub fn check_roles(ds: &Dataset, roles: &Roles) -> Result<Vec<Diagnostic>, RoleC
                 ));
             }
             warnings.push(
-                Diagnostic::warning(
+                Diagnostic::warning(Code::OutcomeAsCovariate,
                     Some(c),
                     format!("`{c}` is {role} and also a covariate of the propensity model, as asked: a propensity model should hold only what was known before treatment"),
                 ),

@@ -1,5 +1,6 @@
 //! The guess itself, and the check that roles do not contradict each other.
 
+use crate::engine::Code;
 use std::collections::HashMap;
 
 use super::names::{self, named_like, stem, which};
@@ -360,6 +361,7 @@ fn treatment(facts: &[Facts], g: &mut DesignGuess, used: &mut [bool]) {
                 ),
             });
             g.diagnostics.push(Diagnostic::info(
+                Code::SecondTreatmentCoding,
                 Some(f.name()),
                 format!(
                     "`{}` codes the same groups as `{}`; it is left out of every analysis",

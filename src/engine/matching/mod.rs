@@ -28,6 +28,7 @@ mod balance;
 mod nearest;
 mod stability;
 
+use crate::engine::Code;
 use serde::{Deserialize, Serialize};
 
 pub use balance::{balance, BalanceRow, BalanceStats};
@@ -325,7 +326,7 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
         && matches!(spec.caliper, Caliper::Sd(_))
     {
         diagnostics.push(
-            Diagnostic::warning(
+            Diagnostic::warning(Code::PropensitySeparation,
                 None,
                 format!(
                     "the propensity model has separation ({}): those patients' logit scores are extreme and widen the caliper, which is in SDs of the logit (now {:.3})",
@@ -338,7 +339,7 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
     }
     if caliper_width.is_some_and(|c| !c.is_finite()) || used().any(|d| !d.is_finite()) {
         diagnostics.push(
-            Diagnostic::warning(None, "some propensity scores are 0 or 1 (separation in the model), so their logit is infinite")
+            Diagnostic::warning(Code::InfiniteLogit, None, "some propensity scores are 0 or 1 (separation in the model), so their logit is infinite")
                 .with_hint("Leave out or merge the covariate level that has no treated (or no control) patient."),
         );
     }
@@ -414,7 +415,7 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
     };
     if counts.unmatched.treated > 0 {
         diagnostics.push(
-            Diagnostic::warning(
+            Diagnostic::warning(Code::UnmatchedTreated,
                 None,
                 format!(
                     "{} of {} treated patients found no control{}",
@@ -432,6 +433,7 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
         .count();
     if short > 0 && spec.ratio > 1 {
         diagnostics.push(Diagnostic::info(
+            Code::ShortMatchedSets,
             None,
             format!(
                 "{short} matched set(s) have fewer than {} controls; weights account for it",
@@ -441,6 +443,7 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
     }
     if !spec.replace && all.control < spec.ratio * all.treated {
         diagnostics.push(Diagnostic::warning(
+            Code::SmallControlPool,
             None,
             format!(
                 "the control pool ({}) is smaller than {} x {} treated patients",

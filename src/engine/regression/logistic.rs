@@ -35,6 +35,7 @@
 //! - Events per variable: min(events, non-events) / parameters; below 10 is
 //!   flagged (Peduzzi et al. 1996, J Clin Epidemiol 49:1373).
 
+use crate::engine::Code;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
@@ -284,9 +285,9 @@ fn separation(
         .into_iter()
         .map(|m| {
             if firth {
-                Diagnostic::info(None, format!("{m}; estimated by Firth's penalised likelihood"))
+                Diagnostic::info(Code::Separation, None, format!("{m}; estimated by Firth's penalised likelihood"))
             } else {
-                Diagnostic::warning(None, m).with_hint(
+                Diagnostic::warning(Code::Separation, None, m).with_hint(
                     "Merge the level with another, leave the variable out, or use Firth's penalised likelihood (--firth), which gives finite estimates.",
                 )
             }
@@ -403,30 +404,32 @@ fn fit_design(
     let terms = terms(design, &est, &separated, spec.conf_level);
     if est.firth.as_ref().is_some_and(|(g, _)| g.exhausted()) {
         diagnostics.push(
-            Diagnostic::warning(None, "Firth's penalised likelihood: the model is large for the data, so some profile confidence intervals and P values were not computed (left blank)")
+            Diagnostic::warning(Code::FirthWorkBound, None, "Firth's penalised likelihood: the model is large for the data, so some profile confidence intervals and P values were not computed (left blank)")
                 .with_hint("Use fewer variables or merge levels with few patients."),
         );
     }
     if !est.convergence.converged && (spec.firth || !separated.iter().any(|&s| s)) {
         diagnostics.push(Diagnostic::warning(
+            Code::NotConverged,
             None,
             format!("the model {}", est.convergence.reason),
         ));
     }
     if extreme > 0 && !separated.iter().any(|&s| s) && !spec.firth {
         diagnostics.push(
-            Diagnostic::warning(None, format!("fitted probabilities of 0 or 1 for {extreme} patient(s): the outcome is (almost) separated by the variables"))
+            Diagnostic::warning(Code::FittedProbabilityExtreme, None, format!("fitted probabilities of 0 or 1 for {extreme} patient(s): the outcome is (almost) separated by the variables"))
                 .with_hint("Look for a variable or combination that predicts the outcome perfectly."),
         );
     }
     if spec.firth {
-        diagnostics.push(Diagnostic::info(
+        diagnostics.push(Diagnostic::info(Code::Firth,
             None,
             "Firth's penalised likelihood (Firth 1993; Heinze & Schemper 2002, as R's logistf): profile penalised-likelihood confidence intervals and penalised likelihood-ratio P values".to_string(),
         ));
     }
     if design.dropped > 0 {
         diagnostics.push(Diagnostic::info(
+            Code::RowsDropped,
             None,
             format!(
                 "{} patient(s) with a missing outcome or variable were left out ({} used)",
@@ -439,6 +442,7 @@ fn fit_design(
     if epv < 10.0 && k > 0 {
         diagnostics.push(
             Diagnostic::warning(
+                Code::FewEventsPerVariable,
                 None,
                 format!(
                     "{epv:.1} events per variable (fewer than 10): the estimates may be unstable"

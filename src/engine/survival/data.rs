@@ -1,6 +1,7 @@
 //! Survival data from a dataset: time, event, group (one column or the
 //! crossing of two), strata; rows with a missing value dropped and counted.
 
+use crate::engine::Code;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::data::{Column, ColumnData, Dataset, LevelError, Levels};
@@ -329,7 +330,7 @@ fn event_of(col: &Column, event_level: Option<&str>) -> Result<EventColumn, Surv
             .filter(|&l| competing[l] > 0)
             .map(|l| format!("{} ({} patients)", levels.levels[l], competing[l]))
             .collect();
-        Diagnostic::warning(
+        Diagnostic::warning(Code::OtherEventCensored,
             Some(name),
             format!(
                 "`{name}` = {} is neither the event ({}) nor censoring ({}): counted as censored",

@@ -20,6 +20,7 @@
 
 mod smd;
 
+use crate::engine::Code;
 use serde::{Deserialize, Serialize};
 
 pub use smd::{smd_categorical, smd_continuous};
@@ -268,6 +269,7 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
     let no_group = group_of.iter().filter(|g| g.is_none()).count();
     if no_group > 0 {
         diagnostics.push(Diagnostic::warning(
+            Code::GroupMissing,
             Some(&spec.group),
             format!(
                 "{no_group} patient(s) with no value of `{}` are left out of Table 1",
@@ -294,7 +296,7 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
             {
                 let lv = col.levels()?;
                 notes.push(
-                    Diagnostic::info(
+                    Diagnostic::info(Code::WholeNumbersAsLevels,
                         Some(var),
                         format!(
                             "`{var}` has {} whole-number values ({}), so it is shown as n (%) with a categorical test",
@@ -321,7 +323,7 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
         diagnostics.extend(notes);
         if row.smd.is_some_and(f64::is_infinite) {
             diagnostics.push(
-                Diagnostic::warning(
+                Diagnostic::warning(Code::SeparatesGroups,
                     Some(&row.variable),
                     format!(
                         "`{}` separates the groups completely (no patient of either group differs from the rest of that group), so its SMD is infinite",
@@ -432,7 +434,11 @@ fn categorical_row(
         .collect();
     let (test, note) = categorical_test(&table, spec.categorical_test);
     if let Some(note) = note {
-        diagnostics.push(Diagnostic::info(Some(name), format!("`{name}`: {note}")));
+        diagnostics.push(Diagnostic::info(
+            Code::TestNote,
+            Some(name),
+            format!("`{name}`: {note}"),
+        ));
     }
     let props: Vec<Vec<f64>> = counts
         .iter()
@@ -496,7 +502,7 @@ fn continuous_row(
         .chain([&overall])
         .any(|s| s.n > 1 && !s.sd.is_finite())
     {
-        diagnostics.push(Diagnostic::warning(
+        diagnostics.push(Diagnostic::warning(Code::SdOverflow,
             Some(var),
             format!("`{var}`: the SD exceeds the largest number a computer holds (about 1.8e308), so it is left blank; check the values"),
         ));
@@ -514,6 +520,7 @@ fn continuous_row(
             Ok(r) => Some(r),
             Err(e) => {
                 diagnostics.push(Diagnostic::info(
+                    Code::NoTest,
                     Some(var),
                     format!("`{var}`: no test ({e})"),
                 ));
@@ -521,7 +528,7 @@ fn continuous_row(
             }
         }
     } else {
-        diagnostics.push(Diagnostic::info(
+        diagnostics.push(Diagnostic::info(Code::NoTest,
             Some(var),
             format!("`{var}`: tests of continuous variables across more than two groups are not available yet"),
         ));
