@@ -1,5 +1,6 @@
 //! The analysis engine: pure Rust with no browser imports, tested natively.
 
+pub mod choice;
 pub mod data;
 pub mod defaults;
 pub mod design;
@@ -16,6 +17,7 @@ pub mod summary;
 pub mod survival;
 pub mod table1;
 
+pub use choice::Choice;
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::AnalysisError;
 
