@@ -276,7 +276,12 @@ fn survival_stages(ds: &Dataset) {
         cross: None,
     };
     let t = median_time(|| {
-        let r = cohortlab::report::study::survival_step(ds, None, &step);
+        let r = cohortlab::report::study::survival_step(
+            ds,
+            None,
+            &step,
+            cohortlab::engine::defaults::CONF_LEVEL,
+        );
         std::hint::black_box(r.analysis.is_ok());
     });
     println!("the study's survival step (the same, plus the PH test; curves and Cox in parallel): {t:.3} s");

@@ -71,7 +71,8 @@ fn every_number_equals_the_engine_called_directly() {
             .iter()
             .find(|t| t.term.starts_with("seed_marking"))
             .unwrap();
-        let [or, lo, hi] = o.odds_ratio.unwrap();
+        let e = o.odds_ratio.unwrap();
+        let (or, lo, hi) = (e.value, e.lower, e.upper);
         let (t_or, t_lo, t_hi) = (
             t.odds_ratio.unwrap(),
             t.ci_lower.unwrap(),

@@ -248,5 +248,6 @@ pub fn registry_settings() -> cohortlab::report::study::StudySettings {
             cross: None,
         }),
         allow_outcome_covariates: false,
+        conf_level: cohortlab::engine::defaults::CONF_LEVEL,
     }
 }

@@ -458,6 +458,7 @@ pub fn settings(rng: &mut Rng, t: &Table, spec: &DatasetSpec) -> StudySettings {
         subgroup: chance(rng, 0.3).then(|| col(rng, t, 3)),
         survival: chance(rng, 0.7).then(|| survival_step(rng, t)),
         allow_outcome_covariates: chance(rng, 0.2),
+        conf_level: cohortlab::engine::defaults::CONF_LEVEL,
     }
 }
 

@@ -533,7 +533,7 @@ mod cli {
             write(out.join("matched.csv"), csv)?;
         }
         for d in &study.results.diagnostics {
-            println!("note: {d}");
+            println!("note: {}", d.message);
         }
         println!(
             "wrote {} (report.html, results.json, {} tables, {} figures{})",
@@ -780,7 +780,7 @@ mod cli {
                 } else {
                     print!(
                         "{}\n{}",
-                        counts_table(&m).to_text(),
+                        counts_table(&m.counts).to_text(),
                         balance_table(&bal).to_text()
                     );
                     if let Some(w) = m.caliper_width {
@@ -873,7 +873,7 @@ mod cli {
                     fit_logistic, univariate_screen, LogisticSpec,
                 };
                 if let Some(p) = select_p {
-                    cohortlab::report::validate::p_threshold("--select-p", p)
+                    cohortlab::engine::study::validate::p_threshold("--select-p", p)
                         .map_err(Failure::usage)?;
                 }
                 let (_, dataset) = input.load()?;

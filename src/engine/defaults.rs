@@ -4,6 +4,16 @@
 /// The confidence level of every interval unless another is chosen.
 pub const CONF_LEVEL: f64 = 0.95;
 
+/// [`CONF_LEVEL`] as a function, for `#[serde(default = ...)]`.
+pub fn conf_level() -> f64 {
+    CONF_LEVEL
+}
+
+/// Whether a level is the default one (settings then leave it out).
+pub fn is_conf_level(level: &f64) -> bool {
+    *level == CONF_LEVEL
+}
+
 /// The caliper, in SDs of the logit of the propensity score (Austin 2011,
 /// Pharm Stat 10:150).
 pub const CALIPER_SD: f64 = 0.2;

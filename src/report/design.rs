@@ -7,7 +7,7 @@ use crate::engine::regression::LogisticSpec;
 use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec};
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
 
-use super::figures::esc as escape;
+use super::html::escape;
 use super::study::{
     RegressionStep, StudyCohort, StudySettings, SurvivalStep, MATCHED_SET_COLUMN, SETTINGS_VERSION,
 };
@@ -154,5 +154,6 @@ pub fn guessed_settings(g: &DesignGuess) -> StudySettings {
         subgroup: None,
         survival,
         allow_outcome_covariates: false,
+        conf_level: crate::engine::defaults::CONF_LEVEL,
     }
 }

@@ -9,12 +9,7 @@ const AFTER: &str = "#0072B2"; // blue
 const TREATED: &str = "#D55E00"; // vermillion
 const CONTROL: &str = "#0072B2";
 
-pub(crate) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+pub(crate) use super::html::escape as esc;
 
 /// Love plot: |SMD| before (orange circles) and after (blue triangles)
 /// matching per covariate, with reference lines at 0.1 and 0.2.

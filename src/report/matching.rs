@@ -35,8 +35,7 @@ pub fn matched_csv(raw: &RawTable, m: &MatchResult) -> String {
 }
 
 /// Sample sizes: all, matched, unmatched, discarded, by group.
-pub fn counts_table(m: &MatchResult) -> ReportTable {
-    let c = &m.counts;
+pub fn counts_table(c: &crate::engine::matching::SampleSizes) -> ReportTable {
     let row = |label: &str, g: crate::engine::matching::GroupCounts| {
         (
             RowStyle::Plain,

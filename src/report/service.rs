@@ -421,7 +421,12 @@ impl Service {
                 self.study_files = Some(files);
                 Ok(Reply::Study(Box::new(StudyView {
                     methods: out.results.methods.clone(),
-                    diagnostics: out.results.diagnostics.clone(),
+                    diagnostics: out
+                        .results
+                        .diagnostics
+                        .iter()
+                        .map(|d| d.message.clone())
+                        .collect(),
                     has_outcomes: !out.results.outcomes.is_empty(),
                     has_matching: out.results.matching.is_some(),
                     tables: out.tables,
@@ -514,7 +519,7 @@ impl Service {
                 .unwrap_or_default(),
             c_statistic: m.model.c_statistic,
             diagnostics: m.diagnostics.clone(),
-            counts: crate::report::matching::counts_table(m),
+            counts: crate::report::matching::counts_table(&m.counts),
             balance: crate::report::matching::balance_table(&bal),
             love_plot: crate::report::figures::love_plot_svg(&bal),
             histograms: crate::report::figures::score_histograms_svg(m),
@@ -692,7 +697,7 @@ fn survival_view(
             "",
         ));
     };
-    let r = survival_step(&s.dataset, matched, step);
+    let r = survival_step(&s.dataset, matched, step, settings.conf_level);
     let fail =
         |e: crate::engine::survival::SurvivalError| Failure::new(context, e.to_string(), &e.hint());
     let a = r.analysis.map_err(fail)?;

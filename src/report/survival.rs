@@ -1,146 +1,11 @@
-//! A survival analysis as the CLI and the page present it: per group the
-//! Kaplan-Meier curve, landmark survival, median; the log-rank test and
-//! pairwise comparisons; median follow-up.
+//! A survival analysis as the CLI and the page present it: the summary
+//! table (landmark survival, medians, restricted means), the text of the
+//! tests, and the Cox model's tables.
 
-use serde::{Deserialize, Serialize};
-
-use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
-use crate::engine::data::Dataset;
-use crate::engine::survival::{
-    kaplan_meier_by_group, pairwise_log_rank, Adjustment, CiTransform, KmFit, Landmark, LogRank,
-    Median, PairwiseLogRank, SurvivalError, SurvivalSpec,
+use super::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
+pub use crate::engine::survival::{
+    survival_analysis, survival_analysis_rmst, GroupSurvival, SurvivalAnalysis,
 };
-
-/// One group's curve and summaries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupSurvival {
-    pub group: String,
-    pub fit: KmFit,
-    pub landmarks: Vec<Landmark>,
-    /// Restricted mean survival time up to `SurvivalAnalysis::rmst_tau`.
-    pub rmst: Option<f64>,
-}
-
-/// Everything a survival analysis shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SurvivalAnalysis {
-    pub spec: SurvivalSpec,
-    pub n: usize,
-    pub events: usize,
-    pub dropped: usize,
-    pub groups: Vec<GroupSurvival>,
-    /// Median follow-up (reverse Kaplan-Meier), all patients.
-    pub follow_up: Median,
-    pub log_rank: Option<LogRank>,
-    pub pairwise: Vec<PairwiseLogRank>,
-    /// The horizon of the restricted mean, if asked for.
-    pub rmst_tau: Option<f64>,
-    /// Notes on the data (e.g. competing events counted as censored).
-    #[serde(default)]
-    pub diagnostics: Vec<crate::engine::Diagnostic>,
-}
-
-/// Runs the analysis.
-pub fn survival_analysis(
-    ds: &Dataset,
-    spec: &SurvivalSpec,
-    transform: CiTransform,
-    at: &[f64],
-    rho: f64,
-) -> Result<SurvivalAnalysis, SurvivalError> {
-    survival_analysis_rmst(ds, spec, transform, at, rho, None)
-}
-
-/// [`survival_analysis`] with the restricted mean survival time to `tau`.
-pub fn survival_analysis_rmst(
-    ds: &Dataset,
-    spec: &SurvivalSpec,
-    transform: CiTransform,
-    at: &[f64],
-    rho: f64,
-    tau: Option<f64>,
-) -> Result<SurvivalAnalysis, SurvivalError> {
-    crate::engine::survival::check_survival_options(at, rho, tau)?;
-    let d = crate::engine::survival::survival_data(ds, spec)?;
-    // One sort serves the curves and, without strata, the log-rank test.
-    let to = crate::engine::survival::by_stratum_then_time(&d.time, &d.stratum, false);
-    let unstratified = d.stratum.iter().all(|&s| s == 0);
-    // The curves, and the log-rank test meanwhile.
-    let ((fits, follow_up), lr) = crate::engine::parallel::join(
-        || {
-            if unstratified {
-                crate::engine::survival::kaplan_meier_by_group_sorted(
-                    &to.time,
-                    &to.order,
-                    &d.event,
-                    &d.group,
-                    d.group_labels.len(),
-                    transform,
-                    0.95,
-                )
-            } else {
-                kaplan_meier_by_group(
-                    &d.time,
-                    &d.event,
-                    &d.group,
-                    d.group_labels.len(),
-                    transform,
-                    0.95,
-                )
-            }
-        },
-        || {
-            (d.group_labels.len() > 1)
-                .then(|| {
-                    crate::engine::survival::log_rank_ordered(
-                        &to,
-                        &d.event,
-                        &d.group,
-                        &d.group_labels,
-                        rho,
-                    )
-                    .ok()
-                })
-                .flatten()
-        },
-    );
-    let groups = d
-        .group_labels
-        .iter()
-        .zip(fits)
-        .map(|(label, fit)| GroupSurvival {
-            group: label.clone(),
-            landmarks: at.iter().map(|&x| fit.at(x)).collect(),
-            rmst: tau.map(|t| fit.rmst(t)),
-            fit,
-        })
-        .collect();
-    let pairwise = if d.group_labels.len() > 2 {
-        pairwise_log_rank(
-            &d.time,
-            &d.event,
-            &d.group,
-            &d.stratum,
-            &d.group_labels,
-            rho,
-            Adjustment::Holm,
-        )
-    } else {
-        Vec::new()
-    };
-    Ok(SurvivalAnalysis {
-        spec: spec.clone(),
-        n: d.time.len(),
-        events: d.event.iter().filter(|&&e| e).count(),
-        dropped: d.dropped,
-        groups,
-        follow_up,
-        log_rank: lr,
-        pairwise,
-        rmst_tau: tau,
-        diagnostics: d.diagnostics,
-    })
-}
 
 fn fmt_opt(v: Option<f64>) -> String {
     v.map_or("not reached".into(), |x| fmt_num(x, 1))
@@ -162,9 +27,13 @@ impl SurvivalAnalysis {
             .unwrap_or_default();
         let mut header = vec!["Group".to_string(), "n".into(), "Events".into()];
         for t in &times {
-            header.push(format!("Survival at {} (95% CI)", fmt_num(*t, 0)));
+            header.push(format!(
+                "Survival at {} ({} CI)",
+                fmt_num(*t, 0),
+                level_label(self.conf_level)
+            ));
         }
-        header.push("Median (95% CI)".into());
+        header.push(format!("Median ({} CI)", level_label(self.conf_level)));
         if let Some(tau) = self.rmst_tau {
             header.push(format!("Restricted mean to {}", fmt_num(tau, 0)));
         }
@@ -210,14 +79,15 @@ impl SurvivalAnalysis {
             .groups
             .first()
             .map_or("log", |g| g.fit.transform.as_str());
+        let level = level_label(self.conf_level);
         let mut footnotes = vec![format!(
-            "Kaplan-Meier estimates; 95% CI with Greenwood's variance on the {transform} scale (R survival's default is log)."
+            "Kaplan-Meier estimates; {level} CI with Greenwood's variance on the {transform} scale (R survival's default is log)."
         )];
         footnotes.push(format!(
             "Median follow-up (reverse Kaplan-Meier): {}.",
             match self.follow_up.median {
                 Some(m) => format!(
-                    "{} (95% CI {}–{})",
+                    "{} ({level} CI {}–{})",
                     fmt_num(m, 1),
                     fmt_lower(self.follow_up.lower),
                     fmt_opt(self.follow_up.upper)

@@ -39,12 +39,7 @@ impl ReportTable {
     /// An HTML table (caption, header, rows, notes) that Word and Excel
     /// open with its layout: three-line style, levels indented.
     pub fn to_html(&self) -> String {
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
+        use super::html::escape as esc;
         let mut h = format!(
             "<table>\n<caption>{}</caption>\n<thead><tr>",
             esc(&self.title)
@@ -182,9 +177,26 @@ pub fn fmt_num(x: f64, d: usize) -> String {
     }
 }
 
+/// A confidence level as a percentage: "95%", "90%", "97.5%".
+pub fn level_label(level: f64) -> String {
+    let p = 100.0 * level;
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{}%", p.round())
+    } else {
+        format!("{}%", (p * 1e6).round() / 1e6)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confidence_levels_read_as_percentages() {
+        assert_eq!(level_label(0.95), "95%");
+        assert_eq!(level_label(0.9), "90%");
+        assert_eq!(level_label(0.975), "97.5%");
+    }
 
     #[test]
     fn p_values_and_csv_quoting() {

@@ -8,6 +8,7 @@ mod fisher;
 mod fisher_sim;
 mod location;
 mod mantel_haenszel;
+mod two_by_two;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,7 @@ pub use fisher::{fisher_exact, fisher_test, FisherError, FISHER_WORK_BOUND};
 pub use fisher_sim::{fisher_simulated, SIMULATED_TABLES, SIMULATION_SEED};
 pub use location::{mann_whitney, ranks, student_t, welch_t};
 pub use mantel_haenszel::{mantel_haenszel, MantelHaenszel, Stratum};
+pub use two_by_two::TwoByTwo;
 
 /// Which test produced a P value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -103,6 +103,8 @@ pub enum SurvivalOption {
     RmstHorizon,
     /// The Fleming-Harrington rho (`--rho`, `survival.rho`).
     Rho,
+    /// The confidence level (`--conf-level`, `conf_level`).
+    ConfLevel,
 }
 
 impl SurvivalOption {
@@ -111,6 +113,7 @@ impl SurvivalOption {
             SurvivalOption::LandmarkTime => "--at",
             SurvivalOption::RmstHorizon => "--rmst",
             SurvivalOption::Rho => "--rho",
+            SurvivalOption::ConfLevel => "--conf-level",
         }
     }
 
@@ -119,6 +122,7 @@ impl SurvivalOption {
             SurvivalOption::LandmarkTime => "survival.at",
             SurvivalOption::RmstHorizon => "survival.rmst",
             SurvivalOption::Rho => "survival.rho",
+            SurvivalOption::ConfLevel => "conf_level",
         }
     }
 
@@ -127,6 +131,7 @@ impl SurvivalOption {
             SurvivalOption::LandmarkTime => "a landmark time",
             SurvivalOption::RmstHorizon => "the horizon of the restricted mean",
             SurvivalOption::Rho => "the Fleming-Harrington rho",
+            SurvivalOption::ConfLevel => "the confidence level",
         }
     }
 
@@ -135,6 +140,7 @@ impl SurvivalOption {
             SurvivalOption::LandmarkTime => "a number >= 0",
             SurvivalOption::RmstHorizon => "a number > 0",
             SurvivalOption::Rho => "a finite number (0 log-rank, 1 Peto-Peto)",
+            SurvivalOption::ConfLevel => "between 0 and 1",
         }
     }
 
@@ -147,6 +153,7 @@ impl SurvivalOption {
                 "Give a time in the time column's unit, e.g. 60 for 5 years in months."
             }
             SurvivalOption::Rho => "Use 0 for the log-rank test or 1 for the Peto-Peto test.",
+            SurvivalOption::ConfLevel => "Use e.g. 0.95 for 95% confidence intervals.",
         }
     }
 
@@ -156,6 +163,7 @@ impl SurvivalOption {
             SurvivalOption::LandmarkTime => value.is_finite() && value >= 0.0,
             SurvivalOption::RmstHorizon => value.is_finite() && value > 0.0,
             SurvivalOption::Rho => value.is_finite(),
+            SurvivalOption::ConfLevel => value > 0.0 && value < 1.0,
         };
         if ok {
             Ok(())

@@ -3,6 +3,7 @@
 //! reverse Kaplan-Meier, and the log-rank test for k groups, following R's
 //! `survival` package (survfit, summary.survfit, survdiff).
 
+mod analysis;
 mod concordance;
 mod cox;
 mod data;
@@ -13,6 +14,10 @@ pub(crate) use data::by_stratum_then_time;
 pub(crate) use km::kaplan_meier_by_group_sorted;
 pub(crate) use logrank::log_rank_ordered;
 
+pub use analysis::{
+    survival_analysis, survival_analysis_rmst, survival_analysis_with, GroupSurvival,
+    SurvivalAnalysis, SurvivalOptions,
+};
 pub use concordance::concordance;
 pub use cox::{
     cox_model, cox_model_with_ph_test, cox_zph, fit_cox, CoxData, CoxError, CoxFit, CoxSpec,

@@ -6,10 +6,11 @@
 //! `rmst` and `rho` are checked by the survival analysis itself.
 
 use crate::engine::data::{DatasetSpec, Recode};
+use crate::engine::defaults;
 use crate::engine::matching::{Caliper, MatchSpec};
 use crate::engine::regression::LogisticSpec;
 
-use super::study::StudySettings;
+use super::StudySettings;
 
 /// A probability-like level strictly between 0 and 1 (a confidence level).
 pub fn level_in_unit_interval(field: &str, v: f64) -> Result<(), String> {
@@ -40,9 +41,10 @@ pub fn logistic_spec(field: &str, s: &LogisticSpec) -> Result<(), String> {
 
 /// The matching's settings: ratio 1 to 10, caliper a positive number.
 pub fn match_spec(field: &str, s: &MatchSpec) -> Result<(), String> {
-    if !(1..=10).contains(&s.ratio) {
+    if !(1..=defaults::MAX_RATIO).contains(&s.ratio) {
         return Err(format!(
-            "{field}.ratio must be between 1 and 10; it is {}",
+            "{field}.ratio must be between 1 and {}; it is {}",
+            defaults::MAX_RATIO,
             s.ratio
         ));
     }
@@ -75,6 +77,7 @@ pub fn dataset_spec(field: &str, s: &DatasetSpec) -> Result<(), String> {
 
 /// Every field of a settings file.
 pub fn settings(s: &StudySettings) -> Result<(), String> {
+    level_in_unit_interval("conf_level", s.conf_level)?;
     dataset_spec("dataset", &s.dataset)?;
     if let Some(r) = &s.regression {
         logistic_spec("regression.spec", &r.spec)?;

@@ -1,0 +1,25 @@
+//! Why a study could not be run at all (a step that fails on its own is a
+//! diagnostic instead).
+
+use crate::engine::design::RoleConflict;
+use crate::engine::AnalysisError;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StudyError {
+    #[error("the dataset settings do not fit this file: {0}")]
+    Dataset(AnalysisError),
+    #[error("the settings give one column two roles: {0}")]
+    Roles(#[from] RoleConflict),
+}
+
+impl StudyError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            StudyError::Dataset(_) => {
+                "The settings were saved for another file; check the column names.".into()
+            }
+            StudyError::Roles(c) => c.hint(),
+        }
+    }
+}

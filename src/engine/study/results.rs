@@ -1,0 +1,44 @@
+//! Every number of the study, as results.json holds it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{MatchingSummary, OutcomeComparison, RegressionResults, StudyCohort, StudySettings};
+use crate::engine::regression::InteractionTest;
+use crate::engine::survival::{CoxFit, SurvivalAnalysis, ZphRow};
+use crate::engine::table1::Table1;
+use crate::engine::Diagnostic;
+
+/// Every number of the study.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StudyResults {
+    pub engine: String,
+    pub file: String,
+    pub n_rows: usize,
+    pub settings: StudySettings,
+    pub table1_before: Option<Table1>,
+    pub table1_after: Option<Table1>,
+    pub regression: Option<RegressionResults>,
+    pub matching: Option<MatchingSummary>,
+    pub outcomes: Vec<OutcomeComparison>,
+    pub subgroups: Vec<OutcomeComparison>,
+    /// Per outcome, the P for interaction of group and subgroup
+    /// (likelihood ratio; `None` when it cannot be estimated).
+    #[serde(default)]
+    pub interactions: Vec<(String, Option<InteractionTest>)>,
+    pub survival: Option<SurvivalAnalysis>,
+    /// The curves by the groups crossed with `survival.cross`.
+    #[serde(default)]
+    pub survival_crossed: Option<SurvivalAnalysis>,
+    #[serde(default)]
+    pub survival_cohort: Option<StudyCohort>,
+    pub cox: Option<CoxFit>,
+    pub ph_test: Vec<ZphRow>,
+    /// Steps that could not be done, and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The methods paragraph (written by the report from the rest).
+    pub methods: String,
+    /// The design guessed from the data, when the study was run without
+    /// settings (`cohortlab run FILE` with no `--spec`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<crate::engine::design::DesignGuess>,
+}

@@ -1,0 +1,168 @@
+//! The methods paragraph, from what was run (not from what was asked).
+
+use crate::engine::study::{StudyCohort, StudyResults, MATCHED_SET_COLUMN};
+use crate::report::table::{fmt_num, level_label};
+
+fn list(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+/// The methods paragraph, from what was run (not from what was asked).
+pub fn methods_text(r: &StudyResults) -> String {
+    let ci = level_label(r.settings.conf_level);
+    let mut s = Vec::new();
+    let s_ = &r.settings;
+    s.push(format!(
+        "Analyses were done with {} on {} patients ({}).",
+        r.engine, r.n_rows, r.file
+    ));
+    if let Some(t) = &r.table1_before {
+        s.push(format!(
+            "Baseline characteristics were compared between {} groups as n (%) with Pearson's chi-square test, or Fisher's exact test when an expected count was below 5, and as mean (SD) with Welch's t test or median [IQR] with the Mann-Whitney U test; standardized mean differences (SMD) follow Yang and Dalton (2012). Patients missing a variable were left out of that variable's comparison.",
+            t.group
+        ));
+    }
+    if let Some(reg) = &r.regression {
+        let spec = &s_.regression;
+        let outcome = spec
+            .as_ref()
+            .map_or(String::new(), |x| x.spec.outcome.clone());
+        let mut m = format!(
+            "Factors associated with {outcome} were screened by univariate logistic regression"
+        );
+        if let Some(f) = &reg.multivariable {
+            let vars: Vec<String> = f.spec.variables.clone();
+            let rule = spec
+                .as_ref()
+                .and_then(|x| x.threshold)
+                .map_or("all screened variables".to_string(), |t| {
+                    format!("variables with univariate P < {t}")
+                });
+            m.push_str(&format!(
+                "; {rule} ({}) entered a multivariable model ({} patients, {} events)",
+                list(&vars),
+                f.n,
+                f.events
+            ));
+        }
+        let firth = spec.as_ref().is_some_and(|x| x.spec.firth);
+        if firth {
+            m.push_str(&format!(". The models were fitted by Firth's penalised likelihood (Firth 1993; Heinze & Schemper 2002), which gives finite estimates under separation; odds ratios (OR) are given with profile penalised-likelihood {ci} confidence intervals and P values from penalised likelihood-ratio tests; complete cases were used."));
+        } else {
+            m.push_str(&format!(". Odds ratios (OR) are given with Wald {ci} confidence intervals; complete cases were used."));
+        }
+        let separated = reg
+            .multivariable
+            .iter()
+            .flat_map(|f| f.terms.iter())
+            .any(|t| t.not_estimable.is_some());
+        if separated {
+            m.push_str(" Terms with separation (a level or value with all or no events) have no maximum-likelihood estimate and are reported as not estimable.");
+        }
+        s.push(m);
+    }
+    if let Some(m) = &r.matching {
+        let sp = &m.spec;
+        let caliper = match (sp.caliper, m.caliper_width) {
+            (crate::engine::matching::Caliper::Sd(k), Some(w)) => format!(
+                "a caliper of {k} standard deviations of the {} of the score ({})",
+                sp.scale.as_str(),
+                fmt_num(w, 4)
+            ),
+            (_, Some(w)) => format!(
+                "a caliper of {} on the {} scale",
+                fmt_num(w, 4),
+                sp.scale.as_str()
+            ),
+            _ => "no caliper".to_string(),
+        };
+        let mut t = format!(
+            "Propensity scores for {} were estimated by logistic regression on {}. Patients were matched {}:1 by nearest-neighbour matching on the {} of the score ({}, {} replacement) with {}",
+            sp.treatment,
+            list(&sp.covariates),
+            sp.ratio,
+            sp.scale.as_str(),
+            match sp.order {
+                crate::engine::matching::MatchOrder::Largest => "highest score first".to_string(),
+                crate::engine::matching::MatchOrder::Smallest => "lowest score first".to_string(),
+                crate::engine::matching::MatchOrder::Random(seed) => format!("in a random order, seed {seed}"),
+                crate::engine::matching::MatchOrder::Data => "in the file's order".to_string(),
+            },
+            if sp.replace { "with" } else { "without" },
+            caliper
+        );
+        if !sp.exact.is_empty() {
+            t.push_str(&format!(", exactly on {}", list(&sp.exact)));
+        }
+        t.push_str(&format!(
+            ", following MatchIt's nearest-neighbour algorithm. {} treated and {} control patients were matched.",
+            m.counts.matched.treated, m.counts.matched.control
+        ));
+        if let Some(x) = m.max_abs_smd_after {
+            t.push_str(&format!(
+                " Balance was checked by standardized mean differences (largest absolute SMD after matching {}) and variance ratios.",
+                fmt_num(x, 3)
+            ));
+        }
+        s.push(t);
+    }
+    if !r.outcomes.is_empty() {
+        s.push(format!(
+            "{} were compared between the groups in the {} cohort by the same tests as the baseline characteristics, with risk differences and odds ratios (Wald {ci} CIs){}{}.",
+            list(&r.outcomes.iter().map(|o| o.outcome.clone()).collect::<Vec<_>>()),
+            r.outcomes[0].cohort,
+            s_.subgroup
+                .as_ref()
+                .map_or(String::new(), |g| format!(", and within each level of {g} (P for interaction: likelihood-ratio test of the logistic model with the group-by-{g} interaction against the one without)")),
+            if r.outcomes.iter().any(|o| o.matched_sets.is_some()) {
+                "; respecting the matching, Mantel-Haenszel odds ratios over the matched sets (Robins-Breslow-Greenland CIs) were tested by the Cochran-Mantel-Haenszel test with continuity correction"
+            } else {
+                ""
+            }
+        ));
+    }
+    if let (Some(a), Some(step)) = (&r.survival, &s_.survival) {
+        let test = if step.rho == 0.0 {
+            "the log-rank test".to_string()
+        } else if step.rho == 1.0 {
+            "the Peto-Peto test (Fleming-Harrington rho = 1)".to_string()
+        } else {
+            format!("the Fleming-Harrington test with rho = {}", step.rho)
+        };
+        s.push(format!(
+            "In the {} cohort, time to {} ({}) was estimated by the Kaplan-Meier method by {}{}, with {ci} confidence intervals from Greenwood's variance on the {} scale (as R's survfit), and compared by {}; survival at {} months is reported. Median follow-up was estimated by the reverse Kaplan-Meier method. {} patients with missing time or event were left out.",
+            r.survival_cohort.map_or("whole", StudyCohort::as_str),
+            a.spec.event,
+            a.spec.time,
+            list(&a.spec.groups),
+            r.survival_crossed.as_ref().map_or(String::new(), |c| format!(" and by {} crossed (pairwise log-rank tests with Holm's adjustment)", list(&c.spec.groups))),
+            step.transform.as_str(),
+            test,
+            list(&step.at.iter().map(|t| fmt_num(*t, 0)).collect::<Vec<_>>()),
+            a.dropped
+        ));
+    }
+    if let Some(c) = &r.cox {
+        s.push(format!(
+            "Hazard ratios were estimated by a Cox proportional hazards model ({} ties; {} patients, {} events) with Wald {ci} CIs{}; proportional hazards were checked by scaled Schoenfeld residuals (R's cox.zph, Kaplan-Meier time scale).",
+            c.ties.as_str(),
+            c.n,
+            c.events,
+            s_.survival
+                .as_ref()
+                .and_then(|st| st.cox.as_ref())
+                .and_then(|cs| cs.cluster.as_ref())
+                .map_or(String::new(), |cl| if cl == MATCHED_SET_COLUMN {
+                    " and robust (sandwich) standard errors clustered by matched set".to_string()
+                } else {
+                    format!(" and robust (sandwich) standard errors clustered by {cl}")
+                })
+        ));
+    }
+    s.push("Two-sided P < 0.05 was considered significant. Numbers were validated against R (stats, survival 3.5, MatchIt 4.5).".into());
+    s.join(" ")
+}
