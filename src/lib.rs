@@ -6,11 +6,17 @@
 //! - `ui` (wasm32 only): Leptos components, talking to the engine only through
 //!   `ui::engine_client`.
 //!
-//! `engine` and `report` never import browser crates; `tests/architecture.rs`
-//! checks this.
+//! - `cli` (native only): the `cohortlab` command-line tool, a thin caller
+//!   of `engine` and `report`; clap is known here and nowhere else.
+//!
+//! `engine` and `report` never import browser crates, nor the CLI or clap;
+//! `tests/architecture.rs` checks this.
 
 pub mod engine;
 pub mod report;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -49,6 +49,35 @@ fn engine_and_report_do_not_know_the_browser() {
     );
 }
 
+/// The CLI sits on top: `engine` and `report` neither import it nor clap
+/// (comments may name them).
+#[test]
+fn engine_and_report_do_not_know_the_cli() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root.join("engine"), &mut files);
+    rust_files(&root.join("report"), &mut files);
+    let mut leaks = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for word in ["clap", "crate::cli", "cohortlab::cli"] {
+                if line.contains(word) {
+                    leaks.push(format!("{}:{}: {word}", f.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "the CLI's layer is broken:\n{}",
+        leaks.join("\n")
+    );
+}
+
 #[test]
 fn browser_crates_are_wasm_only() {
     let manifest =

@@ -478,3 +478,181 @@ fn survival_and_cox_on_numeric_codes() {
         assert!(err.contains("hint:"), "{err}");
     }
 }
+
+/// A value not in an option's list is a usage error from clap (exit 2, as
+/// for any malformed command line) that names the value and the accepted
+/// ones; `--kind`'s kind (inside a pair) and `--caliper` (a number or
+/// `none`) likewise name what is accepted.
+#[test]
+fn a_value_not_in_the_list_names_the_accepted_ones() {
+    let e = "tests/data/example-study.csv";
+    let tte = ["--time", "idfs_months", "--event", "idfs_event"];
+    let cases: [(Vec<&str>, &str, &str); 7] = [
+        (
+            [&["survival", e][..], &tte, &["--ci", "loglog"]].concat(),
+            "--ci",
+            "[possible values: log, log-log, plain]",
+        ),
+        (
+            [&["cox", e][..], &tte, &["--vars", "age", "--ties", "exact"]].concat(),
+            "--ties",
+            "[possible values: efron, breslow]",
+        ),
+        (
+            vec![
+                "table1",
+                e,
+                "--group",
+                "seed_marking",
+                "--vars",
+                "age",
+                "--categorical-test",
+                "chi2",
+            ],
+            "--categorical-test",
+            "[possible values: auto, pearson, yates, fisher, lr]",
+        ),
+        (
+            vec![
+                "table1",
+                e,
+                "--group",
+                "seed_marking",
+                "--vars",
+                "age",
+                "--continuous-test",
+                "t",
+            ],
+            "--continuous-test",
+            "[possible values: welch, student]",
+        ),
+        (
+            vec![
+                "match",
+                e,
+                "--treatment",
+                "seed_marking",
+                "--covariates",
+                "age",
+                "--caliper-scale",
+                "log",
+            ],
+            "--caliper-scale",
+            "[possible values: logit, probability]",
+        ),
+        (
+            vec![
+                "match",
+                e,
+                "--treatment",
+                "seed_marking",
+                "--covariates",
+                "age",
+                "--order",
+                "oldest",
+            ],
+            "--order",
+            "[possible values: largest, smallest, random, data]",
+        ),
+        (
+            vec![
+                "match",
+                e,
+                "--treatment",
+                "seed_marking",
+                "--covariates",
+                "age",
+                "--caliper",
+                "wide",
+            ],
+            "--caliper",
+            "a number or `none`",
+        ),
+    ];
+    for (args, flag, accepted) in cases {
+        let (code, out, err) = cohortlab(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        let bad = args.last().unwrap();
+        assert!(
+            err.starts_with(&format!("error: invalid value '{bad}' for '{flag} ")),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains(accepted), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let (code, out, err) = cohortlab(&["inspect", e, "--kind", "ki67=number"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.starts_with(
+            "error: --kind `ki67=number`: the kind must be numeric, binary, categorical or text"
+        ),
+        "{err}"
+    );
+}
+
+/// Every list option's accepted values are listed by `--help`, and the
+/// accepted spellings (`log-log`, `lr`, `random` with `--seed`) work.
+#[test]
+fn help_lists_the_values_and_every_spelling_works() {
+    for (command, values) in [
+        ("survival", "log-log"),
+        ("cox", "breslow"),
+        ("table1", "- lr:"),
+        ("table1", "- student:"),
+        ("match", "[possible values: logit, probability]"),
+        (
+            "match",
+            "[possible values: largest, smallest, random, data]",
+        ),
+    ] {
+        let (code, out, err) = cohortlab(&[command, "--help"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(values), "{command}: {out}");
+    }
+    let e = "tests/data/example-study.csv";
+    let (code, out, err) = cohortlab(&[
+        "survival",
+        e,
+        "--time",
+        "idfs_months",
+        "--event",
+        "idfs_event",
+        "--ci",
+        "log-log",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"log_log\""), "{out}");
+    let (code, out, err) = cohortlab(&[
+        "match",
+        e,
+        "--treatment",
+        "seed_marking",
+        "--covariates",
+        "age",
+        "--order",
+        "random",
+        "--seed",
+        "7",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["spec"]["order"],
+        serde_json::json!({"type": "random", "seed": 7})
+    );
+    let (code, _, err) = cohortlab(&[
+        "table1",
+        e,
+        "--group",
+        "seed_marking",
+        "--vars",
+        "ct",
+        "--categorical-test",
+        "lr",
+    ]);
+    assert_eq!(code, 0, "{err}");
+}

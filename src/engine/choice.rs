@@ -37,7 +37,8 @@ macro_rules! choice {
 }
 
 use crate::engine::data::ColumnKind;
-use crate::engine::matching::DistanceScale;
+use crate::engine::defaults;
+use crate::engine::matching::{DistanceScale, MatchOrder};
 use crate::engine::survival::{CiTransform, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
 
@@ -53,6 +54,17 @@ choice!(
 choice!(
     DistanceScale,
     [DistanceScale::Logit, DistanceScale::Probability]
+);
+// `random` stands for every seed: its entry has the default seed, and
+// `MatchOrder::with_seed` sets the one chosen.
+choice!(
+    MatchOrder,
+    [
+        MatchOrder::Largest,
+        MatchOrder::Smallest,
+        MatchOrder::Random(defaults::SEED),
+        MatchOrder::Data
+    ]
 );
 choice!(
     CiTransform,
@@ -80,6 +92,18 @@ choice!(
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_random_order_takes_its_seed_after_its_key() {
+        assert_eq!(
+            MatchOrder::from_key("random").map(|o| o.with_seed(7)),
+            Some(MatchOrder::Random(7))
+        );
+        assert_eq!(MatchOrder::Data.with_seed(7), MatchOrder::Data);
+        for &o in MatchOrder::ALL {
+            assert_eq!(MatchOrder::parse(o.key(), 7), Some(o.with_seed(7)));
+        }
+    }
+
     fn round_trips<T: Choice + std::fmt::Debug>() {
         for &c in T::ALL {
             assert_eq!(T::from_key(c.key()), Some(c), "{c:?}");
@@ -95,6 +119,7 @@ mod tests {
     fn every_choice_round_trips_through_its_key() {
         round_trips::<ColumnKind>();
         round_trips::<DistanceScale>();
+        round_trips::<MatchOrder>();
         round_trips::<CiTransform>();
         round_trips::<Ties>();
         round_trips::<CategoricalTest>();

@@ -21,6 +21,9 @@ pub const CALIPER_SD: f64 = 0.2;
 /// Controls per treated patient: the most allowed.
 pub const MAX_RATIO: usize = 10;
 
+/// The seed of the random matching order unless another is chosen.
+pub const SEED: u64 = 1;
+
 /// Landmark times of the survival table when the time is in months.
 pub const LANDMARKS_MONTHS: [f64; 3] = [12.0, 36.0, 60.0];
 

@@ -112,6 +112,14 @@ impl MatchOrder {
         }
     }
 
+    /// The same order, random ones drawn from `seed` (the others have none).
+    pub fn with_seed(self, seed: u64) -> Self {
+        match self {
+            MatchOrder::Random(_) => MatchOrder::Random(seed),
+            other => other,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             MatchOrder::Largest => "largest",

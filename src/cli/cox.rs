@@ -1,0 +1,90 @@
+//! `cohortlab cox`: Cox proportional hazards regression and the test of
+//! proportional hazards.
+
+use super::failure::Failure;
+use super::input::{Input, TimeToEvent};
+use super::output::print_json;
+use crate::engine::data::ColumnKind;
+use crate::engine::survival::{cox_model_with_ph_test, CoxError, CoxFit, CoxSpec, Ties, ZphRow};
+use crate::report::survival::{cox_table, ph_test_table};
+
+/// The options of `cox`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    input: Input,
+    #[command(flatten)]
+    outcome: TimeToEvent,
+    /// Covariates, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    vars: Vec<String>,
+    /// Treat these (numeric-looking) columns as categorical.
+    #[arg(long, value_delimiter = ',')]
+    categorical: Vec<String>,
+    /// Enter this categorical covariate as an ordinal score (repeatable).
+    #[arg(long, value_name = "VAR")]
+    ordinal: Vec<String>,
+    /// Tied event times: efron (R) or breslow (SPSS, SAS).
+    #[arg(long, value_enum, default_value_t)]
+    ties: Ties,
+    /// Robust SE clustered by this column (e.g. matched set `subclass`).
+    #[arg(long)]
+    cluster: Option<String>,
+    /// Stratify the baseline hazard by this column.
+    #[arg(long)]
+    strata: Option<String>,
+    /// Print one JSON document instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The JSON document of `cox`.
+#[derive(serde::Serialize)]
+struct Out<'a> {
+    #[serde(flatten)]
+    fit: &'a CoxFit,
+    proportional_hazards: &'a [ZphRow],
+}
+
+/// Prints the model and the test of proportional hazards.
+pub(crate) fn run(args: Args) -> Result<(), Failure> {
+    let mut input = args.input;
+    for c in &args.categorical {
+        input.set_kind(c, ColumnKind::Categorical);
+    }
+    let (_, dataset) = input.load()?;
+    let TimeToEvent {
+        time,
+        event,
+        event_level,
+    } = args.outcome;
+    let spec = CoxSpec {
+        time,
+        event,
+        event_level,
+        variables: args.vars,
+        ordinal: args.ordinal,
+        strata: args.strata,
+        cluster: args.cluster,
+        ties: args.ties,
+    };
+    let (fit, ph) = cox_model_with_ph_test(&dataset, &spec).map_err(|e| {
+        let hint = match &e {
+            CoxError::Data(d) => d.hint(),
+            _ => "Check the time, event and covariate columns (`cohortlab inspect FILE`).".into(),
+        };
+        Failure::new(e.to_string(), hint)
+    })?;
+    if args.json {
+        return print_json(&Out {
+            fit: &fit,
+            proportional_hazards: &ph,
+        });
+    }
+    print!("{}", cox_table(&fit).to_text());
+    print!("\n{}", ph_test_table(&ph).to_text());
+    if !fit.convergence.converged {
+        println!("note: the model {}", fit.convergence.reason);
+    }
+    Ok(())
+}
