@@ -6,44 +6,29 @@
 //! on columns named like paths, `--percent-decimals 100000`, a settings
 //! file with `conf_level` 1.5, and formula cells in the CSV outputs.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-fn cohortlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cohortlab"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{cohortlab, json_file, path, scratch};
 
 fn bad_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cohortlab-bad-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    path("tests/data/bad")
 }
 
 #[test]
 fn every_file_of_the_corpus_gives_its_expected_exit_and_message() {
-    let text = std::fs::read_to_string(bad_dir().join("expected.json")).unwrap();
-    let entries: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_value(json_file(bad_dir().join("expected.json"))).unwrap();
     assert!(entries.len() >= 50, "{} entries", entries.len());
     let mut listed = std::collections::HashSet::new();
     for e in &entries {
         let file = e["file"].as_str().unwrap();
         listed.insert(file.to_owned());
         let path = bad_dir().join(file);
-        let (code, out, err) = cohortlab(&["inspect", path.to_str().unwrap()]);
+        let run = cohortlab(&["inspect", path.to_str().unwrap()]);
+        let (code, out, err) = (run.code, run.stdout, run.stderr);
         assert!(!err.contains("panicked"), "{file}: {err}");
         let exit = e["exit"].as_i64().unwrap() as i32;
         assert_eq!(code, exit, "{file}: {err}");
@@ -97,7 +82,7 @@ fn two_hundred_thousand_columns_are_read_quickly() {
 /// inside --out, with a readable name.
 #[test]
 fn run_writes_only_inside_out_whatever_the_column_names() {
-    let dir = scratch("escape");
+    let dir = scratch("bad-escape");
     let long = "L".repeat(300);
     let names = [
         "x/../../../ESCAPED".to_string(),
@@ -138,15 +123,15 @@ fn run_writes_only_inside_out_whatever_the_column_names() {
     let spec = dir.join("settings.json");
     std::fs::write(&spec, settings).unwrap();
     let out = dir.join("nested/out");
-    let (code, stdout, err) = cohortlab(&[
+    cohortlab(&[
         "run",
         data.to_str().unwrap(),
         "--spec",
         spec.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stdout}\n{err}");
+    ])
+    .success();
     // Nothing beside data.csv, settings.json and the out folder.
     let mut top: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -196,9 +181,9 @@ fn run_writes_only_inside_out_whatever_the_column_names() {
 
 #[test]
 fn out_of_range_options_and_settings_are_refused_in_words() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-study.csv");
+    let example = path("tests/data/example-study.csv");
     let example = example.to_str().unwrap();
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "table1",
         example,
         "--group",
@@ -207,35 +192,31 @@ fn out_of_range_options_and_settings_are_refused_in_words() {
         "age",
         "--percent-decimals",
         "100000",
-    ]);
-    assert_eq!(code, 2, "{err}");
+    ])
+    .exit(2)
+    .stderr;
     assert!(err.contains("100000 is not in 0..=6"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
-    let dir = scratch("settings");
-    let mut settings: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-study.settings.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let dir = scratch("bad-settings");
+    let mut settings = json_file(path("tests/data/example-study.settings.json"));
     settings["regression"]["spec"]["conf_level"] = serde_json::json!(1.5);
     let spec = dir.join("settings.json");
     std::fs::write(&spec, settings.to_string()).unwrap();
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "run",
         example,
         "--spec",
         spec.to_str().unwrap(),
         "--out",
         dir.join("out").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 1, "{err}");
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("regression.spec.conf_level must be between 0 and 1 (e.g. 0.95); it is 1.5"),
         "{err}"
     );
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "logistic",
         example,
         "--outcome",
@@ -244,8 +225,9 @@ fn out_of_range_options_and_settings_are_refused_in_words() {
         "age",
         "--select-p",
         "NaN",
-    ]);
-    assert_eq!(code, 1, "{err}");
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("--select-p must be above 0 and at most 1"),
         "{err}"
@@ -257,7 +239,7 @@ fn out_of_range_options_and_settings_are_refused_in_words() {
 /// leading `'` in every CSV written; numbers such as -1.5 and +2 do not.
 #[test]
 fn formula_cells_are_neutralised_in_csv_outputs() {
-    let dir = scratch("formula");
+    let dir = scratch("bad-formula");
     let mut csv = String::from("id,treat,x,note\n");
     let notes = ["=1+2", "@SUM(A1)", "+cmd", "-2+3", "-1.5", "+2"];
     for i in 0..40 {
@@ -271,7 +253,7 @@ fn formula_cells_are_neutralised_in_csv_outputs() {
     let data = dir.join("data.csv");
     std::fs::write(&data, csv).unwrap();
     let matched = dir.join("matched.csv");
-    let (code, out, err) = cohortlab(&[
+    cohortlab(&[
         "match",
         data.to_str().unwrap(),
         "--treatment",
@@ -282,8 +264,8 @@ fn formula_cells_are_neutralised_in_csv_outputs() {
         "none",
         "--out",
         matched.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{out}{err}");
+    ])
+    .success();
     let text = std::fs::read_to_string(&matched).unwrap();
     for f in ["=1+2", "@SUM(A1)", "+cmd", "-2+3"] {
         assert!(text.contains(&format!(",'{f},")), "{f} in\n{text}");
@@ -291,7 +273,7 @@ fn formula_cells_are_neutralised_in_csv_outputs() {
     }
     assert!(text.contains(",-1.5,") && text.contains(",+2,"), "{text}");
     let table = dir.join("table1.csv");
-    let (code, _, err) = cohortlab(&[
+    cohortlab(&[
         "table1",
         data.to_str().unwrap(),
         "--group",
@@ -300,8 +282,8 @@ fn formula_cells_are_neutralised_in_csv_outputs() {
         "note",
         "--csv",
         table.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ])
+    .success();
     let text = std::fs::read_to_string(&table).unwrap();
     assert!(
         text.contains("\n'  =1+2,") && text.contains("\n'  @SUM(A1),"),
@@ -319,7 +301,7 @@ fn formula_cells_are_neutralised_in_csv_outputs() {
 #[test]
 fn huge_values_get_a_mean_and_sd() {
     let file = bad_dir().join("values-near-1e308.csv");
-    let (code, out, err) = cohortlab(&[
+    let v = cohortlab(&[
         "table1",
         file.to_str().unwrap(),
         "--group",
@@ -327,9 +309,9 @@ fn huge_values_get_a_mean_and_sd() {
         "--vars",
         "x",
         "--json",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    ])
+    .success()
+    .json();
     let stats = &v["variables"][0]["overall_stats"];
     let mean = stats["mean"].as_f64().unwrap();
     let sd = stats["sd"].as_f64().unwrap();

@@ -1,23 +1,12 @@
 //! The `cohortlab` command-line tool, run as a user would.
 
-use std::process::Command;
+mod common;
 
-fn cohortlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cohortlab"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{cohortlab, example_study, json_file, scratch};
 
 #[test]
 fn inspect_json_has_every_column() {
-    let (code, out, err) = cohortlab(&[
+    let v = cohortlab(&[
         "inspect",
         "tests/data/example-study.csv",
         "--json",
@@ -25,9 +14,9 @@ fn inspect_json_has_every_column() {
         "age_group=age:50",
         "--ref",
         "subtype=HR+/HER2-",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    ])
+    .success()
+    .json();
     assert_eq!(v["rows"], 1049);
     let cols = v["columns"].as_array().unwrap();
     assert_eq!(cols.len(), 19);
@@ -69,8 +58,7 @@ fn inspect_reads_quirky_files() {
         "tests/data/quirky/tab-utf16le-bom.txt",
         "tests/data/quirky/pipe-utf8-bom.csv",
     ] {
-        let (code, out, err) = cohortlab(&["inspect", f]);
-        assert_eq!(code, 0, "{f}: {err}");
+        let out = cohortlab(&["inspect", f]).success().stdout;
         assert!(out.starts_with("4 patients, 6 columns"), "{f}: {out}");
         assert!(
             out.contains("ki67     numeric            0  7.25 to 45, mean 23.6875"),
@@ -117,19 +105,20 @@ fn errors_go_to_stderr_with_a_hint_and_a_nonzero_exit() {
         ),
     ];
     for (args, message) in cases {
-        let (code, out, err) = cohortlab(&args);
-        assert_eq!(code, 1, "{args:?}");
+        let run = cohortlab(&args);
+        assert_eq!(run.code, 1, "{args:?}");
+        let (out, err) = (run.stdout, run.stderr);
         assert!(out.is_empty(), "{args:?}: {out}");
         assert!(err.starts_with(message), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
-    let (_, _, err) = cohortlab(&["inspect", "tests/data/bad/ragged.csv"]);
+    let err = cohortlab(&["inspect", "tests/data/bad/ragged.csv"]).stderr;
     assert!(err.contains("\nhint: "), "{err}");
 }
 
 #[test]
 fn table1_json_has_counts_tests_and_smd() {
-    let (code, out, err) = cohortlab(&[
+    let v = cohortlab(&[
         "table1",
         "tests/data/example-study.csv",
         "--dataset-spec",
@@ -141,9 +130,9 @@ fn table1_json_has_counts_tests_and_smd() {
         "--nonnormal",
         "ki67",
         "--json",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    ])
+    .success()
+    .json();
     let rows = v["variables"].as_array().unwrap();
     assert_eq!(rows.len(), 4);
     let ct = &rows[2];
@@ -177,9 +166,9 @@ fn logistic_json_terms_and_text_layout() {
         "--ordinal",
         "ct",
     ];
-    let (code, out, err) = cohortlab(&[&args[..], &["--json"]].concat());
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = cohortlab(&[&args[..], &["--json"]].concat())
+        .success()
+        .json();
     let terms = v["terms"].as_array().unwrap();
     assert_eq!(terms.len(), 5);
     for t in terms {
@@ -196,23 +185,23 @@ fn logistic_json_terms_and_text_layout() {
         }
     }
     assert_eq!(terms[4]["term"], "seed_marking: Yes");
-    let (code, out, _) = cohortlab(&args);
-    assert_eq!(code, 0);
+    let out = cohortlab(&args).success().stdout;
     assert!(
         out.contains("Univariate OR (95% CI)  P value  Multivariable OR (95% CI)  P value"),
         "{out}"
     );
     assert!(out.contains("seed_marking (Yes vs No)"), "{out}");
     // A text outcome is refused in words.
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "logistic",
         "tests/data/example-study.csv",
         "--outcome",
         "subtype",
         "--vars",
         "age",
-    ]);
-    assert_eq!(code, 1);
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("the outcome `subtype` must be binary"),
         "{err}"
@@ -221,7 +210,7 @@ fn logistic_json_terms_and_text_layout() {
 
 #[test]
 fn survival_and_cox_commands() {
-    let (code, out, err) = cohortlab(&[
+    let v = cohortlab(&[
         "survival",
         "tests/data/lung.csv",
         "--time",
@@ -237,15 +226,15 @@ fn survival_and_cox_commands() {
         "--rmst",
         "730",
         "--json",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    ])
+    .success()
+    .json();
     assert!((v["log_rank"]["chi_square"].as_f64().unwrap() - 10.3267).abs() < 1e-3);
     assert_eq!(v["groups"][0]["fit"]["median"]["median"], 270.0);
     assert_eq!(v["groups"][1]["fit"]["median"]["median"], 426.0);
     // R: summary(survfit(Surv(time, status) ~ sex, lung), rmean = 730)
     assert!((v["groups"][0]["rmst"].as_f64().unwrap() - 311.117765899007).abs() < 1e-6);
-    let (code, out, err) = cohortlab(&[
+    let out = cohortlab(&[
         "cox",
         "tests/data/lung.csv",
         "--time",
@@ -258,21 +247,23 @@ fn survival_and_cox_commands() {
         "sex",
         "--ties",
         "breslow",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ])
+    .success()
+    .stdout;
     assert!(
         out.contains("HR (95% CI)") && out.contains("sex: 2") && out.contains("Breslow ties"),
         "{out}"
     );
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "survival",
         "tests/data/lung.csv",
         "--time",
         "sex",
         "--event",
         "age",
-    ]);
-    assert_eq!(code, 1);
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("the event column `age` must be binary") && err.contains("hint:"),
         "{err}"
@@ -281,18 +272,18 @@ fn survival_and_cox_commands() {
 
 #[test]
 fn run_writes_the_whole_study() {
-    let dir = std::env::temp_dir().join(format!("cohortlab-run-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = scratch("run");
     let d = dir.to_str().unwrap();
-    let (code, out, err) = cohortlab(&[
+    let out = cohortlab(&[
         "run",
         "tests/data/example-study.csv",
         "--spec",
         "tests/data/example-study.settings.json",
         "--out",
         d,
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ])
+    .success()
+    .stdout;
     assert!(out.contains("wrote"), "{out}");
     for f in [
         "report.html",
@@ -311,20 +302,8 @@ fn run_writes_the_whole_study() {
         assert!(!text.is_empty(), "{f} missing or empty");
     }
     // results.json is what the library computes for the same settings.
-    let written: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
-    let raw = cohortlab::engine::data::read(
-        cohortlab::engine::example::EXAMPLE_CSV.as_bytes(),
-        &Default::default(),
-    )
-    .unwrap();
-    let lib = cohortlab::report::study::run_study(
-        &raw,
-        "example-study.csv",
-        &cohortlab::report::study::StudySettings::example(),
-    )
-    .unwrap();
-    let expected: serde_json::Value = serde_json::from_str(&lib.results_json()).unwrap();
+    let written = json_file(dir.join("results.json"));
+    let expected = common::json(&example_study().results_json());
     assert_eq!(written, expected);
     // 648 matched patients plus the header.
     let matched = std::fs::read_to_string(dir.join("matched.csv")).unwrap();
@@ -334,15 +313,16 @@ fn run_writes_the_whole_study() {
     // A settings file for other columns: a clear message, exit 1.
     let bad = dir.with_extension("json");
     std::fs::write(&bad, "{\"cohortlab_settings\": 1, \"outcomes\": [\"x\"], \"table1\": {\"group\": \"nope\", \"variables\": [\"age\"]}}").unwrap();
-    let (code, out, _) = cohortlab(&[
+    let out = cohortlab(&[
         "run",
         "tests/data/example-study.csv",
         "--spec",
         bad.to_str().unwrap(),
         "--out",
         d,
-    ]);
-    assert_eq!(code, 0);
+    ])
+    .success()
+    .stdout;
     assert!(out.contains("Table 1 could not be made"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(&bad);
@@ -355,7 +335,7 @@ fn run_writes_the_whole_study() {
 #[test]
 fn survival_and_cox_on_numeric_codes() {
     let edge = "tests/data/survival_edge.csv";
-    let (code, out, err) = cohortlab(&[
+    let out = cohortlab(&[
         "survival",
         edge,
         "--time",
@@ -370,14 +350,15 @@ fn survival_and_cox_on_numeric_codes() {
         "centre",
         "--ci",
         "log-log",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ])
+    .success()
+    .stdout;
     assert!(out.contains("competing-risks"), "{out}");
     assert!(
         out.contains("Stratified") || out.contains("stratified"),
         "{out}"
     );
-    let (code, out, err) = cohortlab(&[
+    let v = cohortlab(&[
         "survival",
         edge,
         "--time",
@@ -389,12 +370,12 @@ fn survival_and_cox_on_numeric_codes() {
         "--group",
         "grp",
         "--json",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    ])
+    .success()
+    .json();
     assert_eq!(v["groups"][0]["group"], "1");
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
-    let (code, out, err) = cohortlab(&[
+    let v = cohortlab(&[
         "cox",
         edge,
         "--time",
@@ -410,14 +391,14 @@ fn survival_and_cox_on_numeric_codes() {
         "--strata",
         "grade",
         "--json",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    ])
+    .success()
+    .json();
     assert_eq!(v["dropped"], 7);
     assert!(v["concordance_se"].as_f64().unwrap() > 0.0);
     assert!(v["robust_score_p_value"].as_f64().is_some());
     assert!(v["robust_wald_p_value"].as_f64().is_some());
-    let (code, out, err) = cohortlab(&[
+    let out = cohortlab(&[
         "cox",
         edge,
         "--time",
@@ -430,14 +411,15 @@ fn survival_and_cox_on_numeric_codes() {
         "age,grp",
         "--cluster",
         "centre",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ])
+    .success()
+    .stdout;
     assert!(
         out.contains("left out") && out.contains("robust score test"),
         "{out}"
     );
     assert!(out.contains("(SE 0."), "{out}");
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "survival",
         edge,
         "--time",
@@ -446,13 +428,14 @@ fn survival_and_cox_on_numeric_codes() {
         "status012",
         "--event-level",
         "7",
-    ]);
-    assert_eq!(code, 1);
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("its levels are 0, 1, 2") && err.contains("hint:"),
         "{err}"
     );
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "cox",
         edge,
         "--time",
@@ -461,8 +444,9 @@ fn survival_and_cox_on_numeric_codes() {
         "status012",
         "--vars",
         "age",
-    ]);
-    assert_eq!(code, 1);
+    ])
+    .exit(1)
+    .stderr;
     assert!(err.contains("--event-level"), "{err}");
     for (flag, value) in [
         ("--at", "NaN"),
@@ -470,10 +454,11 @@ fn survival_and_cox_on_numeric_codes() {
         ("--rmst", "-1"),
         ("--rho", "NaN"),
     ] {
-        let (code, _, err) = cohortlab(&[
+        let run = cohortlab(&[
             "survival", edge, "--time", "time_z", "--event", "event_z", flag, value,
         ]);
-        assert_eq!(code, 1, "{flag} {value}");
+        assert_eq!(run.code, 1, "{flag} {value}");
+        let err = run.stderr;
         assert!(err.starts_with(&format!("error: {flag} ")), "{err}");
         assert!(err.contains("hint:"), "{err}");
     }

@@ -1,15 +1,14 @@
 //! The study design guessed from six differently named exports (issue 14):
 //! every role is asserted, and a role with no candidate stays empty.
 
-use cohortlab::engine::data::{load, DatasetSpec, ReadOptions};
+mod common;
+
+use cohortlab::engine::data::DatasetSpec;
 use cohortlab::engine::design::{guess_design, DesignGuess, Excluded, TimeUnit};
+use common::{cohortlab, data, json_file, scratch};
 
 fn guess(file: &str) -> DesignGuess {
-    let bytes = std::fs::read(format!("tests/data/design/{file}")).unwrap();
-    let ds = load(&bytes, &ReadOptions::default(), &DatasetSpec::default())
-        .unwrap()
-        .1;
-    guess_design(&ds)
+    guess_design(&data(&format!("design/{file}"), DatasetSpec::default()))
 }
 
 fn cols<T>(v: &[T], f: impl Fn(&T) -> &str) -> Vec<String> {
@@ -162,39 +161,16 @@ fn numeric_identifier_and_futime_fustat() {
 fn no_treatment_stays_empty() {
     // Public data shaped like `survival::lung`: no column is named like
     // the groups compared, so none is taken.
-    let bytes = std::fs::read("tests/data/lung.csv").unwrap();
-    let ds = load(&bytes, &ReadOptions::default(), &DatasetSpec::default())
-        .unwrap()
-        .1;
-    let g = guess_design(&ds);
+    let g = guess_design(&data("lung.csv", DatasetSpec::default()));
     assert!(g.treatment.is_none());
     assert_eq!(pairs(&g), [("time".into(), "status".into(), None)]);
 }
 
-fn cohortlab(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cohortlab"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("cohortlab-design-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
 #[test]
 fn guess_json_gives_the_guess_and_its_settings() {
-    let (code, out, err) = cohortlab(&["guess", "tests/data/design/english.csv", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = cohortlab(&["guess", "tests/data/design/english.csv", "--json"])
+        .success()
+        .json();
     assert_eq!(v["guess"]["treatment"]["column"], "group");
     assert_eq!(v["settings"]["matching"]["treatment"], "group");
     let covs = v["settings"]["matching"]["covariates"].as_array().unwrap();
@@ -208,17 +184,17 @@ fn guess_json_gives_the_guess_and_its_settings() {
 
 #[test]
 fn run_without_settings_runs_the_guess_and_reports_it_first() {
-    let out_dir = temp_dir("run");
-    let (code, out, err) = cohortlab(&[
+    let out_dir = scratch("design-run");
+    let out = cohortlab(&[
         "run",
         "tests/data/design/english.csv",
         "--out",
         out_dir.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ])
+    .success()
+    .stdout;
     assert!(out.contains("Comparing `group` (A 35, B 25)"), "{out}");
-    let settings = std::fs::read_to_string(out_dir.join("settings.json")).unwrap();
-    let s: serde_json::Value = serde_json::from_str(&settings).unwrap();
+    let s = json_file(out_dir.join("settings.json"));
     assert_eq!(s["table1"]["group"], "group");
     assert_eq!(s["outcomes"], serde_json::json!(["bpCR", "apCR", "tpCR"]));
     let report = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
@@ -228,35 +204,35 @@ fn run_without_settings_runs_the_guess_and_reports_it_first() {
     let methods = report.find("<h2>Methods</h2>").unwrap();
     assert!(design < methods, "the design comes first");
     assert!(report.contains("codes the same split as `group`"));
-    let results = std::fs::read_to_string(out_dir.join("results.json")).unwrap();
-    let r: serde_json::Value = serde_json::from_str(&results).unwrap();
+    let r = json_file(out_dir.join("results.json"));
     assert_eq!(r["design"]["treatment"]["column"], "group");
     // The settings written rerun the same study.
-    let again = temp_dir("rerun");
+    let again = scratch("design-rerun");
     let spec = out_dir.join("settings.json");
-    let (code, _, err) = cohortlab(&[
+    cohortlab(&[
         "run",
         "tests/data/design/english.csv",
         "--spec",
         spec.to_str().unwrap(),
         "--out",
         again.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    ])
+    .success();
     let _ = std::fs::remove_dir_all(out_dir);
     let _ = std::fs::remove_dir_all(again);
 }
 
 #[test]
 fn run_without_settings_refuses_when_no_treatment_is_guessed() {
-    let out_dir = temp_dir("refused");
-    let (code, _, err) = cohortlab(&[
+    let out_dir = scratch("design-refused");
+    let err = cohortlab(&[
         "run",
         "tests/data/lung.csv",
         "--out",
         out_dir.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 1);
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("no column looks like the groups compared"),
         "{err}"
@@ -267,38 +243,39 @@ fn run_without_settings_refuses_when_no_treatment_is_guessed() {
 #[test]
 fn contradictory_roles_are_refused_naming_both() {
     // An outcome that codes the treatment again.
-    let (code, out, err) = cohortlab(&["guess", "tests/data/design/english.csv", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = cohortlab(&["guess", "tests/data/design/english.csv", "--json"])
+        .success()
+        .json();
     let mut settings = v["settings"].clone();
     settings["outcomes"] = serde_json::json!(["treat"]);
-    let dir = temp_dir("contradiction");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("design-contradiction");
     let spec = dir.join("settings.json");
     std::fs::write(&spec, settings.to_string()).unwrap();
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "run",
         "tests/data/design/english.csv",
         "--spec",
         spec.to_str().unwrap(),
         "--out",
         dir.join("out").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 1);
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("`treat` is both the treatment and an outcome, since it codes the same groups as `group`"),
         "{err}"
     );
     // The treatment among its own covariates, in the match command.
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "match",
         "tests/data/design/english.csv",
         "--treatment",
         "group",
         "--covariates",
         "age,treat",
-    ]);
-    assert_eq!(code, 1);
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("`treat` is both the treatment and a covariate"),
         "{err}"
@@ -307,15 +284,16 @@ fn contradictory_roles_are_refused_naming_both() {
     settings["outcomes"] = serde_json::json!([]);
     settings["survival"]["spec"]["event"] = serde_json::json!("idfs_months");
     std::fs::write(&spec, settings.to_string()).unwrap();
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "run",
         "tests/data/design/english.csv",
         "--spec",
         spec.to_str().unwrap(),
         "--out",
         dir.join("out").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 1);
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("`idfs_months` is both the follow-up time and the event"),
         "{err}"
@@ -325,14 +303,14 @@ fn contradictory_roles_are_refused_naming_both() {
     // event coding the groups again, the time as a Cox covariate.
     let file = "tests/data/design/english.csv";
     let base = ["--time", "idfs_months", "--event", "idfs_event"];
-    let (code, _, err) =
-        cohortlab(&[&["survival", file][..], &base, &["--group", "idfs_event"]].concat());
-    assert_eq!(code, 1);
+    let err = cohortlab(&[&["survival", file][..], &base, &["--group", "idfs_event"]].concat())
+        .exit(1)
+        .stderr;
     assert!(
         err.contains("`idfs_event` is both the treatment and the event"),
         "{err}"
     );
-    let (code, _, err) = cohortlab(&[
+    let err = cohortlab(&[
         "survival",
         file,
         "--time",
@@ -341,15 +319,16 @@ fn contradictory_roles_are_refused_naming_both() {
         "treat",
         "--group",
         "group",
-    ]);
-    assert_eq!(code, 1);
+    ])
+    .exit(1)
+    .stderr;
     assert!(
         err.contains("since it codes the same groups as `group`"),
         "{err}"
     );
-    let (code, _, err) =
-        cohortlab(&[&["cox", file][..], &base, &["--vars", "group,idfs_months"]].concat());
-    assert_eq!(code, 1);
+    let err = cohortlab(&[&["cox", file][..], &base, &["--vars", "group,idfs_months"]].concat())
+        .exit(1)
+        .stderr;
     assert!(
         err.contains("`idfs_months` is both the follow-up time and a covariate of the Cox model"),
         "{err}"

@@ -1,8 +1,11 @@
 //! The shipped example study reproduces the model study's Table 1 before
 //! matching, count for count in each group.
 
-use cohortlab::engine::data::{load, Closed, ColumnData, DatasetSpec, ReadOptions};
+mod common;
+
+use cohortlab::engine::data::{Closed, ColumnData, DatasetSpec};
 use cohortlab::engine::example::{example_spec, EXAMPLE_CSV, PAPER_TABLE1};
+use common::dataset;
 
 #[test]
 fn table1_before_matching_counts_equal_the_paper() {
@@ -15,7 +18,7 @@ fn table1_before_matching_counts_equal_the_paper() {
 }
 
 fn check_counts(spec: &DatasetSpec, paper_order: bool) {
-    let (_, ds) = load(EXAMPLE_CSV.as_bytes(), &ReadOptions::default(), spec).unwrap();
+    let ds = dataset(EXAMPLE_CSV, spec.clone());
     assert_eq!(ds.n_rows, 833 + 216);
     let ColumnData::Categorical {
         codes: group,
@@ -61,12 +64,7 @@ fn check_counts(spec: &DatasetSpec, paper_order: bool) {
 
 #[test]
 fn outcomes_are_consistent() {
-    let (_, ds) = load(
-        EXAMPLE_CSV.as_bytes(),
-        &ReadOptions::default(),
-        &DatasetSpec::default(),
-    )
-    .unwrap();
+    let ds = dataset(EXAMPLE_CSV, DatasetSpec::default());
     let codes = |name: &str| match &ds.column(name).unwrap().data {
         ColumnData::Categorical { codes, levels, .. } => {
             assert_eq!(levels, &["0", "1"], "{name}");

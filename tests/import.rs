@@ -1,15 +1,14 @@
 //! Import of real-world quirky files and refusal of bad ones, through the
 //! public engine API (the same path the page and the CLI take).
 
+mod common;
+
 use cohortlab::engine::data::{
     load, read, ColumnData, ColumnKind, Dataset, DatasetSpec, FileFormat, ImportError, ReadOptions,
     TextEncoding,
 };
 use cohortlab::engine::AnalysisError;
-
-fn file(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/data/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+use common::data_bytes;
 
 fn load_default(bytes: &[u8]) -> Result<Dataset, AnalysisError> {
     load(bytes, &ReadOptions::default(), &DatasetSpec::default()).map(|(_, d)| d)
@@ -29,7 +28,7 @@ fn quirky_files_read_alike() {
     ];
     for (path, delim, enc) in cases {
         let (raw, ds) = load(
-            &file(path),
+            &data_bytes(path),
             &ReadOptions::default(),
             &DatasetSpec::default(),
         )
@@ -78,7 +77,7 @@ fn quirky_files_read_alike() {
 
 #[test]
 fn quoted_multiline_crlf_trailing_separator_and_missing_tokens() {
-    let ds = load_default(&file("quirky/quoted-multiline.csv")).unwrap();
+    let ds = load_default(&data_bytes("quirky/quoted-multiline.csv")).unwrap();
     let names: Vec<&str> = ds.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["id", "age", "note", "marked"]);
     assert_eq!(ds.n_rows, 4);
@@ -139,10 +138,7 @@ fn xlsx_two_sheets() -> Vec<u8> {
 #[ignore]
 fn write_xlsx_fixture() {
     std::fs::write(
-        format!(
-            "{}/tests/data/quirky/two-sheets.xlsx",
-            env!("CARGO_MANIFEST_DIR")
-        ),
+        common::path("tests/data/quirky/two-sheets.xlsx"),
         xlsx_two_sheets(),
     )
     .unwrap();
@@ -150,7 +146,7 @@ fn write_xlsx_fixture() {
 
 #[test]
 fn committed_xlsx_fixture_reads() {
-    let bytes = file("quirky/two-sheets.xlsx");
+    let bytes = data_bytes("quirky/two-sheets.xlsx");
     let (raw, ds) = load(&bytes, &ReadOptions::default(), &DatasetSpec::default()).unwrap();
     assert!(matches!(raw.format, FileFormat::Spreadsheet { ref sheet, .. } if sheet == "Patients"));
     assert_eq!(ds.n_rows, 3);
@@ -237,7 +233,7 @@ fn bad_files_say_what_and_where() {
         ),
     ];
     for (path, message) in cases {
-        let err = load_default(&file(path)).unwrap_err();
+        let err = load_default(&data_bytes(path)).unwrap_err();
         assert_eq!(err.to_string(), message, "{path}");
         assert!(!err.hint().is_empty());
     }
@@ -245,7 +241,7 @@ fn bad_files_say_what_and_where() {
 
 #[test]
 fn mostly_numeric_column_is_flagged_with_row() {
-    let ds = load_default(&file("bad/mostly-numeric.csv")).unwrap();
+    let ds = load_default(&data_bytes("bad/mostly-numeric.csv")).unwrap();
     assert_eq!(ds.column("ki67").unwrap().kind, ColumnKind::Text);
     let d = &ds.diagnostics[0];
     assert_eq!(d.column.as_deref(), Some("ki67"));
@@ -255,7 +251,7 @@ fn mostly_numeric_column_is_flagged_with_row() {
     );
     let spec = DatasetSpec::default().with_kind("ki67", ColumnKind::Numeric);
     let err = load(
-        &file("bad/mostly-numeric.csv"),
+        &data_bytes("bad/mostly-numeric.csv"),
         &ReadOptions::default(),
         &spec,
     )
@@ -272,15 +268,15 @@ fn too_large_is_refused_before_reading() {
         max_bytes: 10,
         ..ReadOptions::default()
     };
-    let err = read(&file("quirky/pipe-utf8-bom.csv"), &opts).unwrap_err();
+    let err = read(&data_bytes("quirky/pipe-utf8-bom.csv"), &opts).unwrap_err();
     assert!(matches!(err, ImportError::TooLarge { limit: 10, .. }));
 }
 
 /// Garbage never panics: truncations and byte flips of every test file.
 #[test]
 fn mangled_files_never_panic() {
-    let mut inputs = vec![file("quirky/quoted-multiline.csv"), xlsx_two_sheets()];
-    inputs.push(file("example-study.csv")[..5000].to_vec());
+    let mut inputs = vec![data_bytes("quirky/quoted-multiline.csv"), xlsx_two_sheets()];
+    inputs.push(data_bytes("example-study.csv")[..5000].to_vec());
     for base in inputs {
         for cut in (0..base.len()).step_by(97) {
             let _ = load_default(&base[..cut]);

@@ -1,20 +1,11 @@
 //! Matching invariants (as MatchIt's `expect_good_matchit`) and the CLI.
 
+mod common;
+
 use std::collections::HashSet;
 
-use cohortlab::engine::data::{load, Dataset, ReadOptions};
-use cohortlab::engine::example::{example_spec, EXAMPLE_CSV};
 use cohortlab::engine::matching::{match_patients, Caliper, MatchOrder, MatchResult, MatchSpec};
-
-fn example() -> Dataset {
-    load(
-        EXAMPLE_CSV.as_bytes(),
-        &ReadOptions::default(),
-        &example_spec(),
-    )
-    .unwrap()
-    .1
-}
+use common::{cohortlab, example, scratch};
 
 const COV: [&str; 7] = [
     "age_group",
@@ -119,30 +110,25 @@ fn exact_matching_keeps_strata_and_random_order_is_reproducible() {
 
 #[test]
 fn cli_match_writes_match_data() {
-    let dir = std::env::temp_dir().join(format!("cohortlab-match-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("match");
     let out = dir.join("matched.csv");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_cohortlab"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "match",
-            "tests/data/example-study.csv",
-            "--dataset-spec",
-            "tests/data/example-study.dataset.json",
-            "--treatment",
-            "seed_marking",
-            "--covariates",
-            &COV.join(","),
-            "--ratio",
-            "2",
-            "--json",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = cohortlab(&[
+        "match",
+        "tests/data/example-study.csv",
+        "--dataset-spec",
+        "tests/data/example-study.dataset.json",
+        "--treatment",
+        "seed_marking",
+        "--covariates",
+        &COV.join(","),
+        "--ratio",
+        "2",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .success()
+    .json();
     assert_eq!(v["counts"]["matched"]["treated"], 216);
     assert!(v["balance"].as_array().unwrap().len() > 10);
     let csv = std::fs::read_to_string(&out).unwrap();
@@ -156,22 +142,19 @@ fn cli_match_writes_match_data() {
         matched as u64,
         216 + v["counts"]["matched"]["control"].as_u64().unwrap()
     );
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_cohortlab"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "match",
-            "tests/data/example-study.csv",
-            "--treatment",
-            "seed_marking",
-            "--covariates",
-            "age",
-            "--ratio",
-            "11",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&bad.stderr)
+    let bad = cohortlab(&[
+        "match",
+        "tests/data/example-study.csv",
+        "--treatment",
+        "seed_marking",
+        "--covariates",
+        "age",
+        "--ratio",
+        "11",
+    ])
+    .exit(1);
+    assert!(bad
+        .stderr
         .contains("the ratio must be between 1 and 10; it is 11"));
 }
 

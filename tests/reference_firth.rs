@@ -4,49 +4,24 @@
 //! (logistf is not in Debian; the values are those quoted by firthlogist's
 //! comparison with logistf).
 
-use cohortlab::engine::data::{load, ColumnKind, Dataset, DatasetSpec, ReadOptions};
+mod common;
+
+use cohortlab::engine::data::{ColumnKind, Dataset, DatasetSpec};
 use cohortlab::engine::regression::{fit_logistic, LogisticFit, LogisticSpec};
+use common::{close, floats, named, reference, Tol};
 use serde_json::Value;
 
 fn model(name: &str) -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/reference/firth.json"
-    ))
-    .unwrap();
-    let v: Value = serde_json::from_str(&text).unwrap();
-    v["models"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == name)
-        .unwrap()
-        .clone()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
-
-fn close(a: f64, b: f64, rel: f64, what: &str) {
-    assert!(
-        (a - b).abs() <= rel * b.abs().max(1e-8),
-        "{what}: got {a}, R {b}"
-    );
+    named(&reference("firth")["models"], name)
 }
 
 fn data(file: &str) -> Dataset {
-    let bytes = std::fs::read(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let spec = if file.contains("level") {
         DatasetSpec::default().with_kind("histology", ColumnKind::Categorical)
     } else {
         DatasetSpec::default()
     };
-    load(&bytes, &ReadOptions::default(), &spec).unwrap().1
+    common::data(file, spec)
 }
 
 fn firth(file: &str, outcome: &str, vars: &[&str]) -> LogisticFit {
@@ -63,20 +38,30 @@ fn compare(fit: &LogisticFit, r: &Value) {
     for (i, t) in fit.terms.iter().enumerate() {
         let what = format!("{name} {}", t.term);
         assert!(t.not_estimable.is_none(), "{what}");
-        close(t.coef, coef[i], 1e-6, &what);
-        close(t.se, floats(&r["se"])[i], 1e-6, &what);
-        close(t.p_value.unwrap(), floats(&r["p"])[i], 1e-6, &what);
-        close(t.odds_ratio.unwrap(), coef[i].exp(), 1e-9, &what);
+        close(t.coef, coef[i], Tol::REFERENCE, &what);
+        close(t.se, floats(&r["se"])[i], Tol::REFERENCE, &what);
+        close(
+            t.p_value.unwrap(),
+            floats(&r["p"])[i],
+            Tol::REFERENCE,
+            &what,
+        );
+        close(
+            t.odds_ratio.unwrap(),
+            coef[i].exp(),
+            Tol::SAME_FORMULA,
+            &what,
+        );
         close(
             t.ci_lower.unwrap().ln(),
             floats(&r["ci_lower"])[i],
-            1e-6,
+            Tol::REFERENCE,
             &what,
         );
         close(
             t.ci_upper.unwrap().ln(),
             floats(&r["ci_upper"])[i],
-            1e-6,
+            Tol::REFERENCE,
             &what,
         );
     }
@@ -107,9 +92,9 @@ fn sex2_equals_the_formulas_and_logistf() {
         [0.7745682, 8.03029352],
     ];
     for (i, t) in fit.terms.iter().enumerate() {
-        close(t.coef, coef[i], 1e-6, &t.term);
-        close(t.ci_lower.unwrap().ln(), ci[i][0], 1e-5, &t.term);
-        close(t.ci_upper.unwrap().ln(), ci[i][1], 1e-5, &t.term);
+        close(t.coef, coef[i], Tol::REFERENCE, &t.term);
+        close(t.ci_lower.unwrap().ln(), ci[i][0], Tol::PUBLISHED, &t.term);
+        close(t.ci_upper.unwrap().ln(), ci[i][1], Tol::PUBLISHED, &t.term);
     }
     // dia = 1 only among cases: separated under maximum likelihood, finite
     // by Firth.

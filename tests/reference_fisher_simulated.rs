@@ -2,33 +2,23 @@
 //! work bound: they finish quickly and give a P within Monte Carlo error of
 //! R's (`tests/reference/fisher_simulated.R`, exact there), reproducibly.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use cohortlab::engine::hypothesis::{fisher_test, ContingencyTable, TestKind, SIMULATED_TABLES};
 use cohortlab::engine::table1::{categorical_test, CategoricalTest};
+use common::{counts, reference};
 
 fn fixtures() -> Vec<(String, Vec<Vec<u64>>, f64)> {
-    let text = include_str!("reference/fisher_simulated.json");
-    let v: serde_json::Value = serde_json::from_str(text).unwrap();
-    v.as_array()
+    reference("fisher_simulated")
+        .as_array()
         .unwrap()
         .iter()
         .map(|t| {
-            let counts = t["counts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| {
-                    r.as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|x| x.as_u64().unwrap())
-                        .collect()
-                })
-                .collect();
             (
                 t["name"].as_str().unwrap().to_owned(),
-                counts,
+                counts(&t["counts"]),
                 t["p"].as_f64().unwrap(),
             )
         })
@@ -79,7 +69,7 @@ fn table1_rule_says_when_the_p_is_simulated() {
 /// footnote names the simulation and the diagnostics say why.
 #[test]
 fn table1_footnote_and_json_name_the_simulation() {
-    use cohortlab::engine::data::{read, Dataset, DatasetSpec, ReadOptions};
+    use cohortlab::engine::data::DatasetSpec;
     use cohortlab::engine::table1::{table1, Table1Spec};
     let (_, counts, _) = fixtures().remove(0);
     let mut csv = String::from("g,v\n");
@@ -90,8 +80,7 @@ fn table1_footnote_and_json_name_the_simulation() {
             }
         }
     }
-    let raw = read(csv.as_bytes(), &ReadOptions::default()).unwrap();
-    let ds = Dataset::build(&raw, &DatasetSpec::default()).unwrap();
+    let ds = common::dataset(&csv, DatasetSpec::default());
     let spec = Table1Spec {
         group: "g".into(),
         variables: vec!["v".into()],

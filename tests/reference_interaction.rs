@@ -1,10 +1,11 @@
 //! The P for interaction against R's `anova(glm(y ~ g + s), glm(y ~ g * s),
 //! test = "LRT")` (fixture and script: tests/reference/interaction.{R,json}).
 
-use cohortlab::engine::data::{read, ColumnKind, Dataset, DatasetSpec, ReadOptions};
-use cohortlab::engine::example::EXAMPLE_CSV;
+mod common;
+
+use cohortlab::engine::data::{ColumnKind, DatasetSpec};
 use cohortlab::engine::regression::interaction_test;
-use cohortlab::report::study::{run_study, StudySettings};
+use common::{close, data, example_study, reference_as, Tol};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -17,14 +18,7 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    serde_json::from_str(include_str!("reference/interaction.json")).unwrap()
-}
-
-fn close(a: f64, b: f64, what: &str) {
-    assert!(
-        (a - b).abs() <= 1e-6 * b.abs().max(1.0),
-        "{what}: {a} vs R {b}"
-    );
+    reference_as("interaction")
 }
 
 #[test]
@@ -33,21 +27,18 @@ fn birthwt_equals_glm_anova() {
         .into_iter()
         .find(|c| c.name.starts_with("birthwt"))
         .unwrap();
-    let bytes = std::fs::read("tests/data/birthwt.csv").unwrap();
-    let raw = read(&bytes, &ReadOptions::default()).unwrap();
     let mut spec = DatasetSpec::default();
     spec.column_mut("race").kind = Some(ColumnKind::Categorical);
-    let ds = Dataset::build(&raw, &spec).unwrap();
+    let ds = data("birthwt.csv", spec);
     let t = interaction_test(&ds, "smoke", "low", "race").unwrap();
-    close(t.chi_square, c.chi_square, &c.name);
-    close(t.p_value, c.p_value, &c.name);
+    close(t.chi_square, c.chi_square, Tol::REFERENCE, &c.name);
+    close(t.p_value, c.p_value, Tol::REFERENCE, &c.name);
     assert_eq!((t.df, t.n), (c.df, c.n));
 }
 
 #[test]
 fn the_study_reports_the_interaction_on_the_matched_cohort() {
-    let raw = read(EXAMPLE_CSV.as_bytes(), &ReadOptions::default()).unwrap();
-    let out = run_study(&raw, "example-study.csv", &StudySettings::example()).unwrap();
+    let out = example_study();
     for c in cases().iter().filter(|c| c.name.starts_with("example")) {
         let outcome = c.name.rsplit(' ').next().unwrap();
         let t = out
@@ -57,8 +48,8 @@ fn the_study_reports_the_interaction_on_the_matched_cohort() {
             .find(|(o, _)| o == outcome)
             .and_then(|(_, t)| t.as_ref())
             .unwrap();
-        close(t.chi_square, c.chi_square, &c.name);
-        close(t.p_value, c.p_value, &c.name);
+        close(t.chi_square, c.chi_square, Tol::REFERENCE, &c.name);
+        close(t.p_value, c.p_value, Tol::REFERENCE, &c.name);
         assert_eq!((t.df, t.n), (c.df, c.n));
     }
 }

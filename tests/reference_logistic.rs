@@ -1,50 +1,19 @@
 //! Logistic regression against R 4.2.2 `glm` (run to the optimum; fixture
 //! tests/reference/logistic.json from tests/reference/logistic.R).
 
-use cohortlab::engine::data::{load, ColumnKind, Dataset, DatasetSpec, ReadOptions};
-use cohortlab::engine::example::{example_spec, EXAMPLE_CSV};
+mod common;
+
+use cohortlab::engine::data::{ColumnKind, Dataset, DatasetSpec};
 use cohortlab::engine::regression::{fit_logistic, univariate_screen, LogisticFit, LogisticSpec};
+use common::{close, data, dataset, example, floats, named, reference, Tol};
 use serde_json::Value;
 
 fn fixture() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/reference/logistic.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap()
+    reference("logistic")
 }
 
 fn model(name: &str) -> Value {
-    fixture()["models"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == name)
-        .unwrap()
-        .clone()
-}
-
-/// A numeric vector (R writes length-one vectors as scalars).
-fn floats(v: &Value) -> Vec<f64> {
-    match v.as_array() {
-        Some(a) => a.iter().map(|x| x.as_f64().unwrap()).collect(),
-        None => vec![v.as_f64().unwrap()],
-    }
-}
-
-fn close(a: f64, b: f64, rel: f64, what: &str) {
-    assert!(
-        (a - b).abs() <= rel * b.abs().max(1e-8),
-        "{what}: got {a}, R {b}"
-    );
-}
-
-fn data(file: &str, spec: DatasetSpec) -> Dataset {
-    let bytes = std::fs::read(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    load(&bytes, &ReadOptions::default(), &spec).unwrap().1
+    named(&fixture()["models"], name)
 }
 
 fn compare(fit: &LogisticFit, r: &Value) {
@@ -53,28 +22,43 @@ fn compare(fit: &LogisticFit, r: &Value) {
     assert_eq!(fit.terms.len(), coef.len(), "{name}");
     for (i, t) in fit.terms.iter().enumerate() {
         let what = format!("{name} {}", t.term);
-        close(t.coef, coef[i], 1e-6, &what);
-        close(t.se, se[i], 1e-6, &what);
-        close(t.z, coef[i] / se[i], 1e-6, &what);
-        close(t.p_value.unwrap(), p[i], 1e-4, &what);
-        close(t.ci_lower.unwrap(), floats(&r["ci_lower"])[i], 1e-6, &what);
-        close(t.ci_upper.unwrap(), floats(&r["ci_upper"])[i], 1e-6, &what);
-        close(t.odds_ratio.unwrap(), coef[i].exp(), 1e-6, &what);
+        close(t.coef, coef[i], Tol::REFERENCE, &what);
+        close(t.se, se[i], Tol::REFERENCE, &what);
+        close(t.z, coef[i] / se[i], Tol::REFERENCE, &what);
+        close(t.p_value.unwrap(), p[i], Tol::WALD_P, &what);
+        close(
+            t.ci_lower.unwrap(),
+            floats(&r["ci_lower"])[i],
+            Tol::REFERENCE,
+            &what,
+        );
+        close(
+            t.ci_upper.unwrap(),
+            floats(&r["ci_upper"])[i],
+            Tol::REFERENCE,
+            &what,
+        );
+        close(t.odds_ratio.unwrap(), coef[i].exp(), Tol::REFERENCE, &what);
         assert!(!t.separation && t.not_estimable.is_none(), "{what}");
     }
-    close(fit.deviance, r["deviance"].as_f64().unwrap(), 1e-9, name);
+    close(
+        fit.deviance,
+        r["deviance"].as_f64().unwrap(),
+        Tol::SAME_FORMULA,
+        name,
+    );
     close(
         fit.null_deviance,
         r["null_deviance"].as_f64().unwrap(),
-        1e-9,
+        Tol::SAME_FORMULA,
         name,
     );
-    close(fit.aic, r["aic"].as_f64().unwrap(), 1e-9, name);
+    close(fit.aic, r["aic"].as_f64().unwrap(), Tol::SAME_FORMULA, name);
     assert_eq!(fit.n as u64, r["n"].as_u64().unwrap());
     close(
         fit.c_statistic.unwrap(),
         r["auc"].as_f64().unwrap(),
-        1e-12,
+        Tol::EXACT,
         name,
     );
     let vars: Vec<&str> = r["lrt_vars"]
@@ -89,8 +73,8 @@ fn compare(fit: &LogisticFit, r: &Value) {
             .iter()
             .find(|t| t.variable == *v)
             .unwrap();
-        close(t.chi_square, floats(&r["lrt_chi"])[i], 1e-6, v);
-        close(t.p_value, floats(&r["lrt_p"])[i], 1e-6, v);
+        close(t.chi_square, floats(&r["lrt_chi"])[i], Tol::REFERENCE, v);
+        close(t.p_value, floats(&r["lrt_p"])[i], Tol::REFERENCE, v);
     }
     assert!(fit.convergence.converged);
 }
@@ -121,12 +105,7 @@ fn lalonde_propensity_model_equals_glm() {
 
 #[test]
 fn example_study_paper_model_with_ordinal_scores_equals_glm() {
-    let (_, ds) = load(
-        EXAMPLE_CSV.as_bytes(),
-        &ReadOptions::default(),
-        &example_spec(),
-    )
-    .unwrap();
+    let ds = example();
     let mut spec = LogisticSpec::new("tpcr", &["ki67_group", "subtype", "ct", "seed_marking"]);
     spec.ordinal = vec!["subtype".into(), "ct".into()];
     let fit = fit_logistic(&ds, &spec).unwrap();
@@ -173,15 +152,20 @@ fn univariate_screen_equals_glm() {
         let fit = row.fit.as_ref().unwrap();
         let (coef, se) = (floats(&r["coef"]), floats(&r["se"]));
         for (i, t) in fit.terms.iter().skip(1).enumerate() {
-            close(t.coef, coef[i], 1e-6, &row.variable);
-            close(t.se, se[i], 1e-6, &row.variable);
+            close(t.coef, coef[i], Tol::REFERENCE, &row.variable);
+            close(t.se, se[i], Tol::REFERENCE, &row.variable);
         }
         let expected = if coef.len() == 1 {
             floats(&r["p"])[0]
         } else {
             r["lr_p"].as_f64().unwrap()
         };
-        close(row.p_value.unwrap(), expected, 1e-6, &row.variable);
+        close(
+            row.p_value.unwrap(),
+            expected,
+            Tol::REFERENCE,
+            &row.variable,
+        );
     }
 }
 
@@ -189,12 +173,10 @@ fn univariate_screen_equals_glm() {
 fn separation_is_named_per_level() {
     // Every "Other" patient has the event.
     let csv = "y,h,x\n1,Other,1\n1,Other,2\n0,Ductal,3\n1,Ductal,4\n0,Ductal,5\n1,Ductal,2\n0,Ductal,1\n1,Ductal,3\n0,Ductal,4\n0,Lobular,2\n1,Lobular,5\n";
-    let (_, ds) = load(
-        csv.as_bytes(),
-        &ReadOptions::default(),
-        &DatasetSpec::default().with_kind("h", ColumnKind::Categorical),
-    )
-    .unwrap();
+    let ds = dataset(
+        csv,
+        DatasetSpec::default().with_kind("h", ColumnKind::Categorical),
+    );
     let fit = fit_logistic(&ds, &LogisticSpec::new("y", &["h", "x"])).unwrap();
     let other = fit.terms.iter().find(|t| t.term == "h: Other").unwrap();
     assert!(other.separation);
@@ -214,12 +196,7 @@ fn separation_is_named_per_level() {
 #[test]
 fn missing_values_drop_rows_and_are_counted() {
     let csv = "y,a,b\n1,1,x\n0,2,y\n1,NA,x\n0,4,\n1,5,y\n0,6,x\n1,7,y\n0,3,x\n";
-    let (_, ds) = load(
-        csv.as_bytes(),
-        &ReadOptions::default(),
-        &DatasetSpec::default(),
-    )
-    .unwrap();
+    let ds = dataset(csv, DatasetSpec::default());
     let fit = fit_logistic(&ds, &LogisticSpec::new("y", &["a", "b"])).unwrap();
     assert_eq!((fit.n, fit.dropped), (6, 2));
     assert!(fit.fitted[2].is_nan() && fit.fitted[3].is_nan() && !fit.fitted[0].is_nan());
@@ -240,8 +217,8 @@ fn standard_errors_are_those_at_the_optimum_not_glms_default() {
     let coef_default = floats(&default["coef"]);
     let mut largest: f64 = 0.0;
     for (i, t) in fit.terms.iter().enumerate() {
-        close(t.se, se_tight[i], 1e-6, &t.term);
-        close(t.coef, coef_default[i], 1e-6, &t.term);
+        close(t.se, se_tight[i], Tol::REFERENCE, &t.term);
+        close(t.coef, coef_default[i], Tol::REFERENCE, &t.term);
         largest = largest.max((t.se / se_default[i] - 1.0).abs());
     }
     // The documented difference: above the 1e-6 of the comparisons, below 1e-4.
@@ -256,13 +233,7 @@ fn separation_data(file: &str) -> Dataset {
 }
 
 fn separation_case(name: &str) -> Value {
-    fixture()["separation"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == name)
-        .unwrap()
-        .clone()
+    named(&fixture()["separation"], name)
 }
 
 /// Terms R's glm estimates (the others are asserted not estimable), at
@@ -281,9 +252,9 @@ fn compare_separated(fit: &LogisticFit, r: &Value, not_estimable: &[&str]) {
             assert!(default_p[i] > 0.9, "R's default P {}", default_p[i]);
         } else {
             assert!(!t.separation && t.not_estimable.is_none(), "{}", t.term);
-            close(t.coef, coef[i], 1e-6, &t.term);
-            close(t.se, se[i], 1e-6, &t.term);
-            close(t.p_value.unwrap(), p[i], 1e-6, &t.term);
+            close(t.coef, coef[i], Tol::REFERENCE, &t.term);
+            close(t.se, se[i], Tol::REFERENCE, &t.term);
+            close(t.p_value.unwrap(), p[i], Tol::REFERENCE, &t.term);
         }
     }
 }

@@ -1,63 +1,19 @@
 //! Kaplan-Meier and log-rank against R 4.2.2, survival 3.5-3 (fixture
 //! tests/reference/survival.json from tests/reference/survival.R).
 
-use cohortlab::engine::data::{load, ColumnKind, Dataset, DatasetSpec, ReadOptions};
-use cohortlab::engine::example::{example_spec, EXAMPLE_CSV};
+mod common;
+
+use cohortlab::engine::data::{ColumnKind, Dataset, DatasetSpec};
 use cohortlab::engine::survival::*;
+use common::{close, data, dataset, example, floats_na, labels, named, reference, Tol};
 use serde_json::Value;
 
 fn fixture() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/reference/survival.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap()
+    reference("survival")
 }
 
 fn case(kind: &str, name: &str) -> Value {
-    fixture()[kind]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap()
-        .clone()
-}
-
-fn nums(v: &Value) -> Vec<f64> {
-    match v.as_array() {
-        Some(a) => a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect(),
-        None => vec![v.as_f64().unwrap_or(f64::NAN)],
-    }
-}
-
-fn strs(v: &Value) -> Vec<String> {
-    match v.as_array() {
-        Some(a) => a
-            .iter()
-            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
-            .collect(),
-        None => vec![v.as_str().map_or_else(|| v.to_string(), str::to_owned)],
-    }
-}
-
-fn close(a: f64, b: f64, tol: f64, what: &str) {
-    if a.is_nan() || b.is_nan() {
-        assert!(a.is_nan() && b.is_nan(), "{what}: got {a}, R {b}");
-        return;
-    }
-    assert!(
-        (a - b).abs() <= tol * b.abs().max(1.0),
-        "{what}: got {a}, R {b}"
-    );
-}
-
-fn data(file: &str, spec: DatasetSpec) -> Dataset {
-    let bytes = std::fs::read(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    load(&bytes, &ReadOptions::default(), &spec).unwrap().1
+    named(&fixture()[kind], name)
 }
 
 fn lung() -> Dataset {
@@ -67,16 +23,6 @@ fn lung() -> Dataset {
             .with_kind("ph.ecog", ColumnKind::Categorical)
             .with_kind("sex", ColumnKind::Categorical),
     )
-}
-
-fn example() -> Dataset {
-    load(
-        EXAMPLE_CSV.as_bytes(),
-        &ReadOptions::default(),
-        &example_spec(),
-    )
-    .unwrap()
-    .1
 }
 
 fn spec(time: &str, event: &str, groups: &[&str]) -> SurvivalSpec {
@@ -93,9 +39,9 @@ fn check_km(ds: &Dataset, s: &SurvivalSpec, r: &Value) {
     let name = r["name"].as_str().unwrap();
     let transform = CiTransform::parse(r["ctype"].as_str().unwrap()).unwrap();
     let d = survival_data(ds, s).unwrap();
-    let groups = strs(&r["groups"]);
-    let row_strata = strs(&r["strata"]);
-    let at_strata = strs(&r["at_strata"]);
+    let groups = labels(&r["groups"]);
+    let row_strata = labels(&r["strata"]);
+    let at_strata = labels(&r["at_strata"]);
     for (gi, label) in groups.iter().enumerate() {
         let g = d
             .group_labels
@@ -112,50 +58,85 @@ fn check_km(ds: &Dataset, s: &SurvivalSpec, r: &Value) {
         assert_eq!(fit.rows.len(), idx.len(), "{name} {label}: rows");
         for (row, &i) in fit.rows.iter().zip(&idx) {
             let what = format!("{name} {label} t={}", row.time);
-            close(row.time, nums(&r["time"])[i], 0.0, &what);
-            assert_eq!(row.n_risk as f64, nums(&r["n_risk"])[i], "{what}");
-            assert_eq!(row.n_event as f64, nums(&r["n_event"])[i], "{what}");
-            assert_eq!(row.n_censor as f64, nums(&r["n_censor"])[i], "{what}");
-            close(row.surv, nums(&r["surv"])[i], 1e-9, &what);
-            close(row.std_err, nums(&r["std_err"])[i], 1e-9, &what);
-            close(row.lower, nums(&r["lower"])[i], 1e-9, &what);
-            close(row.upper, nums(&r["upper"])[i], 1e-9, &what);
+            close(row.time, floats_na(&r["time"])[i], Tol::IDENTICAL, &what);
+            assert_eq!(row.n_risk as f64, floats_na(&r["n_risk"])[i], "{what}");
+            assert_eq!(row.n_event as f64, floats_na(&r["n_event"])[i], "{what}");
+            assert_eq!(row.n_censor as f64, floats_na(&r["n_censor"])[i], "{what}");
+            close(row.surv, floats_na(&r["surv"])[i], Tol::SAME_FORMULA, &what);
+            close(
+                row.std_err,
+                floats_na(&r["std_err"])[i],
+                Tol::SAME_FORMULA,
+                &what,
+            );
+            close(
+                row.lower,
+                floats_na(&r["lower"])[i],
+                Tol::SAME_FORMULA,
+                &what,
+            );
+            close(
+                row.upper,
+                floats_na(&r["upper"])[i],
+                Tol::SAME_FORMULA,
+                &what,
+            );
         }
         let at: Vec<usize> = (0..at_strata.len())
             .filter(|&i| at_strata[i] == *label)
             .collect();
         for &i in &at {
-            let lm = fit.at(nums(&r["at_time"])[i]);
+            let lm = fit.at(floats_na(&r["at_time"])[i]);
             let what = format!("{name} {label} at {}", lm.time);
-            assert_eq!(lm.n_risk as f64, nums(&r["at_n_risk"])[i], "{what}");
-            close(lm.surv, nums(&r["at_surv"])[i], 1e-9, &what);
-            close(lm.std_err, nums(&r["at_std_err"])[i], 1e-9, &what);
-            close(lm.lower, nums(&r["at_lower"])[i], 1e-9, &what);
-            close(lm.upper, nums(&r["at_upper"])[i], 1e-9, &what);
+            assert_eq!(lm.n_risk as f64, floats_na(&r["at_n_risk"])[i], "{what}");
+            close(
+                lm.surv,
+                floats_na(&r["at_surv"])[i],
+                Tol::SAME_FORMULA,
+                &what,
+            );
+            close(
+                lm.std_err,
+                floats_na(&r["at_std_err"])[i],
+                Tol::SAME_FORMULA,
+                &what,
+            );
+            close(
+                lm.lower,
+                floats_na(&r["at_lower"])[i],
+                Tol::SAME_FORMULA,
+                &what,
+            );
+            close(
+                lm.upper,
+                floats_na(&r["at_upper"])[i],
+                Tol::SAME_FORMULA,
+                &what,
+            );
         }
         let opt = |v: Option<f64>| v.unwrap_or(f64::NAN);
         close(
             opt(fit.median.median),
-            nums(&r["median"])[gi],
-            0.0,
+            floats_na(&r["median"])[gi],
+            Tol::IDENTICAL,
             &format!("{name} {label} median"),
         );
         close(
             opt(fit.median.lower),
-            nums(&r["median_lower"])[gi],
-            0.0,
+            floats_na(&r["median_lower"])[gi],
+            Tol::IDENTICAL,
             &format!("{name} {label} median lower"),
         );
         close(
             opt(fit.median.upper),
-            nums(&r["median_upper"])[gi],
-            0.0,
+            floats_na(&r["median_upper"])[gi],
+            Tol::IDENTICAL,
             &format!("{name} {label} median upper"),
         );
         close(
             fit.rmst(r["tau"].as_f64().unwrap()),
-            nums(&r["rmean"])[gi],
-            1e-9,
+            floats_na(&r["rmean"])[gi],
+            Tol::SAME_FORMULA,
             &format!("{name} {label} rmean"),
         );
     }
@@ -198,16 +179,21 @@ fn check_lr(ds: &Dataset, s: &SurvivalSpec, r: &Value) {
         r["rho"].as_f64().unwrap(),
     )
     .unwrap();
-    close(lr.chi_square, r["chisq"].as_f64().unwrap(), 1e-6, name);
-    close(lr.p_value, r["p"].as_f64().unwrap(), 1e-6, name);
+    close(
+        lr.chi_square,
+        r["chisq"].as_f64().unwrap(),
+        Tol::REFERENCE,
+        name,
+    );
+    close(lr.p_value, r["p"].as_f64().unwrap(), Tol::REFERENCE, name);
     // Observed and expected per group (R orders groups as we do for these).
-    for (g, (o, e)) in nums(&r["observed"])
+    for (g, (o, e)) in floats_na(&r["observed"])
         .iter()
-        .zip(nums(&r["expected"]))
+        .zip(floats_na(&r["expected"]))
         .enumerate()
     {
-        close(lr.observed[g], *o, 1e-9, name);
-        close(lr.expected[g], e, 1e-9, name);
+        close(lr.observed[g], *o, Tol::SAME_FORMULA, name);
+        close(lr.expected[g], e, Tol::SAME_FORMULA, name);
     }
 }
 
@@ -299,24 +285,14 @@ fn invariants_two_group_equals_k_group_and_row_order() {
 #[test]
 fn bad_survival_data_says_where() {
     let csv = "t,e,g\n5,1,a\n-2,0,b\n3,1,a\n";
-    let (_, ds) = load(
-        csv.as_bytes(),
-        &ReadOptions::default(),
-        &DatasetSpec::default(),
-    )
-    .unwrap();
+    let ds = dataset(csv, DatasetSpec::default());
     let err = survival_data(&ds, &spec("t", "e", &["g"])).unwrap_err();
     assert_eq!(
         err.to_string(),
         "column `t` has a negative time (-2) in row 3"
     );
     let csv = "t,e\n5,0\n3,0\n";
-    let (_, ds) = load(
-        csv.as_bytes(),
-        &ReadOptions::default(),
-        &DatasetSpec::default(),
-    )
-    .unwrap();
+    let ds = dataset(csv, DatasetSpec::default());
     assert_eq!(
         survival_data(&ds, &spec("t", "e", &[])).unwrap_err(),
         SurvivalError::NoEvents
@@ -328,21 +304,7 @@ fn bad_survival_data_says_where() {
 }
 
 fn cox_case(name: &str) -> Value {
-    let v: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/reference/survival_cox.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    v["cox"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap()
-        .clone()
+    named(&reference("survival_cox")["cox"], name)
 }
 
 fn check_cox(ds: &Dataset, spec: &CoxSpec, name: &str) {
@@ -355,48 +317,62 @@ fn check_cox(ds: &Dataset, spec: &CoxSpec, name: &str) {
         r["nevent"].as_u64().unwrap(),
         "{name} events"
     );
-    let (coef, se, p) = (nums(&r["coef"]), nums(&r["se"]), nums(&r["p"]));
+    let (coef, se, p) = (
+        floats_na(&r["coef"]),
+        floats_na(&r["se"]),
+        floats_na(&r["p"]),
+    );
     assert_eq!(fit.terms.len(), coef.len(), "{name}");
     for (i, t) in fit.terms.iter().enumerate() {
         let what = format!("{name} {}", t.term);
-        close(t.coef, coef[i], 1e-6, &what);
-        close(t.se, se[i], 1e-6, &what);
-        close(t.p_value, p[i], 1e-4, &what);
-        close(t.hazard_ratio, coef[i].exp(), 1e-6, &what);
+        close(t.coef, coef[i], Tol::REFERENCE, &what);
+        close(t.se, se[i], Tol::REFERENCE, &what);
+        close(t.p_value, p[i], Tol::WALD_P, &what);
+        close(t.hazard_ratio, coef[i].exp(), Tol::REFERENCE, &what);
     }
     if let Some(rw) = r.get("robust_wald").and_then(Value::as_f64) {
         close(
             fit.robust_wald_chi_square.unwrap(),
             rw,
-            1e-6,
+            Tol::REFERENCE,
             &format!("{name} robust Wald"),
         );
     }
     if let Some(rse) = r.get("robust_se").filter(|v| v.is_array() || v.is_f64()) {
-        for (t, se) in fit.terms.iter().zip(nums(rse)) {
+        for (t, se) in fit.terms.iter().zip(floats_na(rse)) {
             close(
                 t.robust.unwrap().se,
                 se,
-                1e-6,
+                Tol::REFERENCE,
                 &format!("{name} {} robust", t.term),
             );
         }
     }
-    let ll = nums(&r["loglik"]);
-    close(fit.log_likelihood_null, ll[0], 1e-9, name);
-    close(fit.log_likelihood, ll[1], 1e-9, name);
-    close(fit.lr_chi_square, r["lr"].as_f64().unwrap(), 1e-6, name);
-    close(fit.wald_chi_square, r["wald"].as_f64().unwrap(), 1e-6, name);
+    let ll = floats_na(&r["loglik"]);
+    close(fit.log_likelihood_null, ll[0], Tol::SAME_FORMULA, name);
+    close(fit.log_likelihood, ll[1], Tol::SAME_FORMULA, name);
+    close(
+        fit.lr_chi_square,
+        r["lr"].as_f64().unwrap(),
+        Tol::REFERENCE,
+        name,
+    );
+    close(
+        fit.wald_chi_square,
+        r["wald"].as_f64().unwrap(),
+        Tol::REFERENCE,
+        name,
+    );
     close(
         fit.score_chi_square,
         r["score"].as_f64().unwrap(),
-        1e-6,
+        Tol::REFERENCE,
         name,
     );
     close(
         fit.concordance,
         r["concordance"].as_f64().unwrap(),
-        1e-9,
+        Tol::SAME_FORMULA,
         name,
     );
 }
@@ -500,23 +476,8 @@ fn cox_on_the_matched_example_with_se_clustered_by_matched_set() {
 
 #[test]
 fn proportional_hazards_test_equals_cox_zph() {
-    let v: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/reference/survival_cox.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    let zph = |name: &str| {
-        v["zph"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap()
-            .clone()
-    };
+    let v = reference("survival_cox");
+    let zph = |name: &str| named(&v["zph"], name);
     let lung = data(
         "lung.csv",
         DatasetSpec::default().with_kind("sex", ColumnKind::Categorical),
@@ -542,18 +503,23 @@ fn proportional_hazards_test_equals_cox_zph() {
     ] {
         let r = zph(name);
         let (_, rows) = cox_model_with_ph_test(ds, &spec).unwrap();
-        let chis = nums(&r["chisq"]);
-        let ps = nums(&r["p"]);
+        let chis = floats_na(&r["chisq"]);
+        let ps = floats_na(&r["p"]);
         assert_eq!(rows.len(), chis.len(), "{name}");
         for (i, row) in rows.iter().enumerate() {
             close(
                 row.chi_square,
                 chis[i],
-                1e-6,
+                Tol::REFERENCE,
                 &format!("{name} {}", row.term),
             );
-            close(row.p_value, ps[i], 1e-6, &format!("{name} {}", row.term));
-            assert_eq!(row.df as f64, nums(&r["df"])[i]);
+            close(
+                row.p_value,
+                ps[i],
+                Tol::REFERENCE,
+                &format!("{name} {}", row.term),
+            );
+            assert_eq!(row.df as f64, floats_na(&r["df"])[i]);
         }
     }
 }

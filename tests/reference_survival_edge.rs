@@ -7,59 +7,16 @@
 //! and a cluster (patients dropped, concordance SE, robust score and Wald
 //! tests).
 
-use cohortlab::engine::data::{load, ColumnKind, Dataset, DatasetSpec, ReadOptions};
+mod common;
+
+use cohortlab::engine::data::{ColumnKind, Dataset, DatasetSpec};
 use cohortlab::engine::survival::*;
 use cohortlab::report::survival::{survival_analysis, survival_analysis_rmst};
+use common::{close, floats_na, labels, named, reference, Tol};
 use serde_json::Value;
 
-fn fixture() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/reference/survival_edge.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap()
-}
-
 fn case(f: &Value, kind: &str, name: &str) -> Value {
-    f[kind]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind} case {name}"))
-        .clone()
-}
-
-/// Numbers (R's NA, written as null, becomes NaN).
-fn nums(v: &Value) -> Vec<f64> {
-    match v.as_array() {
-        Some(a) => a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect(),
-        None => vec![v.as_f64().unwrap_or(f64::NAN)],
-    }
-}
-
-fn strs(v: &Value) -> Vec<String> {
-    match v.as_array() {
-        Some(a) => a
-            .iter()
-            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
-            .collect(),
-        None => vec![v.as_str().map_or_else(|| v.to_string(), str::to_owned)],
-    }
-}
-
-fn close(a: f64, b: f64, tol: f64, what: &str) {
-    if a.is_nan() || b.is_nan() {
-        assert!(a.is_nan() && b.is_nan(), "{what}: got {a}, R {b}");
-        return;
-    }
-    assert!(
-        (a - b).abs() <= tol * b.abs().max(1.0),
-        "{what}: got {a}, R {b}"
-    );
+    named(&f[kind], name)
 }
 
 fn opt(v: Option<f64>) -> f64 {
@@ -67,12 +24,7 @@ fn opt(v: Option<f64>) -> f64 {
 }
 
 fn data(spec: DatasetSpec) -> Dataset {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/survival_edge.csv"
-    ))
-    .unwrap();
-    load(&bytes, &ReadOptions::default(), &spec).unwrap().1
+    common::data("survival_edge.csv", spec)
 }
 
 fn spec(time: &str, event: &str, level: Option<&str>, group: &str) -> SurvivalSpec {
@@ -92,11 +44,11 @@ fn check_km(ds: &Dataset, s: &SurvivalSpec, r: &Value) {
     let name = r["name"].as_str().unwrap();
     let transform = CiTransform::parse(r["ctype"].as_str().unwrap()).unwrap();
     let a = survival_analysis(ds, s, transform, &[], 0.0).unwrap();
-    let labels = strs(&r["groups"]);
-    assert_eq!(a.groups.len(), labels.len(), "{name}");
-    let row_strata = strs(&r["strata"]);
+    let groups = labels(&r["groups"]);
+    assert_eq!(a.groups.len(), groups.len(), "{name}");
+    let row_strata = labels(&r["strata"]);
     let mut at = 0;
-    for (gi, (g, label)) in a.groups.iter().zip(&labels).enumerate() {
+    for (gi, (g, label)) in a.groups.iter().zip(&groups).enumerate() {
         assert_eq!(&g.group, label, "{name}");
         let idx: Vec<usize> = (0..row_strata.len())
             .filter(|&i| row_strata[i] == *label)
@@ -104,51 +56,66 @@ fn check_km(ds: &Dataset, s: &SurvivalSpec, r: &Value) {
         assert_eq!(g.fit.rows.len(), idx.len(), "{name} {label}: rows");
         for (row, &i) in g.fit.rows.iter().zip(&idx) {
             let what = format!("{name} {label} t={}", row.time);
-            close(row.time, nums(&r["time"])[i], 0.0, &what);
-            assert_eq!(row.n_risk as f64, nums(&r["n_risk"])[i], "{what}");
-            close(row.surv, nums(&r["surv"])[i], 1e-9, &what);
-            close(row.std_err, nums(&r["std_err"])[i], 1e-9, &what);
+            close(row.time, floats_na(&r["time"])[i], Tol::IDENTICAL, &what);
+            assert_eq!(row.n_risk as f64, floats_na(&r["n_risk"])[i], "{what}");
+            close(row.surv, floats_na(&r["surv"])[i], Tol::SAME_FORMULA, &what);
+            close(
+                row.std_err,
+                floats_na(&r["std_err"])[i],
+                Tol::SAME_FORMULA,
+                &what,
+            );
             close(
                 row.lower,
-                nums(&r["lower"])[i],
-                1e-9,
+                floats_na(&r["lower"])[i],
+                Tol::SAME_FORMULA,
                 &format!("{what} lower"),
             );
             close(
                 row.upper,
-                nums(&r["upper"])[i],
-                1e-9,
+                floats_na(&r["upper"])[i],
+                Tol::SAME_FORMULA,
                 &format!("{what} upper"),
             );
             at += 1;
         }
         let m = g.fit.median;
         let what = format!("{name} {label} median");
-        close(opt(m.median), nums(&r["median"])[gi], 0.0, &what);
+        close(
+            opt(m.median),
+            floats_na(&r["median"])[gi],
+            Tol::IDENTICAL,
+            &what,
+        );
         close(
             opt(m.lower),
-            nums(&r["median_lower"])[gi],
-            0.0,
+            floats_na(&r["median_lower"])[gi],
+            Tol::IDENTICAL,
             &format!("{what} lower"),
         );
         close(
             opt(m.upper),
-            nums(&r["median_upper"])[gi],
-            0.0,
+            floats_na(&r["median_upper"])[gi],
+            Tol::IDENTICAL,
             &format!("{what} upper"),
         );
     }
     assert_eq!(at, row_strata.len(), "{name}: every row");
-    let fu = nums(&r["follow_up"]);
+    let fu = floats_na(&r["follow_up"]);
     let f = a.follow_up;
     for (k, (got, want)) in [f.median, f.lower, f.upper].into_iter().zip(fu).enumerate() {
-        close(opt(got), want, 0.0, &format!("{name} follow-up [{k}]"));
+        close(
+            opt(got),
+            want,
+            Tol::IDENTICAL,
+            &format!("{name} follow-up [{k}]"),
+        );
     }
 }
 
 #[test]
 fn medians_and_bounds_equal_quantile_survfit_for_every_transform() {
-    let f = fixture();
+    let f = reference("survival_edge");
     let ds = data(DatasetSpec::default());
     for ct in ["log", "log-log", "plain"] {
         // Censored first in each group; 0/1/2 codes, event 1, group 1/2.
@@ -180,7 +147,7 @@ fn medians_and_bounds_equal_quantile_survfit_for_every_transform() {
 
 #[test]
 fn log_rank_by_numeric_groups_and_strata_equals_survdiff() {
-    let f = fixture();
+    let f = reference("survival_edge");
     let ds = data(DatasetSpec::default());
     for (name, group, strata) in [
         ("grp", "grp", None),
@@ -193,8 +160,13 @@ fn log_rank_by_numeric_groups_and_strata_equals_survdiff() {
         s.strata = strata.map(str::to_owned);
         let a = survival_analysis(&ds, &s, CiTransform::Log, &[], 0.0).unwrap();
         let lr = a.log_rank.unwrap();
-        close(lr.chi_square, r["chisq"].as_f64().unwrap(), 1e-6, name);
-        close(lr.p_value, r["p"].as_f64().unwrap(), 1e-6, name);
+        close(
+            lr.chi_square,
+            r["chisq"].as_f64().unwrap(),
+            Tol::REFERENCE,
+            name,
+        );
+        close(lr.p_value, r["p"].as_f64().unwrap(), Tol::REFERENCE, name);
         assert_eq!(lr.stratified, strata.is_some(), "{name}");
     }
 }
@@ -213,65 +185,75 @@ fn check_cox(ds: &Dataset, s: &CoxSpec, r: &Value) {
         r["nevent"].as_f64().unwrap(),
         "{name} events"
     );
-    let (coef, se) = (nums(&r["coef"]), nums(&r["se"]));
+    let (coef, se) = (floats_na(&r["coef"]), floats_na(&r["se"]));
     assert_eq!(fit.terms.len(), coef.len(), "{name}");
     for (k, t) in fit.terms.iter().enumerate() {
-        close(t.coef, coef[k], 1e-6, &format!("{name} {} coef", t.term));
-        close(t.se, se[k], 1e-6, &format!("{name} {} se", t.term));
+        close(
+            t.coef,
+            coef[k],
+            Tol::REFERENCE,
+            &format!("{name} {} coef", t.term),
+        );
+        close(
+            t.se,
+            se[k],
+            Tol::REFERENCE,
+            &format!("{name} {} se", t.term),
+        );
     }
     close(
         fit.score_chi_square,
         r["score"].as_f64().unwrap(),
-        1e-6,
+        Tol::REFERENCE,
         name,
     );
     close(
         fit.concordance,
         r["concordance"].as_f64().unwrap(),
-        1e-9,
+        Tol::SAME_FORMULA,
         name,
     );
     close(
         fit.concordance_se,
         r["concordance_se"].as_f64().unwrap(),
-        1e-6,
+        Tol::REFERENCE,
         &format!("{name} concordance SE"),
     );
     match r.get("robust_wald").and_then(Value::as_f64) {
         Some(w) => {
-            for (t, se) in fit.terms.iter().zip(nums(&r["robust_se"])) {
+            for (t, se) in fit.terms.iter().zip(floats_na(&r["robust_se"])) {
                 close(
                     t.robust.unwrap().se,
                     se,
-                    1e-6,
+                    Tol::REFERENCE,
                     &format!("{name} {} robust", t.term),
                 );
             }
             close(
                 opt(fit.robust_wald_chi_square),
                 w,
-                1e-6,
+                Tol::REFERENCE,
                 &format!("{name} robust Wald"),
             );
             let wp = r["robust_wald_p"].as_f64().unwrap();
             close(
                 opt(fit.robust_wald_p_value),
                 wp,
-                1e-6,
+                Tol::REFERENCE,
                 &format!("{name} robust Wald P"),
             );
             let sc = r["robust_score"].as_f64().unwrap();
             close(
                 opt(fit.robust_score_chi_square),
                 sc,
-                1e-6,
+                Tol::REFERENCE,
                 &format!("{name} robust score"),
             );
             let sp = r["robust_score_p"].as_f64().unwrap();
             close(
                 opt(fit.robust_score_p_value),
                 sp,
-                1e-6,
+                Tol::REFERENCE,
                 &format!("{name} robust score P"),
             );
         }
@@ -297,7 +279,7 @@ fn cox_spec(level: &str, vars: &[&str], strata: Option<&str>, cluster: Option<&s
 
 #[test]
 fn cox_with_0_1_2_codes_missing_values_and_numeric_strata_and_cluster_equals_coxph() {
-    let f = fixture();
+    let f = reference("survival_edge");
     let ds = data(DatasetSpec::default());
     let factor = data(DatasetSpec::default().with_kind("grade", ColumnKind::Categorical));
     let cases = [

@@ -2,26 +2,13 @@
 //! tests/reference/table1.R), and the model study's printed P values from
 //! its own counts.
 
-use cohortlab::engine::data::{load, ColumnKind, Dataset, DatasetSpec, ReadOptions};
-use cohortlab::engine::example::{example_spec, EXAMPLE_CSV};
+mod common;
+
+use cohortlab::engine::data::{ColumnKind, Dataset, DatasetSpec};
 use cohortlab::engine::hypothesis::TestKind;
 use cohortlab::engine::table1::{categorical_test, table1, CategoricalTest, Table1Spec};
+use common::{close, data, example, floats, reference, Tol};
 use serde_json::Value;
-
-fn close(a: f64, b: f64, rel: f64, what: &str) {
-    assert!(
-        (a - b).abs() <= rel * b.abs().max(1e-12),
-        "{what}: got {a}, R {b}"
-    );
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
 
 fn check(ds: &Dataset, fixture: &Value) {
     let vars: Vec<String> = fixture["rows"]
@@ -45,10 +32,15 @@ fn check(ds: &Dataset, fixture: &Value) {
         close(
             row.p_value.unwrap(),
             r["p_value"].as_f64().unwrap(),
-            1e-6,
+            Tol::REFERENCE,
             v,
         );
-        close(row.smd.unwrap(), r["smd"].as_f64().unwrap(), 1e-9, v);
+        close(
+            row.smd.unwrap(),
+            r["smd"].as_f64().unwrap(),
+            Tol::SAME_FORMULA,
+            v,
+        );
         if r["kind"] == "categorical" {
             let levels: Vec<&str> = row.levels.iter().map(|l| l.level.as_str()).collect();
             let r_levels: Vec<&str> = r["levels"]
@@ -67,53 +59,30 @@ fn check(ds: &Dataset, fixture: &Value) {
             {
                 for (l, lv) in row.levels.iter().enumerate() {
                     assert_eq!(lv.counts[g] as u64, counts[l].as_u64().unwrap(), "{v} {l}");
-                    close(lv.percents[g], pcts[l].as_f64().unwrap(), 1e-12, v);
+                    close(lv.percents[g], pcts[l].as_f64().unwrap(), Tol::EXACT, v);
                 }
             }
         } else {
             for (g, s) in row.stats.iter().enumerate() {
-                close(s.mean, floats(&r["mean"])[g], 1e-12, v);
-                close(s.sd, floats(&r["sd"])[g], 1e-12, v);
-                close(s.median, floats(&r["median"])[g], 1e-12, v);
-                close(s.q1, floats(&r["q1"])[g], 1e-12, v);
-                close(s.q3, floats(&r["q3"])[g], 1e-12, v);
+                close(s.mean, floats(&r["mean"])[g], Tol::EXACT, v);
+                close(s.sd, floats(&r["sd"])[g], Tol::EXACT, v);
+                close(s.median, floats(&r["median"])[g], Tol::EXACT, v);
+                close(s.q1, floats(&r["q1"])[g], Tol::EXACT, v);
+                close(s.q3, floats(&r["q3"])[g], Tol::EXACT, v);
             }
         }
     }
 }
 
-fn fixture() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/reference/table1.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap()
-}
-
 #[test]
 fn example_study_table1_equals_r() {
-    let (_, ds) = load(
-        EXAMPLE_CSV.as_bytes(),
-        &ReadOptions::default(),
-        &example_spec(),
-    )
-    .unwrap();
-    check(&ds, &fixture()["example"]);
+    check(&example(), &reference("table1")["example"]);
 }
 
 #[test]
 fn birthwt_table1_equals_r() {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/birthwt.csv"
-    ))
-    .unwrap();
     let spec = DatasetSpec::default().with_kind("race", ColumnKind::Categorical);
-    let (_, ds) = load(&bytes, &ReadOptions::default(), &spec).unwrap();
-    check(&ds, &fixture()["birthwt"]);
+    check(&data("birthwt.csv", spec), &reference("table1")["birthwt"]);
 }
 
 /// The model study's Table 1 P values, from its own counts, with our

@@ -2,20 +2,18 @@
 //! example settings, every number against the engine called directly, and
 //! `cohortlab run`'s files.
 
-use cohortlab::engine::data::{read, Dataset, ReadOptions};
-use cohortlab::engine::example::EXAMPLE_CSV;
+mod common;
+
+use cohortlab::engine::data::Dataset;
 use cohortlab::engine::regression::{fit_logistic, LogisticSpec};
 use cohortlab::engine::survival::cox_model;
-use cohortlab::report::study::{run_study, StudyCohort, StudySettings};
-
-fn example() -> cohortlab::report::study::StudyOutputs {
-    let raw = read(EXAMPLE_CSV.as_bytes(), &ReadOptions::default()).expect("example reads");
-    run_study(&raw, "example-study.csv", &StudySettings::example()).expect("study runs")
-}
+use cohortlab::report::study::{StudyCohort, StudySettings};
+use common::{example_raw, example_study};
 
 #[test]
 fn shipped_settings_are_the_example_study() {
-    let text = std::fs::read_to_string("tests/data/example-study.settings.json").unwrap();
+    let text =
+        std::fs::read_to_string(common::path("tests/data/example-study.settings.json")).unwrap();
     let s = StudySettings::from_json(&text).unwrap();
     assert_eq!(s, StudySettings::example());
     // And it survives a round trip.
@@ -33,11 +31,10 @@ fn bad_settings_say_where() {
 
 #[test]
 fn every_number_equals_the_engine_called_directly() {
-    let out = example();
+    let out = example_study();
     let r = &out.results;
     let settings = StudySettings::example();
-    let raw = read(EXAMPLE_CSV.as_bytes(), &ReadOptions::default()).unwrap();
-    let ds = Dataset::build(&raw, &settings.dataset).unwrap();
+    let ds = Dataset::build(&example_raw(), &settings.dataset).unwrap();
 
     // The matching: the paper's 216 + 432.
     let m = r.matching.as_ref().unwrap();
@@ -141,7 +138,7 @@ fn every_number_equals_the_engine_called_directly() {
 
 #[test]
 fn report_holds_every_table_and_figure() {
-    let out = example();
+    let out = example_study();
     let html = &out.report_html;
     assert!(html.starts_with("<!DOCTYPE html>"));
     for (_, t) in &out.tables {
@@ -157,13 +154,13 @@ fn report_holds_every_table_and_figure() {
     // Self-contained: nothing fetched from anywhere.
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
     assert!(!html.contains("<script"));
-    let json: serde_json::Value = serde_json::from_str(&out.results_json()).unwrap();
+    let json = common::json(&out.results_json());
     assert_eq!(json["matching"]["counts"]["matched"]["treated"], 216);
 }
 
 #[test]
 fn subgroup_figures_draw_every_subgroup() {
-    let out = example();
+    let out = example_study();
     let fig = |name: &str| {
         out.figures
             .iter()
