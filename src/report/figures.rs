@@ -238,9 +238,9 @@ pub struct ForestRow {
 pub fn forest_plot_svg(
     title: &str,
     rows: &[ForestRow],
-    left_label: &str,
-    right_label: &str,
+    (left_label, right_label): (&str, &str),
     footer: &str,
+    level: f64,
 ) -> String {
     let (width, left, right_text) = (760.0, 190.0, 210.0);
     let plot_w = width - left - right_text - 20.0;
@@ -264,9 +264,10 @@ pub fn forest_plot_svg(
     let x = |v: f64| left + plot_w * ((v.clamp(lo, hi).ln() - lo.ln()) / (hi.ln() - lo.ln()));
     let mut s = svg_open(width, height, title);
     s.push_str(&format!(
-        r#"<text x="{}" y="{}" font-weight="bold">OR (95% CI)</text>"#,
+        r#"<text x="{}" y="{}" font-weight="bold">OR ({} CI)</text>"#,
         left + plot_w + 16.0,
-        top - 10.0
+        top - 10.0,
+        super::table::level_label(level)
     ));
     s.push_str(&format!(
         r##"<line x1="{0}" y1="{top}" x2="{0}" y2="{bottom}" stroke="#555"/>"##,

@@ -80,13 +80,17 @@ fn variable_cells(fit: &LogisticFit, var: &str) -> Vec<(RowStyle, String, String
 
 /// The univariate screen, and the multivariable model if given, side by side.
 pub fn regression_table(screen: &[ScreenRow], multi: Option<&LogisticFit>) -> ReportTable {
+    let level = multi
+        .or_else(|| screen.iter().find_map(|s| s.fit.as_ref().ok()))
+        .map_or(crate::engine::defaults::CONF_LEVEL, |f| f.spec.conf_level);
+    let ci = super::table::level_label(level);
     let mut header = vec![
         "Variable".to_string(),
-        "Univariate OR (95% CI)".into(),
+        format!("Univariate OR ({ci} CI)"),
         "P value".into(),
     ];
     if multi.is_some() {
-        header.extend(["Multivariable OR (95% CI)".into(), "P value".into()]);
+        header.extend([format!("Multivariable OR ({ci} CI)"), "P value".into()]);
     }
     let mut rows = Vec::new();
     let mut outcome = String::new();
@@ -125,9 +129,9 @@ pub fn regression_table(screen: &[ScreenRow], multi: Option<&LogisticFit>) -> Re
         .or(multi.map(|m| m.spec.firth))
         .unwrap_or(false);
     let mut footnotes = vec![if firth {
-        "Firth's penalised likelihood (Firth 1993; Heinze & Schemper 2002). OR: odds ratio with profile penalised-likelihood 95% confidence interval; P from the penalised likelihood-ratio test. For variables with several levels, the P on the variable's line is the penalised likelihood-ratio test of the variable as a whole.".to_string()
+        format!("Firth's penalised likelihood (Firth 1993; Heinze & Schemper 2002). OR: odds ratio with profile penalised-likelihood {ci} confidence interval; P from the penalised likelihood-ratio test. For variables with several levels, the P on the variable's line is the penalised likelihood-ratio test of the variable as a whole.")
     } else {
-        "OR: odds ratio with Wald 95% confidence interval; P from the Wald test. For variables with several levels, the P on the variable's line is the likelihood-ratio test of the variable as a whole.".to_string()
+        format!("OR: odds ratio with Wald {ci} confidence interval; P from the Wald test. For variables with several levels, the P on the variable's line is the likelihood-ratio test of the variable as a whole.")
     }];
     let separated = screen
         .iter()

@@ -231,5 +231,6 @@ fn outcome_tables(
         &r.outcomes,
         &r.subgroups,
         &r.interactions,
+        level,
     ));
 }

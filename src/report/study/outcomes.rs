@@ -114,6 +114,7 @@ pub(super) fn subgroup_figures(
     overall: &[OutcomeComparison],
     subgroups: &[OutcomeComparison],
     interactions: &[(String, Option<InteractionTest>)],
+    conf_level: f64,
 ) -> Vec<(String, String)> {
     use crate::report::figures::{forest_plot_svg, rate_bars_svg, ForestRow, RateCategory};
     let mut out = Vec::new();
@@ -165,9 +166,12 @@ pub(super) fn subgroup_figures(
                     o.outcome
                 ),
                 &rows,
-                &format!("{} higher with {first}", o.outcome),
-                &format!("higher with {second}"),
+                (
+                    &format!("{} higher with {first}", o.outcome),
+                    &format!("higher with {second}"),
+                ),
                 &format!("P for interaction ({group} × {sub}, likelihood ratio): {p}"),
+                conf_level,
             ),
         ));
         let category = |name: String, c: &OutcomeComparison| RateCategory {
