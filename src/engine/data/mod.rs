@@ -6,15 +6,24 @@
 //!                     `------build--------> Dataset (typed columns)
 //! ```
 
+mod build;
+mod coding;
+mod cut;
 mod dataset;
 mod decode;
+mod delimited;
 mod error;
 mod hash;
 mod infer;
+mod level_order;
 mod levels;
 mod read;
 mod sheet_guard;
 mod spec;
+mod spreadsheet;
+mod table_builder;
+#[cfg(test)]
+mod testing;
 mod text;
 
 pub use dataset::{Column, ColumnData, ColumnSummary, Dataset, LevelCount, MISSING_CODE};
