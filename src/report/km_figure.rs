@@ -13,12 +13,11 @@
 //! here measures text (plotters would need a font, or the page's DOM, to do
 //! it): positions are fixed and the backend anchors the text.
 
-use plotters_backend::text_anchor::{HPos, Pos, VPos};
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
-    FontFamily, FontStyle, FontTransform,
-};
+mod draw;
+
 use serde::{Deserialize, Serialize};
+
+use crate::engine::survival::KmFit;
 
 /// Colour-blind-safe colours (Okabe-Ito), one per curve.
 pub const PALETTE: [[u8; 3]; 6] = [
@@ -127,20 +126,10 @@ impl KmFigure {
             .flat_map(|g| g.fit.rows.last().map(|r| r.time))
             .fold(0.0f64, f64::max);
         let step = nice_step(max_t.max(1.0));
-        // Finite even when the last time is near the largest double.
-        let xmax = ((max_t / step).ceil() * step).min(f64::MAX);
-        let (left, right, top, plot_h) = (150.0, 30.0, 50.0, 300.0);
-        let width = 760.0;
-        let plot_w = width - left - right;
-        let bottom = top + plot_h;
-        let risk_top = bottom + 70.0;
+        let frame = Frame::new(max_t, step);
+        let risk_top = frame.bottom() + 70.0;
         let height = risk_top + 22.0 * a.groups.len() as f64 + 20.0;
-        // Positions to a hundredth of a pixel: short numbers in the page's
-        // messages, read back exactly.
-        let hundredth = |v: f64| (v * 100.0).round() / 100.0;
-        let x = |t: f64| hundredth(left + plot_w * t / xmax);
-        let y = |s: f64| hundredth(top + plot_h * (1.0 - s));
-        let times: Vec<f64> = (0..=((xmax / step).round() as usize))
+        let times: Vec<f64> = (0..=((frame.xmax / step).round() as usize))
             .map(|k| k as f64 * step)
             .filter(|t| t.is_finite())
             .collect();
@@ -148,60 +137,7 @@ impl KmFigure {
             .groups
             .iter()
             .enumerate()
-            .map(|(gi, g)| {
-                let mut steps = vec![(x(0.0), y(1.0))];
-                let mut upper = vec![(x(0.0), y(1.0))];
-                let mut lower = vec![(x(0.0), y(1.0))];
-                // Survival, lower and upper bound of the last step.
-                let mut prev = (1.0f64, 1.0f64, 1.0f64);
-                let mut drawn_x = f64::NEG_INFINITY;
-                for r in g.fit.rows.iter().filter(|r| r.n_event > 0) {
-                    let lo = if r.lower.is_nan() { 0.0 } else { r.lower };
-                    let hi = if r.upper.is_nan() { prev.2 } else { r.upper };
-                    let at = x(r.time);
-                    if at - drawn_x < MIN_STEP_PX {
-                        // Joins the step drawn last: its drop goes lower.
-                        if let (Some(s), Some(u), Some(l)) =
-                            (steps.last_mut(), upper.last_mut(), lower.last_mut())
-                        {
-                            s.1 = y(r.surv);
-                            u.1 = y(hi);
-                            l.1 = y(lo);
-                        }
-                    } else {
-                        drawn_x = at;
-                        steps.push((at, y(prev.0)));
-                        steps.push((at, y(r.surv)));
-                        upper.push((at, y(prev.2)));
-                        upper.push((at, y(hi)));
-                        lower.push((at, y(prev.1)));
-                        lower.push((at, y(lo)));
-                    }
-                    prev = (r.surv, lo, hi);
-                }
-                let end = x(g.fit.rows.last().map_or(0.0, |r| r.time));
-                steps.push((end, y(prev.0)));
-                upper.push((end, y(prev.2)));
-                lower.push((end, y(prev.1)));
-                let band = upper.into_iter().chain(lower.into_iter().rev()).collect();
-                let mut censored: Vec<(f64, f64)> = Vec::new();
-                for r in g.fit.rows.iter().filter(|r| r.n_censor > 0) {
-                    let mark = (x(r.time), y(r.surv));
-                    let close = censored.last().is_some_and(|last: &(f64, f64)| {
-                        (mark.0 - last.0).abs() < 1.0 && (mark.1 - last.1).abs() < 1.0
-                    });
-                    if !close {
-                        censored.push(mark);
-                    }
-                }
-                KmCurve {
-                    label: g.group.clone(),
-                    colour: PALETTE[gi % PALETTE.len()],
-                    steps,
-                    band,
-                    censored,
-                }
-            })
+            .map(|(gi, g)| frame.curve(&g.group, PALETTE[gi % PALETTE.len()], &g.fit))
             .collect();
         let at_risk = a
             .groups
@@ -215,161 +151,33 @@ impl KmFigure {
             })
             .collect();
         KmFigure {
-            width: width as u32,
+            width: Frame::WIDTH as u32,
             height: height as u32,
-            plot: [left, top, left + plot_w, bottom],
+            plot: [
+                frame.left,
+                frame.top,
+                frame.left + frame.plot_w,
+                frame.bottom(),
+            ],
             y_ticks: (0..=4)
                 .map(|k| Tick {
-                    at: y(k as f64 * 0.25),
+                    at: frame.y(k as f64 * 0.25),
                     label: (k * 25).to_string(),
                 })
                 .collect(),
             x_ticks: times
                 .iter()
                 .map(|&t| Tick {
-                    at: x(t),
+                    at: frame.x(t),
                     label: fmt_tick(t),
                 })
                 .collect(),
             x_label: time_label.to_owned(),
             curves,
-            log_rank: a.log_rank.as_ref().map(|lr| {
-                format!(
-                    "Log-rank P {}",
-                    match crate::report::table::fmt_p(Some(lr.p_value)) {
-                        p if p.starts_with('<') => p,
-                        p => format!("= {p}"),
-                    }
-                )
-            }),
+            log_rank: a.log_rank.as_ref().map(|lr| log_rank_label(lr.p_value)),
             at_risk_heading: risk_top - 10.0,
             at_risk,
         }
-    }
-
-    /// Draws the figure with `backend` (any plotters backend of `width` x
-    /// `height` pixels).
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        backend: &mut DB,
-        sizes: FontSizes,
-    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
-        let px = |(a, b): (f64, f64)| (a.round() as i32, b.round() as i32);
-        let size = match sizes {
-            FontSizes::Svg => 12.0 * 1.24,
-            FontSizes::Canvas => 12.0,
-        };
-        let label = |colour: [u8; 3], bold: bool, h: HPos| Label {
-            colour: rgb(colour),
-            size,
-            bold,
-            anchor: Pos::new(h, VPos::Center),
-            transform: FontTransform::None,
-        };
-        let black = [0x22, 0x22, 0x22];
-        let axis = Stroke::new([0x33, 0x33, 0x33], 1.0, 1);
-        let [left, top, right, bottom] = self.plot;
-        backend.draw_rect(
-            (0, 0),
-            (self.width as i32, self.height as i32),
-            &Stroke::new([0xFF, 0xFF, 0xFF], 1.0, 1),
-            true,
-        )?;
-        // Grid and y axis.
-        for t in &self.y_ticks {
-            backend.draw_path(
-                [px((left, t.at)), px((right, t.at))],
-                &Stroke::new([0xEE, 0xEE, 0xEE], 1.0, 1),
-            )?;
-            backend.draw_text(
-                &t.label,
-                &label(black, false, HPos::Right),
-                px((left - 8.0, t.at)),
-            )?;
-        }
-        backend.draw_text(
-            "Survival probability (%)",
-            &Label {
-                transform: FontTransform::Rotate270,
-                ..label(black, false, HPos::Center)
-            },
-            px((left - 45.0, (top + bottom) / 2.0)),
-        )?;
-        backend.draw_path(
-            [px((left, top)), px((left, bottom)), px((right, bottom))],
-            &axis,
-        )?;
-        // x axis.
-        for t in &self.x_ticks {
-            backend.draw_path([px((t.at, bottom)), px((t.at, bottom + 5.0))], &axis)?;
-            backend.draw_text(
-                &t.label,
-                &label(black, false, HPos::Center),
-                px((t.at, bottom + 15.0)),
-            )?;
-        }
-        backend.draw_text(
-            &self.x_label,
-            &label(black, false, HPos::Center),
-            px(((left + right) / 2.0, bottom + 34.0)),
-        )?;
-        // Curves: bands under, steps, censor marks.
-        for c in &self.curves {
-            backend.fill_polygon(
-                c.band.iter().copied().map(px),
-                &Stroke::new(c.colour, 0.15, 1),
-            )?;
-        }
-        for (i, c) in self.curves.iter().enumerate() {
-            backend.draw_path(
-                c.steps.iter().copied().map(px),
-                &Stroke::new(c.colour, 1.0, 2),
-            )?;
-            let mark = Stroke::new(c.colour, 1.0, 1);
-            for &(cx, cy) in &c.censored {
-                backend.draw_path([px((cx - 3.5, cy)), px((cx + 3.5, cy))], &mark)?;
-                backend.draw_path([px((cx, cy - 3.5)), px((cx, cy + 3.5))], &mark)?;
-            }
-            // Legend, bottom right of the plot (curves start at the top).
-            let ly = bottom - 14.0 - 18.0 * (self.curves.len() - 1 - i) as f64;
-            backend.draw_path(
-                [px((right - 190.0, ly)), px((right - 170.0, ly))],
-                &Stroke::new(c.colour, 1.0, 3),
-            )?;
-            backend.draw_text(
-                &c.label,
-                &label(black, false, HPos::Left),
-                px((right - 164.0, ly)),
-            )?;
-        }
-        if let Some(p) = &self.log_rank {
-            backend.draw_text(
-                p,
-                &label(black, true, HPos::Left),
-                px((left + 12.0, bottom - 14.0)),
-            )?;
-        }
-        // Numbers at risk, at the ticks' own positions.
-        backend.draw_text(
-            "Number at risk",
-            &label(black, true, HPos::Left),
-            px((10.0, self.at_risk_heading)),
-        )?;
-        for row in &self.at_risk {
-            backend.draw_text(
-                &row.label,
-                &label(row.colour, false, HPos::Left),
-                px((10.0, row.y)),
-            )?;
-            for (t, n) in self.x_ticks.iter().zip(&row.counts) {
-                backend.draw_text(
-                    &n.to_string(),
-                    &label(black, false, HPos::Center),
-                    px((t.at, row.y)),
-                )?;
-            }
-        }
-        backend.present()
     }
 
     /// What the figure shows, in words (its accessible name).
@@ -429,97 +237,124 @@ impl KmFigure {
     }
 }
 
-fn rgb(c: [u8; 3]) -> BackendColor {
-    BackendColor {
-        alpha: 1.0,
-        rgb: (c[0], c[1], c[2]),
-    }
+/// "Log-rank P = 0.012" (or "< 0.001").
+fn log_rank_label(p_value: f64) -> String {
+    format!(
+        "Log-rank P {}",
+        match crate::report::table::fmt_p(Some(p_value)) {
+            p if p.starts_with('<') => p,
+            p => format!("= {p}"),
+        }
+    )
 }
 
-/// A line (or fill) colour, its opacity and width.
-struct Stroke {
-    colour: BackendColor,
-    width: u32,
+/// Positions to a hundredth of a pixel: short numbers in the page's
+/// messages, read back exactly.
+fn hundredth(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
 }
 
-impl Stroke {
-    fn new(colour: [u8; 3], alpha: f64, width: u32) -> Stroke {
-        Stroke {
-            colour: rgb(colour).mix(alpha),
-            width,
+/// The plot area, and the scales from time and survival to pixels.
+struct Frame {
+    left: f64,
+    top: f64,
+    plot_w: f64,
+    plot_h: f64,
+    /// The time at the right end of the x axis.
+    xmax: f64,
+}
+
+impl Frame {
+    /// The figure's width in pixels.
+    const WIDTH: f64 = 760.0;
+
+    /// The frame of curves up to `max_t`, the axis going to the next
+    /// multiple of `step`.
+    fn new(max_t: f64, step: f64) -> Frame {
+        let (left, right, top, plot_h) = (150.0, 30.0, 50.0, 300.0);
+        Frame {
+            left,
+            top,
+            plot_w: Self::WIDTH - left - right,
+            plot_h,
+            // Finite even when the last time is near the largest double.
+            xmax: ((max_t / step).ceil() * step).min(f64::MAX),
         }
     }
-}
 
-impl BackendStyle for Stroke {
-    fn color(&self) -> BackendColor {
-        self.colour
+    fn bottom(&self) -> f64 {
+        self.top + self.plot_h
     }
-    fn stroke_width(&self) -> u32 {
-        self.width
-    }
-}
 
-/// A text's look. The SVG and canvas backends write text themselves
-/// (`<text>`, `fillText`), anchored where they are told; neither asks the
-/// style to measure or rasterize it.
-struct Label {
-    colour: BackendColor,
-    size: f64,
-    bold: bool,
-    anchor: Pos,
-    transform: FontTransform,
-}
-
-/// Never raised: [`Label`] neither measures nor rasterizes.
-#[derive(Debug)]
-struct NoFont;
-
-impl std::fmt::Display for NoFont {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("no font")
+    /// The x pixel of a time.
+    fn x(&self, t: f64) -> f64 {
+        hundredth(self.left + self.plot_w * t / self.xmax)
     }
-}
 
-impl std::error::Error for NoFont {}
+    /// The y pixel of a survival (0 to 1).
+    fn y(&self, s: f64) -> f64 {
+        hundredth(self.top + self.plot_h * (1.0 - s))
+    }
 
-impl BackendTextStyle for Label {
-    type FontError = NoFont;
-    fn color(&self) -> BackendColor {
-        self.colour
-    }
-    fn size(&self) -> f64 {
-        self.size
-    }
-    fn transform(&self) -> FontTransform {
-        self.transform.clone()
-    }
-    fn style(&self) -> FontStyle {
-        if self.bold {
-            FontStyle::Bold
-        } else {
-            FontStyle::Normal
+    /// A group's curve: steps, confidence band and censor marks.
+    fn curve(&self, label: &str, colour: [u8; 3], fit: &KmFit) -> KmCurve {
+        let (x, y) = (|t: f64| self.x(t), |s: f64| self.y(s));
+        let mut steps = vec![(x(0.0), y(1.0))];
+        let mut upper = vec![(x(0.0), y(1.0))];
+        let mut lower = vec![(x(0.0), y(1.0))];
+        // Survival, lower and upper bound of the last step.
+        let mut prev = (1.0f64, 1.0f64, 1.0f64);
+        let mut drawn_x = f64::NEG_INFINITY;
+        for r in fit.rows.iter().filter(|r| r.n_event > 0) {
+            let lo = if r.lower.is_nan() { 0.0 } else { r.lower };
+            let hi = if r.upper.is_nan() { prev.2 } else { r.upper };
+            let at = x(r.time);
+            if at - drawn_x < MIN_STEP_PX {
+                // Joins the step drawn last: its drop goes lower.
+                if let (Some(s), Some(u), Some(l)) =
+                    (steps.last_mut(), upper.last_mut(), lower.last_mut())
+                {
+                    s.1 = y(r.surv);
+                    u.1 = y(hi);
+                    l.1 = y(lo);
+                }
+            } else {
+                drawn_x = at;
+                steps.push((at, y(prev.0)));
+                steps.push((at, y(r.surv)));
+                upper.push((at, y(prev.2)));
+                upper.push((at, y(hi)));
+                lower.push((at, y(prev.1)));
+                lower.push((at, y(lo)));
+            }
+            prev = (r.surv, lo, hi);
+        }
+        let end = x(fit.rows.last().map_or(0.0, |r| r.time));
+        steps.push((end, y(prev.0)));
+        upper.push((end, y(prev.2)));
+        lower.push((end, y(prev.1)));
+        KmCurve {
+            label: label.to_owned(),
+            colour,
+            steps,
+            band: upper.into_iter().chain(lower.into_iter().rev()).collect(),
+            censored: self.censor_marks(fit),
         }
     }
-    fn anchor(&self) -> Pos {
-        self.anchor
-    }
-    fn family(&self) -> FontFamily<'_> {
-        FontFamily::Name(FAMILY)
-    }
-    /// An estimate (0.6 em a character); the backends used here never ask.
-    fn layout_box(&self, text: &str) -> Result<((i32, i32), (i32, i32)), NoFont> {
-        let w = (0.6 * self.size * text.chars().count() as f64).round() as i32;
-        Ok(((0, 0), (w, self.size.round() as i32)))
-    }
-    /// Pixel by pixel drawing, for raster backends: not used (see above).
-    fn draw<E, F: FnMut(i32, i32, BackendColor) -> Result<(), E>>(
-        &self,
-        _text: &str,
-        _pos: BackendCoord,
-        _draw: F,
-    ) -> Result<Result<(), E>, NoFont> {
-        Err(NoFont)
+
+    /// Where patients were censored, one mark per pixel at most.
+    fn censor_marks(&self, fit: &KmFit) -> Vec<(f64, f64)> {
+        let mut censored: Vec<(f64, f64)> = Vec::new();
+        for r in fit.rows.iter().filter(|r| r.n_censor > 0) {
+            let mark = (self.x(r.time), self.y(r.surv));
+            let close = censored.last().is_some_and(|last: &(f64, f64)| {
+                (mark.0 - last.0).abs() < 1.0 && (mark.1 - last.1).abs() < 1.0
+            });
+            if !close {
+                censored.push(mark);
+            }
+        }
+        censored
     }
 }
 

@@ -167,6 +167,7 @@ fn preview(levels: &[String]) -> String {
 }
 
 impl SpecError {
+    /// What the user can do about it.
     pub fn hint(&self) -> String {
         match self {
             SpecError::UnknownColumn { .. } => "Check the column name against the file's header.".into(),

@@ -6,15 +6,22 @@
 //!                     `------build--------> Dataset (typed columns)
 //! ```
 
+mod build;
+mod coding;
+mod cut;
 mod dataset;
 mod decode;
+mod delimited;
 mod error;
 mod hash;
 mod infer;
+mod level_order;
 mod levels;
 mod read;
 mod sheet_guard;
 mod spec;
+mod spreadsheet;
+mod table_builder;
 mod text;
 
 pub use dataset::{Column, ColumnData, ColumnSummary, Dataset, LevelCount, MISSING_CODE};
@@ -39,4 +46,31 @@ pub fn load(
     let raw = read(bytes, options)?;
     let dataset = Dataset::build(&raw, spec)?;
     Ok((raw, dataset))
+}
+
+/// Helpers of the data module's tests.
+#[cfg(test)]
+mod testing {
+    use super::{read, Dataset, ImportError, RawTable, ReadOptions};
+
+    /// The table of a CSV text.
+    pub(super) fn raw(s: &str) -> RawTable {
+        read(s.as_bytes(), &ReadOptions::default()).unwrap()
+    }
+
+    /// A column's levels with their counts.
+    pub(super) fn levels(ds: &Dataset, col: &str) -> Vec<(String, usize)> {
+        ds.column(col)
+            .unwrap()
+            .level_counts()
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.level, l.count))
+            .collect()
+    }
+
+    /// A CSV text read with the default options.
+    pub(super) fn read_str(s: &str) -> Result<RawTable, ImportError> {
+        read(s.as_bytes(), &ReadOptions::default())
+    }
 }

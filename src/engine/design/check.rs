@@ -33,6 +33,7 @@ pub struct RoleConflict {
 }
 
 impl RoleConflict {
+    /// What the user can do about it.
     pub fn hint(&self) -> String {
         format!(
             "Choose another column for {} (or leave `{}` out of it).",

@@ -14,6 +14,7 @@ mod roles;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::data::{LevelCount, MAX_NUMERIC_LEVELS};
+use crate::engine::defaults::LANDMARKS_MONTHS;
 use crate::engine::Diagnostic;
 
 pub use check::{check_roles, RoleConflict, Roles};
@@ -64,7 +65,7 @@ impl TimeUnit {
         match self {
             TimeUnit::Days => vec![365.0, 1095.0, 1826.0],
             TimeUnit::Weeks => vec![52.0, 156.0, 260.0],
-            TimeUnit::Months => vec![12.0, 36.0, 60.0],
+            TimeUnit::Months => LANDMARKS_MONTHS.to_vec(),
             TimeUnit::Years => vec![1.0, 3.0, 5.0],
         }
     }

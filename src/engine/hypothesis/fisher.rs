@@ -24,10 +24,22 @@ use super::{ContingencyTable, TestKind, TestResult};
 /// [`fisher_test`] simulates the P value then.
 pub const FISHER_WORK_BOUND: u64 = 1_000_000;
 
+/// Why Fisher's exact test could not be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FisherError {
     #[error("Fisher's exact test is too large to compute for this table")]
     TooLarge,
+}
+
+impl FisherError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            FisherError::TooLarge => {
+                "Merge levels with few patients, or use the chi-square test (or Fisher's test with a simulated P value).".into()
+            }
+        }
+    }
 }
 
 /// Totals over all completions of a node, in logs.

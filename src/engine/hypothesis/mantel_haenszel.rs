@@ -4,7 +4,9 @@
 //! 2 x 2 x K table (`exact = FALSE`).
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+use crate::engine::defaults::z_of;
 
 /// One stratum: `[a, b, c, d]` = exposed with / without the event,
 /// unexposed with / without it.
@@ -60,9 +62,7 @@ pub fn mantel_haenszel(
     let statistic = (delta.abs() - yates).powi(2) / var;
     let estimate = sx / sy;
     let sd = (v1 / (2.0 * sx * sx) + v2 / (2.0 * sx * sy) + v3 / (2.0 * sy * sy)).sqrt();
-    let z = Normal::new(0.0, 1.0)
-        .ok()?
-        .inverse_cdf((1.0 + conf_level) / 2.0);
+    let z = z_of(conf_level);
     Some(MantelHaenszel {
         odds_ratio: estimate,
         ci_lower: estimate * (-z * sd).exp(),

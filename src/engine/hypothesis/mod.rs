@@ -103,3 +103,18 @@ pub enum TestError {
     #[error("{0}")]
     Fisher(#[from] FisherError),
 }
+
+impl TestError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            TestError::Degenerate => {
+                "Compare at least two groups, on a variable with at least two values among their patients.".into()
+            }
+            TestError::TooFew { .. } => {
+                "Each group needs more patients with a value; merge small groups or check the missing values.".into()
+            }
+            TestError::Fisher(e) => e.hint(),
+        }
+    }
+}

@@ -36,6 +36,7 @@ pub use nearest::{nearest_neighbour, NearestParams};
 pub use stability::{outcome_difference, stability, Stability, StabilityRun};
 
 use crate::engine::data::{Dataset, LevelError};
+use crate::engine::defaults::{CALIPER_SD, CONF_LEVEL, MAX_RATIO};
 use crate::engine::regression::{
     fit_logistic_with, Extras, LogisticFit, LogisticSpec, RegressionError,
 };
@@ -82,7 +83,7 @@ pub enum Caliper {
 
 impl Default for Caliper {
     fn default() -> Self {
-        Caliper::Sd(0.2)
+        Caliper::Sd(CALIPER_SD)
     }
 }
 
@@ -143,12 +144,12 @@ pub struct MatchSpec {
     /// Categorical covariates entered as ordinal scores.
     #[serde(default)]
     pub ordinal: Vec<String>,
-    /// Controls per treated patient, 1 to 10. Default 1.
+    /// Controls per treated patient, 1 to [`MAX_RATIO`]. Default 1.
     pub ratio: usize,
     /// Whether a control may serve several treated patients. Default false.
     #[serde(default)]
     pub replace: bool,
-    /// Default 0.2 SD (of the logit with the default scale).
+    /// Default [`CALIPER_SD`] SD (of the logit with the default scale).
     #[serde(default)]
     pub caliper: Caliper,
     #[serde(default)]
@@ -183,7 +184,7 @@ impl MatchSpec {
 pub enum MatchError {
     #[error("the propensity model could not be fitted: {0}")]
     Model(#[from] RegressionError),
-    #[error("the ratio must be between 1 and 10; it is {0}")]
+    #[error("the ratio must be between 1 and {}; it is {}", MAX_RATIO, .0)]
     BadRatio(usize),
     #[error("the caliper must be a positive number; it is {0}")]
     BadCaliper(f64),
@@ -193,6 +194,35 @@ pub enum MatchError {
     Roles(#[from] crate::engine::design::RoleConflict),
     #[error("there is no column `{0}`")]
     UnknownColumn(String),
+}
+
+impl MatchError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            MatchError::Model(RegressionError::OutcomeNotBinary { .. }) => {
+                "Choose a binary treatment column (two groups, e.g. yes/no).".into()
+            }
+            MatchError::Model(RegressionError::TextVariable(c)) => format!(
+                "Choose covariates without text columns: leave `{c}` out, or set its kind to categorical if its texts are groups."
+            ),
+            MatchError::Model(RegressionError::NoVariation { .. }) => {
+                "Check the treatment column (binary) and the covariates: the patients with every covariate are all in one group.".into()
+            }
+            MatchError::Model(e) => e.hint(),
+            MatchError::BadRatio(_) => {
+                format!("Choose 1 to {MAX_RATIO} controls per treated patient.")
+            }
+            MatchError::BadCaliper(_) => format!(
+                "Give the caliper as a positive number ({CALIPER_SD} SD of the logit is usual), or match without one."
+            ),
+            MatchError::Exact(e) => e.hint(),
+            MatchError::Roles(e) => e.hint(),
+            MatchError::UnknownColumn(_) => {
+                "Check the spelling of the column's name (the Data step, or `cohortlab inspect FILE`, lists the columns).".into()
+            }
+        }
+    }
 }
 
 /// One matched set: a treated patient and its controls (dataset rows).
@@ -257,14 +287,7 @@ fn logit(p: f64) -> f64 {
 
 /// Fits the propensity model and matches.
 pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, MatchError> {
-    if !(1..=10).contains(&spec.ratio) {
-        return Err(MatchError::BadRatio(spec.ratio));
-    }
-    if let Caliper::Sd(w) | Caliper::Absolute(w) = spec.caliper {
-        if !(w > 0.0 && w.is_finite()) {
-            return Err(MatchError::BadCaliper(w));
-        }
-    }
+    spec.check()?;
     crate::engine::design::check_roles(
         ds,
         &crate::engine::design::Roles {
@@ -273,22 +296,7 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
             ..Default::default()
         },
     )?;
-    let model_spec = LogisticSpec {
-        outcome: spec.treatment.clone(),
-        event: spec.treated_level.clone(),
-        variables: spec.covariates.clone(),
-        ordinal: spec.ordinal.clone(),
-        conf_level: 0.95,
-        firth: false,
-    };
-    let model = fit_logistic_with(
-        ds,
-        &model_spec,
-        Extras {
-            c_statistic: true,
-            variable_tests: false,
-        },
-    )?;
+    let model = propensity_model(ds, spec)?;
     let n = ds.n_rows;
     let (y, _) = crate::engine::regression::outcome_values(
         ds,
@@ -310,19 +318,87 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
         DistanceScale::Probability => distance.clone(),
         DistanceScale::Logit => distance.iter().map(|&p| logit(p)).collect(),
     };
-    let used = || {
-        scaled
-            .iter()
-            .zip(&in_model)
-            .filter(|(_, &m)| m)
-            .map(|(d, _)| *d)
-    };
+    let used: Vec<f64> = scaled
+        .iter()
+        .zip(&in_model)
+        .filter(|(_, &m)| m)
+        .map(|(d, _)| *d)
+        .collect();
     let caliper_width = match spec.caliper {
         Caliper::None => None,
-        Caliper::Sd(w) => Some(w * sd(used())),
+        Caliper::Sd(w) => Some(w * sd(used.iter().copied())),
         Caliper::Absolute(w) => Some(w),
     };
     let mut diagnostics = model.diagnostics.clone();
+    diagnostics.extend(distance_warnings(spec, &model, caliper_width, &used));
+    let strata = exact_strata(ds, &spec.exact)?;
+    let params = NearestParams {
+        ratio: spec.ratio,
+        replace: spec.replace,
+        caliper: caliper_width,
+        order: spec.order,
+    };
+    let sets = nearest_neighbour(&scaled, &distance, &treated, &strata, &params);
+    let (weights, subclass) = att_weights(&sets, &treated);
+    let counts = SampleSizes::count(&y, &treated, &in_model, &weights);
+    diagnostics.extend(matching_warnings(spec, &sets, &counts, caliper_width));
+    Ok(MatchResult {
+        spec: spec.clone(),
+        model,
+        distance,
+        treated,
+        weights,
+        subclass,
+        sets,
+        counts,
+        caliper_width,
+        diagnostics,
+    })
+}
+
+impl MatchSpec {
+    /// Refuses a ratio or caliper that cannot be matched with.
+    fn check(&self) -> Result<(), MatchError> {
+        if !(1..=MAX_RATIO).contains(&self.ratio) {
+            return Err(MatchError::BadRatio(self.ratio));
+        }
+        if let Caliper::Sd(w) | Caliper::Absolute(w) = self.caliper {
+            if !(w > 0.0 && w.is_finite()) {
+                return Err(MatchError::BadCaliper(w));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The logistic regression of the treatment on the covariates, with its
+/// C statistic.
+fn propensity_model(ds: &Dataset, spec: &MatchSpec) -> Result<LogisticFit, MatchError> {
+    let model_spec = LogisticSpec {
+        outcome: spec.treatment.clone(),
+        event: spec.treated_level.clone(),
+        variables: spec.covariates.clone(),
+        ordinal: spec.ordinal.clone(),
+        conf_level: CONF_LEVEL,
+        firth: false,
+    };
+    let extras = Extras {
+        c_statistic: true,
+        variable_tests: false,
+    };
+    Ok(fit_logistic_with(ds, &model_spec, extras)?)
+}
+
+/// Warnings about the distance: separation widening a caliper in SDs of
+/// the logit, and infinite logits. `used` holds the distances of the
+/// patients in the model.
+fn distance_warnings(
+    spec: &MatchSpec,
+    model: &LogisticFit,
+    caliper_width: Option<f64>,
+    used: &[f64],
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     let separated: Vec<&str> = model
         .terms
         .iter()
@@ -345,15 +421,19 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
             .with_hint("Merge the level with another or leave the covariate out of the propensity model, or use the probability scale."),
         );
     }
-    if caliper_width.is_some_and(|c| !c.is_finite()) || used().any(|d| !d.is_finite()) {
+    if caliper_width.is_some_and(|c| !c.is_finite()) || used.iter().any(|d| !d.is_finite()) {
         diagnostics.push(
             Diagnostic::warning(Code::InfiniteLogit, None, "some propensity scores are 0 or 1 (separation in the model), so their logit is infinite")
                 .with_hint("Leave out or merge the covariate level that has no treated (or no control) patient."),
         );
     }
-    // Exact-matching strata.
-    let mut strata: Vec<u64> = vec![0; n];
-    for var in &spec.exact {
+    diagnostics
+}
+
+/// Per row, the stratum of the exact-matching variables (0 without any).
+fn exact_strata(ds: &Dataset, exact: &[String]) -> Result<Vec<u64>, MatchError> {
+    let mut strata: Vec<u64> = vec![0; ds.n_rows];
+    for var in exact {
         let col = ds
             .column(var)
             .ok_or_else(|| MatchError::UnknownColumn(var.clone()))?;
@@ -367,13 +447,13 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
             *s = *ids.entry((*s, c)).or_insert(next);
         }
     }
-    let params = NearestParams {
-        ratio: spec.ratio,
-        replace: spec.replace,
-        caliper: caliper_width,
-        order: spec.order,
-    };
-    let sets = nearest_neighbour(&scaled, &distance, &treated, &strata, &params);
+    Ok(strata)
+}
+
+/// MatchIt's ATT weights and the set number of each row, sets numbered in
+/// data order of their treated patient.
+fn att_weights(sets: &[MatchedSet], treated: &[Option<bool>]) -> (Vec<f64>, Vec<Option<u32>>) {
+    let n = treated.len();
     let mut weights = vec![0.0; n];
     let mut subclass = vec![None; n];
     let mut ordered: Vec<&MatchedSet> = sets.iter().collect();
@@ -396,31 +476,57 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
             weights[i] *= scale;
         }
     }
-    let count = |f: &dyn Fn(usize) -> bool| GroupCounts {
-        control: (0..n)
-            .filter(|&i| treated[i] == Some(false) && f(i))
-            .count(),
-        treated: (0..n).filter(|&i| treated[i] == Some(true) && f(i)).count(),
-    };
-    let all = count(&|_| true);
-    let matched = count(&|i| weights[i] > 0.0);
-    let discarded = GroupCounts {
-        control: (0..n)
-            .filter(|&i| y[i] == Some(0.0) && !in_model[i])
-            .count(),
-        treated: (0..n)
-            .filter(|&i| y[i] == Some(1.0) && !in_model[i])
-            .count(),
-    };
-    let counts = SampleSizes {
-        all,
-        matched,
-        unmatched: GroupCounts {
-            control: all.control - matched.control,
-            treated: all.treated - matched.treated,
-        },
-        discarded,
-    };
+    (weights, subclass)
+}
+
+impl SampleSizes {
+    /// The counts of a matching: `y` the treatment as 0/1, `treated` per row
+    /// in the model, `weights` the ATT weights.
+    fn count(
+        y: &[Option<f64>],
+        treated: &[Option<bool>],
+        in_model: &[bool],
+        weights: &[f64],
+    ) -> SampleSizes {
+        let n = treated.len();
+        let count = |f: &dyn Fn(usize) -> bool| GroupCounts {
+            control: (0..n)
+                .filter(|&i| treated[i] == Some(false) && f(i))
+                .count(),
+            treated: (0..n).filter(|&i| treated[i] == Some(true) && f(i)).count(),
+        };
+        let all = count(&|_| true);
+        let matched = count(&|i| weights[i] > 0.0);
+        let discarded = GroupCounts {
+            control: (0..n)
+                .filter(|&i| y[i] == Some(0.0) && !in_model[i])
+                .count(),
+            treated: (0..n)
+                .filter(|&i| y[i] == Some(1.0) && !in_model[i])
+                .count(),
+        };
+        SampleSizes {
+            all,
+            matched,
+            unmatched: GroupCounts {
+                control: all.control - matched.control,
+                treated: all.treated - matched.treated,
+            },
+            discarded,
+        }
+    }
+}
+
+/// Notes on the matched sets: treated patients left unmatched, sets short
+/// of the ratio, a control pool too small for the ratio.
+fn matching_warnings(
+    spec: &MatchSpec,
+    sets: &[MatchedSet],
+    counts: &SampleSizes,
+    caliper_width: Option<f64>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let all = counts.all;
     if counts.unmatched.treated > 0 {
         diagnostics.push(
             Diagnostic::warning(Code::UnmatchedTreated,
@@ -459,16 +565,5 @@ pub fn match_patients(ds: &Dataset, spec: &MatchSpec) -> Result<MatchResult, Mat
             ),
         ));
     }
-    Ok(MatchResult {
-        spec: spec.clone(),
-        model,
-        distance,
-        treated,
-        weights,
-        subclass,
-        sets,
-        counts,
-        caliper_width,
-        diagnostics,
-    })
+    diagnostics
 }

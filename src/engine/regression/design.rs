@@ -44,16 +44,31 @@ pub enum RegressionError {
 }
 
 impl RegressionError {
+    /// What the user can do about it.
     pub fn hint(&self) -> String {
         match self {
-            RegressionError::Collinear(_) => {
-                "Two variables may say the same thing (e.g. age and age group).".into()
+            RegressionError::UnknownColumn(_) => {
+                "Check the spelling of the column's name (the Data step, or `cohortlab inspect FILE`, lists the columns).".into()
+            }
+            RegressionError::OutcomeNotBinary { .. } => {
+                "Choose a binary outcome (two values, e.g. 0/1 or yes/no) and at least one variable.".into()
+            }
+            RegressionError::Level(e) => e.hint(),
+            RegressionError::TextVariable(c) => format!(
+                "Leave `{c}` out of the variables, or set its kind to categorical if its texts are groups."
+            ),
+            RegressionError::OutcomeAsVariable(c) => {
+                format!("Take `{c}` out of the variables: the outcome cannot explain itself.")
             }
             RegressionError::TooFewRows { .. } => {
                 "Use fewer variables, or check the missing values.".into()
             }
-            RegressionError::Level(e) => e.hint(),
-            _ => "Check the variables chosen for the model.".into(),
+            RegressionError::NoVariation { .. } => {
+                "Choose an outcome that some patients have and others do not, among those with every variable.".into()
+            }
+            RegressionError::Collinear(_) => {
+                "Two variables may say the same thing (e.g. age and age group).".into()
+            }
         }
     }
 }
@@ -162,81 +177,139 @@ pub(crate) fn design_on(
     variables: &[String],
     ordinal: &[String],
 ) -> Result<Design, RegressionError> {
-    let mut columns = vec![DesignColumn {
-        term: "(Intercept)".into(),
-        variable: None,
-        level: None,
-        reference: None,
-    }];
-    // Per variable: how a row's design values are made (one `match` per
-    // value, no boxed closures: this runs rows x variables times).
-    enum Getter<'a> {
-        Numeric(&'a [f64]),
-        Ordinal(&'a [u32]),
-        /// Codes, and per level its dummy's position (None: the reference).
-        Dummies(&'a [u32], Vec<Option<usize>>, usize),
+    let terms = Terms::new(ds, outcome, variables, ordinal)?;
+    let p = terms.columns.len();
+    let (rows, data) = terms.complete_rows(ds.n_rows, y_all);
+    let y: Vec<f64> = rows.iter().filter_map(|&i| y_all[i]).collect();
+    let n = rows.len();
+    if n <= p {
+        return Err(RegressionError::TooFewRows {
+            complete: n,
+            parameters: p,
+        });
     }
-    let mut getters: Vec<Getter> = Vec::new();
-    let mut variable_columns = Vec::new();
-    for var in variables {
-        if var == outcome {
-            return Err(RegressionError::OutcomeAsVariable(var.clone()));
+    Ok(Design {
+        x: RowMatrix {
+            rows: n,
+            cols: p,
+            data,
+        },
+        y,
+        columns: terms.columns,
+        dropped: ds.n_rows - n,
+        rows,
+        event,
+        variable_columns: terms.variable_columns,
+    })
+}
+
+/// How a variable's design values are read from a row (one `match` per
+/// value, no boxed closures: this runs rows x variables times).
+enum Getter<'a> {
+    Numeric(&'a [f64]),
+    Ordinal(&'a [u32]),
+    /// Codes, and per level its dummy's position (None: the reference).
+    Dummies(&'a [u32], Vec<Option<usize>>, usize),
+}
+
+/// The design's columns (the intercept first) and, per variable, how its
+/// values are read and which columns it owns.
+struct Terms<'a> {
+    columns: Vec<DesignColumn>,
+    getters: Vec<Getter<'a>>,
+    variable_columns: Vec<(String, Vec<usize>)>,
+}
+
+impl<'a> Terms<'a> {
+    fn new(
+        ds: &'a Dataset,
+        outcome: &str,
+        variables: &[String],
+        ordinal: &[String],
+    ) -> Result<Self, RegressionError> {
+        let mut terms = Terms {
+            columns: vec![DesignColumn {
+                term: "(Intercept)".into(),
+                variable: None,
+                level: None,
+                reference: None,
+            }],
+            getters: Vec::new(),
+            variable_columns: Vec::new(),
+        };
+        for var in variables {
+            if var == outcome {
+                return Err(RegressionError::OutcomeAsVariable(var.clone()));
+            }
+            let col = ds
+                .column(var)
+                .ok_or_else(|| RegressionError::UnknownColumn(var.clone()))?;
+            let first = terms.columns.len();
+            terms.push(var, &col.data, ordinal.contains(var))?;
+            terms
+                .variable_columns
+                .push((var.clone(), (first..terms.columns.len()).collect()));
         }
-        let col = ds
-            .column(var)
-            .ok_or_else(|| RegressionError::UnknownColumn(var.clone()))?;
-        let first = columns.len();
-        match &col.data {
+        Ok(terms)
+    }
+
+    /// Adds a variable's columns: a numeric column as it is, a categorical
+    /// one as its level number (`ordinal`) or as dummies against its
+    /// reference level.
+    fn push(
+        &mut self,
+        var: &str,
+        data: &'a ColumnData,
+        ordinal: bool,
+    ) -> Result<(), RegressionError> {
+        let column =
+            |term: String, level: Option<&String>, reference: Option<&String>| DesignColumn {
+                term,
+                variable: Some(var.to_owned()),
+                level: level.cloned(),
+                reference: reference.cloned(),
+            };
+        match data {
             ColumnData::Numeric(v) => {
-                columns.push(DesignColumn {
-                    term: var.clone(),
-                    variable: Some(var.clone()),
-                    level: None,
-                    reference: None,
-                });
-                getters.push(Getter::Numeric(v));
+                self.columns.push(column(var.to_owned(), None, None));
+                self.getters.push(Getter::Numeric(v));
+            }
+            ColumnData::Categorical { codes, .. } if ordinal => {
+                self.columns
+                    .push(column(format!("{var} (per level)"), None, None));
+                self.getters.push(Getter::Ordinal(codes));
             }
             ColumnData::Categorical {
                 codes,
                 levels,
                 reference,
             } => {
-                if ordinal.contains(var) {
-                    columns.push(DesignColumn {
-                        term: format!("{var} (per level)"),
-                        variable: Some(var.clone()),
-                        level: None,
-                        reference: None,
-                    });
-                    getters.push(Getter::Ordinal(codes));
-                } else {
-                    let reference = *reference;
-                    let others: Vec<usize> =
-                        (0..levels.len()).filter(|&l| l != reference).collect();
-                    let mut position = vec![None; levels.len()];
-                    for (k, &l) in others.iter().enumerate() {
-                        position[l] = Some(k);
-                        columns.push(DesignColumn {
-                            term: format!("{var}: {}", levels[l]),
-                            variable: Some(var.clone()),
-                            level: Some(levels[l].clone()),
-                            reference: Some(levels[reference].clone()),
-                        });
-                    }
-                    getters.push(Getter::Dummies(codes, position, others.len()));
+                let reference = *reference;
+                let others: Vec<usize> = (0..levels.len()).filter(|&l| l != reference).collect();
+                let mut position = vec![None; levels.len()];
+                for (k, &l) in others.iter().enumerate() {
+                    position[l] = Some(k);
+                    self.columns.push(column(
+                        format!("{var}: {}", levels[l]),
+                        Some(&levels[l]),
+                        Some(&levels[reference]),
+                    ));
                 }
+                self.getters
+                    .push(Getter::Dummies(codes, position, others.len()));
             }
-            ColumnData::Text(_) => return Err(RegressionError::TextVariable(var.clone())),
+            ColumnData::Text(_) => return Err(RegressionError::TextVariable(var.to_owned())),
         }
-        variable_columns.push((var.clone(), (first..columns.len()).collect()));
+        Ok(())
     }
-    let p = columns.len();
-    // Row by row, the values of the design (false: an incomplete row).
-    let fill = |i: usize, buf: &mut [f64]| -> bool {
+
+    /// Row `i`'s values of the design into `buf`; false when the row is
+    /// incomplete.
+    fn fill(&self, i: usize, buf: &mut [f64]) -> bool {
         buf[0] = 1.0;
         let mut at = 1;
         let mut complete = true;
-        for g in &getters {
+        for g in &self.getters {
             match g {
                 Getter::Numeric(v) => {
                     let x = v[i];
@@ -263,26 +336,30 @@ pub(crate) fn design_on(
             }
         }
         complete
-    };
-    // The complete rows and their values, by stretches side by side, then
-    // joined (one stretch, as for a small file, is taken as it is).
-    let stretches = crate::engine::parallel::ranges(ds.n_rows, 8, 1 << 14);
-    let mut parts: Vec<(Vec<usize>, Vec<f64>)> =
-        crate::engine::parallel::map(stretches.len(), |j| {
-            let rows = &stretches[j];
-            let (mut kept, mut data) = (Vec::new(), Vec::with_capacity(rows.len() * p));
-            let mut buf = vec![0.0; p];
-            for i in rows.clone() {
-                if y_all[i].is_some() && fill(i, &mut buf) {
-                    kept.push(i);
-                    data.extend_from_slice(&buf);
+    }
+
+    /// The complete rows (with an outcome in `y_all`) and their values, row
+    /// after row: by stretches side by side, then joined (one stretch, as
+    /// for a small file, is taken as it is).
+    fn complete_rows(&self, n_rows: usize, y_all: &[Option<f64>]) -> (Vec<usize>, Vec<f64>) {
+        let p = self.columns.len();
+        let stretches = crate::engine::parallel::ranges(n_rows, 8, 1 << 14);
+        let mut parts: Vec<(Vec<usize>, Vec<f64>)> =
+            crate::engine::parallel::map(stretches.len(), |j| {
+                let rows = &stretches[j];
+                let (mut kept, mut data) = (Vec::new(), Vec::with_capacity(rows.len() * p));
+                let mut buf = vec![0.0; p];
+                for i in rows.clone() {
+                    if y_all[i].is_some() && self.fill(i, &mut buf) {
+                        kept.push(i);
+                        data.extend_from_slice(&buf);
+                    }
                 }
-            }
-            (kept, data)
-        });
-    let (rows, data) = if parts.len() == 1 {
-        parts.pop().unwrap_or_default()
-    } else {
+                (kept, data)
+            });
+        if parts.len() == 1 {
+            return parts.pop().unwrap_or_default();
+        }
         let total: usize = parts.iter().map(|(k, _)| k.len()).sum();
         let (mut rows, mut data) = (Vec::with_capacity(total), Vec::with_capacity(total * p));
         for (k, d) in parts {
@@ -290,26 +367,5 @@ pub(crate) fn design_on(
             data.extend_from_slice(&d);
         }
         (rows, data)
-    };
-    let y: Vec<f64> = rows.iter().filter_map(|&i| y_all[i]).collect();
-    let n = rows.len();
-    if n <= p {
-        return Err(RegressionError::TooFewRows {
-            complete: n,
-            parameters: p,
-        });
     }
-    Ok(Design {
-        x: RowMatrix {
-            rows: n,
-            cols: p,
-            data,
-        },
-        y,
-        columns,
-        dropped: ds.n_rows - n,
-        rows,
-        event,
-        variable_columns,
-    })
 }

@@ -43,6 +43,7 @@ use super::design::{design_matrix, Design, RegressionError};
 use super::firth::{firth_fit, penalized_lr, profile_interval, FirthFit, Grouped};
 use super::separation::{diverging_terms, extreme_count, separated_levels};
 use crate::engine::data::Dataset;
+use crate::engine::defaults::{z_of, CONF_LEVEL};
 use crate::engine::hypothesis::ranks;
 use crate::engine::numeric::{logistic_irls, Convergence, RowMatrix, Tolerances};
 use crate::engine::Diagnostic;
@@ -59,7 +60,7 @@ pub struct LogisticSpec {
     /// Categorical variables entered as an ordinal score.
     #[serde(default)]
     pub ordinal: Vec<String>,
-    /// Confidence level of the intervals. Default 0.95.
+    /// Confidence level of the intervals. Default [`CONF_LEVEL`].
     #[serde(default = "default_level")]
     pub conf_level: f64,
     /// Firth's penalised likelihood instead of maximum likelihood (see
@@ -70,7 +71,7 @@ pub struct LogisticSpec {
 }
 
 fn default_level() -> f64 {
-    0.95
+    CONF_LEVEL
 }
 
 impl LogisticSpec {
@@ -80,7 +81,7 @@ impl LogisticSpec {
             event: None,
             variables: variables.iter().map(|s| s.to_string()).collect(),
             ordinal: Vec::new(),
-            conf_level: 0.95,
+            conf_level: CONF_LEVEL,
             firth: false,
         }
     }
@@ -329,9 +330,7 @@ fn estimate(
 /// profile penalised-likelihood CIs and penalised LR P values with Firth.
 fn terms(design: &Design, est: &Estimates, separated: &[bool], conf_level: f64) -> Vec<Term> {
     let normal = Normal::new(0.0, 1.0).ok();
-    let z_crit = normal
-        .as_ref()
-        .map_or(f64::NAN, |n| n.inverse_cdf(0.5 + conf_level / 2.0));
+    let z_crit = z_of(conf_level);
     let mut out = Vec::with_capacity(design.columns.len());
     for (j, col) in design.columns.iter().enumerate() {
         let coef = est.beta[j];
@@ -402,6 +401,70 @@ fn fit_design(
     let extreme = extreme_count(&ml.fitted);
     let est = estimate(design, ml, spec.firth)?;
     let terms = terms(design, &est, &separated, spec.conf_level);
+    diagnostics.extend(fit_notes(spec, design, &est, &separated, extreme));
+    let k = design.columns.len() - 1;
+    let epv = events.min(n - events) as f64 / k.max(1) as f64;
+    if epv < 10.0 && k > 0 {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::FewEventsPerVariable,
+                None,
+                format!(
+                    "{epv:.1} events per variable (fewer than 10): the estimates may be unstable"
+                ),
+            )
+            .with_hint("Use fewer variables, or merge sparse levels."),
+        );
+    }
+    let ybar = events as f64 / n as f64;
+    let null_deviance =
+        -2.0 * (events as f64 * ybar.ln() + (n - events) as f64 * (1.0 - ybar).ln());
+    let lr = if est.firth.is_some() {
+        let all: Vec<usize> = (1..design.columns.len()).collect();
+        drop_test(design, &est, &all, tol).unwrap_or(f64::NAN)
+    } else {
+        null_deviance - est.deviance
+    };
+    let variable_tests = variable_tests(design, &est, extras, lr, tol);
+    let mut fitted_rows = vec![f64::NAN; ds.n_rows];
+    for (&r, &p) in design.rows.iter().zip(&est.fitted) {
+        fitted_rows[r] = p;
+    }
+    Ok(LogisticFit {
+        spec: spec.clone(),
+        event: design.event.clone(),
+        terms,
+        variable_tests,
+        n,
+        events,
+        dropped: design.dropped,
+        deviance: est.deviance,
+        null_deviance,
+        log_likelihood: -est.deviance / 2.0,
+        aic: est.deviance + 2.0 * design.columns.len() as f64,
+        lr_chi_square: lr,
+        lr_df: k,
+        lr_p_value: chi_sf(lr, k),
+        c_statistic: extras
+            .c_statistic
+            .then(|| c_statistic(&est.fitted, &design.y)),
+        events_per_variable: epv,
+        convergence: est.convergence,
+        diagnostics,
+        fitted: fitted_rows,
+    })
+}
+
+/// Notes on the fit: Firth's work bound reached, no convergence, fitted
+/// probabilities of 0 or 1, Firth's method used, patients left out.
+fn fit_notes(
+    spec: &LogisticSpec,
+    design: &Design,
+    est: &Estimates,
+    separated: &[bool],
+    extreme: usize,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     if est.firth.as_ref().is_some_and(|(g, _)| g.exhausted()) {
         diagnostics.push(
             Diagnostic::warning(Code::FirthWorkBound, None, "Firth's penalised likelihood: the model is large for the data, so some profile confidence intervals and P values were not computed (left blank)")
@@ -433,38 +496,28 @@ fn fit_design(
             None,
             format!(
                 "{} patient(s) with a missing outcome or variable were left out ({} used)",
-                design.dropped, n
+                design.dropped,
+                design.y.len()
             ),
         ));
     }
-    let k = design.columns.len() - 1;
-    let epv = events.min(n - events) as f64 / k.max(1) as f64;
-    if epv < 10.0 && k > 0 {
-        diagnostics.push(
-            Diagnostic::warning(
-                Code::FewEventsPerVariable,
-                None,
-                format!(
-                    "{epv:.1} events per variable (fewer than 10): the estimates may be unstable"
-                ),
-            )
-            .with_hint("Use fewer variables, or merge sparse levels."),
-        );
-    }
-    let ybar = events as f64 / n as f64;
-    let null_deviance =
-        -2.0 * (events as f64 * ybar.ln() + (n - events) as f64 * (1.0 - ybar).ln());
-    let lr = if est.firth.is_some() {
-        let all: Vec<usize> = (1..design.columns.len()).collect();
-        drop_test(design, &est, &all, tol).unwrap_or(f64::NAN)
-    } else {
-        null_deviance - est.deviance
-    };
-    // LR test per variable: refit without its columns on the same rows.
+    diagnostics
+}
+
+/// The likelihood-ratio test per variable, each refitted without its
+/// columns on the same rows (when asked for and there are several); with
+/// one variable, the model's test `lr`.
+fn variable_tests(
+    design: &Design,
+    est: &Estimates,
+    extras: Extras,
+    lr: f64,
+    tol: Tolerances,
+) -> Vec<VariableTest> {
     let mut variable_tests = Vec::new();
     if design.variable_columns.len() > 1 && extras.variable_tests {
         for (var, cols) in &design.variable_columns {
-            if let Some(chi) = drop_test(design, &est, cols, tol) {
+            if let Some(chi) = drop_test(design, est, cols, tol) {
                 variable_tests.push(VariableTest {
                     variable: var.clone(),
                     df: cols.len(),
@@ -481,33 +534,7 @@ fn fit_design(
             p_value: chi_sf(lr, cols.len()),
         });
     }
-    let mut fitted_rows = vec![f64::NAN; ds.n_rows];
-    for (&r, &p) in design.rows.iter().zip(&est.fitted) {
-        fitted_rows[r] = p;
-    }
-    Ok(LogisticFit {
-        spec: spec.clone(),
-        event: design.event.clone(),
-        terms,
-        variable_tests,
-        n,
-        events,
-        dropped: design.dropped,
-        deviance: est.deviance,
-        null_deviance,
-        log_likelihood: -est.deviance / 2.0,
-        aic: est.deviance + 2.0 * design.columns.len() as f64,
-        lr_chi_square: lr,
-        lr_df: k,
-        lr_p_value: chi_sf(lr, k),
-        c_statistic: extras
-            .c_statistic
-            .then(|| c_statistic(&est.fitted, &design.y)),
-        events_per_variable: epv,
-        convergence: est.convergence,
-        diagnostics,
-        fitted: fitted_rows,
-    })
+    variable_tests
 }
 
 /// AUC by the Mann-Whitney statistic with mid-ranks for ties.

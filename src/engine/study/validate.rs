@@ -6,7 +6,7 @@
 //! `rmst` and `rho` are checked by the survival analysis itself.
 
 use crate::engine::data::{DatasetSpec, Recode};
-use crate::engine::defaults;
+use crate::engine::defaults::MAX_RATIO;
 use crate::engine::matching::{Caliper, MatchSpec};
 use crate::engine::regression::LogisticSpec;
 
@@ -39,12 +39,12 @@ pub fn logistic_spec(field: &str, s: &LogisticSpec) -> Result<(), String> {
     level_in_unit_interval(&format!("{field}.conf_level"), s.conf_level)
 }
 
-/// The matching's settings: ratio 1 to 10, caliper a positive number.
+/// The matching's settings: ratio 1 to [`MAX_RATIO`], caliper a positive
+/// number.
 pub fn match_spec(field: &str, s: &MatchSpec) -> Result<(), String> {
-    if !(1..=defaults::MAX_RATIO).contains(&s.ratio) {
+    if !(1..=MAX_RATIO).contains(&s.ratio) {
         return Err(format!(
-            "{field}.ratio must be between 1 and {}; it is {}",
-            defaults::MAX_RATIO,
+            "{field}.ratio must be between 1 and {MAX_RATIO}; it is {}",
             s.ratio
         ));
     }

@@ -19,8 +19,8 @@
 //!   has no upper bound for its median.
 //! - Restricted mean to τ: ∫₀^τ S(t) dt.
 
+use crate::engine::defaults::z_of;
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, Normal};
 
 /// How the confidence interval of S(t) is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -280,8 +280,7 @@ fn kaplan_meier_sorted(
     transform: CiTransform,
     conf_level: f64,
 ) -> KmFit {
-    let z =
-        Normal::new(0.0, 1.0).map_or(1.959963984540054, |d| d.inverse_cdf(0.5 + conf_level / 2.0));
+    let z = z_of(conf_level);
     let n = sorted.len();
     let distinct = 1 + sorted.windows(2).filter(|w| w[0] != w[1]).count();
     let mut rows = Vec::with_capacity(distinct.min(n));
