@@ -610,6 +610,7 @@ mod cli {
                     strata,
                     cluster,
                     ties,
+                    conf_level: cohortlab::engine::defaults::CONF_LEVEL,
                 };
                 let (fit, ph) = cox_model_with_ph_test(&dataset, &spec).map_err(|e| Failure {
                     message: e.to_string(),

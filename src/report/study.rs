@@ -157,6 +157,7 @@ impl StudySettings {
             strata: None,
             cluster: Some(MATCHED_SET_COLUMN.into()),
             ties: Default::default(),
+            conf_level: crate::engine::defaults::CONF_LEVEL,
         };
         Self {
             cohortlab_settings: SETTINGS_VERSION,
