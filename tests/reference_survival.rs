@@ -387,6 +387,7 @@ fn cox_spec(time: &str, event: &str, vars: &[&str], ties: Ties) -> CoxSpec {
         strata: None,
         cluster: None,
         ties,
+        conf_level: cohortlab::engine::defaults::CONF_LEVEL,
     }
 }
 
@@ -521,5 +522,96 @@ fn proportional_hazards_test_equals_cox_zph() {
             );
             assert_eq!(row.df as f64, floats_na(&r["df"])[i]);
         }
+    }
+}
+
+fn conf_level_case(name: &str) -> Value {
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/reference/survival_conf_level.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    v["cox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+        .clone()
+}
+
+/// The CIs at a level chosen at summary time equal R's `summary(fit,
+/// conf.int = )` (tests/reference/survival_conf_level.R): set in the spec,
+/// or re-summarised from a fit at 0.95 without refitting; with a cluster,
+/// the robust CI is R's.
+#[test]
+fn cox_ci_at_a_chosen_level_equals_summary_coxph() {
+    let lung = data(
+        "lung.csv",
+        DatasetSpec::default()
+            .with_kind("sex", ColumnKind::Categorical)
+            .with_kind("inst", ColumnKind::Categorical),
+    );
+    let check = |fit: &CoxFit, name: &str, robust: bool| {
+        let r = conf_level_case(name);
+        assert_eq!(fit.conf_level, r["level"].as_f64().unwrap(), "{name}");
+        let (coef, lower, upper) = (
+            floats_na(&r["coef"]),
+            floats_na(&r["lower"]),
+            floats_na(&r["upper"]),
+        );
+        assert_eq!(fit.terms.len(), coef.len(), "{name}");
+        for (i, t) in fit.terms.iter().enumerate() {
+            let what = format!("{name} {}", t.term);
+            close(t.coef, coef[i], Tol::REFERENCE, &what);
+            let (lo, hi) = match (&t.robust, robust) {
+                (Some(rt), true) => (rt.ci_lower, rt.ci_upper),
+                _ => (t.ci_lower, t.ci_upper),
+            };
+            close(lo, lower[i], Tol::REFERENCE, &format!("{what} lower"));
+            close(hi, upper[i], Tol::REFERENCE, &format!("{what} upper"));
+        }
+    };
+    let mut spec = cox_spec("time", "status", &["age", "sex", "ph.ecog"], Ties::Efron);
+    let at_95 = cox_model(&lung, &spec).unwrap();
+    spec.conf_level = 0.90;
+    let at_90 = cox_model(&lung, &spec).unwrap();
+    check(&at_90, "lung_naive_90", false);
+    check(&at_95.with_conf_level(0.90), "lung_naive_90", false);
+    check(&at_95.with_conf_level(0.80), "lung_naive_80", false);
+    assert_eq!(at_95.with_conf_level(0.90), at_90);
+    assert_eq!(at_90.with_conf_level(0.95), at_95);
+    // Only the CIs move.
+    for (a, b) in at_90.terms.iter().zip(&at_95.terms) {
+        assert_eq!((a.coef, a.se, a.p_value), (b.coef, b.se, b.p_value));
+        assert!(a.ci_lower > b.ci_lower && a.ci_upper < b.ci_upper);
+    }
+    spec.cluster = Some("inst".into());
+    let robust = cox_model(&lung, &spec).unwrap();
+    check(&robust, "lung_cluster_inst_90", true);
+    // The default level is not written; another is, and reads back.
+    let json = serde_json::to_string(&at_95).unwrap();
+    assert!(!json.contains("conf_level"));
+    let json = serde_json::to_string(&at_90).unwrap();
+    assert_eq!(
+        serde_json::from_str::<CoxFit>(&json).unwrap().conf_level,
+        0.90
+    );
+    let mut s = serde_json::to_value(&spec).unwrap();
+    assert_eq!(s["conf_level"], 0.9);
+    s.as_object_mut().unwrap().remove("conf_level");
+    let read: CoxSpec = serde_json::from_value(s).unwrap();
+    assert_eq!(read.conf_level, 0.95);
+    assert!(!serde_json::to_string(&read).unwrap().contains("conf_level"));
+    // A level outside (0, 1) is an error, not a panic.
+    for bad in [0.0, 1.0, 1.5, -0.2, f64::NAN] {
+        spec.conf_level = bad;
+        let e = cox_model(&lung, &spec).unwrap_err();
+        assert!(matches!(e, CoxError::ConfLevel(_)), "{bad}: {e}");
+        assert!(spec.check().is_err());
+        assert!(at_95.with_conf_level(bad).terms[0].ci_lower.is_nan());
     }
 }

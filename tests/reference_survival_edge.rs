@@ -274,6 +274,7 @@ fn cox_spec(level: &str, vars: &[&str], strata: Option<&str>, cluster: Option<&s
         strata: strata.map(str::to_owned),
         cluster: cluster.map(str::to_owned),
         ties: Ties::Efron,
+        conf_level: cohortlab::engine::defaults::CONF_LEVEL,
     }
 }
 

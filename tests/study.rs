@@ -188,3 +188,71 @@ fn subgroup_figures_draw_every_subgroup() {
         4
     );
 }
+
+/// The confidence level is one setting of the study (`--conf-level` of
+/// `cohortlab run`, `conf_level` in the settings, the page's Report step):
+/// every interval and every header follows it, and the settings written
+/// read back to the same study.
+#[test]
+fn the_confidence_level_reaches_every_interval() {
+    use common::{cohortlab, json_file, path, scratch};
+    let dir = scratch("conf-level");
+    let out = dir.join("out");
+    cohortlab(&[
+        "run",
+        path("tests/data/example-study.csv").to_str().unwrap(),
+        "--spec",
+        path("tests/data/example-study.settings.json")
+            .to_str()
+            .unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--conf-level",
+        "0.9",
+    ])
+    .success();
+    let r = json_file(out.join("results.json"));
+    assert_eq!(r["settings"]["conf_level"], 0.9);
+    let z90 = 1.6448536269514722;
+    for o in r["outcomes"].as_array().unwrap() {
+        let or = &o["odds_ratio"];
+        assert_eq!(or["level"], 0.9);
+        let (a, b) = (
+            o["events"][1].as_f64().unwrap(),
+            o["n"][1].as_f64().unwrap(),
+        );
+        let (c, d) = (
+            o["events"][0].as_f64().unwrap(),
+            o["n"][0].as_f64().unwrap(),
+        );
+        let se = (1.0 / a + 1.0 / (b - a) + 1.0 / c + 1.0 / (d - c)).sqrt();
+        let lor = or["value"].as_f64().unwrap().ln();
+        let lower = or["lower"].as_f64().unwrap();
+        assert!(((lor - z90 * se).exp() - lower).abs() < 1e-12, "{o}");
+        assert!(o["matched_sets"]["ci_lower"].is_number());
+    }
+    assert_eq!(r["cox"]["conf_level"], 0.9);
+    let t = &r["cox"]["terms"][0];
+    let (coef, se) = (t["coef"].as_f64().unwrap(), t["se"].as_f64().unwrap());
+    assert!(((coef - z90 * se).exp() - t["ci_lower"].as_f64().unwrap()).abs() < 1e-12);
+    assert_eq!(r["survival"]["conf_level"], 0.9);
+    assert_eq!(r["regression"]["multivariable"]["spec"]["conf_level"], 0.9);
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!report.contains("95% CI"), "a 95% header is left");
+    assert!(report.contains("HR (90% CI)") && report.contains("OR (90% CI)"));
+    assert!(report.contains("Wald 90% confidence intervals"));
+    // The settings written run the same study again.
+    let again = dir.join("again");
+    cohortlab(&[
+        "run",
+        path("tests/data/example-study.csv").to_str().unwrap(),
+        "--spec",
+        out.join("settings.json").to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+    ])
+    .success();
+    let r2 = json_file(again.join("results.json"));
+    assert_eq!(r2["outcomes"], r["outcomes"]);
+    assert_eq!(r2["cox"], r["cox"]);
+}

@@ -150,6 +150,7 @@ pub fn cox_spec() -> CoxSpec {
         strata: None,
         cluster: None,
         ties: Default::default(),
+        conf_level: cohortlab::engine::defaults::CONF_LEVEL,
     }
 }
 

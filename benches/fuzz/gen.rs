@@ -423,6 +423,7 @@ fn cox_spec(rng: &mut Rng, t: &Table, s: &SurvivalSpec) -> CoxSpec {
             }
         }),
         ties: *pick(rng, &[Ties::Efron, Ties::Breslow]),
+        conf_level: cohortlab::engine::defaults::CONF_LEVEL,
     }
 }
 

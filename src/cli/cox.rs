@@ -2,7 +2,7 @@
 //! proportional hazards.
 
 use super::failure::Failure;
-use super::input::{Input, TimeToEvent};
+use super::input::{Input, Level, TimeToEvent};
 use super::output::print_json;
 use crate::engine::data::ColumnKind;
 use crate::engine::survival::{cox_model_with_ph_test, CoxError, CoxFit, CoxSpec, Ties, ZphRow};
@@ -15,6 +15,8 @@ pub(crate) struct Args {
     input: Input,
     #[command(flatten)]
     outcome: TimeToEvent,
+    #[command(flatten)]
+    level: Level,
     /// Covariates, comma-separated.
     #[arg(long, value_delimiter = ',', required = true)]
     vars: Vec<String>,
@@ -67,14 +69,10 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         strata: args.strata,
         cluster: args.cluster,
         ties: args.ties,
+        conf_level: args.level.conf_level,
     };
-    let (fit, ph) = cox_model_with_ph_test(&dataset, &spec).map_err(|e| {
-        let hint = match &e {
-            CoxError::Data(d) => d.hint(),
-            _ => "Check the time, event and covariate columns (`cohortlab inspect FILE`).".into(),
-        };
-        Failure::new(e.to_string(), hint)
-    })?;
+    let (fit, ph) = cox_model_with_ph_test(&dataset, &spec)
+        .map_err(|e: CoxError| Failure::new(e.to_string(), e.hint()))?;
     if args.json {
         return print_json(&Out {
             fit: &fit,

@@ -177,3 +177,22 @@ fn cut(arg: &str, closed: Closed) -> Result<DerivedColumn, Failure> {
         },
     })
 }
+
+/// `--conf-level`: the confidence level of every interval printed.
+#[derive(clap::Args)]
+pub(crate) struct Level {
+    /// The confidence level of the intervals, between 0 and 1.
+    #[arg(long, value_name = "LEVEL", default_value_t = crate::engine::defaults::CONF_LEVEL,
+          value_parser = parse_conf_level)]
+    pub(crate) conf_level: f64,
+}
+
+/// A confidence level: a number strictly between 0 and 1.
+pub(crate) fn parse_conf_level(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v < 1.0 => Ok(v),
+        _ => Err(format!(
+            "`{s}` is not a confidence level: give a number between 0 and 1 (e.g. 0.95 for 95% intervals)"
+        )),
+    }
+}

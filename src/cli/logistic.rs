@@ -4,10 +4,9 @@
 use std::path::PathBuf;
 
 use super::failure::Failure;
-use super::input::Input;
+use super::input::{Input, Level};
 use super::output::{print_diagnostics, print_json, write_csv};
 use crate::engine::data::Dataset;
-use crate::engine::defaults;
 use crate::engine::regression::{LogisticFit, LogisticSpec, ScreenRow};
 use crate::engine::study::{regression_step, validate::p_threshold};
 use crate::report::regression::regression_table;
@@ -17,6 +16,8 @@ use crate::report::regression::regression_table;
 pub(crate) struct Args {
     #[command(flatten)]
     input: Input,
+    #[command(flatten)]
+    level: Level,
     /// The binary outcome column.
     #[arg(long)]
     outcome: String,
@@ -62,7 +63,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         event: args.event,
         variables: args.vars,
         ordinal: args.ordinal,
-        conf_level: defaults::CONF_LEVEL,
+        conf_level: args.level.conf_level,
         firth: args.firth,
     };
     let (screen, multi) = screen_select_fit(&dataset, &spec, args.univariate, args.select_p)?;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::failure::Failure;
-use super::input::{parse_delimiter, read_bytes, read_options};
+use super::input::{parse_conf_level, parse_delimiter, read_bytes, read_options};
 use super::output::write_file;
 use crate::engine::data::{self, Dataset, DatasetSpec, RawTable};
 use crate::engine::design::{guess_design, DesignGuess};
@@ -33,6 +33,10 @@ pub(crate) struct Args {
     /// The field separator: `,` `;` `|` or `tab` (default: detected).
     #[arg(long, value_parser = parse_delimiter)]
     delimiter: Option<u8>,
+    /// The confidence level of every interval of the study, between 0 and
+    /// 1 (default: the settings' `conf_level`, 0.95 unless set).
+    #[arg(long, value_name = "LEVEL", value_parser = parse_conf_level)]
+    conf_level: Option<f64>,
 }
 
 fn read_settings(spec: &Path) -> Result<StudySettings, Failure> {
@@ -71,7 +75,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         .file
         .file_name()
         .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-    let (settings, design) = match given {
+    let (mut settings, design) = match given {
         Some(s) => (s, None),
         None => {
             let (s, g) = guessed(&raw)?;
@@ -79,6 +83,10 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             (s, Some(g))
         }
     };
+    if let Some(level) = args.conf_level {
+        settings.conf_level = level;
+    }
+    let settings = settings.levelled();
     let study = study(&raw, &name, &settings, design)?;
     write_study(&args.out, &study, &settings)
 }

@@ -2,10 +2,12 @@
 //! log-rank tests.
 
 use super::failure::Failure;
-use super::input::{Input, TimeToEvent};
+use super::input::{Input, Level, TimeToEvent};
 use super::output::print_json;
-use crate::engine::survival::{check_survival_options, CiTransform, SurvivalError, SurvivalSpec};
-use crate::report::survival::survival_analysis_rmst;
+use crate::engine::survival::{
+    check_survival_options, survival_analysis_with, CiTransform, SurvivalError, SurvivalOptions,
+    SurvivalSpec,
+};
 
 /// The options of `survival`.
 #[derive(clap::Args)]
@@ -14,6 +16,8 @@ pub(crate) struct Args {
     input: Input,
     #[command(flatten)]
     outcome: TimeToEvent,
+    #[command(flatten)]
+    level: Level,
     /// Group by one column, or by two crossed: COL or COL1,COL2.
     #[arg(long, value_delimiter = ',')]
     group: Vec<String>,
@@ -57,8 +61,14 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         groups: args.group,
         strata: args.strata,
     };
-    let s = survival_analysis_rmst(&dataset, &spec, args.ci, &args.at, args.rho, args.rmst)
-        .map_err(failure)?;
+    let options = SurvivalOptions {
+        transform: args.ci,
+        conf_level: args.level.conf_level,
+        at: &args.at,
+        rho: args.rho,
+        rmst: args.rmst,
+    };
+    let s = survival_analysis_with(&dataset, &spec, &options).map_err(failure)?;
     if args.json {
         print_json(&s)
     } else {

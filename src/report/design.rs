@@ -125,6 +125,7 @@ pub fn guessed_settings(g: &DesignGuess) -> StudySettings {
             strata: None,
             cluster: matching.as_ref().map(|_| MATCHED_SET_COLUMN.into()),
             ties: Default::default(),
+            conf_level: crate::engine::defaults::CONF_LEVEL,
         }),
         cohort: if matching.is_some() {
             StudyCohort::Matched

@@ -145,13 +145,18 @@ impl SurvivalAnalysis {
     }
 }
 
-/// A Cox model as a journal table: HR (95% CI) and P per term, robust
+/// A Cox model as a journal table: HR (CI) and P per term, robust
 /// columns when clustered, the global tests in footnotes.
 pub fn cox_table(fit: &crate::engine::survival::CoxFit) -> ReportTable {
     let robust = fit.terms.iter().any(|t| t.robust.is_some());
-    let mut header = vec!["Term".to_string(), "HR (95% CI)".into(), "P value".into()];
+    let ci = level_label(fit.conf_level);
+    let mut header = vec![
+        "Term".to_string(),
+        format!("HR ({ci} CI)"),
+        "P value".into(),
+    ];
     if robust {
-        header.extend(["HR (robust 95% CI)".into(), "Robust P value".into()]);
+        header.extend([format!("HR (robust {ci} CI)"), "Robust P value".into()]);
     }
     let hr =
         |h: f64, l: f64, u: f64| format!("{} ({}–{})", fmt_num(h, 2), fmt_num(l, 2), fmt_num(u, 2));
@@ -175,7 +180,7 @@ pub fn cox_table(fit: &crate::engine::survival::CoxFit) -> ReportTable {
         .collect();
     let mut footnotes = vec![
         format!(
-            "Cox proportional hazards model, {} ties; {} patients, {} events. HR: hazard ratio with Wald 95% CI.",
+            "Cox proportional hazards model, {} ties; {} patients, {} events. HR: hazard ratio with Wald {ci} CI.",
             match fit.ties {
                 crate::engine::survival::Ties::Efron => "Efron",
                 crate::engine::survival::Ties::Breslow => "Breslow",

@@ -346,6 +346,7 @@ impl AppState {
             strata: None,
             cluster: (!cluster.is_empty()).then_some(cluster),
             ties: sv.ties.get(),
+            conf_level: crate::engine::defaults::CONF_LEVEL,
         };
         let t1 = self.table1.spec();
         let reg = self.regression.spec();

@@ -90,7 +90,13 @@ mod tests {
         // 0.1 ± 1.959964 * sqrt(.3*.7/100 + .2*.8/100)
         let se = (0.21f64 / 100.0 + 0.16 / 100.0).sqrt();
         assert!((rd.lower - (0.1 - 1.959963984540054 * se)).abs() < 1e-12);
-        // A narrower interval at 90%.
+        // At 90%, R's closed form exp(log(OR) + c(-1, 1) * qnorm(0.95) *
+        // sqrt(1/30 + 1/70 + 1/20 + 1/80)) gives 0.993188449900915
+        // 2.958930412951608 (glm's iterative fit agrees to 2e-7).
+        let or90 = t.odds_ratio(0.90).unwrap();
+        assert!((or90.lower - 0.993188449900915).abs() < 1e-12, "{or90:?}");
+        assert!((or90.upper - 2.958930412951608).abs() < 1e-12, "{or90:?}");
+        assert_eq!(or90.level, 0.90);
         let rd90 = t.risk_difference(0.90).unwrap();
         assert!(rd90.upper - rd90.lower < rd.upper - rd.lower);
     }

@@ -135,6 +135,7 @@ impl StudySettings {
             strata: None,
             cluster: Some(MATCHED_SET_COLUMN.into()),
             ties: Default::default(),
+            conf_level: defaults::CONF_LEVEL,
         };
         Self {
             cohortlab_settings: SETTINGS_VERSION,
@@ -168,9 +169,9 @@ impl StudySettings {
         }
     }
 
-    /// Reads settings (JSON), saying what is wrong and where. A file that
-    /// sets only the regression's `conf_level` (as files before the study's
-    /// own level did) gives the study that level.
+    /// Reads settings (JSON), saying what is wrong and where. A file
+    /// without the study's `conf_level` (as files were before it existed)
+    /// takes the regression's.
     pub fn from_json(text: &str) -> Result<Self, String> {
         let mut s: Self = serde_json::from_str(text).map_err(|e| {
             format!(
@@ -186,22 +187,28 @@ impl StudySettings {
             ));
         }
         validate::settings(&s)?;
-        if let Some(r) = s
-            .regression
-            .as_ref()
-            .filter(|_| s.conf_level == defaults::CONF_LEVEL)
-        {
+        /// Whether the file names the study's level itself.
+        #[derive(Deserialize)]
+        struct Given {
+            conf_level: Option<serde::de::IgnoredAny>,
+        }
+        let given = serde_json::from_str::<Given>(text).is_ok_and(|g| g.conf_level.is_some());
+        if let Some(r) = s.regression.as_ref().filter(|_| !given) {
             s.conf_level = r.spec.conf_level;
         }
         Ok(s)
     }
 
     /// The settings with the study's confidence level in every step that
-    /// has its own (the regression's, the Cox model's).
+    /// has its own (the regression's, the Cox model's): a study reports
+    /// every interval at one level.
     pub fn levelled(&self) -> StudySettings {
         let mut s = self.clone();
         if let Some(r) = &mut s.regression {
             r.spec.conf_level = s.conf_level;
+        }
+        if let Some(c) = s.survival.as_mut().and_then(|v| v.cox.as_mut()) {
+            c.conf_level = s.conf_level;
         }
         s
     }

@@ -91,6 +91,9 @@ pub fn settings(s: &StudySettings) -> Result<(), String> {
     if let Some(step) = &s.survival {
         crate::engine::survival::check_survival_options(&step.at, step.rho, step.rmst)
             .map_err(|e| format!("{e} ({})", e.hint()))?;
+        if let Some(c) = &step.cox {
+            level_in_unit_interval("survival.cox.conf_level", c.conf_level)?;
+        }
     }
     Ok(())
 }
@@ -126,5 +129,12 @@ mod tests {
             m.caliper = Caliper::Sd(-1.0);
         }
         assert!(settings(&s).unwrap_err().contains("matching.caliper"));
+        let mut s = StudySettings::example();
+        if let Some(c) = s.survival.as_mut().and_then(|v| v.cox.as_mut()) {
+            c.conf_level = 0.0;
+        }
+        assert!(settings(&s)
+            .unwrap_err()
+            .contains("survival.cox.conf_level"));
     }
 }

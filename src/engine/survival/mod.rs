@@ -21,7 +21,7 @@ pub use analysis::{
 pub use concordance::concordance;
 pub use cox::{
     cox_model, cox_model_with_ph_test, cox_zph, fit_cox, CoxData, CoxError, CoxFit, CoxSpec,
-    CoxTerm, RobustTerm, Ties, ZphRow,
+    CoxTerm, CoxTolerances, RobustTerm, Ties, ZphRow,
 };
 pub use data::{
     check_survival_options, survival_data, SurvivalData, SurvivalError, SurvivalOption,
