@@ -36,9 +36,9 @@ macro_rules! choice {
     };
 }
 
-use crate::engine::data::ColumnKind;
-use crate::engine::defaults;
-use crate::engine::matching::{DistanceScale, MatchOrder};
+use crate::engine::data::{Closed, ColumnKind};
+use crate::engine::defaults::{self, CALIPER_SD};
+use crate::engine::matching::{Caliper, DistanceScale, MatchOrder};
 use crate::engine::survival::{CiTransform, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
 
@@ -88,6 +88,47 @@ choice!(
     describe: ContinuousTest::describe
 );
 
+/// Which group of a cut gets the cut point.
+impl Choice for Closed {
+    const ALL: &'static [Self] = &[Closed::Right, Closed::Left];
+    fn key(self) -> &'static str {
+        match self {
+            Closed::Right => "right",
+            Closed::Left => "left",
+        }
+    }
+    fn describe(self) -> &'static str {
+        match self {
+            Closed::Right => "≤ cut / > cut",
+            Closed::Left => "< cut / ≥ cut",
+        }
+    }
+}
+
+/// The kind of caliper; the width in [`Choice::ALL`] is the default one
+/// (a list keeps the width the user typed).
+impl Choice for Caliper {
+    const ALL: &'static [Self] = &[
+        Caliper::Sd(CALIPER_SD),
+        Caliper::Absolute(CALIPER_SD),
+        Caliper::None,
+    ];
+    fn key(self) -> &'static str {
+        match self {
+            Caliper::Sd(_) => "sd",
+            Caliper::Absolute(_) => "absolute",
+            Caliper::None => "none",
+        }
+    }
+    fn describe(self) -> &'static str {
+        match self {
+            Caliper::Sd(_) => "in SDs of the distance",
+            Caliper::Absolute(_) => "absolute",
+            Caliper::None => "none",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +165,21 @@ mod tests {
         round_trips::<Ties>();
         round_trips::<CategoricalTest>();
         round_trips::<ContinuousTest>();
+        round_trips::<Caliper>();
+        round_trips::<Closed>();
+    }
+
+    #[test]
+    fn a_kind_with_a_value_is_found_by_its_key() {
+        assert_eq!(
+            MatchOrder::from_key("random"),
+            Some(MatchOrder::Random(defaults::SEED))
+        );
+        assert_eq!(
+            MatchOrder::parse("random", 1),
+            MatchOrder::from_key("random")
+        );
+        assert_eq!(Caliper::Sd(0.5).key(), "sd");
+        assert_eq!(Caliper::from_key("none"), Some(Caliper::None));
     }
 }

@@ -91,3 +91,10 @@ impl Diagnostic {
         self
     }
 }
+
+/// The message, as a note in a list.
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}

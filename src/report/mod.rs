@@ -3,12 +3,14 @@
 
 pub mod csv;
 pub mod design;
+pub mod draft;
 pub mod figures;
 pub mod filename;
 pub mod html;
 pub mod inspect;
 pub mod km_figure;
 pub mod matching;
+pub mod protocol;
 pub mod regression;
 pub mod service;
 pub mod study;

@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -20,13 +21,12 @@ use crate::engine::data::{DatasetSpec, ImportError};
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::table1::Table1Spec;
-use crate::engine::Diagnostic;
+use crate::report::protocol::{self as ask, Ask, TableReply};
 pub use crate::report::service::{
-    capitalise, Failure as UiError, MatchView, SessionInfo, StudyView, SurvivalView,
+    capitalise, Failure, MatchView, SessionInfo, StudyView, SurvivalView,
 };
 use crate::report::service::{Progress, Reply, Request};
 use crate::report::study::StudySettings;
-use crate::report::table::ReportTable;
 use crate::ui::state::Step;
 
 /// The largest file the page reads (a browser tab has far less memory than
@@ -72,7 +72,10 @@ struct Job {
     channel: Channel,
     request: Request,
     file: Option<web_sys::Blob>,
+    /// Called with the worker's reply (JSON), or with nothing when the
+    /// job ended here ([`Job::outcome`] then says how).
     resolve: js_sys::Function,
+    outcome: Rc<RefCell<Option<UiError>>>,
 }
 
 struct Client {
@@ -124,11 +127,11 @@ fn spawn_worker() -> Result<Client, JsValue> {
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|ev: web_sys::Event| {
         ev.prevent_default();
-        restart(UiError::new(
+        restart(UiError::Failed(Failure::new(
             "The analysis stopped",
             "The engine stopped unexpectedly (the tab may have run out of memory).",
             "Your file is being reloaded. Try again; for very large files, remove columns you do not need or use the `cohortlab` command-line tool.",
-        ));
+        )));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -193,7 +196,7 @@ fn pump(c: &mut Client) {
         let superseded = job.channel != Channel::Once
             && c.queue.iter().any(|later| later.channel == job.channel);
         if superseded {
-            settle(&job, Err(stale()));
+            settle(&job, UiError::Stale);
             continue;
         }
         let msg = js_sys::Object::new();
@@ -206,7 +209,7 @@ fn pump(c: &mut Client) {
         if let Err(e) = c.worker.post_message(&msg) {
             settle(
                 &job,
-                Err(UiError::new(
+                UiError::Failed(Failure::new(
                     "The engine could not be reached",
                     e.as_string().unwrap_or_default(),
                     "Reload the page.",
@@ -225,27 +228,16 @@ fn pump(c: &mut Client) {
     busy().set(None);
 }
 
-fn settle(job: &Job, r: Result<Reply, UiError>) {
-    let text = serde_json::to_string(&r).unwrap_or_default();
-    let _ = job.resolve.call1(&JsValue::NULL, &JsValue::from_str(&text));
-}
-
-fn stale() -> UiError {
-    UiError::new(
-        "Replaced",
-        "A newer request of this step replaced this one.",
-        "",
-    )
+/// Ends a job here, without a reply.
+fn settle(job: &Job, why: UiError) {
+    *job.outcome.borrow_mut() = Some(why);
+    let _ = job.resolve.call0(&JsValue::NULL);
 }
 
 /// Stops the running analysis: terminates the worker, starts a new one and
 /// reloads the data that was loaded.
 pub fn cancel() {
-    restart(UiError::new(
-        "Stopped",
-        "The analysis was stopped.",
-        "Change a setting, or open the step again, to run it again.",
-    ));
+    restart(UiError::Stopped);
 }
 
 fn restart(why: UiError) {
@@ -254,7 +246,7 @@ fn restart(why: UiError) {
         let old = c.take()?;
         old.worker.terminate();
         for job in old.running.iter().chain(old.queue.iter()) {
-            settle(job, Err(why.clone()));
+            settle(job, why.clone());
         }
         // This may run inside one of the old worker's handlers: they are
         // not dropped while they may be running (two small closures per
@@ -266,32 +258,65 @@ fn restart(why: UiError) {
     busy().set(None);
     if let Some((source, spec)) = loaded {
         leptos::task::spawn_local(async move {
-            let reload = match &source {
-                Source::Example => Request::Example,
+            let reload: Request = match &source {
+                Source::Example => ask::Example.into(),
                 Source::File {
                     name,
                     sheet,
                     max_bytes,
                     ..
-                } => Request::Open {
+                } => ask::Open {
                     file_name: name.clone(),
                     sheet: sheet.clone(),
                     max_bytes: *max_bytes,
-                },
+                }
+                .into(),
             };
-            if call(reload, Some(source.clone()), Channel::Once)
+            if send(reload, Some(source.clone()), Channel::Once)
                 .await
                 .is_ok()
             {
-                let _ = call(Request::ApplySpec(spec), None, Channel::Once).await;
+                let _ = call(ask::ApplySpec(spec), None, Channel::Once).await;
             }
         });
     }
 }
 
+/// Why a request has no answer to show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiError {
+    /// A newer request of the same step replaced it (nothing to show).
+    Stale,
+    /// The user stopped the analysis ([`cancel`]).
+    Stopped,
+    /// It failed: what was being done, what went wrong, what to do.
+    Failed(Failure),
+}
+
+impl UiError {
+    /// What the page shows: nothing for a replaced request.
+    pub fn shown(self) -> Option<Failure> {
+        match self {
+            UiError::Stale => None,
+            UiError::Stopped => Some(Failure::new(
+                "Stopped",
+                "The analysis was stopped.",
+                "Change a setting, or open the step again, to run it again.",
+            )),
+            UiError::Failed(f) => Some(f),
+        }
+    }
+}
+
+impl From<Failure> for UiError {
+    fn from(f: Failure) -> Self {
+        UiError::Failed(f)
+    }
+}
+
 /// Sends a request and waits for its answer. `source`: where the data of an
 /// `Open` or `Example` comes from (kept for a reload).
-async fn call(
+async fn send(
     request: Request,
     source: Option<Source>,
     channel: Channel,
@@ -305,12 +330,13 @@ async fn call(
     let mut resolve = None;
     let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
     let Some(resolve) = resolve else {
-        return Err(UiError::new("The engine could not be reached", "", ""));
+        return Err(Failure::new("The engine could not be reached", "", "").into());
     };
     let sheet = match &request {
         Request::ChooseSheet(s) => Some(s.clone()),
         _ => None,
     };
+    let outcome = Rc::new(RefCell::new(None));
     let queued = with_client(|c| {
         let id = c.next_id;
         c.next_id += 1;
@@ -320,23 +346,28 @@ async fn call(
             request,
             file,
             resolve,
+            outcome: outcome.clone(),
         });
         pump(c);
     });
     if queued.is_none() {
-        return Err(UiError::new(
+        return Err(Failure::new(
             "The engine could not be started",
             "This browser did not start the page's worker.",
             "Use a current Chrome, Edge, Firefox or Safari, and open the page over http(s), not from disk.",
-        ));
+        )
+        .into());
     }
     let text = JsFuture::from(promise)
         .await
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default();
-    let reply: Result<Reply, UiError> = serde_json::from_str(&text).unwrap_or_else(|e| {
-        Err(UiError::new(
+    if let Some(why) = outcome.borrow_mut().take() {
+        return Err(why);
+    }
+    let reply: Result<Reply, Failure> = serde_json::from_str(&text).unwrap_or_else(|e| {
+        Err(Failure::new(
             "The engine's answer could not be read",
             e.to_string(),
             "Reload the page.",
@@ -356,28 +387,29 @@ async fn call(
             }
         });
     }
-    reply
+    reply.map_err(UiError::Failed)
 }
 
-fn unexpected() -> UiError {
-    UiError::new(
-        "The engine's answer was not the one expected",
-        "",
-        "Reload the page.",
-    )
-}
-
-fn loaded(r: Result<Reply, UiError>) -> Result<SessionInfo, UiError> {
-    match r? {
-        Reply::Loaded(info) => Ok(*info),
-        _ => Err(unexpected()),
-    }
+/// Sends a request and takes the reply of its kind.
+async fn call<A: Ask>(
+    ask: A,
+    source: Option<Source>,
+    channel: Channel,
+) -> Result<A::Reply, UiError> {
+    let reply = send(ask.into(), source, channel).await?;
+    A::take(reply).map_err(|_| {
+        UiError::Failed(Failure::new(
+            "The engine's answer was not the one expected",
+            "",
+            "Reload the page.",
+        ))
+    })
 }
 
 /// Reads a file in the worker (the page never holds its bytes).
 pub async fn open(file: web_sys::File, max_bytes: u64) -> Result<SessionInfo, UiError> {
     let name = file.name();
-    let request = Request::Open {
+    let request = ask::Open {
         file_name: name.clone(),
         sheet: None,
         max_bytes,
@@ -388,52 +420,43 @@ pub async fn open(file: web_sys::File, max_bytes: u64) -> Result<SessionInfo, Ui
         sheet: None,
         max_bytes,
     };
-    loaded(call(request, Some(source), Channel::Step(Step::Data)).await)
+    call(request, Some(source), Channel::Step(Step::Data)).await
 }
 
 /// The built-in example study, with its age and Ki-67 cut and its levels
 /// ordered as in the paper.
 pub async fn example() -> Result<SessionInfo, UiError> {
-    loaded(
-        call(
-            Request::Example,
-            Some(Source::Example),
-            Channel::Step(Step::Data),
-        )
-        .await,
+    call(
+        ask::Example,
+        Some(Source::Example),
+        Channel::Step(Step::Data),
     )
+    .await
 }
 
 /// The same file with another specification.
 pub async fn apply_spec(spec: DatasetSpec) -> Result<SessionInfo, UiError> {
-    loaded(call(Request::ApplySpec(spec), None, Channel::Once).await)
+    call(ask::ApplySpec(spec), None, Channel::Once).await
 }
 
 /// The same workbook, another sheet (settings start afresh).
 pub async fn choose_sheet(sheet: String) -> Result<SessionInfo, UiError> {
-    loaded(call(Request::ChooseSheet(sheet), None, Channel::Step(Step::Data)).await)
+    call(ask::ChooseSheet(sheet), None, Channel::Step(Step::Data)).await
 }
 
 /// A file over the page's size limit, refused before it is read.
-pub fn too_large(file_name: &str, bytes: u64, limit: u64) -> UiError {
+pub fn too_large(file_name: &str, bytes: u64, limit: u64) -> Failure {
     let e: crate::engine::AnalysisError = ImportError::TooLarge { bytes, limit }.into();
-    UiError::new(
+    Failure::new(
         format!("Could not read {file_name}"),
         e.to_string(),
         &e.hint(),
     )
 }
 
-fn table(r: Result<Reply, UiError>) -> Result<(ReportTable, Vec<Diagnostic>), UiError> {
-    match r? {
-        Reply::Table { table, diagnostics } => Ok((table, diagnostics)),
-        _ => Err(unexpected()),
-    }
-}
-
 /// Table 1 with its notes.
-pub async fn run_table1(spec: Table1Spec) -> Result<(ReportTable, Vec<Diagnostic>), UiError> {
-    table(call(Request::Table1(spec), None, Channel::Step(Step::Table1)).await)
+pub async fn run_table1(spec: Table1Spec) -> Result<TableReply, UiError> {
+    call(ask::Table1(spec), None, Channel::Step(Step::Table1)).await
 }
 
 /// The univariate screen and the multivariable model of the selected
@@ -441,41 +464,21 @@ pub async fn run_table1(spec: Table1Spec) -> Result<(ReportTable, Vec<Diagnostic
 pub async fn run_regression(
     spec: LogisticSpec,
     threshold: Option<f64>,
-) -> Result<(ReportTable, Vec<Diagnostic>), UiError> {
-    let r = call(
-        Request::Regression { spec, threshold },
-        None,
-        Channel::Step(Step::Regression),
-    )
-    .await;
-    table(r)
+) -> Result<TableReply, UiError> {
+    let request = ask::Regression { spec, threshold };
+    call(request, None, Channel::Step(Step::Regression)).await
 }
 
 /// Matches (or takes the worker's kept matching), with balance, figures,
 /// and Table 1 before and after.
 pub async fn run_matching(spec: MatchSpec, table1: Table1Spec) -> Result<MatchView, UiError> {
-    match call(
-        Request::Matching { spec, table1 },
-        None,
-        Channel::Step(Step::Matching),
-    )
-    .await?
-    {
-        Reply::Matching(v) => Ok(*v),
-        _ => Err(unexpected()),
-    }
-}
-
-fn text(r: Result<Reply, UiError>) -> Result<String, UiError> {
-    match r? {
-        Reply::Text(t) => Ok(t),
-        _ => Err(unexpected()),
-    }
+    let request = ask::Matching { spec, table1 };
+    call(request, None, Channel::Step(Step::Matching)).await
 }
 
 /// The matched patients as CSV (`match.data`), made when asked.
 pub async fn matched_csv(spec: MatchSpec) -> Result<String, UiError> {
-    text(call(Request::MatchedCsv(spec), None, Channel::Once).await)
+    call(ask::MatchedCsv(spec), None, Channel::Once).await
 }
 
 /// The matching rerun with `runs` random orders, as a sentence.
@@ -484,54 +487,27 @@ pub async fn run_stability(
     runs: u64,
     outcome: Option<String>,
 ) -> Result<String, UiError> {
-    let r = call(
-        Request::Stability {
-            spec,
-            runs,
-            outcome,
-        },
-        None,
-        Channel::Once,
-    )
-    .await;
-    text(r)
+    let request = ask::Stability {
+        spec,
+        runs,
+        outcome,
+    };
+    call(request, None, Channel::Once).await
 }
 
 /// The survival step of the settings, as `cohortlab run` does it.
 pub async fn run_survival(settings: StudySettings) -> Result<SurvivalView, UiError> {
-    match call(
-        Request::Survival(settings),
-        None,
-        Channel::Step(Step::Survival),
-    )
-    .await?
-    {
-        Reply::Survival(v) => Ok(*v),
-        _ => Err(unexpected()),
-    }
+    call(ask::Survival(settings), None, Channel::Step(Step::Survival)).await
 }
 
 /// The whole study: every step, the report and its downloads, from the
 /// same function `cohortlab run` calls. `channel`: the step asking.
 pub async fn run_study(settings: StudySettings, channel: Channel) -> Result<StudyView, UiError> {
-    match call(Request::Study(settings), None, channel).await? {
-        Reply::Study(v) => Ok(*v),
-        _ => Err(unexpected()),
-    }
+    call(ask::Study(settings), None, channel).await
 }
 
 /// The study's report (HTML) and results (JSON), for the downloads.
 pub async fn study_files(settings: StudySettings) -> Result<(String, String), UiError> {
-    match call(Request::StudyFiles(settings), None, Channel::Once).await? {
-        Reply::StudyFiles {
-            report_html,
-            results_json,
-        } => Ok((report_html, results_json)),
-        _ => Err(unexpected()),
-    }
-}
-
-/// Whether an error only says that a newer request replaced this one.
-pub fn is_stale(e: &UiError) -> bool {
-    *e == stale()
+    let f = call(ask::StudyFiles(settings), None, Channel::Once).await?;
+    Ok((f.report_html, f.results_json))
 }

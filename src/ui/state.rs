@@ -4,15 +4,15 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::engine_client::{SessionInfo, UiError};
+use super::engine_client::{Failure, SessionInfo, UiError};
 use crate::engine::data::{ColumnKind, DatasetSpec};
 use crate::engine::matching::MatchSpec;
-use crate::engine::regression::LogisticSpec;
-use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
-use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
-use crate::report::study::{
-    RegressionStep, StudyCohort, StudySettings, SurvivalStep, SETTINGS_VERSION,
+use crate::engine::survival::{CiTransform, Ties};
+use crate::engine::table1::{CategoricalTest, ContinuousTest};
+use crate::report::draft::{
+    Draft, DraftError, MatchDraft, RegressionDraft, SurvivalDraft, Table1Draft,
 };
+use crate::report::study::{StudyCohort, StudySettings, SETTINGS_VERSION};
 
 /// The workflow steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,10 +50,17 @@ impl Step {
     }
 }
 
+/// Sets a signal only when the value changes (nothing reruns otherwise).
+fn put<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|v| *v != value) {
+        signal.set(value);
+    }
+}
+
 /// The Table 1 step's settings (kept while the user moves between steps).
 #[derive(Clone, Copy)]
 pub struct Table1Settings {
-    pub group: RwSignal<String>,
+    pub group: RwSignal<Option<String>>,
     pub variables: RwSignal<Vec<String>>,
     pub nonnormal: RwSignal<Vec<String>>,
     pub categorical_test: RwSignal<CategoricalTest>,
@@ -61,41 +68,40 @@ pub struct Table1Settings {
 }
 
 impl Table1Settings {
-    fn new() -> Self {
+    fn new(d: Table1Draft) -> Self {
         Self {
-            group: RwSignal::new(String::new()),
-            variables: RwSignal::new(Vec::new()),
-            nonnormal: RwSignal::new(Vec::new()),
-            categorical_test: RwSignal::new(CategoricalTest::Auto),
-            continuous_test: RwSignal::new(ContinuousTest::Welch),
+            group: RwSignal::new(d.group),
+            variables: RwSignal::new(d.variables),
+            nonnormal: RwSignal::new(d.nonnormal),
+            categorical_test: RwSignal::new(d.categorical_test),
+            continuous_test: RwSignal::new(d.continuous_test),
         }
     }
 
-    /// The specification (tracked: reading it subscribes).
-    pub fn spec(&self) -> Table1Spec {
-        Table1Spec {
+    /// The form (tracked: reading it subscribes).
+    pub fn draft(&self) -> Table1Draft {
+        Table1Draft {
             group: self.group.get(),
             variables: self.variables.get(),
             nonnormal: self.nonnormal.get(),
-            continuous: Vec::new(),
             categorical_test: self.categorical_test.get(),
             continuous_test: self.continuous_test.get(),
         }
     }
 
-    fn set(&self, spec: Table1Spec) {
-        self.group.set(spec.group);
-        self.variables.set(spec.variables);
-        self.nonnormal.set(spec.nonnormal);
-        self.categorical_test.set(spec.categorical_test);
-        self.continuous_test.set(spec.continuous_test);
+    fn set(&self, d: Table1Draft) {
+        put(self.group, d.group);
+        put(self.variables, d.variables);
+        put(self.nonnormal, d.nonnormal);
+        put(self.categorical_test, d.categorical_test);
+        put(self.continuous_test, d.continuous_test);
     }
 }
 
 /// The regression step's settings.
 #[derive(Clone, Copy)]
 pub struct RegressionSettings {
-    pub outcome: RwSignal<String>,
+    pub outcome: RwSignal<Option<String>>,
     pub variables: RwSignal<Vec<String>>,
     pub ordinal: RwSignal<Vec<String>>,
     /// Multivariable model of the variables with univariate P below this;
@@ -106,41 +112,41 @@ pub struct RegressionSettings {
 }
 
 impl RegressionSettings {
-    fn new() -> Self {
+    fn new(d: RegressionDraft) -> Self {
         Self {
-            outcome: RwSignal::new(String::new()),
-            variables: RwSignal::new(Vec::new()),
-            ordinal: RwSignal::new(Vec::new()),
-            threshold: RwSignal::new(Some(0.05)),
-            firth: RwSignal::new(false),
+            outcome: RwSignal::new(d.outcome),
+            variables: RwSignal::new(d.variables),
+            ordinal: RwSignal::new(d.ordinal),
+            threshold: RwSignal::new(d.threshold),
+            firth: RwSignal::new(d.firth),
         }
     }
 
-    pub fn spec(&self) -> LogisticSpec {
-        LogisticSpec {
+    /// The form (tracked).
+    pub fn draft(&self) -> RegressionDraft {
+        RegressionDraft {
             outcome: self.outcome.get(),
-            event: None,
             variables: self.variables.get(),
             ordinal: self.ordinal.get(),
-            conf_level: 0.95,
+            threshold: self.threshold.get(),
             firth: self.firth.get(),
         }
     }
 
-    fn set(&self, spec: LogisticSpec) {
-        self.outcome.set(spec.outcome);
-        self.variables.set(spec.variables);
-        self.ordinal.set(spec.ordinal);
-        self.threshold.set(Some(0.05));
-        self.firth.set(spec.firth);
+    fn set(&self, d: RegressionDraft) {
+        put(self.outcome, d.outcome);
+        put(self.variables, d.variables);
+        put(self.ordinal, d.ordinal);
+        put(self.threshold, d.threshold);
+        put(self.firth, d.firth);
     }
 }
 
 /// The survival step's settings.
 #[derive(Clone, Copy)]
 pub struct SurvivalSettings {
-    pub time: RwSignal<String>,
-    pub event: RwSignal<String>,
+    pub time: RwSignal<Option<String>>,
+    pub event: RwSignal<Option<String>>,
     /// The event's level or code (0/1/2 status: `1`); `None` = the
     /// default (the non-reference level, 1 of 0/1, 2 of 1/2).
     pub event_level: RwSignal<Option<String>>,
@@ -150,16 +156,71 @@ pub struct SurvivalSettings {
     pub transform: RwSignal<CiTransform>,
     /// Cox model: covariates besides the curves' groups, cluster, ties.
     pub cox_extra: RwSignal<Vec<String>>,
-    pub cluster: RwSignal<String>,
+    pub cluster: RwSignal<Option<String>>,
     pub ties: RwSignal<Ties>,
     /// Horizon of the restricted mean survival time, if wanted.
     pub rmst: RwSignal<Option<f64>>,
     /// Fleming-Harrington rho of the test (0 log-rank, 1 Peto-Peto).
     pub rho: RwSignal<f64>,
-    /// Stratify the log-rank test by this column ("" = none).
-    pub strata: RwSignal<String>,
+    /// Stratify the log-rank test by this column.
+    pub strata: RwSignal<Option<String>>,
     /// The matched cohort (when there is a matching) or all patients.
     pub cohort: RwSignal<StudyCohort>,
+}
+
+impl SurvivalSettings {
+    fn new(d: SurvivalDraft) -> Self {
+        Self {
+            time: RwSignal::new(d.time),
+            event: RwSignal::new(d.event),
+            event_level: RwSignal::new(d.event_level),
+            groups: RwSignal::new(d.groups),
+            at: RwSignal::new(d.at),
+            transform: RwSignal::new(d.transform),
+            cox_extra: RwSignal::new(d.cox_extra),
+            cluster: RwSignal::new(d.cluster),
+            ties: RwSignal::new(d.ties),
+            rmst: RwSignal::new(d.rmst),
+            rho: RwSignal::new(d.rho),
+            strata: RwSignal::new(d.strata),
+            cohort: RwSignal::new(d.cohort),
+        }
+    }
+
+    /// The form (tracked).
+    pub fn draft(&self) -> SurvivalDraft {
+        SurvivalDraft {
+            time: self.time.get(),
+            event: self.event.get(),
+            event_level: self.event_level.get(),
+            groups: self.groups.get(),
+            at: self.at.get(),
+            transform: self.transform.get(),
+            cox_extra: self.cox_extra.get(),
+            cluster: self.cluster.get(),
+            ties: self.ties.get(),
+            rmst: self.rmst.get(),
+            rho: self.rho.get(),
+            strata: self.strata.get(),
+            cohort: self.cohort.get(),
+        }
+    }
+
+    fn set(&self, d: SurvivalDraft) {
+        put(self.time, d.time);
+        put(self.event, d.event);
+        put(self.event_level, d.event_level);
+        put(self.groups, d.groups);
+        put(self.at, d.at);
+        put(self.transform, d.transform);
+        put(self.cox_extra, d.cox_extra);
+        put(self.cluster, d.cluster);
+        put(self.ties, d.ties);
+        put(self.rmst, d.rmst);
+        put(self.rho, d.rho);
+        put(self.strata, d.strata);
+        put(self.cohort, d.cohort);
+    }
 }
 
 /// The matching step's settings: the specification, with its covariates
@@ -172,24 +233,32 @@ pub struct MatchSettings {
 }
 
 impl MatchSettings {
-    /// The whole specification (tracked).
-    pub fn current(&self) -> Option<MatchSpec> {
-        self.spec.get().map(|s| MatchSpec {
-            covariates: self.covariates.get(),
-            exact: self.exact.get(),
-            ..s
-        })
+    fn new(d: MatchDraft) -> Self {
+        Self {
+            spec: RwSignal::new(d.spec),
+            covariates: RwSignal::new(d.covariates),
+            exact: RwSignal::new(d.exact),
+        }
     }
 
-    fn set(&self, spec: Option<MatchSpec>) {
-        self.covariates.set(
-            spec.as_ref()
-                .map(|s| s.covariates.clone())
-                .unwrap_or_default(),
-        );
-        self.exact
-            .set(spec.as_ref().map(|s| s.exact.clone()).unwrap_or_default());
-        self.spec.set(spec);
+    /// The form (tracked).
+    pub fn draft(&self) -> MatchDraft {
+        MatchDraft {
+            spec: self.spec.get(),
+            covariates: self.covariates.get(),
+            exact: self.exact.get(),
+        }
+    }
+
+    /// The whole specification (tracked).
+    pub fn current(&self) -> Option<MatchSpec> {
+        self.draft().current()
+    }
+
+    fn set(&self, d: MatchDraft) {
+        put(self.covariates, d.covariates);
+        put(self.exact, d.exact);
+        put(self.spec, d.spec);
     }
 }
 
@@ -200,58 +269,60 @@ pub struct AppState {
     /// engine's worker). Replaced only by a successful load or change.
     pub session: RwSignal<Option<Arc<SessionInfo>>>,
     /// The last error, shown until dismissed or replaced.
-    pub error: RwSignal<Option<UiError>>,
+    pub error: RwSignal<Option<Failure>>,
     pub step: RwSignal<Step>,
     pub table1: Table1Settings,
     pub regression: RegressionSettings,
     pub matching: MatchSettings,
     pub survival: SurvivalSettings,
     /// Binary outcomes compared in the (matched) cohort, and the subgroup
-    /// variable ("" = none).
+    /// variable.
     pub outcomes: RwSignal<Vec<String>>,
-    pub subgroup: RwSignal<String>,
+    pub subgroup: RwSignal<Option<String>>,
     /// "Settings restored from …", until another file is loaded.
-    pub settings_note: RwSignal<String>,
+    pub settings_note: RwSignal<Option<String>>,
     /// The user said the guessed design looks right (the example's is).
     pub design_confirmed: RwSignal<bool>,
     /// Settings that let an outcome be a propensity covariate (kept as
     /// loaded, and saved again).
     pub allow_outcome_covariates: RwSignal<bool>,
+    /// The confidence level of every interval (the Report step).
+    pub conf_level: RwSignal<f64>,
+}
+
+/// A form's value the settings refuse, as the page shows it.
+pub fn invalid(e: DraftError) -> UiError {
+    UiError::Failed(Failure::new(
+        "The settings are not valid",
+        e.to_string(),
+        "Correct the field named.",
+    ))
 }
 
 impl AppState {
     pub fn new() -> Self {
+        let d = Draft::default();
         Self {
             session: RwSignal::new(None),
             error: RwSignal::new(None),
             step: RwSignal::new(Step::Data),
-            table1: Table1Settings::new(),
-            regression: RegressionSettings::new(),
-            matching: MatchSettings {
-                spec: RwSignal::new(None),
-                covariates: RwSignal::new(Vec::new()),
-                exact: RwSignal::new(Vec::new()),
-            },
-            survival: SurvivalSettings {
-                time: RwSignal::new(String::new()),
-                event: RwSignal::new(String::new()),
-                event_level: RwSignal::new(None),
-                groups: RwSignal::new(Vec::new()),
-                at: RwSignal::new(vec![12.0, 36.0, 60.0]),
-                transform: RwSignal::new(CiTransform::Log),
-                cox_extra: RwSignal::new(Vec::new()),
-                cluster: RwSignal::new(String::new()),
-                ties: RwSignal::new(Ties::Efron),
-                rmst: RwSignal::new(None),
-                rho: RwSignal::new(0.0),
-                strata: RwSignal::new(String::new()),
-                cohort: RwSignal::new(StudyCohort::Matched),
-            },
-            outcomes: RwSignal::new(Vec::new()),
-            subgroup: RwSignal::new(String::new()),
-            settings_note: RwSignal::new(String::new()),
+            table1: Table1Settings::new(d.table1),
+            regression: RegressionSettings::new(d.regression),
+            matching: MatchSettings::new(d.matching),
+            survival: SurvivalSettings::new(d.survival),
+            outcomes: RwSignal::new(d.outcomes),
+            subgroup: RwSignal::new(d.subgroup),
+            settings_note: RwSignal::new(None),
             design_confirmed: RwSignal::new(false),
-            allow_outcome_covariates: RwSignal::new(false),
+            allow_outcome_covariates: RwSignal::new(d.allow_outcome_covariates),
+            conf_level: RwSignal::new(d.conf_level),
+        }
+    }
+
+    /// Shows an error (a replaced request shows nothing).
+    pub fn fail(self, e: UiError) {
+        if let Some(f) = e.shown() {
+            self.error.set(Some(f));
         }
     }
 
@@ -300,7 +371,7 @@ impl AppState {
     /// the matching's treatment, the survival curves' groups.
     pub fn set_group(self, group: &str) {
         let g = group.to_owned();
-        self.table1.group.set(g.clone());
+        self.table1.group.set(Some(g.clone()));
         self.table1.variables.update(|v| v.retain(|x| *x != g));
         self.matching.covariates.update(|v| v.retain(|x| *x != g));
         self.matching.exact.update(|v| v.retain(|x| *x != g));
@@ -319,60 +390,41 @@ impl AppState {
         self.survival.groups.update(|v| v.dedup());
     }
 
-    /// The whole analysis as a settings file (tracked).
-    pub fn settings(&self) -> Option<StudySettings> {
-        let session = self.session.get()?;
-        let sv = &self.survival;
-        let groups = sv.groups.get();
-        let spec = SurvivalSpec {
-            time: sv.time.get(),
-            event: sv.event.get(),
-            event_level: sv.event_level.get(),
-            groups: groups.iter().take(1).cloned().collect(),
-            strata: Some(sv.strata.get()).filter(|s| !s.is_empty()),
-        };
-        let cluster = sv.cluster.get();
-        let cox = CoxSpec {
-            time: spec.time.clone(),
-            event: spec.event.clone(),
-            event_level: sv.event_level.get(),
-            variables: spec
-                .groups
-                .iter()
-                .chain(sv.cox_extra.get().iter())
-                .cloned()
-                .collect(),
-            ordinal: Vec::new(),
-            strata: None,
-            cluster: (!cluster.is_empty()).then_some(cluster),
-            ties: sv.ties.get(),
-            conf_level: crate::engine::defaults::CONF_LEVEL,
-        };
-        let t1 = self.table1.spec();
-        let reg = self.regression.spec();
-        Some(StudySettings {
-            cohortlab_settings: SETTINGS_VERSION,
-            dataset: session.spec.clone(),
-            table1: (!t1.group.is_empty()).then_some(t1),
-            regression: (!reg.outcome.is_empty()).then(|| RegressionStep {
-                spec: reg,
-                threshold: self.regression.threshold.get(),
-            }),
-            matching: self.matching.current(),
+    /// Every form (tracked).
+    pub fn draft(&self) -> Draft {
+        Draft {
+            table1: self.table1.draft(),
+            regression: self.regression.draft(),
+            matching: self.matching.draft(),
+            survival: self.survival.draft(),
             outcomes: self.outcomes.get(),
-            subgroup: Some(self.subgroup.get()).filter(|s| !s.is_empty()),
-            survival: (!spec.time.is_empty() && !spec.event.is_empty()).then(|| SurvivalStep {
-                at: sv.at.get(),
-                transform: sv.transform.get(),
-                rho: sv.rho.get(),
-                rmst: sv.rmst.get(),
-                cox: (!cox.variables.is_empty()).then_some(cox),
-                cohort: sv.cohort.get(),
-                cross: groups.get(1).cloned(),
-                spec,
-            }),
+            subgroup: self.subgroup.get(),
             allow_outcome_covariates: self.allow_outcome_covariates.get(),
-        })
+            conf_level: self.conf_level.get(),
+        }
+    }
+
+    /// Every form from a draft.
+    fn set_draft(&self, d: Draft) {
+        self.table1.set(d.table1);
+        self.regression.set(d.regression);
+        self.matching.set(d.matching);
+        self.survival.set(d.survival);
+        put(self.outcomes, d.outcomes);
+        put(self.subgroup, d.subgroup);
+        put(self.allow_outcome_covariates, d.allow_outcome_covariates);
+        put(self.conf_level, d.conf_level);
+    }
+
+    /// The whole analysis as a settings file (tracked); `None` before a
+    /// file is loaded.
+    pub fn settings(&self) -> Option<Result<StudySettings, UiError>> {
+        let session = self.session.get()?;
+        Some(
+            self.draft()
+                .to_settings(session.spec.clone())
+                .map_err(invalid),
+        )
     }
 
     /// Restores a saved analysis on the loaded data; on failure nothing
@@ -390,57 +442,9 @@ impl AppState {
     /// leave out is left out here too: the report then runs exactly what
     /// was saved.
     fn set_steps(self, s: StudySettings) {
-        self.allow_outcome_covariates
-            .set(s.allow_outcome_covariates);
-        match s.table1 {
-            Some(t) => self.table1.set(t),
-            None => self.table1.group.set(String::new()),
-        }
-        match s.regression {
-            Some(r) => {
-                let threshold = r.threshold;
-                self.regression.set(r.spec);
-                self.regression.threshold.set(threshold);
-            }
-            None => self.regression.outcome.set(String::new()),
-        }
-        self.matching.set(s.matching);
-        self.outcomes.set(s.outcomes);
-        self.subgroup.set(s.subgroup.unwrap_or_default());
-        if s.survival.is_none() {
-            self.survival.time.set(String::new());
-        }
-        if let Some(step) = s.survival {
-            let sv = &self.survival;
-            sv.time.set(step.spec.time);
-            sv.event.set(step.spec.event);
-            sv.event_level.set(step.spec.event_level);
-            sv.groups.set(
-                step.spec
-                    .groups
-                    .iter()
-                    .take(1)
-                    .chain(step.cross.iter())
-                    .cloned()
-                    .collect(),
-            );
-            sv.cohort.set(step.cohort);
-            sv.strata.set(step.spec.strata.unwrap_or_default());
-            sv.at.set(step.at);
-            sv.transform.set(step.transform);
-            sv.rho.set(step.rho);
-            sv.rmst.set(step.rmst);
-            if let Some(c) = step.cox {
-                sv.ties.set(c.ties);
-                sv.cluster.set(c.cluster.unwrap_or_default());
-                sv.cox_extra.set(
-                    c.variables
-                        .into_iter()
-                        .filter(|v| !step.spec.groups.contains(v))
-                        .collect(),
-                );
-            }
-        }
+        let mut d = untrack(|| self.draft());
+        d.apply(s);
+        self.set_draft(d);
     }
 
     /// A newly loaded file: shown, and every step's settings start from
@@ -453,28 +457,27 @@ impl AppState {
         } else {
             session.guessed.clone()
         };
-        self.survival.cox_extra.set(Vec::new());
-        self.survival.cluster.set(String::new());
-        self.survival.strata.set(String::new());
-        self.survival.groups.set(Vec::new());
-        self.survival.cohort.set(StudyCohort::Matched);
+        let sv = self.survival;
+        sv.cox_extra.set(Vec::new());
+        sv.cluster.set(None);
+        sv.strata.set(None);
+        sv.groups.set(Vec::new());
+        sv.cohort.set(StudyCohort::Matched);
         self.design_confirmed.set(session.example);
-        match settings {
-            Some(s) => self.set_steps(s),
-            None => self.set_steps(StudySettings {
-                cohortlab_settings: SETTINGS_VERSION,
-                dataset: session.spec.clone(),
-                table1: None,
-                regression: None,
-                matching: None,
-                outcomes: Vec::new(),
-                subgroup: None,
-                survival: None,
-                allow_outcome_covariates: false,
-            }),
-        }
+        self.set_steps(settings.unwrap_or_else(|| StudySettings {
+            cohortlab_settings: SETTINGS_VERSION,
+            dataset: session.spec.clone(),
+            table1: None,
+            regression: None,
+            matching: None,
+            outcomes: Vec::new(),
+            subgroup: None,
+            survival: None,
+            allow_outcome_covariates: false,
+            conf_level: crate::engine::defaults::CONF_LEVEL,
+        }));
         self.session.set(Some(Arc::new(session)));
-        self.settings_note.set(String::new());
+        self.settings_note.set(None);
         self.error.set(None);
     }
 
@@ -498,7 +501,7 @@ impl AppState {
                 true
             }
             Err(e) => {
-                self.error.set(Some(e));
+                self.fail(e);
                 false
             }
         }

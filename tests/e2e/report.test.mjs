@@ -110,6 +110,22 @@ test('the example study from the page to the report, equal to cohortlab run', as
   await page.getByText('broken.json could not be loaded').waitFor();
   await page.getByText(/line 1, column/).first().waitFor();
   await page.locator('#methods', { hasText: 'within each level of ct' }).waitFor();
+
+  // The confidence level of every interval: one field of the Report step,
+  // the same study as `cohortlab run --conf-level 0.9`.
+  await page.locator('#conf-level').fill('0.9');
+  await page.locator('#conf-level').dispatchEvent('change');
+  await page.locator('#methods', { hasText: 'Wald 90% confidence intervals' }).waitFor();
+  const at90 = JSON.parse((await download(page, '#download-results')).text);
+  assert.equal(at90.settings.conf_level, 0.9);
+  assert.equal(at90.outcomes[0].odds_ratio.level, 0.9);
+  const out90 = path.join(out, 'at90');
+  execFileSync(CLI, ['run', data('example-study.csv'), '--spec', file, '--out', out90, '--conf-level', '0.9']);
+  assertClose(at90, JSON.parse(readFileSync(path.join(out90, 'results.json'), 'utf8')));
+  // A value that is not a level is refused, naming the field.
+  await page.locator('#conf-level').fill('95');
+  await page.locator('#conf-level').dispatchEvent('change');
+  await page.getByText(/conf_level: the confidence level must be between 0 and 1/).waitFor();
   rmSync(out, { recursive: true, force: true });
   await close();
 });

@@ -300,12 +300,7 @@ impl Service {
         self.study_files = Some(files);
         Ok(Reply::Study(Box::new(StudyView {
             methods: out.results.methods.clone(),
-            diagnostics: out
-                .results
-                .diagnostics
-                .iter()
-                .map(|d| d.message.clone())
-                .collect(),
+            diagnostics: out.results.diagnostics.clone(),
             has_outcomes: !out.results.outcomes.is_empty(),
             has_matching: out.results.matching.is_some(),
             tables: out.tables,

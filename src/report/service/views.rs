@@ -101,7 +101,7 @@ pub struct StudyView {
     pub tables: Vec<(String, ReportTable)>,
     pub figures: Vec<(String, String)>,
     pub methods: String,
-    pub diagnostics: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
     /// Binary outcomes were compared.
     pub has_outcomes: bool,
     /// There is a matched dataset to download.

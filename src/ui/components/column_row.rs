@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 
 use super::cut_form::CutForm;
+use super::enum_select::EnumSelect;
 use super::level_editor::LevelEditor;
 use crate::engine::data::{ColumnKind, ColumnSummary};
+use crate::engine::Choice;
 use crate::report::inspect::describe_values;
 use crate::ui::state::AppState;
 
@@ -35,29 +37,25 @@ pub fn ColumnRow(column: ColumnSummary, overridden: bool) -> impl IntoView {
         .into_any()
     } else {
         let n = name.clone();
-        let options = ColumnKind::ALL
-            .into_iter()
-            .map(|k| view! { <option value=k.as_str() selected=k == kind>{k.as_str()}</option> })
-            .collect_view();
-        view! {
-            <select
-                aria-label=format!("Kind of {name}")
-                class="kind-select"
-                on:change=move |ev| {
-                    if let Some(k) = ColumnKind::parse(&event_target_value(&ev)) {
-                        let n = n.clone();
-                        let select = event_target::<web_sys::HtmlSelectElement>(&ev);
-                        leptos::task::spawn_local(async move {
-                            if !state.update_spec(move |s| s.set_kind(&n, k)).await {
-                                // Refused: show the kind that is still in force.
-                                select.set_value(kind.as_str());
-                            }
-                        });
-                    }
+        // The kind shown: back to the one in force when a change is refused.
+        let shown = RwSignal::new(kind);
+        let set_kind = Callback::new(move |k: ColumnKind| {
+            shown.set(k);
+            let n = n.clone();
+            leptos::task::spawn_local(async move {
+                if !state.update_spec(move |s| s.set_kind(&n, k)).await {
+                    shown.set(kind);
                 }
-            >
-                {options}
-            </select>
+            });
+        });
+        view! {
+            <EnumSelect
+                aria_label=format!("Kind of {name}")
+                class="kind-select"
+                value=shown
+                on_change=set_kind
+                label=ColumnKind::key
+            />
             {overridden.then(|| view! { <span class="badge" title="Set by you">"set"</span> })}
         }
         .into_any()

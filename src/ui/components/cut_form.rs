@@ -3,14 +3,15 @@
 use leptos::prelude::*;
 
 use crate::engine::data::{Closed, DatasetSpec};
-use crate::ui::engine_client::UiError;
+use crate::ui::components::enum_select::EnumSelect;
+use crate::ui::engine_client::Failure;
 use crate::ui::state::AppState;
 
 #[component]
 pub fn CutForm(source: String) -> impl IntoView {
     let state = AppState::get();
     let (text, set_text) = signal(String::new());
-    let (closed, set_closed) = signal(Closed::Right);
+    let closed = RwSignal::new(Closed::Right);
     let label = format!("Cut points for {source}");
     let closed_label = format!("Which group gets the cut point, for {source}");
     let add =
@@ -30,7 +31,7 @@ pub fn CutForm(source: String) -> impl IntoView {
                 });
                 set_text.set(String::new());
             }
-            None => state.error.set(Some(UiError {
+            None => state.error.set(Some(Failure {
                 context: format!("Could not cut {source}"),
                 message: format!(
                     "`{}` is not a list of increasing numbers.",
@@ -53,16 +54,11 @@ pub fn CutForm(source: String) -> impl IntoView {
                 on:input=move |ev| set_text.set(event_target_value(&ev))
                 size="10"
             />
-            <select
-                aria-label=closed_label
-                on:change=move |ev| {
-                    set_closed
-                        .set(if event_target_value(&ev) == "left" { Closed::Left } else { Closed::Right })
-                }
-            >
-                <option value="right" selected=true>"≤ cut / > cut"</option>
-                <option value="left">"< cut / ≥ cut"</option>
-            </select>
+            <EnumSelect
+                aria_label=closed_label
+                value=closed
+                on_change=Callback::new(move |c: Closed| closed.set(c))
+            />
             <button type="submit" class="button small">"Add groups"</button>
         </form>
     }

@@ -91,8 +91,7 @@ fn max_bytes() -> u64 {
 fn finish(state: AppState, result: Result<engine_client::SessionInfo, UiError>) {
     match result {
         Ok(s) => state.load(s),
-        Err(e) if engine_client::is_stale(&e) => {}
-        Err(e) => state.error.set(Some(e)),
+        Err(e) => state.fail(e),
     }
 }
 

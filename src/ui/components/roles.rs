@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::engine::data::{ColumnKind, MAX_NUMERIC_LEVELS};
+use crate::ui::components::column_select::ColumnSelect;
 use crate::ui::components::variable_picker::VariablePicker;
 use crate::ui::state::AppState;
 
@@ -21,24 +22,10 @@ pub fn Roles() -> impl IntoView {
     };
     let select = |id: &'static str,
                   options: Vec<String>,
-                  current: String,
+                  current: Option<String>,
                   none: bool,
-                  set: Box<dyn Fn(String)>| {
-        let mut v: Vec<AnyView> = Vec::new();
-        if none {
-            v.push(
-                view! { <option value="" selected=current.is_empty()>"(none)"</option> }.into_any(),
-            );
-        }
-        for o in options {
-            let sel = o == current;
-            v.push(view! { <option value=o.clone() selected=sel>{o.clone()}</option> }.into_any());
-        }
-        view! {
-            <select id=id on:change=move |ev| set(event_target_value(&ev))>
-                {v}
-            </select>
-        }
+                  set: Callback<Option<String>>| {
+        view! { <ColumnSelect id=id options=options value=current none=none on_change=set /> }
     };
     // Numeric codes (1/2, grade 1/2/3) count as groups: every step reads
     // them as levels.
@@ -50,28 +37,32 @@ pub fn Roles() -> impl IntoView {
         binary.clone(),
         state.table1.group.get_untracked(),
         false,
-        Box::new(move |g| state.set_group(&g)),
+        Callback::new(move |g: Option<String>| {
+            if let Some(g) = g {
+                state.set_group(&g);
+            }
+        }),
     );
     let time = select(
         "role-time",
         numeric,
         state.survival.time.get_untracked(),
         true,
-        Box::new(move |t| state.survival.time.set(t)),
+        Callback::new(move |t| state.survival.time.set(t)),
     );
     let event = select(
         "role-event",
         binary.clone(),
         state.survival.event.get_untracked(),
         true,
-        Box::new(move |e| state.survival.event.set(e)),
+        Callback::new(move |e| state.survival.event.set(e)),
     );
     let subgroup = select(
         "role-subgroup",
         groups,
         state.subgroup.get_untracked(),
         true,
-        Box::new(move |s| state.subgroup.set(s)),
+        Callback::new(move |s| state.subgroup.set(s)),
     );
     // Never the groups themselves, nor a column left out as a second
     // coding of them.
@@ -84,7 +75,7 @@ pub fn Roles() -> impl IntoView {
     let current_group = state.table1.group.get_untracked();
     let outcome_options: Vec<String> = binary
         .iter()
-        .filter(|c| **c != current_group && !left_out.contains(c))
+        .filter(|c| current_group.as_ref() != Some(*c) && !left_out.contains(c))
         .cloned()
         .collect();
     let regression = select(
@@ -92,7 +83,7 @@ pub fn Roles() -> impl IntoView {
         binary.clone(),
         state.regression.outcome.get_untracked(),
         true,
-        Box::new(move |o| state.regression.outcome.set(o)),
+        Callback::new(move |o| state.regression.outcome.set(o)),
     );
     view! {
         <details class="roles" open>

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::report::study::StudySettings;
-use crate::ui::engine_client::UiError;
+use crate::ui::engine_client::Failure;
 use crate::ui::state::AppState;
 
 #[component]
@@ -39,12 +39,12 @@ pub fn SettingsLoader() -> impl IntoView {
             match StudySettings::from_json(&text) {
                 Ok(s) => {
                     if state.apply_settings(s).await {
-                        status.set(format!("Settings restored from {name}."));
+                        status.set(Some(format!("Settings restored from {name}.")));
                     } else {
-                        status.set(String::new());
+                        status.set(None);
                     }
                 }
-                Err(e) => state.error.set(Some(UiError {
+                Err(e) => state.error.set(Some(Failure {
                     context: format!("{name} could not be loaded"),
                     message: crate::ui::engine_client::capitalise(&e),
                     hint: "Choose a settings file saved by CohortLab's Report step. Your analysis is unchanged.".into(),

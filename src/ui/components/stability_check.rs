@@ -21,10 +21,12 @@ pub fn StabilityCheck(spec: MatchSpec) -> impl IntoView {
                 id="stability-check"
                 title="Greedy matching depends on the order of the treated patients: this reruns it with 20 random orders."
                 on:click=move |_| {
-                    let o = (!outcome.is_empty()).then(|| outcome.clone());
+                    let o = outcome.clone().filter(|o| !o.is_empty());
                     let spec = spec.clone();
                     leptos::task::spawn_local(async move {
-                        let msg = run_stability(spec, RUNS, o).await.unwrap_or_else(|e| e.message);
+                        let msg = run_stability(spec, RUNS, o)
+                            .await
+                            .unwrap_or_else(|e| e.shown().map(|f| f.message).unwrap_or_default());
                         set_text.set(msg);
                     });
                 }

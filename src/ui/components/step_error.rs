@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::ui::engine_client::UiError;
+use crate::ui::engine_client::Failure;
 
 #[component]
-pub fn StepError(error: UiError) -> impl IntoView {
+pub fn StepError(error: Failure) -> impl IntoView {
     view! {
         <p class="error-panel" role="alert">
             <strong>{error.context} ": "</strong>

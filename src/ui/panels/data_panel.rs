@@ -56,8 +56,7 @@ fn LoadedData(session: Arc<SessionInfo>) -> impl IntoView {
                         leptos::task::spawn_local(async move {
                             match engine_client::choose_sheet(sheet).await {
                                 Ok(s) => state.load(s),
-                                Err(e) if engine_client::is_stale(&e) => {}
-                                Err(e) => state.error.set(Some(e)),
+                                Err(e) => state.fail(e),
                             }
                         });
                     }>{options}</select>

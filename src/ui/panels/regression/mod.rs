@@ -1,0 +1,3 @@
+//! The regression step's parts.
+
+pub mod controls;
