@@ -15,17 +15,32 @@ fn list(items: &[String]) -> String {
 pub fn methods_text(r: &StudyResults) -> String {
     let ci = level_label(r.settings.conf_level);
     let mut s = Vec::new();
-    let s_ = &r.settings;
     s.push(format!(
         "Analyses were done with {} on {} patients ({}).",
         r.engine, r.n_rows, r.file
     ));
+    baseline(r, &mut s);
+    regression(r, &ci, &mut s);
+    matching(r, &mut s);
+    outcomes(r, &ci, &mut s);
+    survival(r, &ci, &mut s);
+    cox(r, &ci, &mut s);
+    s.push("Two-sided P < 0.05 was considered significant. Numbers were validated against R (stats, survival 3.5, MatchIt 4.5).".into());
+    s.join(" ")
+}
+
+/// The baseline sentence(s), when that step was run.
+fn baseline(r: &StudyResults, s: &mut Vec<String>) {
     if let Some(t) = &r.table1_before {
         s.push(format!(
             "Baseline characteristics were compared between {} groups as n (%) with Pearson's chi-square test, or Fisher's exact test when an expected count was below 5, and as mean (SD) with Welch's t test or median [IQR] with the Mann-Whitney U test; standardized mean differences (SMD) follow Yang and Dalton (2012). Patients missing a variable were left out of that variable's comparison.",
             t.group
         ));
     }
+}
+/// The regression sentence(s), when that step was run.
+fn regression(r: &StudyResults, ci: &str, s: &mut Vec<String>) {
+    let s_ = &r.settings;
     if let Some(reg) = &r.regression {
         let spec = &s_.regression;
         let outcome = spec
@@ -65,6 +80,9 @@ pub fn methods_text(r: &StudyResults) -> String {
         }
         s.push(m);
     }
+}
+/// The matching sentence(s), when that step was run.
+fn matching(r: &StudyResults, s: &mut Vec<String>) {
     if let Some(m) = &r.matching {
         let sp = &m.spec;
         let caliper = match (sp.caliper, m.caliper_width) {
@@ -110,6 +128,10 @@ pub fn methods_text(r: &StudyResults) -> String {
         }
         s.push(t);
     }
+}
+/// The outcomes sentence(s), when that step was run.
+fn outcomes(r: &StudyResults, ci: &str, s: &mut Vec<String>) {
+    let s_ = &r.settings;
     if !r.outcomes.is_empty() {
         s.push(format!(
             "{} were compared between the groups in the {} cohort by the same tests as the baseline characteristics, with risk differences and odds ratios (Wald {ci} CIs){}{}.",
@@ -125,6 +147,10 @@ pub fn methods_text(r: &StudyResults) -> String {
             }
         ));
     }
+}
+/// The survival sentence(s), when that step was run.
+fn survival(r: &StudyResults, ci: &str, s: &mut Vec<String>) {
+    let s_ = &r.settings;
     if let (Some(a), Some(step)) = (&r.survival, &s_.survival) {
         let test = if step.rho == 0.0 {
             "the log-rank test".to_string()
@@ -146,6 +172,10 @@ pub fn methods_text(r: &StudyResults) -> String {
             a.dropped
         ));
     }
+}
+/// The cox sentence(s), when that step was run.
+fn cox(r: &StudyResults, ci: &str, s: &mut Vec<String>) {
+    let s_ = &r.settings;
     if let Some(c) = &r.cox {
         s.push(format!(
             "Hazard ratios were estimated by a Cox proportional hazards model ({} ties; {} patients, {} events) with Wald {ci} CIs{}; proportional hazards were checked by scaled Schoenfeld residuals (R's cox.zph, Kaplan-Meier time scale).",
@@ -163,6 +193,4 @@ pub fn methods_text(r: &StudyResults) -> String {
                 })
         ));
     }
-    s.push("Two-sided P < 0.05 was considered significant. Numbers were validated against R (stats, survival 3.5, MatchIt 4.5).".into());
-    s.join(" ")
 }
