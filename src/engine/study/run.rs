@@ -6,7 +6,7 @@ use super::{
     OutcomesResults, StudyCohort, StudyResults, StudySettings, SurvivalResults,
 };
 use crate::engine::data::Dataset;
-use crate::engine::matching::MatchResult;
+use crate::engine::matching::{MatchError, MatchResult};
 use crate::engine::table1::{table1, Table1};
 use crate::engine::{Code, Diagnostic};
 
@@ -17,7 +17,7 @@ pub struct StudyInput<'a> {
     pub dataset: &'a Dataset,
     pub file_name: &'a str,
     /// `Err`: why the matching could not be done.
-    pub matching: Option<Result<&'a MatchResult, &'a str>>,
+    pub matching: Option<Result<&'a MatchResult, &'a MatchError>>,
 }
 
 fn failed(message: String) -> Diagnostic {
@@ -44,7 +44,8 @@ pub fn run_study(
     let matching = match input.matching {
         Some(Ok(m)) => Some(m),
         Some(Err(e)) => {
-            diagnostics.push(failed(format!("Matching could not be done: {e}.")));
+            diagnostics
+                .push(failed(format!("Matching could not be done: {e}.")).with_hint(e.hint()));
             None
         }
         None => None,

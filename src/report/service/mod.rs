@@ -27,7 +27,7 @@ use session::{no_data, open, with_spec, with_spec_keeping, Session};
 
 use crate::engine::data::Dataset;
 use crate::engine::example::{EXAMPLE_CSV, EXAMPLE_FILE_NAME};
-use crate::engine::matching::{match_patients, MatchResult, MatchSpec};
+use crate::engine::matching::{match_patients, MatchError, MatchResult, MatchSpec};
 use crate::engine::regression::LogisticSpec;
 use crate::engine::study::{
     matched_cohort, regression_step, StudyCohort, StudyInput, StudySettings,
@@ -42,7 +42,7 @@ use crate::report::table1::{table1_table, Table1Format};
 pub struct Service {
     session: Option<Session>,
     /// The last matching and its specification (for the current dataset).
-    matching: Option<(MatchSpec, Arc<Result<MatchResult, String>>)>,
+    matching: Option<(MatchSpec, Arc<Result<MatchResult, MatchError>>)>,
     /// The last study's settings, report and results (JSON).
     study_files: Option<(StudySettings, String, String)>,
 }
@@ -98,20 +98,14 @@ impl Service {
             Request::Regression { spec, threshold } => self.regression(&spec, threshold),
             Request::Matching { spec, table1 } => {
                 let m = self.matching(&spec, &mut stage)?;
-                let m = (*m).as_ref().map_err(|e| {
-                    Failure::new(
-                        "Matching could not be done",
-                        e.clone(),
-                        "Choose a binary treatment column and covariates without text columns.",
-                    )
-                })?;
+                let m = (*m).as_ref().map_err(matching_failed)?;
                 stage("Balance and Table 1 before and after", None);
                 let view = views::match_view(&self.session()?.dataset, m, &table1);
                 Ok(Reply::Matching(Box::new(view)))
             }
             Request::MatchedCsv(spec) => {
                 let m = self.matching(&spec, &mut stage)?;
-                let m = (*m).as_ref().map_err(|e| matching_failed(e))?;
+                let m = (*m).as_ref().map_err(matching_failed)?;
                 let csv = crate::report::matching::matched_csv(&self.session()?.raw, m);
                 Ok(Reply::Text(csv))
             }
@@ -121,7 +115,7 @@ impl Service {
                 outcome,
             } => {
                 let m = self.matching(&spec, &mut stage)?;
-                let m = (*m).as_ref().map_err(|e| matching_failed(e))?;
+                let m = (*m).as_ref().map_err(matching_failed)?;
                 let ds = &self.session()?.dataset;
                 views::stability_text(ds, m, runs, outcome.as_deref()).map(Reply::Text)
             }
@@ -180,7 +174,7 @@ impl Service {
         &mut self,
         spec: &MatchSpec,
         stage: &mut Stage<'_>,
-    ) -> Result<Arc<Result<MatchResult, String>>, Failure> {
+    ) -> Result<Arc<Result<MatchResult, MatchError>>, Failure> {
         if let Some((kept, m)) = &self.matching {
             if kept == spec {
                 return Ok(m.clone());
@@ -194,7 +188,7 @@ impl Service {
             ),
             None,
         );
-        let m = Arc::new(match_patients(&s.dataset, spec).map_err(|e| e.to_string()));
+        let m = Arc::new(match_patients(&s.dataset, spec));
         self.matching = Some((spec.clone(), m.clone()));
         Ok(m)
     }
@@ -285,15 +279,13 @@ impl Service {
             .map_err(|e| Failure::new("The study was not run", e.to_string(), &e.hint()))?;
         let m = match (&settings.matching, kept) {
             (_, Some(m)) => Some(m),
-            (Some(spec), None) => Some(Arc::new(
-                match_patients(ds, spec).map_err(|e| e.to_string()),
-            )),
+            (Some(spec), None) => Some(Arc::new(match_patients(ds, spec))),
             (None, None) => None,
         };
         let input = StudyInput {
             dataset: ds,
             file_name: &s.file_name,
-            matching: m.as_deref().map(|r| r.as_ref().map_err(String::as_str)),
+            matching: m.as_deref().map(Result::as_ref),
         };
         let out = run_study_on(&input, &settings, &mut |step| stage(step, None));
         let files = (settings, out.report_html.clone(), out.results_json());
@@ -309,8 +301,8 @@ impl Service {
     }
 }
 
-fn matching_failed(e: &str) -> Failure {
-    Failure::new("Matching could not be done", e, "")
+fn matching_failed(e: &MatchError) -> Failure {
+    Failure::new("Matching could not be done", e.to_string(), &e.hint())
 }
 
 #[cfg(test)]

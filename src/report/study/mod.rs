@@ -71,13 +71,11 @@ pub fn run_study(
     let matching = settings
         .matching
         .as_ref()
-        .map(|spec| match_patients(&ds, spec).map_err(|e| e.to_string()));
+        .map(|spec| match_patients(&ds, spec));
     let input = StudyInput {
         dataset: &ds,
         file_name,
-        matching: matching
-            .as_ref()
-            .map(|m| m.as_ref().map_err(String::as_str)),
+        matching: matching.as_ref().map(Result::as_ref),
     };
     let mut out = run_study_on(&input, settings, &mut |_| {});
     out.matched_csv = match &matching {
