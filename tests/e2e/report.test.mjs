@@ -125,7 +125,7 @@ test('the example study from the page to the report, equal to cohortlab run', as
   // A value that is not a level is refused, naming the field.
   await page.locator('#conf-level').fill('95');
   await page.locator('#conf-level').dispatchEvent('change');
-  await page.getByText(/conf_level: the confidence level must be between 0 and 1/).waitFor();
+  await page.getByText(/conf_level: the confidence level must be between 0 and 1/i).waitFor();
   rmSync(out, { recursive: true, force: true });
   await close();
 });
