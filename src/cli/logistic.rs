@@ -105,7 +105,7 @@ fn screen_select_fit(
         None => None,
     };
     if let Some(e) = run.all_failed() {
-        return Err(Failure::usage(e.to_string()));
+        return Err(Failure::new(e.message.clone(), e.hint.clone()));
     }
     Ok((run.screen, multi))
 }

@@ -336,3 +336,39 @@ mod tests {
         assert!(MatchError::BadRatio(11).hint().contains("1 to 10"));
     }
 }
+
+/// An error as a result keeps it (e.g. one variable's failed fit in a
+/// univariate screen, in results.json): what went wrong and what to do,
+/// both in words.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ErrorText {
+    pub message: String,
+    pub hint: String,
+}
+
+impl ErrorText {
+    /// The words of `e`.
+    pub fn of(e: &impl Hinted) -> ErrorText {
+        ErrorText {
+            message: e.to_string(),
+            hint: e.hint(),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// An error that says what to do about it.
+pub trait Hinted: std::fmt::Display {
+    fn hint(&self) -> String;
+}
+
+impl Hinted for crate::engine::regression::RegressionError {
+    fn hint(&self) -> String {
+        crate::engine::regression::RegressionError::hint(self)
+    }
+}

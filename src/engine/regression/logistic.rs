@@ -555,8 +555,8 @@ fn c_statistic(p: &[f64], y: &[f64]) -> f64 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScreenRow {
     pub variable: String,
-    /// The fit, or why it failed (in words).
-    pub fit: Result<LogisticFit, String>,
+    /// The fit, or why it failed (in words, with what to do).
+    pub fit: Result<LogisticFit, crate::engine::error::ErrorText>,
     /// The variable's P (Wald for one column, LR for several).
     pub p_value: Option<f64>,
 }
@@ -579,7 +579,7 @@ pub fn univariate_screen(ds: &Dataset, spec: &LogisticSpec) -> Vec<ScreenRow> {
                 &one.ordinal,
             )
             .and_then(|d| fit_design(ds, &one, &d, Extras::NONE))
-            .map_err(|e| e.to_string());
+            .map_err(|e| crate::engine::error::ErrorText::of(&e));
             let p_value = fit.as_ref().ok().and_then(|f| f.variable_p(v));
             ScreenRow {
                 variable: v.clone(),

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::data::Dataset;
+use crate::engine::error::ErrorText;
 use crate::engine::regression::{
     fit_logistic, univariate_screen, LogisticFit, LogisticSpec, RegressionError, ScreenRow,
 };
@@ -29,7 +30,7 @@ pub struct RegressionRun {
 impl RegressionRun {
     /// Why every univariate fit failed (the first one's reason), when
     /// they all did.
-    pub fn all_failed(&self) -> Option<&str> {
+    pub fn all_failed(&self) -> Option<&ErrorText> {
         match self.screen.first().map(|s| &s.fit) {
             Some(Err(e)) if self.screen.iter().all(|s| s.fit.is_err()) => Some(e),
             _ => None,

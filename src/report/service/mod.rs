@@ -210,8 +210,8 @@ impl Service {
         if let Some(e) = run.all_failed() {
             return Err(Failure::new(
                 "The regression could not be fitted",
-                e,
-                "Choose a binary outcome and at least one variable.",
+                e.message.clone(),
+                &e.hint,
             ));
         }
         let multi = match run.multivariable {
