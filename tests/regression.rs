@@ -544,3 +544,23 @@ fn firth_on_a_model_nearly_as_large_as_the_data_ends_with_a_note() {
         "{diagnostics:?}"
     );
 }
+
+/// Issue 13, fuzzing (seed 15, after issue 15): a workbook whose sheet has
+/// a damaged row (mutated bytes: `<row r="35"6" ...>`, a mismatched end
+/// tag) before a far cell with a value (`SQC66123`, 878,708,547 cells from
+/// A1): the sheet guard stopped at the malformed XML and let calamine read
+/// on, which allocated 28 GB for the far cell (an abort). The guard now
+/// reads past a mismatched end tag as calamine does, and refuses a part
+/// whose bytes cannot be read (its checksum fails).
+#[test]
+fn a_far_dimension_is_refused_before_calamine_allocates() {
+    let file = common::path("tests/data/fuzz/xlsx-far-dimension.xlsx");
+    let out = cohortlab(&["inspect", file.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("xl/worksheets/sheet3.xml") && out.stderr.contains("878708547"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("hint:"), "{}", out.stderr);
+}

@@ -98,6 +98,9 @@ struct Span {
 
 fn check_part(part: &str, reader: impl std::io::BufRead, limit: u64) -> Result<(), ImportError> {
     let mut xml = quick_xml::Reader::from_reader(reader);
+    // As calamine reads: a mismatched end tag does not stop it, so it must
+    // not stop the check either.
+    xml.config_mut().check_end_names = false;
     let mut buf = Vec::new();
     // calamine's positions: 0-based row and column of the next cell.
     let (mut row, mut col) = (0u32, 0u32);
@@ -107,6 +110,13 @@ fn check_part(part: &str, reader: impl std::io::BufRead, limit: u64) -> Result<(
         buf.clear();
         let event = match xml.read_event_into(&mut buf) {
             Ok(e) => e,
+            // The part's bytes cannot be read (e.g. its checksum fails): the
+            // rest of it was not checked, so it is refused.
+            Err(quick_xml::Error::Io(e)) => {
+                return Err(ImportError::Spreadsheet {
+                    message: format!("the part {part} of the workbook is damaged ({e})"),
+                })
+            }
             // Malformed XML: calamine says what is wrong with it.
             Err(_) => return Ok(()),
         };
@@ -224,6 +234,18 @@ mod tests {
         assert!(matches!(
             check(&bad),
             Err(ImportError::SheetReference { .. })
+        ));
+        // A mismatched end tag (a damaged row) does not stop the check
+        // (calamine reads on past it): the far cell after it is found.
+        let damaged_then_far = sheet(
+            "<row r=\"1\"><c r=\"A1\"><v>1</v></c></c></row><row r=\"66123\"><c r=\"SQC66123\"><v>1</v></c></row>",
+        );
+        assert!(matches!(
+            check(&damaged_then_far),
+            Err(ImportError::SheetTooLarge {
+                cells: 878_708_547,
+                ..
+            })
         ));
         let reversed = "<worksheet><dimension ref=\"B2:A1\"/><sheetData/></worksheet>";
         assert!(matches!(
