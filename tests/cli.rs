@@ -555,10 +555,7 @@ fn a_value_not_in_the_list_names_the_accepted_ones() {
         ),
     ];
     for (args, flag, accepted) in cases {
-        let (code, out, err) = {
-            let o = cohortlab(&args);
-            (o.code, o.stdout, o.stderr)
-        };
+        let (code, out, err) = cohortlab(&args).parts();
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(out.is_empty(), "{args:?}: {out}");
         let bad = args.last().unwrap();
@@ -569,10 +566,7 @@ fn a_value_not_in_the_list_names_the_accepted_ones() {
         assert!(err.contains(accepted), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
-    let (code, out, err) = {
-        let o = cohortlab(&["inspect", e, "--kind", "ki67=number"]);
-        (o.code, o.stdout, o.stderr)
-    };
+    let (code, out, err) = cohortlab(&["inspect", e, "--kind", "ki67=number"]).parts();
     assert_eq!(code, 1, "{err}");
     assert!(out.is_empty(), "{out}");
     assert!(
@@ -598,64 +592,55 @@ fn help_lists_the_values_and_every_spelling_works() {
             "[possible values: largest, smallest, random, data]",
         ),
     ] {
-        let (code, out, err) = {
-            let o = cohortlab(&[command, "--help"]);
-            (o.code, o.stdout, o.stderr)
-        };
+        let (code, out, err) = cohortlab(&[command, "--help"]).parts();
         assert_eq!(code, 0, "{err}");
         assert!(out.contains(values), "{command}: {out}");
     }
     let e = "tests/data/example-study.csv";
-    let (code, out, err) = {
-        let o = cohortlab(&[
-            "survival",
-            e,
-            "--time",
-            "idfs_months",
-            "--event",
-            "idfs_event",
-            "--ci",
-            "log-log",
-            "--json",
-        ]);
-        (o.code, o.stdout, o.stderr)
-    };
+    let (code, out, err) = cohortlab(&[
+        "survival",
+        e,
+        "--time",
+        "idfs_months",
+        "--event",
+        "idfs_event",
+        "--ci",
+        "log-log",
+        "--json",
+    ])
+    .parts();
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"log_log\""), "{out}");
-    let (code, out, err) = {
-        let o = cohortlab(&[
-            "match",
-            e,
-            "--treatment",
-            "seed_marking",
-            "--covariates",
-            "age",
-            "--order",
-            "random",
-            "--seed",
-            "7",
-            "--json",
-        ]);
-        (o.code, o.stdout, o.stderr)
-    };
+    let (code, out, err) = cohortlab(&[
+        "match",
+        e,
+        "--treatment",
+        "seed_marking",
+        "--covariates",
+        "age",
+        "--order",
+        "random",
+        "--seed",
+        "7",
+        "--json",
+    ])
+    .parts();
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         v["spec"]["order"],
         serde_json::json!({"type": "random", "seed": 7})
     );
-    let (code, _, err) = {
-        let o = cohortlab(&[
-            "table1",
-            e,
-            "--group",
-            "seed_marking",
-            "--vars",
-            "ct",
-            "--categorical-test",
-            "lr",
-        ]);
-        (o.code, o.stdout, o.stderr)
-    };
+    let (code, _, err) = cohortlab(&[
+        "table1",
+        e,
+        "--group",
+        "seed_marking",
+        "--vars",
+        "ct",
+        "--categorical-test",
+        "lr",
+    ])
+    .parts();
     assert_eq!(code, 0, "{err}");
 }

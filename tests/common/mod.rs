@@ -272,6 +272,12 @@ pub struct Output {
 }
 
 impl Output {
+    /// The exit code, standard output and standard error, for a test that
+    /// checks all three.
+    pub fn parts(self) -> (i32, String, String) {
+        (self.code, self.stdout, self.stderr)
+    }
+
     /// Asserts exit 0 (showing stderr otherwise).
     #[track_caller]
     pub fn success(self) -> Self {
