@@ -154,6 +154,7 @@ pub fn guessed_settings(g: &DesignGuess) -> StudySettings {
         },
         subgroup: None,
         survival,
+        sensitivity: None,
         allow_outcome_covariates: false,
         conf_level: crate::engine::defaults::CONF_LEVEL,
     }

@@ -11,6 +11,7 @@ use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
+use crate::engine::study::SensitivityStep;
 use crate::report::study::{
     RegressionStep, StudyCohort, StudySettings, SurvivalStep, SETTINGS_VERSION,
 };
@@ -139,6 +140,7 @@ impl Default for Draft {
             subgroup: None,
             allow_outcome_covariates: false,
             conf_level: CONF_LEVEL,
+            sensitivity: None,
         }
     }
 }
@@ -185,9 +187,21 @@ impl Draft {
             outcomes: self.outcomes.clone(),
             subgroup: chosen(&self.subgroup),
             survival: self.survival.step()?,
+            sensitivity: self.sensitivity_step()?,
             allow_outcome_covariates: self.allow_outcome_covariates,
             conf_level: self.conf_level,
         })
+    }
+
+    /// The Sensitivity step as the settings hold it: its numbers checked,
+    /// and left out without a matching (the weights use its model).
+    fn sensitivity_step(&self) -> Result<Option<SensitivityStep>, DraftError> {
+        let Some(step) = &self.sensitivity else {
+            return Ok(None);
+        };
+        crate::engine::study::validate::weight_options(&step.weighting)
+            .map_err(|e| refuse("sensitivity.weighting", e))?;
+        Ok(self.matching.current().is_some().then(|| step.clone()))
     }
 
     /// The forms of a settings file.
@@ -203,6 +217,7 @@ impl Draft {
     pub fn apply(&mut self, s: StudySettings) {
         self.allow_outcome_covariates = s.allow_outcome_covariates;
         self.conf_level = s.conf_level;
+        self.sensitivity = s.sensitivity;
         match s.table1 {
             Some(t) => {
                 self.table1 = Table1Draft {

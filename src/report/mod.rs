@@ -12,6 +12,7 @@ pub mod km_figure;
 pub mod matching;
 pub mod protocol;
 pub mod regression;
+pub mod sensitivity;
 pub mod service;
 pub mod study;
 pub mod survival;

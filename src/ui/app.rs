@@ -9,6 +9,7 @@ use super::panels::matching_panel::MatchingPanel;
 use super::panels::outcomes_panel::OutcomesPanel;
 use super::panels::regression_panel::RegressionPanel;
 use super::panels::report_panel::ReportPanel;
+use super::panels::sensitivity_panel::SensitivityPanel;
 use super::panels::survival_panel::SurvivalPanel;
 use super::panels::table1_panel::Table1Panel;
 use super::state::{AppState, Step};
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                 Step::Regression => view! { <RegressionPanel /> }.into_any(),
                 Step::Matching => view! { <MatchingPanel /> }.into_any(),
                 Step::Outcomes => view! { <OutcomesPanel /> }.into_any(),
+                Step::Sensitivity => view! { <SensitivityPanel /> }.into_any(),
                 Step::Survival => view! { <SurvivalPanel /> }.into_any(),
                 Step::Report => view! { <ReportPanel /> }.into_any(),
             }}

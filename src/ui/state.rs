@@ -8,7 +8,9 @@ use super::engine_client::{Failure, SessionInfo, UiError};
 use crate::engine::data::{ColumnKind, DatasetSpec};
 use crate::engine::matching::MatchSpec;
 use crate::engine::survival::{CiTransform, Ties};
+use crate::engine::study::SensitivityStep;
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
+use crate::engine::weighting::WeightOptions;
 use crate::report::draft::{
     Draft, DraftError, MatchDraft, RegressionDraft, SurvivalDraft, Table1Draft,
 };
@@ -22,17 +24,19 @@ pub enum Step {
     Regression,
     Matching,
     Outcomes,
+    Sensitivity,
     Survival,
     Report,
 }
 
 impl Step {
-    pub const ALL: [Step; 7] = [
+    pub const ALL: [Step; 8] = [
         Step::Data,
         Step::Table1,
         Step::Regression,
         Step::Matching,
         Step::Outcomes,
+        Step::Sensitivity,
         Step::Survival,
         Step::Report,
     ];
@@ -44,6 +48,7 @@ impl Step {
             Step::Regression => "Regression",
             Step::Matching => "Matching",
             Step::Outcomes => "Outcomes",
+            Step::Sensitivity => "Sensitivity",
             Step::Survival => "Survival",
             Step::Report => "Report",
         }
@@ -288,6 +293,10 @@ pub struct AppState {
     pub allow_outcome_covariates: RwSignal<bool>,
     /// The confidence level of every interval (the Report step).
     pub conf_level: RwSignal<f64>,
+    /// The Sensitivity step's weighting options, and whether the step is
+    /// part of the study (its report and saved settings).
+    pub weighting: RwSignal<WeightOptions>,
+    pub sensitivity_included: RwSignal<bool>,
 }
 
 /// A form's value the settings refuse, as the page shows it.
@@ -316,6 +325,8 @@ impl AppState {
             design_confirmed: RwSignal::new(false),
             allow_outcome_covariates: RwSignal::new(d.allow_outcome_covariates),
             conf_level: RwSignal::new(d.conf_level),
+            weighting: RwSignal::new(WeightOptions::default()),
+            sensitivity_included: RwSignal::new(false),
         }
     }
 
@@ -401,6 +412,9 @@ impl AppState {
             subgroup: self.subgroup.get(),
             allow_outcome_covariates: self.allow_outcome_covariates.get(),
             conf_level: self.conf_level.get(),
+            sensitivity: self.sensitivity_included.get().then(|| SensitivityStep {
+                weighting: self.weighting.get(),
+            }),
         }
     }
 
@@ -414,6 +428,10 @@ impl AppState {
         put(self.subgroup, d.subgroup);
         put(self.allow_outcome_covariates, d.allow_outcome_covariates);
         put(self.conf_level, d.conf_level);
+        put(self.sensitivity_included, d.sensitivity.is_some());
+        if let Some(step) = d.sensitivity {
+            put(self.weighting, step.weighting);
+        }
     }
 
     /// The whole analysis as a settings file (tracked); `None` before a
@@ -473,6 +491,7 @@ impl AppState {
             outcomes: Vec::new(),
             subgroup: None,
             survival: None,
+            sensitivity: None,
             allow_outcome_covariates: false,
             conf_level: crate::engine::defaults::CONF_LEVEL,
         }));

@@ -9,7 +9,8 @@
 //! regression ([`regression_step`]), the propensity model, matching and
 //! balance ([`crate::engine::matching::match_patients`] then
 //! [`MatchingSummary::new`]), the outcomes and subgroups
-//! ([`outcomes_step`]), survival and the Cox model ([`survival_step`]);
+//! ([`outcomes_step`]), survival and the Cox model ([`survival_step`]),
+//! weighting and sensitivity analysis ([`sensitivity_step`]);
 //! [`run_study`] runs every step the settings ask for.
 
 mod error;
@@ -18,6 +19,7 @@ mod outcomes;
 mod regression;
 mod results;
 mod run;
+mod sensitivity;
 mod settings;
 mod survival;
 pub mod validate;
@@ -31,6 +33,10 @@ pub use outcomes::{
 pub use regression::{regression_step, RegressionResults, RegressionRun};
 pub use results::StudyResults;
 pub use run::{run_study, StudyInput};
+pub use sensitivity::{
+    sensitivity_step, weights_for, EValueRow, SensitivityInput, SensitivityResults,
+    SensitivityStep, WeightFigure, WeightingSummary, COMMON_OUTCOME, HISTOGRAM_BINS,
+};
 pub use settings::{
     RegressionStep, StudyCohort, StudySettings, SurvivalStep, MATCHED_SET_COLUMN, SETTINGS_VERSION,
 };

@@ -33,6 +33,9 @@ pub struct StudyResults {
     pub survival_cohort: Option<StudyCohort>,
     pub cox: Option<CoxFit>,
     pub ph_test: Vec<ZphRow>,
+    /// Weighting, E-values and Rosenbaum bounds, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<super::SensitivityResults>,
     /// Steps that could not be done, and warnings.
     pub diagnostics: Vec<Diagnostic>,
     /// The methods paragraph (written by the report from the rest).

@@ -2,9 +2,11 @@
 //! of the study ([`StudyResults`]), for the report to present.
 
 use super::{
-    matched_cohort, outcomes_step, regression_step, survival_step, MatchingSummary, OutcomesInput,
-    OutcomesResults, StudyCohort, StudyResults, StudySettings, SurvivalResults,
+    matched_cohort, outcomes_step, regression_step, sensitivity_step, survival_step, weights_for,
+    MatchingSummary, OutcomesInput, OutcomesResults, SensitivityInput, SensitivityResults,
+    SensitivityStep, StudyCohort, StudyResults, StudySettings, SurvivalResults,
 };
+use crate::engine::survival::{cox_model_weighted, CoxSpec};
 use crate::engine::data::Dataset;
 use crate::engine::matching::{MatchError, MatchResult};
 use crate::engine::table1::{table1, Table1};
@@ -129,12 +131,17 @@ pub fn run_study(
             survival_cohort: None,
             cox: None,
             ph_test: Vec::new(),
+            sensitivity: None,
             diagnostics,
             methods: String::new(),
             design: None,
         };
         if let (Some(r), Some(step)) = (survival, &settings.survival) {
             keep_survival(&mut results, r, step);
+        }
+        if let Some(step) = &settings.sensitivity {
+            progress("Sensitivity analysis");
+            results.sensitivity = Some(sensitivity_of(ds, matching, settings, step, &mut results));
         }
         results
     })
@@ -198,6 +205,60 @@ fn outcomes_of(
         settings.conf_level,
         diagnostics,
     )
+}
+
+/// The sensitivity step: weights from the matching's model, the survival
+/// step's Cox model weighted (the treatment alone, robust SEs: the
+/// marginal HR), then [`sensitivity_step`] on what the other steps found.
+fn sensitivity_of(
+    ds: &Dataset,
+    matching: Option<&MatchResult>,
+    settings: &StudySettings,
+    step: &SensitivityStep,
+    results: &mut StudyResults,
+) -> SensitivityResults {
+    let weights = settings
+        .matching
+        .as_ref()
+        .map(|spec| weights_for(ds, spec, step));
+    let cox_spec = settings.survival.as_ref().and_then(|s| s.cox.as_ref());
+    let weighted_cox = match (&weights, cox_spec, &settings.matching) {
+        (Some(Ok(w)), Some(cox), Some(m)) => {
+            let spec = CoxSpec {
+                variables: vec![m.treatment.clone()],
+                ordinal: Vec::new(),
+                strata: None,
+                cluster: None,
+                ..cox.clone()
+            };
+            match cox_model_weighted(ds, &spec, Some(&w.weights)) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    results.diagnostics.push(failed(format!(
+                        "The weighted Cox model could not be fitted: {e}."
+                    )));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let input = SensitivityInput {
+        dataset: ds,
+        matching,
+        outcomes: &results.outcomes,
+        cox: results.cox.as_ref(),
+        weighted_cox,
+    };
+    let mut diagnostics = Vec::new();
+    let out = sensitivity_step(
+        &input,
+        weights.as_ref(),
+        settings.conf_level,
+        &mut diagnostics,
+    );
+    results.diagnostics.extend(diagnostics);
+    out
 }
 
 /// The survival step's results in the study's, its failures as

@@ -105,6 +105,10 @@ pub struct StudySettings {
     pub subgroup: Option<String>,
     #[serde(default)]
     pub survival: Option<SurvivalStep>,
+    /// Weighting beside the matching, E-values and Rosenbaum bounds (left
+    /// out of the file when not asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<super::SensitivityStep>,
     /// Let an outcome or the event be a covariate of the propensity model
     /// (refused otherwise: it is measured after the treatment); a warning
     /// names it.
@@ -164,6 +168,7 @@ impl StudySettings {
                 cohort: StudyCohort::Matched,
                 cross: Some("tpcr".into()),
             }),
+            sensitivity: None,
             allow_outcome_covariates: false,
             conf_level: defaults::CONF_LEVEL,
         }

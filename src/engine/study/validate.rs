@@ -9,6 +9,7 @@ use crate::engine::data::{DatasetSpec, Recode};
 use crate::engine::defaults::MAX_RATIO;
 use crate::engine::matching::{Caliper, MatchSpec};
 use crate::engine::regression::LogisticSpec;
+use crate::engine::weighting::WeightOptions;
 
 use super::StudySettings;
 
@@ -58,6 +59,27 @@ pub fn match_spec(field: &str, s: &MatchSpec) -> Result<(), String> {
     Ok(())
 }
 
+/// The weighting's options: a trimming quantile q with 0 < q < 0.5 (the
+/// scores kept lie in [q, 1 - q]) and a truncation percentile p with
+/// 0.5 < p < 1 (weights above their p-th quantile are set to it).
+pub fn weight_options(w: &WeightOptions) -> Result<(), String> {
+    if let Some(q) = w.trim {
+        if !(q > 0.0 && q < 0.5) {
+            return Err(format!(
+                "trim must be between 0 and 0.5 (e.g. 0.05 keeps scores in [0.05, 0.95]); it is {q}"
+            ));
+        }
+    }
+    if let Some(p) = w.truncate {
+        if !(p > 0.5 && p < 1.0) {
+            return Err(format!(
+                "truncate must be a percentile between 0.5 and 1 (e.g. 0.99); it is {p}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The dataset's settings: cut points finite and increasing.
 pub fn dataset_spec(field: &str, s: &DatasetSpec) -> Result<(), String> {
     for d in &s.derived {
@@ -87,6 +109,12 @@ pub fn settings(s: &StudySettings) -> Result<(), String> {
     }
     if let Some(m) = &s.matching {
         match_spec("matching", m)?;
+    }
+    if let Some(step) = &s.sensitivity {
+        if s.matching.is_none() {
+            return Err("sensitivity needs the matching's treatment and covariates: add a `matching` section (its propensity model gives the weights)".into());
+        }
+        weight_options(&step.weighting).map_err(|e| format!("sensitivity.weighting.{e}"))?;
     }
     if let Some(step) = &s.survival {
         crate::engine::survival::check_survival_options(&step.at, step.rho, step.rmst)
@@ -136,5 +164,20 @@ mod tests {
         assert!(settings(&s)
             .unwrap_err()
             .contains("survival.cox.conf_level"));
+        let mut s = StudySettings::example();
+        let mut step = super::super::SensitivityStep::default();
+        step.weighting.trim = Some(0.5);
+        s.sensitivity = Some(step.clone());
+        let e = settings(&s).unwrap_err();
+        assert!(e.contains("sensitivity.weighting.trim") && e.contains("0.5"), "{e}");
+        step.weighting.trim = None;
+        step.weighting.truncate = Some(1.0);
+        s.sensitivity = Some(step.clone());
+        assert!(settings(&s).unwrap_err().contains("sensitivity.weighting.truncate"));
+        step.weighting.truncate = Some(0.99);
+        s.sensitivity = Some(step);
+        assert_eq!(settings(&s), Ok(()));
+        s.matching = None;
+        assert!(settings(&s).unwrap_err().contains("matching"));
     }
 }

@@ -292,6 +292,7 @@ impl Service {
         self.study_files = Some(files);
         Ok(Reply::Study(Box::new(StudyView {
             methods: out.results.methods.clone(),
+            sensitivity_methods: crate::report::study::sensitivity_text(&out.results),
             diagnostics: out.results.diagnostics.clone(),
             has_outcomes: !out.results.outcomes.is_empty(),
             has_matching: out.results.matching.is_some(),

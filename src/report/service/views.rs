@@ -101,6 +101,9 @@ pub struct StudyView {
     pub tables: Vec<(String, ReportTable)>,
     pub figures: Vec<(String, String)>,
     pub methods: String,
+    /// The sensitivity step's sentences of the methods paragraph.
+    #[serde(default)]
+    pub sensitivity_methods: String,
     pub diagnostics: Vec<Diagnostic>,
     /// Binary outcomes were compared.
     pub has_outcomes: bool,

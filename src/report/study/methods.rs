@@ -25,6 +25,7 @@ pub fn methods_text(r: &StudyResults) -> String {
     outcomes(r, &ci, &mut s);
     survival(r, &ci, &mut s);
     cox(r, &ci, &mut s);
+    sensitivity(r, &mut s);
     s.push("Two-sided P < 0.05 was considered significant. Numbers were validated against R (stats, survival 3.5, MatchIt 4.5).".into());
     s.join(" ")
 }
@@ -192,5 +193,41 @@ fn cox(r: &StudyResults, ci: &str, s: &mut Vec<String>) {
                     format!(" and robust (sandwich) standard errors clustered by {cl}")
                 })
         ));
+    }
+}
+/// The sensitivity step's sentences for the methods paragraph ("" when
+/// the step was not run).
+pub fn sensitivity_text(r: &StudyResults) -> String {
+    let mut s = Vec::new();
+    sensitivity(r, &mut s);
+    s.join(" ")
+}
+
+/// The sensitivity sentence(s), when that step was run.
+fn sensitivity(r: &StudyResults, s: &mut Vec<String>) {
+    let Some(x) = &r.sensitivity else { return };
+    if let Some(w) = &x.weighting {
+        let mut t = format!(
+            "As a sensitivity analysis, every patient was kept and weighted by the same propensity score ({}; {}), as WeightIt defines the weights; balance after weighting was checked by standardized mean differences (largest absolute SMD {}) and the effective sample sizes were {} treated and {} control",
+            crate::report::sensitivity::weighting_label(w),
+            w.options.estimand.describe(),
+            fmt_num(w.max_smd_after, 3),
+            fmt_num(w.treated.ess, 1),
+            fmt_num(w.control.ess, 1),
+        );
+        if !x.weighted_outcomes.is_empty() {
+            t.push_str("; binary outcomes were compared by survey-weighted generalised linear models with robust standard errors (as R's survey::svyglm)");
+        }
+        if x.weighted_cox.is_some() {
+            t.push_str("; the hazard ratio was estimated by a weighted Cox model of the group alone with robust standard errors (as coxph with weights and robust = TRUE)");
+        }
+        t.push('.');
+        s.push(t);
+    }
+    if !x.e_values.is_empty() {
+        s.push("E-values (VanderWeele and Ding 2017) give the minimum strength of association, on the risk-ratio scale, that an unmeasured confounder would need with both the treatment and the outcome to explain each odds or hazard ratio away.".into());
+    }
+    if !x.rosenbaum.is_empty() {
+        s.push("Sensitivity of the matched comparisons to hidden bias was assessed by Rosenbaum bounds for binary outcomes in matched sets (Rosenbaum 2002), reporting the Γ at which the upper bound of the one-sided P reaches the significance level.".into());
     }
 }

@@ -9,8 +9,9 @@ mod methods;
 mod outcomes;
 
 pub use html::{report_html, table_html};
-pub use methods::methods_text;
+pub use methods::{methods_text, sensitivity_text};
 pub use outcomes::outcomes_table;
+pub(crate) use outcomes::ci_text;
 
 // The study's settings and results, for callers of the report.
 pub use crate::engine::study::{
@@ -164,6 +165,7 @@ fn tables_and_figures(
         tables.push(("cox".into(), survival::cox_table(f)));
         tables.push(("ph_test".into(), survival::ph_test_table(&r.ph_test)));
     }
+    crate::report::sensitivity::sensitivity_outputs(r, &mut tables, &mut figs);
     (tables, figs)
 }
 

@@ -13,7 +13,7 @@ fn pct(k: usize, n: usize) -> String {
     }
 }
 
-fn ci_text(v: Option<Estimate>, scale: f64, d: usize) -> String {
+pub(crate) fn ci_text(v: Option<Estimate>, scale: f64, d: usize) -> String {
     v.map_or(
         "—".into(),
         |Estimate {

@@ -7,6 +7,7 @@ pub mod outcomes_panel;
 pub mod regression;
 pub mod regression_panel;
 pub mod report_panel;
+pub mod sensitivity_panel;
 pub mod survival;
 pub mod survival_panel;
 pub mod table1_panel;

@@ -1,0 +1,56 @@
+//! The sensitivity step presented: the weighting (weights, balance, the
+//! weighted outcomes), the matched and weighted estimates side by side
+//! with their E-values, the Rosenbaum bounds, and their figures.
+
+mod figures;
+mod tables;
+
+pub use figures::{love_plot_weighted_svg, weights_figure_svg};
+pub use tables::{
+    weighting_label,
+    estimates_table, rosenbaum_table, weighted_balance_table, weighted_outcomes_table,
+    weights_table,
+};
+
+use crate::engine::study::StudyResults;
+use crate::report::table::ReportTable;
+
+/// The sensitivity step's tables and figures, in the report's order
+/// (nothing when the step was not run).
+pub fn sensitivity_outputs(
+    r: &StudyResults,
+    tables: &mut Vec<(String, ReportTable)>,
+    figures: &mut Vec<(String, String)>,
+) {
+    let Some(s) = &r.sensitivity else { return };
+    let level = r.settings.conf_level;
+    let matched = r.matching.as_ref().map(|m| m.balance.as_slice());
+    if let Some(w) = &s.weighting {
+        tables.push(("weights".into(), weights_table(w)));
+        tables.push(("weighted_balance".into(), weighted_balance_table(w, matched)));
+        figures.push(("weights".into(), weights_figure_svg(w)));
+        figures.push(("love_plot_weighted".into(), love_plot_weighted_svg(w, matched)));
+    }
+    if !s.weighted_outcomes.is_empty() {
+        tables.push((
+            "weighted_outcomes".into(),
+            weighted_outcomes_table(&s.weighted_outcomes, s.weighting.as_ref(), level),
+        ));
+    }
+    if let Some(f) = &s.weighted_cox {
+        let mut t = crate::report::survival::cox_table(f);
+        t.title = format!(
+            "{} after weighting ({})",
+            t.title,
+            s.weighting.as_ref().map_or(String::new(), weighting_label)
+        );
+        t.footnotes.push("The weighted Cox model has the group alone, all patients weighted, and robust (sandwich) standard errors, as R's coxph(weights =, robust = TRUE); its robust score test is the weighted comparison of the curves (a weighted log-rank test is not a standard test).".into());
+        tables.push(("weighted_cox".into(), t));
+    }
+    if !s.e_values.is_empty() {
+        tables.push(("sensitivity_estimates".into(), estimates_table(s, level)));
+    }
+    if !s.rosenbaum.is_empty() {
+        tables.push(("rosenbaum".into(), rosenbaum_table(&s.rosenbaum)));
+    }
+}
