@@ -38,9 +38,10 @@ macro_rules! choice {
 
 use crate::engine::data::{Closed, ColumnKind};
 use crate::engine::defaults::{self, CALIPER_SD};
-use crate::engine::matching::{Caliper, DistanceScale, MatchOrder};
+use crate::engine::matching::{Caliper, DistanceScale, MatchOrder, SmdDenominator};
 use crate::engine::survival::{CiTransform, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
+use crate::engine::weighting::Estimand;
 
 choice!(
     ColumnKind,
@@ -86,6 +87,21 @@ choice!(
     ContinuousTest,
     [ContinuousTest::Welch, ContinuousTest::Student],
     describe: ContinuousTest::describe
+);
+
+choice!(
+    Estimand,
+    [Estimand::Ate, Estimand::Att, Estimand::Ato, Estimand::Atm],
+    describe: Estimand::describe
+);
+choice!(
+    SmdDenominator,
+    [
+        SmdDenominator::Treated,
+        SmdDenominator::Pooled,
+        SmdDenominator::Weighted
+    ],
+    describe: SmdDenominator::describe
 );
 
 /// Which group of a cut gets the cut point.
@@ -167,6 +183,8 @@ mod tests {
         round_trips::<ContinuousTest>();
         round_trips::<Caliper>();
         round_trips::<Closed>();
+        round_trips::<Estimand>();
+        round_trips::<SmdDenominator>();
     }
 
     #[test]

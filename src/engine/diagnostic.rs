@@ -46,6 +46,16 @@ pub enum Code {
     UnmatchedTreated,
     ShortMatchedSets,
     SmallControlPool,
+    // Weighting.
+    WeightsTrimmed,
+    WeightsTruncated,
+    /// A propensity score of 0 or 1 gives no finite weight.
+    InfiniteWeight,
+    StabilizeIgnored,
+    LowEffectiveSampleSize,
+    ExtremeWeights,
+    /// A weighted risk of 0 or 1: no finite ratio.
+    RiskAtBound,
     // Survival.
     OtherEventCensored,
     /// The survival step asked for the matched cohort and there is none.

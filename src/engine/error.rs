@@ -7,6 +7,7 @@ use crate::engine::matching::MatchError;
 use crate::engine::regression::RegressionError;
 use crate::engine::survival::SurvivalError;
 use crate::engine::table1::Table1Error;
+use crate::engine::weighting::WeightError;
 
 /// Any error the engine returns. `Display` says what and where; [`hint`]
 /// says what to do.
@@ -35,6 +36,9 @@ pub enum AnalysisError {
     /// The matching could not be done.
     #[error(transparent)]
     Matching(#[from] MatchError),
+    /// The weighting could not be done.
+    #[error(transparent)]
+    Weighting(#[from] WeightError),
     /// The survival data could not be read or analysed.
     #[error(transparent)]
     Survival(#[from] SurvivalError),
@@ -61,6 +65,7 @@ impl AnalysisError {
             AnalysisError::Regression(e) => e.hint(),
             AnalysisError::Matching(e) => e.hint(),
             AnalysisError::Survival(e) => e.hint(),
+            AnalysisError::Weighting(e) => e.hint(),
             AnalysisError::Test(e) => e.hint(),
         }
     }
@@ -268,6 +273,19 @@ mod tests {
         ]
     }
 
+    fn weightings() -> Vec<WeightError> {
+        let mut v: Vec<WeightError> = regressions().into_iter().map(WeightError::Model).collect();
+        v.extend(regressions().into_iter().map(WeightError::Outcome));
+        v.extend([
+            WeightError::Roles(roles()),
+            WeightError::UnknownColumn(s("x")),
+            WeightError::BadTrim(0.6),
+            WeightError::BadTruncate(0.2),
+            WeightError::BadConfLevel(95.0),
+        ]);
+        v
+    }
+
     /// Every variant of [`AnalysisError`], so that a new one is not
     /// forgotten here.
     fn variant(e: &AnalysisError) -> usize {
@@ -281,9 +299,10 @@ mod tests {
             AnalysisError::Matching(_) => 6,
             AnalysisError::Survival(_) => 7,
             AnalysisError::Test(_) => 8,
+            AnalysisError::Weighting(_) => 9,
         }
     }
-    const VARIANTS: usize = 9;
+    const VARIANTS: usize = 10;
 
     /// Every error the engine can return, each module's variants wrapped.
     fn every_error() -> Vec<AnalysisError> {
@@ -296,6 +315,7 @@ mod tests {
         all.extend(regressions().into_iter().map(AnalysisError::from));
         all.extend(matchings().into_iter().map(AnalysisError::from));
         all.extend(survivals().into_iter().map(AnalysisError::from));
+        all.extend(weightings().into_iter().map(AnalysisError::from));
         all.extend(tests().into_iter().map(AnalysisError::from));
         all.push(FisherError::TooLarge.into());
         all

@@ -18,6 +18,7 @@ pub mod study;
 pub mod summary;
 pub mod survival;
 pub mod table1;
+pub mod weighting;
 
 pub use choice::Choice;
 pub use diagnostic::{Code, Diagnostic, Severity};

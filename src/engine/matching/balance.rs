@@ -1,29 +1,77 @@
-//! Covariate balance before and after matching, as MatchIt's
-//! `summary(m, un = TRUE)`: per covariate and per level of a categorical
-//! covariate, the (weighted) means by group, the standardised mean
-//! difference, the variance ratio (continuous covariates) and the eCDF
-//! differences; plus the pooled-SD SMD used in Table 1.
+//! Covariate balance before and after matching or weighting, as MatchIt's
+//! `summary(m, un = TRUE)` and cobalt's `bal.tab()`: per covariate and per
+//! level of a categorical covariate, the (weighted) means by group, the
+//! standardised mean difference, the variance ratio (continuous covariates)
+//! and the eCDF differences; plus the pooled-SD SMD used in Table 1.
 //!
 //! # Conventions
-//! - Means after matching use the matching weights.
-//! - `smd` is MatchIt's for the ATT: the difference in means over the SD of
-//!   the treated patients before matching, the same denominator before and
-//!   after (binary: √(p(1 - p)); continuous: the n - 1 SD).
-//!   When the treated SD is 0 the pooled SD stands in.
+//! - "Before" is every patient in the propensity model with weight 1;
+//!   "after" uses the matching or weighting weights (patients with weight
+//!   0 left out).
+//! - `smd` divides the difference in means by one SD, the same before and
+//!   after ([`SmdDenominator`]): the treated patients' SD before
+//!   adjustment (MatchIt's for the ATT, and cobalt's for the ATT), the
+//!   pooled unweighted SD √((s²ₜ + s²꜀)/2) (cobalt's for the ATE), or the
+//!   SD of the whole weighted sample (cobalt's `s.d.denom = "weighted"`,
+//!   its default for the ATO and ATM). Binary covariates are standardised
+//!   too (cobalt's `binary = "std"`, MatchIt's default), with the variance
+//!   p(1 - p); continuous ones use the n - 1 variance, or the weighted one
+//!   below. When the chosen SD is 0 the pooled SD of the sample at hand
+//!   stands in.
 //! - `smd_pooled` divides by √((s²ₜ + s²꜀)/2) of the sample at hand (Table 1's
 //!   convention, Austin 2009).
-//! - Weighted variances: Σw(x - x̄)² / (Σw - Σw²/Σw).
+//! - Weighted variances: Σw(x - x̄)² / (Σw - Σw²/Σw) (cobalt's `col_w_var`).
 //! - eCDF: weighted empirical CDFs of the two groups, their absolute
 //!   difference at every distinct value: mean and maximum. For a binary
 //!   indicator both equal |pₜ - p꜀|.
 //! - Binary covariates get one row (their non-reference level), others one
 //!   row per level.
+//!
+//! References: Austin & Stuart (2015), Stat Med 34:3661 (balance after
+//! weighting); Greifer, cobalt (R package), `bal.tab` and `col_w_smd`.
 
 use serde::{Deserialize, Serialize};
 
 use super::MatchResult;
 use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
 use crate::engine::numeric::sort_with_order;
+
+/// Which SD the standardised mean difference divides by (the same SD
+/// before and after adjustment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SmdDenominator {
+    /// The treated patients' unweighted SD (MatchIt's and cobalt's for the
+    /// ATT).
+    #[default]
+    Treated,
+    /// √((s²ₜ + s²꜀)/2) of the unweighted groups (cobalt's for the ATE).
+    Pooled,
+    /// The SD of all patients with their weights (cobalt's for the ATO
+    /// and ATM).
+    Weighted,
+}
+
+impl SmdDenominator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmdDenominator::Treated => "treated",
+            SmdDenominator::Pooled => "pooled",
+            SmdDenominator::Weighted => "weighted",
+        }
+    }
+
+    /// The denominator in words, for a table's footnote.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SmdDenominator::Treated => "the SD of the treated patients before adjustment",
+            SmdDenominator::Pooled => {
+                "the pooled SD of the two groups before adjustment, √((s²ₜ + s²꜀)/2)"
+            }
+            SmdDenominator::Weighted => "the SD of all patients with their weights",
+        }
+    }
+}
 
 /// Balance statistics in one sample.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -166,12 +214,71 @@ fn finish_stats(
     }
 }
 
-/// Balance of the model's covariates before and after matching.
+/// The SD the SMD of a numeric covariate (or a 0/1 one) divides by.
+fn numeric_denominator(
+    x: &[f64],
+    ones: &[f64],
+    w: &[f64],
+    treated: &[bool],
+    binary: bool,
+    denominator: SmdDenominator,
+) -> f64 {
+    let var = |w: &[f64], pick: &dyn Fn(usize) -> bool| {
+        let (m, v, _) = wmean_var(x, w, pick);
+        if binary {
+            m * (1.0 - m)
+        } else {
+            v
+        }
+    };
+    match denominator {
+        SmdDenominator::Treated => var(ones, &|i| treated[i]).sqrt(),
+        SmdDenominator::Pooled => {
+            ((var(ones, &|i| treated[i]) + var(ones, &|i| !treated[i])) / 2.0).sqrt()
+        }
+        SmdDenominator::Weighted => var(w, &|i| w[i] > 0.0).sqrt(),
+    }
+}
+
+/// The SD the SMD of a level of a categorical covariate divides by, from
+/// its proportions: unweighted by group, and in the whole weighted sample.
+fn level_denominator(pt: f64, pc: f64, p_weighted: f64, denominator: SmdDenominator) -> f64 {
+    let v = |p: f64| p * (1.0 - p);
+    match denominator {
+        SmdDenominator::Treated => v(pt).sqrt(),
+        SmdDenominator::Pooled => ((v(pt) + v(pc)) / 2.0).sqrt(),
+        SmdDenominator::Weighted => v(p_weighted).sqrt(),
+    }
+}
+
+/// Balance of the model's covariates before and after matching (the
+/// treated SD in the SMD, as MatchIt).
 pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
-    let rows: Vec<usize> = (0..ds.n_rows).filter(|&i| m.treated[i].is_some()).collect();
-    let treated: Vec<bool> = rows.iter().map(|&i| m.treated[i] == Some(true)).collect();
+    balance_with(
+        ds,
+        &m.spec.covariates,
+        &m.treated,
+        &m.weights,
+        SmdDenominator::Treated,
+    )
+}
+
+/// Balance of `covariates` before and after weighting by `weights` (per
+/// dataset row) between the groups of `treated` (rows with `None` are
+/// left out), the SMD divided by `denominator`.
+pub(crate) fn balance_with(
+    ds: &Dataset,
+    covariates: &[String],
+    in_model: &[Option<bool>],
+    weights: &[f64],
+    denominator: SmdDenominator,
+) -> Vec<BalanceRow> {
+    let rows: Vec<usize> = (0..ds.n_rows).filter(|&i| in_model[i].is_some()).collect();
+    let treated: Vec<bool> = rows.iter().map(|&i| in_model[i] == Some(true)).collect();
     let ones = vec![1.0; rows.len()];
-    let w_after: Vec<f64> = rows.iter().map(|&i| m.weights[i]).collect();
+    let w_after: Vec<f64> = rows.iter().map(|&i| weights[i]).collect();
+    let treated = &treated[..];
+    let weights_after = &w_after[..];
     let numeric_row =
         |term: String, variable: &str, level: Option<String>, binary: bool, x: Vec<f64>| {
             // The eCDF of a binary covariate is not sorted for.
@@ -183,19 +290,14 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
             let before = Sample {
                 x: &x,
                 w: &ones,
-                treated: &treated,
+                treated,
                 sorted: &sorted,
             };
-            let sd_denom = if binary {
-                let (p, _, _) = wmean_var(&x, &ones, |i| treated[i]);
-                (p * (1.0 - p)).sqrt()
-            } else {
-                wmean_var(&x, &ones, |i| treated[i]).1.sqrt()
-            };
+            let sd_denom = numeric_denominator(&x, &ones, weights_after, treated, binary, denominator);
             let after = Sample {
                 x: &x,
                 w: &w_after,
-                treated: &treated,
+                treated,
                 sorted: &sorted,
             };
             BalanceRow {
@@ -208,8 +310,8 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
             }
         };
     // Covariates are independent: in parallel natively, in order.
-    let per_covariate = crate::engine::parallel::map(m.spec.covariates.len(), |c| {
-        let var = &m.spec.covariates[c];
+    let per_covariate = crate::engine::parallel::map(covariates.len(), |c| {
+        let var = &covariates[c];
         let mut out = Vec::new();
         let Some(col) = ds.column(var) else {
             return out;
@@ -264,7 +366,8 @@ pub fn balance(ds: &Dataset, m: &MatchResult) -> Vec<BalanceRow> {
                 for l in shown {
                     let [lt, lc, lwt, lwc] = by_level[l];
                     let p = lt / n_t;
-                    let sd_denom = (p * (1.0 - p)).sqrt();
+                    let p_weighted = (lwt + lwc) / (w_t + w_c);
+                    let sd_denom = level_denominator(p, lc / n_c, p_weighted, denominator);
                     out.push(BalanceRow {
                         term: format!("{var}: {}", levels[l]),
                         variable: var.clone(),

@@ -31,7 +31,8 @@ mod stability;
 use crate::engine::Code;
 use serde::{Deserialize, Serialize};
 
-pub use balance::{balance, BalanceRow, BalanceStats};
+pub use balance::{balance, BalanceRow, BalanceStats, SmdDenominator};
+pub(crate) use balance::balance_with;
 pub use nearest::{nearest_neighbour, NearestParams};
 pub use stability::{outcome_difference, stability, Stability, StabilityRun};
 
@@ -372,8 +373,11 @@ impl MatchSpec {
 }
 
 /// The logistic regression of the treatment on the covariates, with its
-/// C statistic.
-fn propensity_model(ds: &Dataset, spec: &MatchSpec) -> Result<LogisticFit, MatchError> {
+/// C statistic (the weighting uses the same model).
+pub(crate) fn propensity_model(
+    ds: &Dataset,
+    spec: &MatchSpec,
+) -> Result<LogisticFit, RegressionError> {
     let model_spec = LogisticSpec {
         outcome: spec.treatment.clone(),
         event: spec.treated_level.clone(),
@@ -386,7 +390,7 @@ fn propensity_model(ds: &Dataset, spec: &MatchSpec) -> Result<LogisticFit, Match
         c_statistic: true,
         variable_tests: false,
     };
-    Ok(fit_logistic_with(ds, &model_spec, extras)?)
+    fit_logistic_with(ds, &model_spec, extras)
 }
 
 /// Warnings about the distance: separation widening a caliper in SDs of
