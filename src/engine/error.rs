@@ -5,6 +5,7 @@ use crate::engine::design::RoleConflict;
 use crate::engine::hypothesis::{FisherError, TestError};
 use crate::engine::matching::MatchError;
 use crate::engine::regression::RegressionError;
+use crate::engine::sensitivity::SensitivityError;
 use crate::engine::survival::SurvivalError;
 use crate::engine::table1::Table1Error;
 
@@ -41,6 +42,10 @@ pub enum AnalysisError {
     /// A hypothesis test could not be computed.
     #[error(transparent)]
     Test(#[from] TestError),
+    /// A sensitivity analysis (E-value, Rosenbaum bounds) could not be
+    /// computed.
+    #[error(transparent)]
+    Sensitivity(#[from] SensitivityError),
 }
 
 impl From<FisherError> for AnalysisError {
@@ -62,6 +67,7 @@ impl AnalysisError {
             AnalysisError::Matching(e) => e.hint(),
             AnalysisError::Survival(e) => e.hint(),
             AnalysisError::Test(e) => e.hint(),
+            AnalysisError::Sensitivity(e) => e.hint(),
         }
     }
 }
@@ -281,9 +287,10 @@ mod tests {
             AnalysisError::Matching(_) => 6,
             AnalysisError::Survival(_) => 7,
             AnalysisError::Test(_) => 8,
+            AnalysisError::Sensitivity(_) => 9,
         }
     }
-    const VARIANTS: usize = 9;
+    const VARIANTS: usize = 10;
 
     /// Every error the engine can return, each module's variants wrapped.
     fn every_error() -> Vec<AnalysisError> {
@@ -298,6 +305,14 @@ mod tests {
         all.extend(survivals().into_iter().map(AnalysisError::from));
         all.extend(tests().into_iter().map(AnalysisError::from));
         all.push(FisherError::TooLarge.into());
+        all.push(SensitivityError::BadAlpha(2.0).into());
+        all.push(
+            SensitivityError::NotBinary {
+                column: s("grade"),
+                levels: vec![s("1"), s("2"), s("3")],
+            }
+            .into(),
+        );
         all
     }
 
