@@ -20,7 +20,7 @@ pub const GAMMA_MAX: f64 = 5.0;
 /// How far the crossing Γ is searched.
 const GAMMA_SEARCH_MAX: f64 = 1e6;
 /// The width to which the crossing Γ is bisected.
-const GAMMA_TOLERANCE: f64 = 1e-6;
+const GAMMA_TOLERANCE: f64 = 1e-9;
 
 /// The one-sided P value's bounds under a hidden bias of at most `gamma`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -91,7 +91,7 @@ pub struct RosenbaumResult {
     /// Γ = 1, 1.1, ... up to the first Γ whose P+ is above alpha (at most
     /// [`GAMMA_MAX`]).
     pub bounds: Vec<RosenbaumBound>,
-    /// The Γ at which P+ reaches alpha (bisected to 1e-6); `None` when the
+    /// The Γ at which P+ reaches alpha (bisected to 1e-9); `None` when the
     /// result is not significant even at Γ = 1.
     pub gamma_at_alpha: Option<f64>,
     pub method: RosenbaumMethod,
