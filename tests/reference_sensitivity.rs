@@ -11,8 +11,8 @@ use cohortlab::engine::matching::{
     match_patients, Caliper, DistanceScale, MatchOrder, MatchResult, MatchSpec,
 };
 use cohortlab::engine::sensitivity::{
-    binary_bounds_exact, binary_bounds_normal, e_value, rosenbaum_binary, Direction,
-    EffectMeasure, RosenbaumMethod, RosenbaumResult, SensitivityError,
+    binary_bounds_exact, binary_bounds_normal, e_value, rosenbaum_binary, Direction, EffectMeasure,
+    RosenbaumMethod, RosenbaumResult, SensitivityError,
 };
 use cohortlab::engine::{Choice, Code};
 use common::{close, data, example, floats, reference, Tol};
@@ -122,7 +122,12 @@ fn check_bounds(r: &RosenbaumResult, case: &Value, name: &str, pairs: &[(usize, 
 
 /// The informative sets of `m` as (patients, events) in the tested
 /// direction, for the normal bound at a Γ the table does not reach.
-fn informative_sets(ds: &Dataset, m: &MatchResult, outcome: &str, fewer: bool) -> Vec<(usize, usize)> {
+fn informative_sets(
+    ds: &Dataset,
+    m: &MatchResult,
+    outcome: &str,
+    fewer: bool,
+) -> Vec<(usize, usize)> {
     let y = ds.column(outcome).unwrap().levels().unwrap();
     m.sets
         .iter()
@@ -224,12 +229,18 @@ fn bad_outcomes_are_errors_that_name_the_column() {
     let err = |o: &str| rosenbaum_binary(&ds, &m, o, 0.05).unwrap_err();
     let e = err("grade");
     assert!(matches!(e, SensitivityError::NotBinary { .. }));
-    assert!(e.to_string().contains("`grade` has 3 levels (1, 2, 3)"), "{e}");
+    assert!(
+        e.to_string().contains("`grade` has 3 levels (1, 2, 3)"),
+        "{e}"
+    );
     let e = err("nope");
     assert!(matches!(e, SensitivityError::UnknownOutcome(_)));
     assert!(e.to_string().contains("`nope`"));
     let e = err("y_none");
-    assert!(matches!(e, SensitivityError::NoInformativeSets { sets: 30, .. }), "{e}");
+    assert!(
+        matches!(e, SensitivityError::NoInformativeSets { sets: 30, .. }),
+        "{e}"
+    );
     assert!(!e.hint().is_empty());
     assert!(matches!(
         rosenbaum_binary(&ds, &m, "y", 1.0),

@@ -33,7 +33,9 @@ pub fn to_risk_ratio(measure: EffectMeasure, x: f64, common: bool) -> f64 {
     match (measure, common) {
         (EffectMeasure::Rr, _) | (_, false) => x,
         (EffectMeasure::Or, true) => x.sqrt(),
-        (EffectMeasure::Hr, true) => (1.0 - 0.5f64.powf(x.sqrt())) / (1.0 - 0.5f64.powf(x.recip().sqrt())),
+        (EffectMeasure::Hr, true) => {
+            (1.0 - 0.5f64.powf(x.sqrt())) / (1.0 - 0.5f64.powf(x.recip().sqrt()))
+        }
     }
 }
 
@@ -175,7 +177,10 @@ mod tests {
         near(rare.rr_point, 2.0);
         let common = e_value(EffectMeasure::Hr, 2.0, None, None, true).unwrap();
         let s = 2f64.sqrt();
-        near(common.rr_point, (1.0 - 0.5f64.powf(s)) / (1.0 - 0.5f64.powf(1.0 / s)));
+        near(
+            common.rr_point,
+            (1.0 - 0.5f64.powf(s)) / (1.0 - 0.5f64.powf(1.0 / s)),
+        );
         assert!(common.point < rare.point);
         near(to_risk_ratio(EffectMeasure::Hr, 1.0, true), 1.0);
     }
