@@ -10,6 +10,7 @@ use clap::ValueEnum;
 
 use crate::engine::data::ColumnKind;
 use crate::engine::matching::{DistanceScale, MatchOrder};
+use crate::engine::sensitivity::EffectMeasure;
 use crate::engine::survival::{CiTransform, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
 use crate::engine::Choice;
@@ -57,6 +58,7 @@ value_enum!(
     Ties,
     CategoricalTest,
     ContinuousTest,
+    EffectMeasure,
 );
 
 #[cfg(test)]
@@ -79,6 +81,7 @@ mod tests {
         parses_every_key::<Ties>();
         parses_every_key::<CategoricalTest>();
         parses_every_key::<ContinuousTest>();
+        parses_every_key::<EffectMeasure>();
     }
 
     #[test]

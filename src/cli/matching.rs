@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::failure::Failure;
-use super::input::Input;
+use super::input::{Input, Level};
 use super::output::{print_diagnostics, print_json};
 use crate::engine::defaults;
 use crate::engine::matching::{
@@ -11,8 +11,10 @@ use crate::engine::matching::{
     MatchResult, MatchSpec, SampleSizes, Stability,
 };
 use crate::engine::regression::LogisticFit;
+use crate::engine::sensitivity::{rosenbaum_binary, RosenbaumResult};
 use crate::engine::Diagnostic;
 use crate::report::matching::{balance_table, counts_table, matched_csv};
+use crate::report::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
 
 /// `--caliper`: a width, or `none`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -90,9 +92,17 @@ pub(crate) struct Args {
           value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=10_000))]
     stability: Option<u64>,
     /// A binary outcome whose treated-minus-control rate difference
-    /// is reported in the stability check.
+    /// is reported in the stability check, and whose Rosenbaum bounds
+    /// --sensitivity computes.
     #[arg(long, value_name = "COL")]
     outcome: Option<String>,
+    /// Rosenbaum bounds for --outcome in the matched sets: the one-sided
+    /// P value under hidden bias Γ = 1, 1.1, ... and the Γ at which it
+    /// crosses 1 - --conf-level.
+    #[arg(long, requires = "outcome")]
+    sensitivity: bool,
+    #[command(flatten)]
+    level: Level,
     /// Print one JSON document instead of tables.
     #[arg(long)]
     json: bool,
@@ -140,6 +150,13 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         ),
         None => None,
     };
+    let sens = match (&args.outcome, args.sensitivity) {
+        (Some(o), true) => Some(
+            rosenbaum_binary(&dataset, &m, o, 1.0 - args.level.conf_level)
+                .map_err(|e| Failure::new(e.to_string(), e.hint()))?,
+        ),
+        _ => None,
+    };
     if let Some(p) = &args.out {
         std::fs::write(p, matched_csv(&raw, &m)).map_err(|e| Failure::cannot_write(p, e))?;
     }
@@ -151,10 +168,15 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             counts: &m.counts,
             balance: &bal,
             stability: stab.as_ref(),
+            sensitivity: sens.as_ref(),
             diagnostics: &m.diagnostics,
         })
     } else {
         print_text(&m, &bal, stab.as_ref());
+        if let Some(r) = &sens {
+            print_sensitivity(r);
+        }
+        print_diagnostics(&m.diagnostics);
         Ok(())
     }
 }
@@ -168,6 +190,9 @@ struct Out<'a> {
     counts: &'a SampleSizes,
     balance: &'a [BalanceRow],
     stability: Option<&'a Stability>,
+    /// Rosenbaum bounds of --outcome, with --sensitivity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sensitivity: Option<&'a RosenbaumResult>,
     diagnostics: &'a [Diagnostic],
 }
 
@@ -199,5 +224,63 @@ fn print_text(m: &MatchResult, bal: &[BalanceRow], stab: Option<&Stability>) {
             );
         }
     }
-    print_diagnostics(&m.diagnostics);
+}
+
+/// The Rosenbaum table: Γ and the bounds of the one-sided P value.
+fn rosenbaum_table(r: &RosenbaumResult) -> ReportTable {
+    let rows = r
+        .bounds
+        .iter()
+        .map(|b| {
+            (
+                RowStyle::Plain,
+                vec![
+                    fmt_num(b.gamma, 1),
+                    fmt_p(Some(b.p_upper)),
+                    fmt_p(Some(b.p_lower)),
+                ],
+            )
+        })
+        .collect();
+    let (sets, counted) = match r.direction {
+        crate::engine::sensitivity::Direction::TreatedMore => ("had", "more"),
+        crate::engine::sensitivity::Direction::TreatedFewer => ("did not have", "fewer"),
+    };
+    ReportTable {
+        title: format!(
+            "Rosenbaum bounds: {} = {} in the matched sets",
+            r.outcome, r.event_level
+        ),
+        header: vec!["Γ".into(), "P (upper bound)".into(), "P (lower bound)".into()],
+        rows,
+        footnotes: vec![
+            format!(
+                "{} of {} matched sets are informative (some patients with the event, some without); in {} the treated patient {sets} the event (the treated had {counted} events than expected).",
+                r.informative_sets, r.sets, r.statistic
+            ),
+            format!(
+                "One-sided P values, {}. Γ: how much two matched patients may differ in their odds of treatment because of an unmeasured confounder (Rosenbaum 2002).",
+                r.method.describe()
+            ),
+        ],
+    }
+}
+
+/// The Rosenbaum table, the crossing Γ and their notes.
+fn print_sensitivity(r: &RosenbaumResult) {
+    print!("{}", rosenbaum_table(r).to_text());
+    // 1 - 0.95 is 0.050000000000000044: shown as 0.05.
+    let alpha = (r.alpha * 1e9).round() / 1e9;
+    match r.gamma_at_alpha {
+        Some(g) => println!(
+            "The matched comparison stays significant (P < {alpha}) up to Γ = {}: an unmeasured confounder would have to multiply the odds of treatment by {} to explain it away.",
+            fmt_num(g, 2),
+            fmt_num(g, 2)
+        ),
+        None => println!(
+            "The matched comparison is not significant at P < {alpha} ({} confidence) even without hidden bias (Γ = 1).",
+            level_label(1.0 - r.alpha)
+        ),
+    }
+    print_diagnostics(&r.diagnostics);
 }

@@ -12,6 +12,7 @@
 
 mod choice;
 mod cox;
+mod evalue;
 mod failure;
 mod guess;
 mod input;
@@ -60,6 +61,9 @@ enum Command {
     Cox(cox::Args),
     /// Logistic regression: odds ratios, 95% CIs and P values.
     Logistic(logistic::Args),
+    /// The E-value of a risk, odds or hazard ratio and of its CI: how
+    /// strong an unmeasured confounder would have to be to explain it away.
+    Evalue(evalue::Args),
 }
 
 fn run(command: Command) -> Result<(), Failure> {
@@ -72,6 +76,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Run(args) => run::run(args),
         Command::Cox(args) => cox::run(args),
         Command::Logistic(args) => logistic::run(args),
+        Command::Evalue(args) => evalue::run(args),
     }
 }
 

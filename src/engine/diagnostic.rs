@@ -60,6 +60,10 @@ pub enum Code {
     OtherEventCensored,
     /// The survival step asked for the matched cohort and there is none.
     AllPatientsAnalysed,
+    // Sensitivity analysis.
+    /// Matching with replacement put a control in several matched sets,
+    /// so the Rosenbaum bound treats dependent sets as independent.
+    ControlsReused,
     // The study: a step that could not be done (the message says which
     // and why).
     StepFailed,

@@ -5,6 +5,7 @@ use crate::engine::design::RoleConflict;
 use crate::engine::hypothesis::{FisherError, TestError};
 use crate::engine::matching::MatchError;
 use crate::engine::regression::RegressionError;
+use crate::engine::sensitivity::SensitivityError;
 use crate::engine::survival::SurvivalError;
 use crate::engine::table1::Table1Error;
 use crate::engine::weighting::WeightError;
@@ -45,6 +46,10 @@ pub enum AnalysisError {
     /// A hypothesis test could not be computed.
     #[error(transparent)]
     Test(#[from] TestError),
+    /// A sensitivity analysis (E-value, Rosenbaum bounds) could not be
+    /// computed.
+    #[error(transparent)]
+    Sensitivity(#[from] SensitivityError),
 }
 
 impl From<FisherError> for AnalysisError {
@@ -67,6 +72,7 @@ impl AnalysisError {
             AnalysisError::Survival(e) => e.hint(),
             AnalysisError::Weighting(e) => e.hint(),
             AnalysisError::Test(e) => e.hint(),
+            AnalysisError::Sensitivity(e) => e.hint(),
         }
     }
 }
@@ -300,9 +306,10 @@ mod tests {
             AnalysisError::Survival(_) => 7,
             AnalysisError::Test(_) => 8,
             AnalysisError::Weighting(_) => 9,
+            AnalysisError::Sensitivity(_) => 10,
         }
     }
-    const VARIANTS: usize = 10;
+    const VARIANTS: usize = 11;
 
     /// Every error the engine can return, each module's variants wrapped.
     fn every_error() -> Vec<AnalysisError> {
@@ -318,6 +325,14 @@ mod tests {
         all.extend(weightings().into_iter().map(AnalysisError::from));
         all.extend(tests().into_iter().map(AnalysisError::from));
         all.push(FisherError::TooLarge.into());
+        all.push(SensitivityError::BadAlpha(2.0).into());
+        all.push(
+            SensitivityError::NotBinary {
+                column: s("grade"),
+                levels: vec![s("1"), s("2"), s("3")],
+            }
+            .into(),
+        );
         all
     }
 

@@ -14,6 +14,7 @@ pub mod numeric;
 pub mod parallel;
 pub mod regression;
 pub mod rng;
+pub mod sensitivity;
 pub mod study;
 pub mod summary;
 pub mod survival;
