@@ -224,6 +224,7 @@ fn survival_stages(ds: &Dataset) {
             event: &sd.event,
             stratum: &strata,
             cluster: None,
+            weights: None,
         };
         let t = Instant::now();
         let f =

@@ -41,6 +41,28 @@ pub struct SurvivalAnalysis {
     /// The confidence level of every interval.
     #[serde(default = "defaults::conf_level")]
     pub conf_level: f64,
+    /// With case weights: the comparison of the weighted curves, which
+    /// replaces the log-rank test (see [`WeightedComparison`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<WeightedComparison>,
+}
+
+/// How weighted curves are compared. A weighted log-rank test is not a
+/// standard test; this is the robust score test of the weighted Cox model
+/// with the group as covariate (stratified as the analysis, Efron ties;
+/// R's `summary(coxph(Surv(time, event) ~ group, weights = w, robust =
+/// TRUE))$robscore`), on the groups' number less one df. Without weights it
+/// would be the log-rank test with a robust variance.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WeightedComparison {
+    /// The groups' patients counted once each, their weights summed.
+    pub weight_total: f64,
+    /// The variance of the curves (the same for every group).
+    pub variance: super::KmVariance,
+    /// The robust score test; `None` with one group.
+    pub chi_square: Option<f64>,
+    pub df: usize,
+    pub p_value: Option<f64>,
 }
 
 /// How a survival analysis is summarised: the CI transform and level,
@@ -91,6 +113,26 @@ pub fn survival_analysis_with(
     spec: &SurvivalSpec,
     options: &SurvivalOptions<'_>,
 ) -> Result<SurvivalAnalysis, SurvivalError> {
+    survival_analysis_weighted(ds, spec, options, None)
+}
+
+/// [`survival_analysis_with`] with case weights, one per dataset row
+/// (e.g. inverse probability of treatment weights): rows of weight 0 are
+/// left out (and counted in `dropped`), a negative or non-finite weight of
+/// a row the analysis uses is an error naming the row. The curves are
+/// weighted as R's `survfit(weights = )` (see `km_weighted`), and the
+/// log-rank test and pairwise tests give way to
+/// [`SurvivalAnalysis::weighted`]. `None` is [`survival_analysis_with`]
+/// exactly.
+pub fn survival_analysis_weighted(
+    ds: &Dataset,
+    spec: &SurvivalSpec,
+    options: &SurvivalOptions<'_>,
+    weights: Option<&[f64]>,
+) -> Result<SurvivalAnalysis, SurvivalError> {
+    if let Some(w) = weights {
+        return super::weighted_analysis::analysis(ds, spec, options, w);
+    }
     let SurvivalOptions {
         transform,
         conf_level,
@@ -172,5 +214,6 @@ pub fn survival_analysis_with(
         rmst_tau: tau,
         diagnostics: d.diagnostics,
         conf_level,
+        weighted: None,
     })
 }

@@ -57,6 +57,17 @@ pub enum SurvivalError {
     InvalidOption { option: SurvivalOption, value: f64 },
     #[error(transparent)]
     Roles(#[from] RoleConflict),
+    /// A case weight that is negative, infinite or missing (`column` names
+    /// the weights column when the weights came from one).
+    #[error("{} of row {row} is {value}: a weight must be a finite number >= 0", .column.as_ref().map_or("the case weight".to_string(), |c| format!("the weight in column `{c}`")))]
+    BadWeight {
+        column: Option<String>,
+        row: usize,
+        value: String,
+    },
+    /// Case weights given for another number of rows than the data's.
+    #[error("there are {weights} case weights for {rows} rows of data")]
+    WeightsLength { rows: usize, weights: usize },
 }
 
 impl SurvivalError {
@@ -72,6 +83,12 @@ impl SurvivalError {
                 None => format!("`{column}` is not an event column: choose one coded 0/1, 1/2 or yes/no"),
             },
             SurvivalError::InvalidOption { option, .. } => option.hint().into(),
+            SurvivalError::BadWeight { column: Some(c), .. } => format!(
+                "give every row of `{c}` a number >= 0 (0 leaves the row out), or choose another weights column"
+            ),
+            SurvivalError::BadWeight { column: None, .. } | SurvivalError::WeightsLength { .. } => {
+                "Give one finite case weight >= 0 per row of the data (0 leaves the row out).".into()
+            }
             SurvivalError::TimeNotNumeric(c) => {
                 format!("choose a numeric time column, or set its kind (--kind {c}=numeric)")
             }

@@ -59,10 +59,46 @@ pub struct KmRow {
     pub n_event: usize,
     pub n_censor: usize,
     pub surv: f64,
-    /// Standard error of S (Greenwood).
+    /// Standard error of S (Greenwood; with non-integer case weights the
+    /// infinitesimal jackknife, see [`KmWeighting`]).
     pub std_err: f64,
     pub lower: f64,
     pub upper: f64,
+    /// With case weights: the weighted counts (what R prints as n.risk,
+    /// n.event, n.censor then); the `usize` counts stay patients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<WeightedCounts>,
+}
+
+/// Sums of case weights at a time of a weighted curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WeightedCounts {
+    pub n_risk: f64,
+    pub n_event: f64,
+    /// Censored at this time (for a [`Landmark`]: up to and including it).
+    pub n_censor: f64,
+}
+
+/// How a weighted curve was made: the sums of the weights and the variance
+/// used (R survival 3.5-3's default: the infinitesimal jackknife when any
+/// weight is not a whole number, else Greenwood on the weighted counts).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct KmWeighting {
+    /// Σ w over the curve's patients, and over those with the event.
+    pub n: f64,
+    pub events: f64,
+    pub variance: KmVariance,
+}
+
+/// The variance of a weighted Kaplan-Meier curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KmVariance {
+    /// Greenwood's formula on the weighted counts (frequency weights).
+    Greenwood,
+    /// The robust infinitesimal jackknife, each patient its own cluster
+    /// (R's `survfit(..., robust = TRUE)`).
+    InfinitesimalJackknife,
 }
 
 /// Survival at a chosen time (R `summary(fit, times = t)`).
@@ -77,6 +113,10 @@ pub struct Landmark {
     pub std_err: f64,
     pub lower: f64,
     pub upper: f64,
+    /// With case weights: the weighted number at risk at `time`, and the
+    /// weighted events and censorings up to and including it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<WeightedCounts>,
 }
 
 /// Median survival with its confidence interval; `None` = not reached.
@@ -96,9 +136,12 @@ pub struct KmFit {
     pub transform: CiTransform,
     pub rows: Vec<KmRow>,
     pub median: Median,
+    /// With case weights: their sums and the variance used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<KmWeighting>,
 }
 
-fn ci(surv: f64, se_log: f64, z: f64, transform: CiTransform) -> (f64, f64) {
+pub(super) fn ci(surv: f64, se_log: f64, z: f64, transform: CiTransform) -> (f64, f64) {
     if surv.is_nan() || surv <= 0.0 || !se_log.is_finite() {
         return (f64::NAN, f64::NAN);
     }
@@ -141,7 +184,7 @@ fn ci(surv: f64, se_log: f64, z: f64, transform: CiTransform) -> (f64, f64) {
 /// reaches 0.5; the midpoint to the next step when the curve sits at
 /// exactly 0.5 (to the last time when it ends there); `None` (R's NA) when
 /// the curve never reaches 0.5.
-fn crossing(times: &[f64], curve: &[f64]) -> Option<f64> {
+pub(super) fn crossing(times: &[f64], curve: &[f64]) -> Option<f64> {
     const P: f64 = 0.5;
     let tol = f64::EPSILON.sqrt();
     let xs: Vec<f64> = std::iter::once(0.0).chain(times.iter().copied()).collect();
@@ -309,24 +352,30 @@ fn kaplan_meier_sorted(
             std_err: if surv > 0.0 { surv * se_log } else { f64::NAN },
             lower,
             upper,
+            weighted: None,
         });
         at_risk -= d + c;
     }
-    let times: Vec<f64> = rows.iter().map(|r| r.time).collect();
-    // A missing bound (where S is 0) is left out of the crossing.
-    let curve = |f: fn(&KmRow) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
-    let median = Median {
-        median: crossing(&times, &curve(|r| r.surv)),
-        lower: crossing(&times, &curve(|r| r.lower)),
-        upper: crossing(&times, &curve(|r| r.upper)),
-    };
     KmFit {
         n,
         events: died.iter().filter(|&&e| e).count(),
         conf_level,
         transform,
+        median: median_of(&rows),
         rows,
-        median,
+        weighting: None,
+    }
+}
+
+/// The median and its CI from a curve's rows; a missing bound (where S is
+/// 0) is left out of the crossing.
+pub(super) fn median_of(rows: &[KmRow]) -> Median {
+    let times: Vec<f64> = rows.iter().map(|r| r.time).collect();
+    let curve = |f: fn(&KmRow) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
+    Median {
+        median: crossing(&times, &curve(|r| r.surv)),
+        lower: crossing(&times, &curve(|r| r.lower)),
+        upper: crossing(&times, &curve(|r| r.upper)),
     }
 }
 
@@ -334,39 +383,44 @@ impl KmFit {
     /// Survival at time `t` (the curve is right-continuous).
     pub fn at(&self, t: f64) -> Landmark {
         let last = self.rows.iter().rposition(|r| r.time <= t);
-        let n_risk = self
-            .rows
-            .iter()
-            .find(|r| r.time >= t)
-            .map_or(0, |r| r.n_risk);
+        let next = self.rows.iter().find(|r| r.time >= t);
+        let n_risk = next.map_or(0, |r| r.n_risk);
         let n_event = self
             .rows
             .iter()
             .filter(|r| r.time <= t)
             .map(|r| r.n_event)
             .sum();
-        match last {
-            None => Landmark {
-                time: t,
-                n_risk,
-                n_event,
-                surv: 1.0,
-                std_err: 0.0,
-                lower: 1.0,
-                upper: 1.0,
-            },
+        let weighted = self.weighting.map(|_| {
+            let sum = |f: fn(&WeightedCounts) -> f64| -> f64 {
+                self.rows
+                    .iter()
+                    .filter(|r| r.time <= t)
+                    .filter_map(|r| r.weighted.as_ref().map(f))
+                    .sum()
+            };
+            WeightedCounts {
+                n_risk: next.and_then(|r| r.weighted).map_or(0.0, |w| w.n_risk),
+                n_event: sum(|w| w.n_event),
+                n_censor: sum(|w| w.n_censor),
+            }
+        });
+        let (surv, std_err, lower, upper) = match last {
+            None => (1.0, 0.0, 1.0, 1.0),
             Some(i) => {
                 let r = self.rows[i];
-                Landmark {
-                    time: t,
-                    n_risk,
-                    n_event,
-                    surv: r.surv,
-                    std_err: r.std_err,
-                    lower: r.lower,
-                    upper: r.upper,
-                }
+                (r.surv, r.std_err, r.lower, r.upper)
             }
+        };
+        Landmark {
+            time: t,
+            n_risk,
+            n_event,
+            surv,
+            std_err,
+            lower,
+            upper,
+            weighted,
         }
     }
 

@@ -80,6 +80,8 @@ struct Sorted {
     time: Vec<f64>,
     event: Vec<bool>,
     stratum: Vec<usize>,
+    /// The case weights, in the same order.
+    weights: Option<Vec<f64>>,
 }
 
 impl Sorted {
@@ -112,6 +114,7 @@ impl Sorted {
             }
         });
         let event = order.iter().map(|&i| data.event[i]).collect();
+        let weights = data.weights.map(|w| order.iter().map(|&i| w[i]).collect());
         Sorted {
             means,
             order,
@@ -119,6 +122,7 @@ impl Sorted {
             time,
             event,
             stratum,
+            weights,
         }
     }
 
@@ -130,6 +134,7 @@ impl Sorted {
             event: &self.event,
             stratum: &self.stratum,
             cluster: None,
+            weights: self.weights.as_deref(),
         }
     }
 }
@@ -240,14 +245,24 @@ pub fn fit_cox(
     let fit = newton(&sorted.data(), ties, &CoxTolerances::default())?;
     let var = factor(&fit.info, fit.ll)?.inverse();
     let (beta, info, ll, ll0) = (&fit.beta, &fit.info, fit.ll, fit.ll0);
-    // The robust variance and score test on the patients as given.
-    let xc = cluster.map(|_| centred(x, &sorted.means));
+    // The robust variance and score test on the patients as given: by
+    // cluster, or with weights and no cluster one patient per cluster (R's
+    // `coxph(..., weights = , robust = TRUE)`).
+    let own: Vec<usize>;
+    let robust_by = match (cluster, data.weights) {
+        (None, Some(_)) => {
+            own = (0..n).collect();
+            Some(own.as_slice())
+        }
+        (c, _) => c,
+    };
+    let xc = robust_by.map(|_| centred(x, &sorted.means));
     let given = xc.as_deref().map(|xc| CoxData { x: xc, ..*data });
-    let robust = cluster.zip(given.as_ref()).map(|(c, g)| {
+    let robust = robust_by.zip(given.as_ref()).map(|(c, g)| {
         let resid = score_residuals(g, beta, ties);
         robust_variance(&resid, c, &var)
     });
-    let robust_score = cluster
+    let robust_score = robust_by
         .zip(given.as_ref())
         .map(|(c, g)| robust_score_test(g, c, ties));
     let z = z_crit(conf_level);

@@ -14,6 +14,8 @@ pub(super) struct CoxInputs {
     event: Vec<bool>,
     stratum: Vec<usize>,
     cluster: Option<Vec<usize>>,
+    /// Case weights, when weighted.
+    weights: Option<Vec<f64>>,
     names: Vec<String>,
     /// Per variable, its columns (a factor's dummies together).
     pub(super) groups: Vec<(String, Vec<usize>)>,
@@ -32,6 +34,7 @@ impl CoxInputs {
             event: &self.event,
             stratum: &self.stratum,
             cluster: self.cluster.as_deref(),
+            weights: self.weights.as_deref(),
         }
     }
 
@@ -64,8 +67,13 @@ fn check_roles(spec: &CoxSpec) -> Result<(), CoxError> {
 }
 
 /// The model's patients: those with a follow-up, every covariate and (when
-/// clustered) a cluster, in the dataset's order.
-pub(super) fn cox_inputs(ds: &Dataset, spec: &CoxSpec) -> Result<CoxInputs, CoxError> {
+/// clustered) a cluster, in the dataset's order; with case `weights` (one
+/// per dataset row), those of weight above 0.
+pub(super) fn cox_inputs(
+    ds: &Dataset,
+    spec: &CoxSpec,
+    weights: Option<&[f64]>,
+) -> Result<CoxInputs, CoxError> {
     check_roles(spec)?;
     // The follow-up first (any event coding), then the design on its rows.
     let sd = survival_data(
@@ -112,8 +120,19 @@ pub(super) fn cox_inputs(ds: &Dataset, spec: &CoxSpec) -> Result<CoxInputs, CoxE
         Vec::with_capacity(rows),
     );
     let mut cluster = Vec::new();
+    let mut case_weights = Vec::new();
+    if let Some(w) = weights {
+        // Only the rows the model would use must have a weight.
+        let used: Vec<usize> = sd
+            .rows
+            .iter()
+            .copied()
+            .filter(|&r| pos[r] != usize::MAX)
+            .collect();
+        crate::engine::survival::weights::check_weights(ds, w, &used)?;
+    }
     for (k, &r) in sd.rows.iter().enumerate() {
-        if pos[r] == usize::MAX {
+        if pos[r] == usize::MAX || weights.is_some_and(|w| w[r] == 0.0) {
             continue;
         }
         if let Some(col) = cluster_col {
@@ -128,6 +147,9 @@ pub(super) fn cox_inputs(ds: &Dataset, spec: &CoxSpec) -> Result<CoxInputs, CoxE
         time.push(sd.time[k]);
         event.push(sd.event[k]);
         stratum.push(sd.stratum[k]);
+        if let Some(w) = weights {
+            case_weights.push(w[r]);
+        }
     }
     Ok(CoxInputs {
         dropped: ds.n_rows - time.len(),
@@ -137,6 +159,7 @@ pub(super) fn cox_inputs(ds: &Dataset, spec: &CoxSpec) -> Result<CoxInputs, CoxE
         event,
         stratum,
         cluster: cluster_col.map(|_| cluster),
+        weights: weights.map(|_| case_weights),
         names: design.columns[1..].iter().map(|c| c.term.clone()).collect(),
         groups: design
             .variable_columns

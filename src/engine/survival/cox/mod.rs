@@ -37,6 +37,7 @@ use crate::engine::defaults::CONF_LEVEL;
 use crate::engine::numeric::Convergence;
 
 pub use fit::{fit_cox, CoxTolerances};
+pub(super) use robust::robust_score_test;
 pub use zph::{cox_zph, ZphRow};
 
 /// How tied event times are handled.
@@ -164,6 +165,11 @@ pub struct CoxData<'a> {
     pub event: &'a [bool],
     pub stratum: &'a [usize],
     pub cluster: Option<&'a [usize]>,
+    /// Case weights, positive and finite, one per patient (R's `coxph(...,
+    /// weights = )`); `None` weighs every patient 1. With weights the
+    /// variance is robust (clustered by `cluster`, else per patient), as R
+    /// makes it for non-integer weights.
+    pub weights: Option<&'a [f64]>,
 }
 
 /// What to fit: `time`/`event` as in [`super::SurvivalSpec`], covariates
@@ -254,8 +260,22 @@ impl CoxError {
 
 /// Fits `Surv(time, event) ~ variables` on the complete cases.
 pub fn cox_model(ds: &crate::engine::data::Dataset, spec: &CoxSpec) -> Result<CoxFit, CoxError> {
+    cox_model_weighted(ds, spec, None)
+}
+
+/// [`cox_model`] with case weights, one per dataset row (R's `coxph(...,
+/// weights = w, robust = TRUE)`): rows of weight 0 are left out, a
+/// negative or non-finite weight of a row the model uses is an error
+/// naming the row. With weights every term has its robust SE (clustered
+/// by `spec.cluster`, else per patient) and the fit its robust Wald and
+/// score tests; `None` is [`cox_model`] exactly.
+pub fn cox_model_weighted(
+    ds: &crate::engine::data::Dataset,
+    spec: &CoxSpec,
+    weights: Option<&[f64]>,
+) -> Result<CoxFit, CoxError> {
     spec.check()?;
-    let inputs = input::cox_inputs(ds, spec)?;
+    let inputs = input::cox_inputs(ds, spec, weights)?;
     inputs.fit(spec.ties, spec.conf_level)
 }
 
@@ -265,7 +285,7 @@ pub fn cox_model_with_ph_test(
     spec: &CoxSpec,
 ) -> Result<(CoxFit, Vec<ZphRow>), CoxError> {
     spec.check()?;
-    let inputs = input::cox_inputs(ds, spec)?;
+    let inputs = input::cox_inputs(ds, spec, None)?;
     let fit = inputs.fit(spec.ties, spec.conf_level)?;
     let zph = cox_zph(&inputs.data(), &fit, &inputs.groups);
     Ok((fit, zph))
@@ -288,6 +308,7 @@ mod tests {
                 event,
                 stratum: &[0; 6],
                 cluster: None,
+                weights: None,
             };
             fit_cox(&d, &names, Ties::Efron, CONF_LEVEL)
         };
@@ -305,6 +326,7 @@ mod tests {
             event: &died,
             stratum: &[0; 6],
             cluster: None,
+            weights: None,
         };
         assert_eq!(
             fit_cox(&d, &names, Ties::Efron, 1.5),

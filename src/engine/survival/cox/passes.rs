@@ -169,7 +169,15 @@ fn partial_in_chunks(d: &CoxData, beta: &[f64], ties: Ties, chunks: &[Range<usiz
 fn first_pass(d: &CoxData, beta: &[f64], r: Range<usize>) -> Stretch {
     let p = beta.len();
     let eta = linear_predictor(&d.x[r.start * p..r.end * p], beta, r.len());
-    let risk: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
+    // The risk score times the case weight (R's coxfit6: exp(η) w).
+    let risk: Vec<f64> = match d.weights {
+        None => eta.iter().map(|e| e.exp()).collect(),
+        Some(w) => eta
+            .iter()
+            .zip(&w[r.clone()])
+            .map(|(e, w)| e.exp() * w)
+            .collect(),
+    };
     let last = d.stratum[r.end - 1];
     let tail_start = (r.start..r.end)
         .rev()
@@ -295,30 +303,38 @@ impl Walk<'_> {
         let dd = deaths as f64;
         let mut d0 = 0.0;
         d1.fill(0.0);
+        // The deaths' case weights: each of the d terms weighs their mean.
+        let mut dead_weight = 0.0;
         for i in run.clone().filter(|&i| event[i]) {
             let w = risk[i - off];
-            out.ll += eta[i - off];
+            let cw = self.d.weights.map_or(1.0, |cw| cw[i]);
+            dead_weight += cw;
+            out.ll += cw * eta[i - off];
             d0 += w;
             for ((ua, da), xa) in out.u.iter_mut().zip(d1.iter_mut()).zip(self.row(i)) {
-                *ua += xa;
+                *ua += cw * xa;
                 *da += w * xa;
             }
         }
+        // Exactly 1 without weights (d / d), so the unweighted sums are
+        // unchanged bit for bit.
+        let mean_weight = dead_weight / dd;
         let (mut c, mut e) = (0.0, 0.0);
         for l in 0..deaths {
             let f = if efron { l as f64 / dd } else { 0.0 };
             let a0 = at_risk.s0 - f * d0;
             let inv = 1.0 / a0;
-            out.ll -= a0.ln();
-            c += inv;
-            e += f * inv;
+            let winv = mean_weight * inv;
+            out.ll -= mean_weight * a0.ln();
+            c += winv;
+            e += f * winv;
             for a in 0..p {
                 m[a] = (at_risk.s1[a] - f * d1[a]) * inv;
-                out.u[a] -= m[a];
+                out.u[a] -= mean_weight * m[a];
             }
             let mut at = 0;
             for a in 0..p {
-                let ma = m[a];
+                let ma = mean_weight * m[a];
                 for (o, mb) in out.outer[at..at + p - a].iter_mut().zip(&m[a..]) {
                     *o += ma * mb;
                 }
@@ -430,6 +446,7 @@ mod tests {
             event: &event,
             stratum: &stratum,
             cluster: None,
+            weights: None,
         };
         let beta = [0.3, -0.2, 0.1];
         let whole = tie_run_chunks(&time, &stratum, 1);

@@ -17,10 +17,15 @@ pub(super) fn score_residuals(d: &CoxData, beta: &[f64], ties: Ties) -> Vec<f64>
     let risk: Vec<f64> = (0..n)
         .map(|i| x(i).iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp())
         .collect();
+    // The risk sets weigh each patient by its case weight too.
+    let weighted: Option<Vec<f64>> = d
+        .weights
+        .map(|w| risk.iter().zip(w).map(|(r, w)| r * w).collect());
+    let wrisk = weighted.as_deref().unwrap_or(&risk);
     let mut resid = vec![0.0; n * p];
     let order = crate::engine::survival::by_stratum_then_time(time, stratum, false).order;
     for idx in order.chunk_by(|&a, &b| stratum[a] == stratum[b]) {
-        let mut walk = StratumWalk::new(d, &risk, idx, p);
+        let mut walk = StratumWalk::new(d, &risk, wrisk, idx, p);
         let mut k = 0;
         while k < idx.len() {
             let t = time[idx[k]];
@@ -32,6 +37,12 @@ pub(super) fn score_residuals(d: &CoxData, beta: &[f64], ties: Ties) -> Vec<f64>
             k = j;
         }
     }
+    // Weighted residuals (R's `residuals(fit, weighted = TRUE)`).
+    if let Some(w) = d.weights {
+        for (r, w) in resid.chunks_exact_mut(p.max(1)).zip(w) {
+            r.iter_mut().for_each(|v| *v *= w);
+        }
+    }
     resid
 }
 
@@ -39,7 +50,9 @@ pub(super) fn score_residuals(d: &CoxData, beta: &[f64], ties: Ties) -> Vec<f64>
 /// as the cumulative hazard terms grow.
 struct StratumWalk<'a> {
     d: &'a CoxData<'a>,
+    /// e^η, and e^η times the case weight.
     risk: &'a [f64],
+    wrisk: &'a [f64],
     p: usize,
     /// Risk-set sums S₀ and S₁, from the full stratum down.
     s0: f64,
@@ -51,17 +64,18 @@ struct StratumWalk<'a> {
 }
 
 impl<'a> StratumWalk<'a> {
-    fn new(d: &'a CoxData<'a>, risk: &'a [f64], idx: &[usize], p: usize) -> Self {
-        let s0: f64 = idx.iter().map(|&i| risk[i]).sum();
+    fn new(d: &'a CoxData<'a>, risk: &'a [f64], wrisk: &'a [f64], idx: &[usize], p: usize) -> Self {
+        let s0: f64 = idx.iter().map(|&i| wrisk[i]).sum();
         let mut s1 = vec![0.0; p];
         for &i in idx {
             for (s, xa) in s1.iter_mut().zip(&d.x[i * p..(i + 1) * p]) {
-                *s += risk[i] * xa;
+                *s += wrisk[i] * xa;
             }
         }
         StratumWalk {
             d,
             risk,
+            wrisk,
             p,
             s0,
             s1,
@@ -77,17 +91,22 @@ impl<'a> StratumWalk<'a> {
     /// The patients leaving at one time (`group`): their residuals closed,
     /// then the time's terms added and the patients taken off the risk set.
     fn time(&mut self, group: &[usize], ties: Ties, resid: &mut [f64]) {
-        let (p, risk, event) = (self.p, self.risk, self.d.event);
+        let (p, risk, wrisk, event) = (self.p, self.risk, self.wrisk, self.d.event);
         let deaths: Vec<usize> = group.iter().copied().filter(|&i| event[i]).collect();
         let d = deaths.len() as f64;
         let (mut d0, mut d1) = (0.0, vec![0.0; p]);
+        let mut dead_weight = 0.0;
         for &i in &deaths {
-            d0 += risk[i];
+            d0 += wrisk[i];
+            dead_weight += self.d.weights.map_or(1.0, |w| w[i]);
             for (s, xa) in d1.iter_mut().zip(self.x(i)) {
-                *s += risk[i] * xa;
+                *s += wrisk[i] * xa;
             }
         }
-        // This time's terms: per l, 1/a_l and m_l/a_l; deaths weigh (1 - l/d).
+        // Each of the d terms weighs the deaths' mean case weight (1 exactly
+        // without weights).
+        let wt = dead_weight / d;
+        // This time's terms: per l, w/a_l and w m_l/a_l; deaths weigh (1 - l/d).
         let (mut h_all, mut m_all) = (0.0, vec![0.0; p]);
         let (mut h_death, mut m_death) = (0.0, vec![0.0; p]);
         let mut mbar = vec![0.0; p];
@@ -97,12 +116,12 @@ impl<'a> StratumWalk<'a> {
                 Ties::Breslow => 0.0,
             };
             let a0 = self.s0 - f * d0;
-            h_all += 1.0 / a0;
-            h_death += (1.0 - f) / a0;
+            h_all += wt / a0;
+            h_death += (1.0 - f) * wt / a0;
             for a in 0..p {
                 let ml = (self.s1[a] - f * d1[a]) / a0;
-                m_all[a] += ml / a0;
-                m_death[a] += (1.0 - f) * ml / a0;
+                m_all[a] += ml * wt / a0;
+                m_death[a] += (1.0 - f) * wt * ml / a0;
                 mbar[a] += ml / d;
             }
         }
@@ -128,10 +147,10 @@ impl<'a> StratumWalk<'a> {
             *m += ma;
         }
         for &i in group {
-            self.s0 -= risk[i];
+            self.s0 -= wrisk[i];
             let xi = self.x(i);
             for (s, xa) in self.s1.iter_mut().zip(xi) {
-                *s -= risk[i] * xa;
+                *s -= wrisk[i] * xa;
             }
         }
     }
@@ -162,7 +181,7 @@ pub(super) fn robust_variance(
 
 /// The robust score test of β = 0 (R's `rscore`): the score residuals at
 /// β = 0 summed by cluster, U their total, the test Uᵀ (Σ_c D_cᵀ D_c)⁻¹ U.
-pub(super) fn robust_score_test(d: &CoxData, cluster: &[usize], ties: Ties) -> f64 {
+pub(crate) fn robust_score_test(d: &CoxData, cluster: &[usize], ties: Ties) -> f64 {
     let p = d.x.len() / d.time.len().max(1);
     let resid = score_residuals(d, &vec![0.0; p], ties);
     let sums = cluster_sums(&resid, cluster, p);

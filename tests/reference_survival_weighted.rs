@@ -1,0 +1,329 @@
+//! Survival with case weights against R 4.2.2, survival 3.5-3 (fixture
+//! tests/reference/survival_weighted.json from
+//! tests/reference/survival_weighted.R, data tests/data/lung_weighted.csv
+//! with its ATE weights `w` and whole-number weights `fw`).
+
+mod common;
+
+use cohortlab::engine::data::{ColumnKind, Dataset, DatasetSpec};
+use cohortlab::engine::defaults::CONF_LEVEL;
+use cohortlab::engine::survival::*;
+use common::{close, data, floats_na, labels, named, reference, Tol};
+use serde_json::Value;
+
+/// Coefficients to 1e-8 (the tolerance for estimates).
+const COEF: Tol = Tol::relative(1e-8);
+
+fn fixture() -> Value {
+    reference("survival_weighted")
+}
+
+fn lung() -> Dataset {
+    data(
+        "lung_weighted.csv",
+        DatasetSpec::default()
+            .with_kind("sex", ColumnKind::Categorical)
+            .with_kind("inst", ColumnKind::Categorical),
+    )
+}
+
+fn spec(groups: &[&str]) -> SurvivalSpec {
+    SurvivalSpec {
+        time: "time".into(),
+        event: "status".into(),
+        event_level: None,
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+        strata: None,
+    }
+}
+
+fn analysis(ds: &Dataset, weights: &str, transform: CiTransform, at: &[f64]) -> SurvivalAnalysis {
+    let w = weights_from_column(ds, weights).unwrap();
+    let options = SurvivalOptions {
+        transform,
+        conf_level: CONF_LEVEL,
+        at,
+        rho: 0.0,
+        rmst: None,
+    };
+    survival_analysis_weighted(ds, &spec(&["sex"]), &options, Some(&w)).unwrap()
+}
+
+fn check_km(ds: &Dataset, r: &Value) {
+    let name = r["name"].as_str().unwrap();
+    let transform = CiTransform::parse(r["ctype"].as_str().unwrap()).unwrap();
+    let at = floats_na(&r["at_time"]);
+    let mut times = at.clone();
+    times.sort_by(f64::total_cmp);
+    times.dedup();
+    let a = analysis(ds, r["weights"].as_str().unwrap(), transform, &times);
+    let expected_variance = if r["weights"] == "w" {
+        KmVariance::InfinitesimalJackknife
+    } else {
+        KmVariance::Greenwood
+    };
+    let strata = labels(&r["strata"]);
+    let at_strata = labels(&r["at_strata"]);
+    let col = |k: &str| floats_na(&r[k]);
+    let (time, n_risk, n_event, n_censor) =
+        (col("time"), col("n_risk"), col("n_event"), col("n_censor"));
+    let (surv, se, lower, upper) = (col("surv"), col("std_err"), col("lower"), col("upper"));
+    let medians = (col("median"), col("median_lower"), col("median_upper"));
+    for (gi, label) in labels(&r["groups"]).iter().enumerate() {
+        let g = a.groups.iter().find(|g| g.group == *label).unwrap();
+        assert_eq!(
+            g.fit.weighting.unwrap().variance,
+            expected_variance,
+            "{name}"
+        );
+        let idx: Vec<usize> = (0..strata.len()).filter(|&i| strata[i] == *label).collect();
+        assert_eq!(g.fit.rows.len(), idx.len(), "{name} {label}: rows");
+        for (row, &i) in g.fit.rows.iter().zip(&idx) {
+            let what = format!("{name} {label} t={}", row.time);
+            close(row.time, time[i], Tol::IDENTICAL, &what);
+            let c = row.weighted.unwrap();
+            close(c.n_risk, n_risk[i], Tol::EXACT, &format!("{what} n.risk"));
+            close(
+                c.n_event,
+                n_event[i],
+                Tol::EXACT,
+                &format!("{what} n.event"),
+            );
+            close(
+                c.n_censor,
+                n_censor[i],
+                Tol::EXACT.near_zero(1e-9),
+                &format!("{what} n.censor"),
+            );
+            close(
+                row.surv,
+                surv[i],
+                Tol::SAME_FORMULA,
+                &format!("{what} surv"),
+            );
+            close(row.std_err, se[i], Tol::REFERENCE, &format!("{what} se"));
+            close(
+                row.lower,
+                lower[i],
+                Tol::REFERENCE,
+                &format!("{what} lower"),
+            );
+            close(
+                row.upper,
+                upper[i],
+                Tol::REFERENCE,
+                &format!("{what} upper"),
+            );
+        }
+        let m = g.fit.median;
+        let opt = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        close(
+            opt(m.median),
+            medians.0[gi],
+            Tol::IDENTICAL,
+            &format!("{name} {label} median"),
+        );
+        close(
+            opt(m.lower),
+            medians.1[gi],
+            Tol::IDENTICAL,
+            &format!("{name} {label} median lower"),
+        );
+        close(
+            opt(m.upper),
+            medians.2[gi],
+            Tol::IDENTICAL,
+            &format!("{name} {label} median upper"),
+        );
+        let idx: Vec<usize> = (0..at_strata.len())
+            .filter(|&i| at_strata[i] == *label)
+            .collect();
+        assert_eq!(idx.len(), g.landmarks.len(), "{name} {label} landmarks");
+        for (l, &i) in g.landmarks.iter().zip(&idx) {
+            let what = format!("{name} {label} at {}", l.time);
+            close(l.time, col("at_time")[i], Tol::IDENTICAL, &what);
+            let n = l.weighted.unwrap().n_risk;
+            close(
+                n,
+                col("at_n_risk")[i],
+                Tol::EXACT.near_zero(1e-9),
+                &format!("{what} n.risk"),
+            );
+            close(l.surv, col("at_surv")[i], Tol::SAME_FORMULA, &what);
+            close(l.std_err, col("at_std_err")[i], Tol::REFERENCE, &what);
+            close(l.lower, col("at_lower")[i], Tol::REFERENCE, &what);
+            close(l.upper, col("at_upper")[i], Tol::REFERENCE, &what);
+        }
+    }
+}
+
+/// survfit(weights = ): the weighted curve, its robust (non-integer
+/// weights) or Greenwood (whole-number weights) SE and CI at every time,
+/// the weighted numbers, landmarks and medians.
+#[test]
+fn weighted_kaplan_meier_equals_survfit() {
+    let ds = lung();
+    let f = fixture();
+    for r in f["km"].as_array().unwrap() {
+        check_km(&ds, r);
+    }
+    // The weighted median follow-up (reverse Kaplan-Meier of all).
+    let a = analysis(&ds, "w", CiTransform::Log, &[]);
+    let fu = &f["follow_up"];
+    let opt = |v: Option<f64>| v.unwrap_or(f64::NAN);
+    close(
+        opt(a.follow_up.median),
+        fu["median"].as_f64().unwrap(),
+        Tol::IDENTICAL,
+        "follow-up",
+    );
+    close(
+        opt(a.follow_up.lower),
+        fu["lower"].as_f64().unwrap(),
+        Tol::IDENTICAL,
+        "follow-up lower",
+    );
+    close(
+        opt(a.follow_up.upper),
+        fu["upper"].as_f64().unwrap(),
+        Tol::IDENTICAL,
+        "follow-up upper",
+    );
+}
+
+/// The weighted curves are compared by the robust score test of the
+/// weighted Cox model of the group (R's robscore), not a log-rank test.
+#[test]
+fn weighted_comparison_is_the_robust_score_test() {
+    let ds = lung();
+    let r = named(&fixture()["cox"], "sex_efron");
+    let a = analysis(&ds, "w", CiTransform::Log, &[]);
+    assert!(a.log_rank.is_none() && a.pairwise.is_empty());
+    let c = a.weighted.unwrap();
+    assert_eq!(c.df, 1);
+    assert_eq!(c.variance, KmVariance::InfinitesimalJackknife);
+    close(
+        c.chi_square.unwrap(),
+        r["robust_score"].as_f64().unwrap(),
+        Tol::REFERENCE,
+        "robscore",
+    );
+    close(
+        c.p_value.unwrap(),
+        r["robust_score_p"].as_f64().unwrap(),
+        Tol::REFERENCE,
+        "robscore p",
+    );
+}
+
+fn cox_spec(vars: &[&str], ties: Ties) -> CoxSpec {
+    CoxSpec {
+        time: "time".into(),
+        event: "status".into(),
+        event_level: None,
+        variables: vars.iter().map(|v| v.to_string()).collect(),
+        ordinal: Vec::new(),
+        strata: None,
+        cluster: None,
+        ties,
+        conf_level: CONF_LEVEL,
+    }
+}
+
+fn check_cox(ds: &Dataset, spec: &CoxSpec, name: &str) {
+    let r = named(&fixture()["cox"], name);
+    let w = weights_from_column(ds, "w").unwrap();
+    let fit = cox_model_weighted(ds, spec, Some(&w)).unwrap();
+    assert!(fit.convergence.converged, "{name}");
+    assert_eq!(fit.n as u64, r["n"].as_u64().unwrap(), "{name} n");
+    assert_eq!(
+        fit.events as u64,
+        r["nevent"].as_u64().unwrap(),
+        "{name} events"
+    );
+    let f = |k: &str| floats_na(&r[k]);
+    let (coef, se, rse, rp, lower, upper) = (
+        f("coef"),
+        f("se"),
+        f("robust_se"),
+        f("robust_p"),
+        f("lower"),
+        f("upper"),
+    );
+    assert_eq!(fit.terms.len(), coef.len(), "{name}");
+    for (i, t) in fit.terms.iter().enumerate() {
+        let what = format!("{name} {}", t.term);
+        close(t.coef, coef[i], COEF, &what);
+        close(t.se, se[i], Tol::REFERENCE, &format!("{what} naive se"));
+        let rob = t.robust.unwrap();
+        close(rob.se, rse[i], Tol::REFERENCE, &format!("{what} robust se"));
+        close(rob.p_value, rp[i], Tol::WALD_P, &format!("{what} robust p"));
+        close(
+            rob.ci_lower,
+            lower[i],
+            Tol::REFERENCE,
+            &format!("{what} lower"),
+        );
+        close(
+            rob.ci_upper,
+            upper[i],
+            Tol::REFERENCE,
+            &format!("{what} upper"),
+        );
+    }
+    let ll = f("loglik");
+    close(fit.log_likelihood_null, ll[0], Tol::SAME_FORMULA, name);
+    close(fit.log_likelihood, ll[1], Tol::SAME_FORMULA, name);
+    close(
+        fit.lr_chi_square,
+        f("lr")[0],
+        Tol::REFERENCE,
+        &format!("{name} lr"),
+    );
+    close(
+        fit.score_chi_square,
+        f("score")[0],
+        Tol::REFERENCE,
+        &format!("{name} score"),
+    );
+    close(
+        fit.robust_wald_chi_square.unwrap(),
+        f("robust_wald")[0],
+        Tol::REFERENCE,
+        &format!("{name} robust wald"),
+    );
+    close(
+        fit.robust_score_chi_square.unwrap(),
+        f("robust_score")[0],
+        Tol::REFERENCE,
+        &format!("{name} robust score"),
+    );
+    close(
+        fit.robust_score_p_value.unwrap(),
+        f("robust_score_p")[0],
+        Tol::REFERENCE,
+        &format!("{name} robust score p"),
+    );
+}
+
+/// coxph(weights = , robust = TRUE): Efron and Breslow, with and without
+/// cluster, stratified.
+#[test]
+fn weighted_cox_equals_coxph() {
+    let ds = lung();
+    let vars = ["age", "sex", "ph.ecog"];
+    check_cox(&ds, &cox_spec(&vars, Ties::Efron), "efron");
+    check_cox(&ds, &cox_spec(&vars, Ties::Breslow), "breslow");
+    for (ties, name) in [
+        (Ties::Efron, "efron_cluster_inst"),
+        (Ties::Breslow, "breslow_cluster_inst"),
+    ] {
+        let mut s = cox_spec(&vars, ties);
+        s.cluster = Some("inst".into());
+        check_cox(&ds, &s, name);
+    }
+    let mut s = cox_spec(&["age", "ph.ecog"], Ties::Efron);
+    s.strata = Some("sex".into());
+    check_cox(&ds, &s, "efron_strata");
+    check_cox(&ds, &cox_spec(&["sex"], Ties::Efron), "sex_efron");
+}
