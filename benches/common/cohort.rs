@@ -248,6 +248,7 @@ pub fn registry_settings() -> cohortlab::report::study::StudySettings {
             cohort: StudyCohort::Matched,
             cross: None,
         }),
+        sensitivity: None,
         allow_outcome_covariates: false,
         conf_level: cohortlab::engine::defaults::CONF_LEVEL,
     }

@@ -6,8 +6,11 @@ use cohortlab::engine::data::{Closed, ColumnKind, DatasetSpec, DerivedColumn, Le
 use cohortlab::engine::matching::{Caliper, DistanceScale, MatchOrder, MatchSpec};
 use cohortlab::engine::regression::LogisticSpec;
 use cohortlab::engine::rng::Rng;
+use cohortlab::engine::study::SensitivityStep;
 use cohortlab::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
 use cohortlab::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
+use cohortlab::engine::weighting::{Estimand, WeightOptions};
+use cohortlab::engine::Choice;
 use cohortlab::report::service::Request;
 use cohortlab::report::study::{RegressionStep, StudyCohort, StudySettings, SurvivalStep};
 
@@ -444,6 +447,18 @@ pub fn survival_step(rng: &mut Rng, t: &Table) -> SurvivalStep {
     }
 }
 
+/// The Sensitivity step's options, valid and not.
+fn sensitivity_step(rng: &mut Rng) -> SensitivityStep {
+    SensitivityStep {
+        weighting: WeightOptions {
+            estimand: *pick(rng, &Estimand::ALL),
+            stabilize: chance(rng, 0.5),
+            trim: chance(rng, 0.3).then(|| some_f64(rng, &[0.01, 0.05, 0.1], &[0.5, -1.0])),
+            truncate: chance(rng, 0.3).then(|| some_f64(rng, &[0.9, 0.99, 0.999], &[1.0, 0.2])),
+        },
+    }
+}
+
 /// Study settings using the table's columns.
 pub fn settings(rng: &mut Rng, t: &Table, spec: &DatasetSpec) -> StudySettings {
     StudySettings {
@@ -458,6 +473,7 @@ pub fn settings(rng: &mut Rng, t: &Table, spec: &DatasetSpec) -> StudySettings {
         outcomes: cols(rng, t, 2),
         subgroup: chance(rng, 0.3).then(|| col(rng, t, 3)),
         survival: chance(rng, 0.7).then(|| survival_step(rng, t)),
+        sensitivity: chance(rng, 0.4).then(|| sensitivity_step(rng)),
         allow_outcome_covariates: chance(rng, 0.2),
         conf_level: cohortlab::engine::defaults::CONF_LEVEL,
     }

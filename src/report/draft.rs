@@ -9,9 +9,9 @@ use crate::engine::data::DatasetSpec;
 use crate::engine::defaults::{CONF_LEVEL, LANDMARKS_MONTHS};
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
+use crate::engine::study::SensitivityStep;
 use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
-use crate::engine::study::SensitivityStep;
 use crate::report::study::{
     RegressionStep, StudyCohort, StudySettings, SurvivalStep, SETTINGS_VERSION,
 };
@@ -100,6 +100,8 @@ pub struct Draft {
     pub allow_outcome_covariates: bool,
     /// The confidence level of every interval of the study.
     pub conf_level: f64,
+    /// The Sensitivity step, when it is part of the study.
+    pub sensitivity: Option<SensitivityStep>,
 }
 
 impl Default for Draft {

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use super::engine_client::{Failure, SessionInfo, UiError};
 use crate::engine::data::{ColumnKind, DatasetSpec};
 use crate::engine::matching::MatchSpec;
-use crate::engine::survival::{CiTransform, Ties};
 use crate::engine::study::SensitivityStep;
+use crate::engine::survival::{CiTransform, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
 use crate::engine::weighting::WeightOptions;
 use crate::report::draft::{

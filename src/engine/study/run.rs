@@ -6,9 +6,9 @@ use super::{
     MatchingSummary, OutcomesInput, OutcomesResults, SensitivityInput, SensitivityResults,
     SensitivityStep, StudyCohort, StudyResults, StudySettings, SurvivalResults,
 };
-use crate::engine::survival::{cox_model_weighted, CoxSpec};
 use crate::engine::data::Dataset;
 use crate::engine::matching::{MatchError, MatchResult};
+use crate::engine::survival::{cox_model_weighted, CoxSpec};
 use crate::engine::table1::{table1, Table1};
 use crate::engine::{Code, Diagnostic};
 

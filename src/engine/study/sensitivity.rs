@@ -124,7 +124,7 @@ pub fn weights_for(
     spec: &MatchSpec,
     step: &SensitivityStep,
 ) -> Result<WeightResult, crate::engine::weighting::WeightError> {
-    weight_patients(ds, &WeightSpec::from_match(spec, step.weighting.clone()))
+    weight_patients(ds, &WeightSpec::from_match(spec, step.weighting))
 }
 
 /// Runs the sensitivity step on `weights` (from [`weights_for`], `None`
@@ -148,7 +148,10 @@ pub fn sensitivity_step(
                 match weighted_outcome(ds, w, &o.outcome, level) {
                     Ok(r) => out.weighted_outcomes.push(r),
                     Err(e) => diagnostics.push(failed(
-                        format!("The weighted comparison of {} could not be made: {e}.", o.outcome),
+                        format!(
+                            "The weighted comparison of {} could not be made: {e}.",
+                            o.outcome
+                        ),
                         e.hint(),
                     )),
                 }
@@ -168,9 +171,18 @@ pub fn sensitivity_step(
     if let Some(m) = input.matching {
         for o in input.outcomes.iter().filter(|o| o.subgroup.is_none()) {
             match rosenbaum_binary(ds, m, &o.outcome, 1.0 - level) {
-                Ok(r) => out.rosenbaum.push(r),
+                Ok(r) => {
+                    diagnostics.extend(r.diagnostics.iter().map(|d| Diagnostic {
+                        message: format!("Rosenbaum bounds ({}): {}", o.outcome, d.message),
+                        ..d.clone()
+                    }));
+                    out.rosenbaum.push(r);
+                }
                 Err(e) => diagnostics.push(failed(
-                    format!("Rosenbaum bounds for {} could not be computed: {e}.", o.outcome),
+                    format!(
+                        "Rosenbaum bounds for {} could not be computed: {e}.",
+                        o.outcome
+                    ),
                     e.hint(),
                 )),
             }
@@ -190,9 +202,9 @@ fn summary(ds: &Dataset, w: &WeightResult) -> WeightingSummary {
             .fold(0.0f64, |a, v| a.max(v.abs()))
     };
     WeightingSummary {
-        options: w.spec.options.clone(),
-        treated: w.treated_weights.clone(),
-        control: w.control_weights.clone(),
+        options: w.spec.options,
+        treated: w.treated_weights,
+        control: w.control_weights,
         trimmed: w.trimmed,
         truncated: w.truncated,
         denominator: bal.denominator,
@@ -221,9 +233,8 @@ fn histogram(values: impl Iterator<Item = (f64, f64)>, hi: f64) -> Vec<f64> {
 }
 
 fn figure(w: &WeightResult) -> WeightFigure {
-    let group = |t: bool| {
-        (0..w.ps.len()).filter(move |&i| w.treated[i] == Some(t) && w.weights[i] > 0.0)
-    };
+    let group =
+        |t: bool| (0..w.ps.len()).filter(move |&i| w.treated[i] == Some(t) && w.weights[i] > 0.0);
     let max_weight = w.weights.iter().copied().fold(0.0f64, f64::max);
     let weights = |t: bool| histogram(group(t).map(|i| (w.weights[i], 1.0)), max_weight);
     let scores = |t: bool, weighted: bool| {
@@ -285,7 +296,9 @@ fn e_values(
                 value: mh.odds_ratio,
                 lower: mh.ci_lower,
                 upper: mh.ci_upper,
-                level: o.odds_ratio.map_or(crate::engine::defaults::CONF_LEVEL, |e| e.level),
+                level: o
+                    .odds_ratio
+                    .map_or(crate::engine::defaults::CONF_LEVEL, |e| e.level),
             };
             push(
                 "Matched sets (Mantel-Haenszel)".into(),

@@ -169,11 +169,16 @@ mod tests {
         step.weighting.trim = Some(0.5);
         s.sensitivity = Some(step.clone());
         let e = settings(&s).unwrap_err();
-        assert!(e.contains("sensitivity.weighting.trim") && e.contains("0.5"), "{e}");
+        assert!(
+            e.contains("sensitivity.weighting.trim") && e.contains("0.5"),
+            "{e}"
+        );
         step.weighting.trim = None;
         step.weighting.truncate = Some(1.0);
         s.sensitivity = Some(step.clone());
-        assert!(settings(&s).unwrap_err().contains("sensitivity.weighting.truncate"));
+        assert!(settings(&s)
+            .unwrap_err()
+            .contains("sensitivity.weighting.truncate"));
         step.weighting.truncate = Some(0.99);
         s.sensitivity = Some(step);
         assert_eq!(settings(&s), Ok(()));

@@ -89,7 +89,9 @@ impl Estimand {
     pub fn describe(self) -> &'static str {
         match self {
             Estimand::Ate => "ATE: the effect in the whole cohort (inverse probability weights)",
-            Estimand::Att => "ATT: the effect in the treated patients (controls weighted e/(1 - e))",
+            Estimand::Att => {
+                "ATT: the effect in the treated patients (controls weighted e/(1 - e))"
+            }
             Estimand::Ato => "ATO: the effect where the groups overlap most (overlap weights)",
             Estimand::Atm => "ATM: the effect in a matched-like population (matching weights)",
         }

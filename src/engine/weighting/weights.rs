@@ -132,7 +132,14 @@ pub(super) fn compute(ps: &[f64], treated: &[Option<bool>], o: &WeightOptions) -
         }
     }
     let truncated = match o.truncate {
-        Some(p) => truncate(&mut weights, treated, &keep, o.estimand, p, &mut diagnostics),
+        Some(p) => truncate(
+            &mut weights,
+            treated,
+            &keep,
+            o.estimand,
+            p,
+            &mut diagnostics,
+        ),
         None => 0,
     };
     Computed {

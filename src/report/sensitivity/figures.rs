@@ -127,7 +127,13 @@ pub fn love_plot_weighted_svg(w: &WeightingSummary, matched: Option<&[BalanceRow
     let height = top + row_h * rows.len() as f64 + 60.0;
     let max = rows
         .iter()
-        .flat_map(|r| [r.before.smd, r.after.smd, matched_smd(&r.term).unwrap_or(0.0)])
+        .flat_map(|r| {
+            [
+                r.before.smd,
+                r.after.smd,
+                matched_smd(&r.term).unwrap_or(0.0),
+            ]
+        })
         .map(f64::abs)
         .filter(|v| v.is_finite())
         .fold(0.25f64, f64::max);

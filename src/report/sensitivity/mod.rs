@@ -7,9 +7,8 @@ mod tables;
 
 pub use figures::{love_plot_weighted_svg, weights_figure_svg};
 pub use tables::{
-    weighting_label,
     estimates_table, rosenbaum_table, weighted_balance_table, weighted_outcomes_table,
-    weights_table,
+    weighting_label, weights_table,
 };
 
 use crate::engine::study::StudyResults;
@@ -27,9 +26,15 @@ pub fn sensitivity_outputs(
     let matched = r.matching.as_ref().map(|m| m.balance.as_slice());
     if let Some(w) = &s.weighting {
         tables.push(("weights".into(), weights_table(w)));
-        tables.push(("weighted_balance".into(), weighted_balance_table(w, matched)));
+        tables.push((
+            "weighted_balance".into(),
+            weighted_balance_table(w, matched),
+        ));
         figures.push(("weights".into(), weights_figure_svg(w)));
-        figures.push(("love_plot_weighted".into(), love_plot_weighted_svg(w, matched)));
+        figures.push((
+            "love_plot_weighted".into(),
+            love_plot_weighted_svg(w, matched),
+        ));
     }
     if !s.weighted_outcomes.is_empty() {
         tables.push((

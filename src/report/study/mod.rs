@@ -10,8 +10,8 @@ mod outcomes;
 
 pub use html::{report_html, table_html};
 pub use methods::{methods_text, sensitivity_text};
-pub use outcomes::outcomes_table;
 pub(crate) use outcomes::ci_text;
+pub use outcomes::outcomes_table;
 
 // The study's settings and results, for callers of the report.
 pub use crate::engine::study::{

@@ -72,41 +72,43 @@ pub fn SensitivityPanel() -> impl IntoView {
     let update = move |f: fn(&mut WeightOptions, Option<f64>), v: Option<f64>| {
         state.weighting.update(|o| f(o, v));
     };
-    let controls = view! {
-        <div class="controls">
-            <label>
-                "Weights for "
-                <EnumSelect
-                    id="weight-estimand"
-                    value=Signal::derive(move || state.weighting.get().estimand)
-                    on_change=Callback::new(move |e: Estimand| state.weighting.update(|o| o.estimand = e))
-                />
-            </label>
-            <label title="Multiply ATE weights by the proportion of the group received (Robins et al. 2000): the same estimate, weights that sum to about the number of patients.">
-                <input type="checkbox" id="weight-stabilize"
-                    prop:checked=move || state.weighting.get().stabilize
-                    on:change=move |ev| state.weighting.update(|o| o.stabilize = event_target_checked(&ev)) />
-                " Stabilised (ATE)"
-            </label>
-            <label title="Leave out patients whose score is below q or above 1 - q (Crump et al. 2009), e.g. 0.05. Empty: none.">
-                "Trim scores at "
-                <input type="number" id="weight-trim" min="0" max="0.5" step="0.01" placeholder="none"
-                    prop:value=move || state.weighting.get().trim.map_or(String::new(), |v| v.to_string())
-                    on:change=move |ev| update(|o, v| o.trim = v, optional_number(&event_target_value(&ev))) />
-            </label>
-            <label title="Set the weights above this percentile of the weights to it, e.g. 0.99. Empty: none.">
-                "Truncate weights at percentile "
-                <input type="number" id="weight-truncate" min="0.5" max="1" step="0.01" placeholder="none"
-                    prop:value=move || state.weighting.get().truncate.map_or(String::new(), |v| v.to_string())
-                    on:change=move |ev| update(|o, v| o.truncate = v, optional_number(&event_target_value(&ev))) />
-            </label>
-            <label>
-                <input type="checkbox" id="sensitivity-include"
-                    prop:checked=move || state.sensitivity_included.get()
-                    on:change=move |ev| state.sensitivity_included.set(event_target_checked(&ev)) />
-                " Include in the report and the saved settings"
-            </label>
-        </div>
+    let controls = move || {
+        view! {
+            <div class="controls">
+                <label>
+                    "Weights for "
+                    <EnumSelect
+                        id="weight-estimand"
+                        value=Signal::derive(move || state.weighting.get().estimand)
+                        on_change=Callback::new(move |e: Estimand| state.weighting.update(|o| o.estimand = e))
+                    />
+                </label>
+                <label title="Multiply ATE weights by the proportion of the group received (Robins et al. 2000): the same estimate, weights that sum to about the number of patients.">
+                    <input type="checkbox" id="weight-stabilize"
+                        prop:checked=move || state.weighting.get().stabilize
+                        on:change=move |ev| state.weighting.update(|o| o.stabilize = event_target_checked(&ev)) />
+                    " Stabilised (ATE)"
+                </label>
+                <label title="Leave out patients whose score is below q or above 1 - q (Crump et al. 2009), e.g. 0.05. Empty: none.">
+                    "Trim scores at "
+                    <input type="number" id="weight-trim" min="0" max="0.5" step="0.01" placeholder="none"
+                        prop:value=move || state.weighting.get().trim.map_or(String::new(), |v| v.to_string())
+                        on:change=move |ev| update(|o, v| o.trim = v, optional_number(&event_target_value(&ev))) />
+                </label>
+                <label title="Set the weights above this percentile of the weights to it, e.g. 0.99. Empty: none.">
+                    "Truncate weights at percentile "
+                    <input type="number" id="weight-truncate" min="0.5" max="1" step="0.01" placeholder="none"
+                        prop:value=move || state.weighting.get().truncate.map_or(String::new(), |v| v.to_string())
+                        on:change=move |ev| update(|o, v| o.truncate = v, optional_number(&event_target_value(&ev))) />
+                </label>
+                <label>
+                    <input type="checkbox" id="sensitivity-include"
+                        prop:checked=move || state.sensitivity_included.get()
+                        on:change=move |ev| state.sensitivity_included.set(event_target_checked(&ev)) />
+                    " Include in the report and the saved settings"
+                </label>
+            </div>
+        }
     };
     view! {
         <AnalysisStep title="Sensitivity">

@@ -1,0 +1,183 @@
+//! The study's Sensitivity step (`engine::study::sensitivity_step`, run by
+//! `run_study` and `cohortlab run`): every number equals the engine's
+//! weighting, weighted Cox, E-value and Rosenbaum functions called
+//! directly; the report holds its tables, figures and methods sentences;
+//! settings without the step are unchanged.
+
+mod common;
+
+use cohortlab::engine::data::Dataset;
+use cohortlab::engine::matching::match_patients;
+use cohortlab::engine::sensitivity::{e_value_of, rosenbaum_binary, EffectMeasure};
+use cohortlab::engine::study::{SensitivityStep, COMMON_OUTCOME};
+use cohortlab::engine::survival::{cox_model_weighted, CoxSpec};
+use cohortlab::engine::weighting::{
+    weight_patients, weighted_outcome, Estimand, WeightOptions, WeightSpec,
+};
+use cohortlab::report::study::StudySettings;
+use common::{example_raw, example_study_with};
+
+fn settings(options: WeightOptions) -> StudySettings {
+    StudySettings {
+        sensitivity: Some(SensitivityStep { weighting: options }),
+        ..StudySettings::example()
+    }
+}
+
+#[test]
+fn every_number_of_the_step_equals_the_engine_called_directly() {
+    let options = WeightOptions {
+        estimand: Estimand::Ato,
+        truncate: Some(0.99),
+        ..WeightOptions::default()
+    };
+    let s = settings(options);
+    let out = example_study_with(&s);
+    let r = &out.results;
+    let x = r.sensitivity.as_ref().expect("the step ran");
+    let ds = Dataset::build(&example_raw(), &s.dataset).unwrap();
+    let spec = s.matching.as_ref().unwrap();
+    let w = weight_patients(&ds, &WeightSpec::from_match(spec, options)).unwrap();
+
+    // The weights' summary and balance.
+    let summary = x.weighting.as_ref().expect("weighted");
+    assert_eq!(summary.treated, w.treated_weights);
+    assert_eq!(summary.control, w.control_weights);
+    assert_eq!(summary.truncated, w.truncated);
+    assert!(summary.truncated > 0, "the 99th percentile truncates some");
+    assert!(summary.max_smd_after < summary.max_smd_before);
+    let share: f64 = summary.figure.weights_treated.iter().sum();
+    assert!((share - 1.0).abs() < 1e-12);
+
+    // Each outcome weighted, as the engine gives it.
+    assert_eq!(x.weighted_outcomes.len(), 3);
+    for (o, name) in x.weighted_outcomes.iter().zip(["tpcr", "bpcr", "apcr"]) {
+        assert_eq!(o, &weighted_outcome(&ds, &w, name, s.conf_level).unwrap());
+    }
+
+    // The weighted Cox model: the group alone, all patients, robust SEs.
+    let cox = s.survival.as_ref().and_then(|v| v.cox.as_ref()).unwrap();
+    let direct = cox_model_weighted(
+        &ds,
+        &CoxSpec {
+            variables: vec![spec.treatment.clone()],
+            cluster: None,
+            strata: None,
+            ordinal: Vec::new(),
+            ..cox.clone()
+        },
+        Some(&w.weights),
+    )
+    .unwrap();
+    let wc = x.weighted_cox.as_ref().expect("a weighted Cox model");
+    assert_eq!(wc, &direct);
+    assert!(wc.terms[0].robust.is_some());
+
+    // E-values: under each matched OR, each MH OR, each weighted OR, the
+    // Cox HR and the weighted HR.
+    assert_eq!(x.e_values.len(), 3 * 3 + 2);
+    let first = &r.outcomes[0];
+    let n: usize = first.n.iter().sum();
+    let common = first.events.iter().sum::<usize>() as f64 / n as f64 > COMMON_OUTCOME;
+    let direct = e_value_of(EffectMeasure::Or, &first.odds_ratio.unwrap(), common).unwrap();
+    assert_eq!(x.e_values[0].e_value, direct);
+    assert_eq!(x.e_values[0].what, "tpcr");
+    let hr = x.e_values.last().unwrap();
+    assert_eq!(hr.e_value.measure, EffectMeasure::Hr);
+    assert!((hr.e_value.estimate - wc.terms[0].hazard_ratio).abs() < 1e-15);
+
+    // Rosenbaum bounds of each outcome in the matched sets.
+    let m = match_patients(&ds, spec).unwrap();
+    assert_eq!(x.rosenbaum.len(), 3);
+    for (b, name) in x.rosenbaum.iter().zip(["tpcr", "bpcr", "apcr"]) {
+        assert_eq!(
+            b,
+            &rosenbaum_binary(&ds, &m, name, 1.0 - s.conf_level).unwrap()
+        );
+    }
+
+    // The report: its tables, figures and methods sentences.
+    for t in [
+        "weights",
+        "weighted_balance",
+        "weighted_outcomes",
+        "weighted_cox",
+        "sensitivity_estimates",
+        "rosenbaum",
+    ] {
+        assert!(out.tables.iter().any(|(n, _)| n == t), "table {t}");
+    }
+    for f in ["weights", "love_plot_weighted"] {
+        assert!(out.figures.iter().any(|(n, _)| n == f), "figure {f}");
+    }
+    assert!(
+        r.methods.contains("As a sensitivity analysis"),
+        "{}",
+        r.methods
+    );
+    assert!(r.methods.contains("ATO"), "{}", r.methods);
+    assert!(r.methods.contains("E-values (VanderWeele and Ding 2017)"));
+    assert!(r.methods.contains("Rosenbaum bounds"));
+    assert!(out
+        .report_html
+        .contains("Matched and weighted estimates, with E-values"));
+}
+
+#[test]
+fn the_step_is_saved_and_left_out_when_not_asked_for() {
+    let s = settings(WeightOptions {
+        estimand: Estimand::Att,
+        trim: Some(0.05),
+        ..WeightOptions::default()
+    });
+    let text = s.to_json();
+    assert!(text.contains("\"sensitivity\""));
+    assert_eq!(StudySettings::from_json(&text).unwrap(), s);
+    // The example's settings file has no such section, and its study none.
+    let plain = StudySettings::example();
+    assert!(!plain.to_json().contains("sensitivity"));
+    let out = example_study_with(&plain);
+    assert!(out.results.sensitivity.is_none());
+    assert!(!out.tables.iter().any(|(n, _)| n == "weights"));
+    assert!(!out.results_json().contains("\"sensitivity\""));
+}
+
+#[test]
+fn bad_weighting_options_are_named_before_anything_runs() {
+    let mut s = settings(WeightOptions {
+        trim: Some(0.7),
+        ..WeightOptions::default()
+    });
+    let e = StudySettings::from_json(&s.to_json()).unwrap_err();
+    assert!(e.contains("sensitivity.weighting.trim"), "{e}");
+    s.sensitivity = Some(SensitivityStep::default());
+    s.matching = None;
+    let e = StudySettings::from_json(&s.to_json()).unwrap_err();
+    assert!(e.contains("matching"), "{e}");
+}
+
+#[test]
+fn cohortlab_run_reruns_the_step_from_the_settings() {
+    use common::{cohortlab, json_file, path, scratch};
+    let dir = scratch("sensitivity-run");
+    let spec = dir.join("settings.json");
+    std::fs::write(&spec, settings(WeightOptions::default()).to_json()).unwrap();
+    let out = dir.join("out");
+    cohortlab(&[
+        "run",
+        path("tests/data/example-study.csv").to_str().unwrap(),
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .success();
+    let r = json_file(out.join("results.json"));
+    let x = &r["sensitivity"];
+    assert_eq!(x["weighting"]["options"]["estimand"], "ate");
+    assert_eq!(x["weighted_outcomes"].as_array().unwrap().len(), 3);
+    assert!(out.join("tables/sensitivity_estimates.csv").exists());
+    assert!(out.join("figures/weights.svg").exists());
+    let again = json_file(out.join("settings.json"));
+    assert_eq!(again["sensitivity"]["weighting"]["estimand"], "ate");
+}
