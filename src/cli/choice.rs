@@ -12,6 +12,7 @@ use crate::engine::data::ColumnKind;
 use crate::engine::matching::{DistanceScale, MatchOrder};
 use crate::engine::survival::{CiTransform, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
+use crate::engine::weighting::Estimand;
 use crate::engine::Choice;
 
 /// `c` as clap shows and parses it: its key, and its description when that
@@ -57,6 +58,7 @@ value_enum!(
     Ties,
     CategoricalTest,
     ContinuousTest,
+    Estimand,
 );
 
 #[cfg(test)]
@@ -79,6 +81,7 @@ mod tests {
         parses_every_key::<Ties>();
         parses_every_key::<CategoricalTest>();
         parses_every_key::<ContinuousTest>();
+        parses_every_key::<Estimand>();
     }
 
     #[test]

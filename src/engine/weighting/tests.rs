@@ -250,3 +250,29 @@ fn the_estimands_and_denominators_round_trip() {
 impl Estimand {
     const ALL_FOR_TESTS: [Estimand; 4] = [Estimand::Ate, Estimand::Att, Estimand::Ato, Estimand::Atm];
 }
+
+#[test]
+fn scores_of_0_and_1_give_weight_0_and_a_diagnostic() {
+    let ps = [0.0, 1.0, 0.5, 0.25, 1.0, f64::NAN];
+    let treated = [Some(true), Some(false), Some(true), Some(false), Some(true), None];
+    for est in Estimand::ALL_FOR_TESTS {
+        let o = WeightOptions {
+            estimand: est,
+            stabilize: est == Estimand::Ate,
+            truncate: Some(0.9),
+            ..Default::default()
+        };
+        let c = super::weights::compute(&ps, &treated, &o);
+        assert!(c.weights.iter().all(|w| w.is_finite()), "{est:?}: {:?}", c.weights);
+        assert_eq!(c.weights[5], 0.0);
+        let infinite = matches!(est, Estimand::Ate | Estimand::Att);
+        assert_eq!(c.infinite > 0, infinite, "{est:?}");
+        assert_eq!(
+            c.diagnostics.iter().any(|d| d.code == Code::InfiniteWeight),
+            infinite
+        );
+        if infinite {
+            assert_eq!(c.weights[1], 0.0, "{est:?}: a control with score 1");
+        }
+    }
+}

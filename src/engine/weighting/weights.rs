@@ -242,8 +242,16 @@ pub(super) fn group(weights: &[f64], treated: &[Option<bool>], of: bool) -> Grou
 
 /// Warnings about each named group's weights: a low ESS, an extreme
 /// largest weight.
-pub(super) fn extreme_warnings(groups: &[(&str, &GroupWeights)]) -> Vec<Diagnostic> {
+pub(super) fn extreme_warnings(
+    estimand: Estimand,
+    groups: &[(&str, &GroupWeights)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let steadier = if estimand == Estimand::Ato {
+        "trimming the scores or truncating the weights give steadier estimates"
+    } else {
+        "overlap weights (ATO), trimming the scores or truncating the weights give steadier estimates"
+    };
     for (name, g) in groups {
         if g.n == 0 {
             continue;
@@ -260,7 +268,7 @@ pub(super) fn extreme_warnings(groups: &[(&str, &GroupWeights)]) -> Vec<Diagnost
                         100.0 * g.ess / g.n as f64
                     ),
                 )
-                .with_hint("Look at the weights' distribution; overlap weights (ATO), trimming the scores or truncating the weights give steadier estimates."),
+                .with_hint(format!("Look at the weights' distribution; {steadier}.")),
             );
         }
         if g.max > EXTREME_RATIO * g.mean {
@@ -275,7 +283,7 @@ pub(super) fn extreme_warnings(groups: &[(&str, &GroupWeights)]) -> Vec<Diagnost
                         g.mean
                     ),
                 )
-                .with_hint("Check the patients with the extreme scores; consider truncating the weights (e.g. at the 99th percentile) or overlap weights."),
+                .with_hint(format!("Check the patients with the extreme scores; {steadier}.")),
             );
         }
     }
