@@ -26,8 +26,21 @@ fn spec(options: WeightOptions) -> WeightSpec {
 #[test]
 fn the_json_numbers_are_the_engines() {
     let out = cohortlab(&[
-        "weight", FILE, "--treatment", "treat", "--covariates", COVARIATES, "--estimand", "att",
-        "--truncate", "0.95", "--outcome", "re78_pos", "--conf-level", "0.9", "--json",
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+        "--estimand",
+        "att",
+        "--truncate",
+        "0.95",
+        "--outcome",
+        "re78_pos",
+        "--conf-level",
+        "0.9",
+        "--json",
     ])
     .success();
     let doc = out.json();
@@ -44,7 +57,10 @@ fn the_json_numbers_are_the_engines() {
     let ws = &doc["weights"];
     assert_eq!(ws["truncated"].as_u64().unwrap() as usize, w.truncated);
     assert!(w.truncated > 0);
-    for (k, g) in [("treated", &w.treated_weights), ("control", &w.control_weights)] {
+    for (k, g) in [
+        ("treated", &w.treated_weights),
+        ("control", &w.control_weights),
+    ] {
         assert_eq!(ws[k]["n"].as_u64().unwrap() as usize, g.n);
         close(ws[k]["ess"].as_f64().unwrap(), g.ess, Tol::EXACT, k);
         close(ws[k]["max"].as_f64().unwrap(), g.max, Tol::EXACT, k);
@@ -56,12 +72,27 @@ fn the_json_numbers_are_the_engines() {
     assert_eq!(rows.len(), bal.rows.len());
     for (r, b) in rows.iter().zip(&bal.rows) {
         assert_eq!(r["term"], b.term.as_str());
-        close(r["after"]["smd"].as_f64().unwrap(), b.after.smd, Tol::EXACT, &b.term);
+        close(
+            r["after"]["smd"].as_f64().unwrap(),
+            b.after.smd,
+            Tol::EXACT,
+            &b.term,
+        );
     }
     let o = weighted_outcome(&ds, &w, "re78_pos", 0.9).unwrap();
     let j = &doc["outcomes"][0];
-    close(j["odds_ratio"]["value"].as_f64().unwrap(), o.odds_ratio.value, Tol::EXACT, "OR");
-    close(j["odds_ratio"]["lower"].as_f64().unwrap(), o.odds_ratio.lower, Tol::EXACT, "lower");
+    close(
+        j["odds_ratio"]["value"].as_f64().unwrap(),
+        o.odds_ratio.value,
+        Tol::EXACT,
+        "OR",
+    );
+    close(
+        j["odds_ratio"]["lower"].as_f64().unwrap(),
+        o.odds_ratio.lower,
+        Tol::EXACT,
+        "lower",
+    );
     assert_eq!(j["odds_ratio"]["level"].as_f64(), Some(0.9));
     close(j["p_value"].as_f64().unwrap(), o.p_value, Tol::EXACT, "P");
 }
@@ -69,8 +100,16 @@ fn the_json_numbers_are_the_engines() {
 #[test]
 fn the_text_shows_the_model_weights_balance_and_outcomes() {
     let out = cohortlab(&[
-        "weight", FILE, "--treatment", "treat", "--covariates", COVARIATES, "--outcome",
-        "re78_pos", "--trim", "0.05",
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+        "--outcome",
+        "re78_pos",
+        "--trim",
+        "0.05",
     ])
     .success();
     let ds = data("lalonde_outcome.csv", DatasetSpec::default());
@@ -83,8 +122,14 @@ fn the_text_shows_the_model_weights_balance_and_outcomes() {
     )
     .unwrap();
     let s = &out.stdout;
-    assert!(s.contains("propensity model: logistic regression of treat"), "{s}");
-    assert!(s.contains(&format!("C statistic {:.3}", w.model.c_statistic.unwrap())), "{s}");
+    assert!(
+        s.contains("propensity model: logistic regression of treat"),
+        "{s}"
+    );
+    assert!(
+        s.contains(&format!("C statistic {:.3}", w.model.c_statistic.unwrap())),
+        "{s}"
+    );
     assert!(s.contains(&format!("{:.1}", w.treated_weights.ess)), "{s}");
     assert!(
         s.contains(&format!(
@@ -93,7 +138,10 @@ fn the_text_shows_the_model_weights_balance_and_outcomes() {
         )),
         "{s}"
     );
-    assert!(s.contains("pooled SD"), "the SMD's denominator is named: {s}");
+    assert!(
+        s.contains("pooled SD"),
+        "the SMD's denominator is named: {s}"
+    );
     let o = weighted_outcome(&ds, &w, "re78_pos", 0.95).unwrap();
     assert!(s.contains(&format!("{:.2} (", o.odds_ratio.value)), "{s}");
     assert!(s.contains("Odds ratio (95% CI)"), "{s}");
@@ -104,8 +152,16 @@ fn out_writes_every_patient_with_ps_and_weights() {
     let path = scratch("weight-out").join("weighted.csv");
     let p = path.to_str().unwrap();
     cohortlab(&[
-        "weight", FILE, "--treatment", "treat", "--covariates", COVARIATES, "--estimand", "ato",
-        "--out", p,
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+        "--estimand",
+        "ato",
+        "--out",
+        p,
     ])
     .success();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -127,14 +183,31 @@ fn out_writes_every_patient_with_ps_and_weights() {
     for (i, r) in rows.iter().enumerate() {
         let cells: Vec<&str> = r.split(',').collect();
         let n = cells.len();
-        close(cells[n - 2].parse::<f64>().unwrap(), w.ps[i], Tol::EXACT, "ps");
-        close(cells[n - 1].parse::<f64>().unwrap(), w.weights[i], Tol::EXACT, "weight");
+        close(
+            cells[n - 2].parse::<f64>().unwrap(),
+            w.ps[i],
+            Tol::EXACT,
+            "ps",
+        );
+        close(
+            cells[n - 1].parse::<f64>().unwrap(),
+            w.weights[i],
+            Tol::EXACT,
+            "weight",
+        );
     }
 }
 
 #[test]
 fn bad_values_exit_2_and_engine_errors_1_with_a_hint() {
-    let base = ["weight", FILE, "--treatment", "treat", "--covariates", COVARIATES];
+    let base = [
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+    ];
     for (flag, bad, words) in [
         ("--trim", "0.7", "between 0 and 0.5"),
         ("--trim", "x", "between 0 and 0.5"),
@@ -151,7 +224,12 @@ fn bad_values_exit_2_and_engine_errors_1_with_a_hint() {
         assert!(!err.contains("panicked"), "{err}");
     }
     let (code, _, err) = cohortlab(&[
-        "weight", FILE, "--treatment", "treat", "--covariates", "age,educaton",
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        "age,educaton",
     ])
     .parts();
     assert_eq!(code, 1, "{err}");

@@ -52,13 +52,36 @@ fn check(ds: &Dataset, case: &Value, treatment: &str, covariates: &[&str]) {
     for row in 0..ds.n_rows {
         assert_eq!(ds.column("id").unwrap().display(row), ids[row]);
         close(w.ps[row], ps[row], WEIGHT, &format!("{name} score {row}"));
-        close(w.weights[row], weights[row], WEIGHT, &format!("{name} weight {row}"));
+        close(
+            w.weights[row],
+            weights[row],
+            WEIGHT,
+            &format!("{name} weight {row}"),
+        );
     }
-    assert_eq!(w.trimmed.treated as u64, case["trimmed_treated"].as_u64().unwrap());
-    assert_eq!(w.trimmed.control as u64, case["trimmed_control"].as_u64().unwrap());
-    assert_eq!(w.truncated as u64, case["truncated"].as_u64().unwrap(), "{name}");
-    check_group(&w.treated_weights, &case["treated"], &format!("{name} treated"));
-    check_group(&w.control_weights, &case["control"], &format!("{name} control"));
+    assert_eq!(
+        w.trimmed.treated as u64,
+        case["trimmed_treated"].as_u64().unwrap()
+    );
+    assert_eq!(
+        w.trimmed.control as u64,
+        case["trimmed_control"].as_u64().unwrap()
+    );
+    assert_eq!(
+        w.truncated as u64,
+        case["truncated"].as_u64().unwrap(),
+        "{name}"
+    );
+    check_group(
+        &w.treated_weights,
+        &case["treated"],
+        &format!("{name} treated"),
+    );
+    check_group(
+        &w.control_weights,
+        &case["control"],
+        &format!("{name} control"),
+    );
     check_balance(ds, &w, case, name);
     let level = case["level"].as_f64().unwrap();
     for o in case["outcomes"].as_array().unwrap() {
@@ -66,7 +89,12 @@ fn check(ds: &Dataset, case: &Value, treatment: &str, covariates: &[&str]) {
     }
 }
 
-fn check_balance(ds: &Dataset, w: &cohortlab::engine::weighting::WeightResult, case: &Value, name: &str) {
+fn check_balance(
+    ds: &Dataset,
+    w: &cohortlab::engine::weighting::WeightResult,
+    case: &Value,
+    name: &str,
+) {
     let bal = weighted_balance(ds, w);
     assert_eq!(bal.denominator, w.spec.options.estimand.smd_denominator());
     let mut seen = 0;
@@ -75,9 +103,11 @@ fn check_balance(ds: &Dataset, w: &cohortlab::engine::weighting::WeightResult, c
         // R names a dummy `raceblack`, `age_group> 50`; ours `race: black`.
         // Of a two-level factor we show the non-reference level: where R's
         // dummy is the other level, ours is its mirror image (1 - p, -SMD).
-        let (row, mirror) = match bal.rows.iter().find(|r| {
-            r.term.replace(": ", "") == term || (r.binary && r.variable == term)
-        }) {
+        let (row, mirror) = match bal
+            .rows
+            .iter()
+            .find(|r| r.term.replace(": ", "") == term || (r.binary && r.variable == term))
+        {
             Some(row) => (row, false),
             None => (
                 bal.rows
@@ -94,8 +124,18 @@ fn check_balance(ds: &Dataset, w: &cohortlab::engine::weighting::WeightResult, c
             let r = &b[side];
             let what = |k: &str| format!("{name} {term} {side} {k}");
             let tol = Tol::SAME_FORMULA.near_zero(1e-3);
-            close(m(s.mean_treated), r["mean_treated"].as_f64().unwrap(), tol, &what("mean treated"));
-            close(m(s.mean_control), r["mean_control"].as_f64().unwrap(), tol, &what("mean control"));
+            close(
+                m(s.mean_treated),
+                r["mean_treated"].as_f64().unwrap(),
+                tol,
+                &what("mean treated"),
+            );
+            close(
+                m(s.mean_control),
+                r["mean_control"].as_f64().unwrap(),
+                tol,
+                &what("mean control"),
+            );
             // A level no treated patient has (histology "Other"): R's
             // treated SD is 0 and its SMD not finite (ours falls back on
             // the pooled SD), and its weighted SD is the weight of scores
@@ -108,8 +148,18 @@ fn check_balance(ds: &Dataset, w: &cohortlab::engine::weighting::WeightResult, c
             } else {
                 assert!(s.smd.is_finite(), "{}", what("smd"));
             }
-            close(s.ecdf_mean, r["ecdf_mean"].as_f64().unwrap(), tol, &what("ecdf mean"));
-            close(s.ecdf_max, r["ecdf_max"].as_f64().unwrap(), tol, &what("ecdf max"));
+            close(
+                s.ecdf_mean,
+                r["ecdf_mean"].as_f64().unwrap(),
+                tol,
+                &what("ecdf mean"),
+            );
+            close(
+                s.ecdf_max,
+                r["ecdf_max"].as_f64().unwrap(),
+                tol,
+                &what("ecdf max"),
+            );
             let vr = floats_na(&r["var_ratio"])[0];
             match s.var_ratio {
                 Some(v) => close(v, vr, tol, &what("variance ratio")),
@@ -133,8 +183,18 @@ fn check_outcome(
     let ours = weighted_outcome(ds, w, col, level).unwrap();
     let what = |k: &str| format!("{name} {col} {k}");
     let num = |v: &Value| v.as_f64().unwrap();
-    close(ours.treated.0, num(&o["risk_treated"]), Tol::SAME_FORMULA, &what("risk treated"));
-    close(ours.control.0, num(&o["risk_control"]), Tol::SAME_FORMULA, &what("risk control"));
+    close(
+        ours.treated.0,
+        num(&o["risk_treated"]),
+        Tol::SAME_FORMULA,
+        &what("risk treated"),
+    );
+    close(
+        ours.control.0,
+        num(&o["risk_control"]),
+        Tol::SAME_FORMULA,
+        &what("risk control"),
+    );
     assert_eq!(ours.treated.1 as u64, o["n_treated"].as_u64().unwrap());
     assert_eq!(ours.control.1 as u64, o["n_control"].as_u64().unwrap());
     for (k, est, se, exp) in [
@@ -145,13 +205,33 @@ fn check_outcome(
         let r = &o[k];
         let f = |x: f64| if exp { x.exp() } else { x };
         assert_eq!(ours.df, num(&r["df"]), "{}", what("df"));
-        close(est.value, f(num(&r["coef"])), Tol::relative(1e-8), &what(&format!("{k} coef")));
+        close(
+            est.value,
+            f(num(&r["coef"])),
+            Tol::relative(1e-8),
+            &what(&format!("{k} coef")),
+        );
         close(se, num(&r["se"]), Tol::REFERENCE, &what(&format!("{k} se")));
-        close(est.lower, f(num(&r["lower"])), Tol::REFERENCE, &what(&format!("{k} lower")));
-        close(est.upper, f(num(&r["upper"])), Tol::REFERENCE, &what(&format!("{k} upper")));
+        close(
+            est.lower,
+            f(num(&r["lower"])),
+            Tol::REFERENCE,
+            &what(&format!("{k} lower")),
+        );
+        close(
+            est.upper,
+            f(num(&r["upper"])),
+            Tol::REFERENCE,
+            &what(&format!("{k} upper")),
+        );
         assert_eq!(est.level, level);
     }
-    close(ours.p_value, num(&o["log_or"]["p"]), Tol::REFERENCE, &what("P"));
+    close(
+        ours.p_value,
+        num(&o["log_or"]["p"]),
+        Tol::REFERENCE,
+        &what("P"),
+    );
 }
 
 fn cases(prefix: &str) -> Vec<Value> {

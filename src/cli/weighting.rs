@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use super::failure::Failure;
 use super::input::{Input, Level};
 use super::output::{print_diagnostics, print_json};
+use crate::engine::matching::GroupCounts;
 use crate::engine::regression::LogisticFit;
 use crate::engine::weighting::{
     weight_patients, weighted_balance, weighted_outcome, Estimand, GroupWeights, WeightOptions,
     WeightResult, WeightSpec, WeightedBalance, WeightedOutcome,
 };
-use crate::engine::matching::GroupCounts;
 use crate::engine::Diagnostic;
 use crate::report::weighting::{
     weighted_balance_table, weighted_csv, weighted_outcomes_table, weights_table,

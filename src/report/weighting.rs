@@ -144,9 +144,9 @@ pub fn weighted_balance_table(b: &WeightedBalance) -> ReportTable {
 /// The weighted outcomes: risks by group, RD, RR and OR with their CIs
 /// and the OR's P value.
 pub fn weighted_outcomes_table(outcomes: &[WeightedOutcome]) -> ReportTable {
-    let level = outcomes
-        .first()
-        .map_or(String::from("95%"), |o| level_label(o.risk_difference.level));
+    let level = outcomes.first().map_or(String::from("95%"), |o| {
+        level_label(o.risk_difference.level)
+    });
     let ci = |e: crate::engine::estimate::Estimate, k: f64, d: usize| {
         format!(
             "{} ({} to {})",

@@ -293,7 +293,8 @@ pub(crate) fn balance_with(
                 treated,
                 sorted: &sorted,
             };
-            let sd_denom = numeric_denominator(&x, &ones, weights_after, treated, binary, denominator);
+            let sd_denom =
+                numeric_denominator(&x, &ones, weights_after, treated, binary, denominator);
             let after = Sample {
                 x: &x,
                 w: &w_after,

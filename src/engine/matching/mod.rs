@@ -31,8 +31,8 @@ mod stability;
 use crate::engine::Code;
 use serde::{Deserialize, Serialize};
 
-pub use balance::{balance, BalanceRow, BalanceStats, SmdDenominator};
 pub(crate) use balance::balance_with;
+pub use balance::{balance, BalanceRow, BalanceStats, SmdDenominator};
 pub use nearest::{nearest_neighbour, NearestParams};
 pub use stability::{outcome_difference, stability, Stability, StabilityRun};
 

@@ -89,7 +89,9 @@ impl Estimand {
     pub fn describe(self) -> &'static str {
         match self {
             Estimand::Ate => "ATE: the effect in the whole cohort (inverse probability weights)",
-            Estimand::Att => "ATT: the effect in the treated patients (controls weighted e/(1 - e))",
+            Estimand::Att => {
+                "ATT: the effect in the treated patients (controls weighted e/(1 - e))"
+            }
             Estimand::Ato => "ATO: the effect where the groups overlap most (overlap weights)",
             Estimand::Atm => "ATM: the effect in a matched-like population (matching weights)",
         }
@@ -305,10 +307,10 @@ pub fn weight_patients(ds: &Dataset, spec: &WeightSpec) -> Result<WeightResult, 
     diagnostics.extend(computed.diagnostics);
     let treated_weights = weights::group(&computed.weights, &treated, true);
     let control_weights = weights::group(&computed.weights, &treated, false);
-    diagnostics.extend(weights::extreme_warnings(spec.options.estimand, &[
-        ("treated", &treated_weights),
-        ("control", &control_weights),
-    ]));
+    diagnostics.extend(weights::extreme_warnings(
+        spec.options.estimand,
+        &[("treated", &treated_weights), ("control", &control_weights)],
+    ));
     Ok(WeightResult {
         spec: spec.clone(),
         model,

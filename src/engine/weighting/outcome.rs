@@ -114,7 +114,9 @@ pub fn weighted_outcome(
     let df = n - 2.0;
     // statrs panics on a NaN argument: the t distribution only with
     // degrees of freedom and finite statistics.
-    let dist = (df > 0.0).then(|| StudentsT::new(0.0, 1.0, df).ok()).flatten();
+    let dist = (df > 0.0)
+        .then(|| StudentsT::new(0.0, 1.0, df).ok())
+        .flatten();
     let t = dist.map_or(f64::NAN, |d| d.inverse_cdf(0.5 + conf_level / 2.0));
     // Each group's Σw²(y-p)²/(Σw)² and the SE for a link derivative.
     let v = [

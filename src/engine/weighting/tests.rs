@@ -4,9 +4,13 @@ use crate::engine::data::{load, DatasetSpec, ReadOptions};
 use crate::engine::Code;
 
 fn dataset(csv: &str) -> Dataset {
-    load(csv.as_bytes(), &ReadOptions::default(), &DatasetSpec::default())
-        .unwrap()
-        .1
+    load(
+        csv.as_bytes(),
+        &ReadOptions::default(),
+        &DatasetSpec::default(),
+    )
+    .unwrap()
+    .1
 }
 
 /// 40 patients: treated more often when older; `note` is text, `y` the
@@ -141,8 +145,14 @@ fn stabilising_multiplies_by_the_groups_proportions() {
     let mut s = spec(Estimand::Att);
     s.options.stabilize = true;
     let att = weight_patients(&ds, &s).unwrap();
-    assert_eq!(att.weights, weight_patients(&ds, &spec(Estimand::Att)).unwrap().weights);
-    assert!(att.diagnostics.iter().any(|d| d.code == Code::StabilizeIgnored));
+    assert_eq!(
+        att.weights,
+        weight_patients(&ds, &spec(Estimand::Att)).unwrap().weights
+    );
+    assert!(att
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::StabilizeIgnored));
 }
 
 #[test]
@@ -162,15 +172,23 @@ fn trimming_and_truncation_are_counted_and_said() {
     assert!(outside > 0);
     assert_eq!(w.trimmed.treated + w.trimmed.control, outside);
     assert_eq!(w.weights.iter().filter(|&&x| x > 0.0).count(), 40 - outside);
-    assert!(w.diagnostics.iter().any(|d| d.code == Code::WeightsTrimmed
-        && d.message.contains("not refitted")));
+    assert!(w
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::WeightsTrimmed && d.message.contains("not refitted")));
     let mut s = spec(Estimand::Ate);
     s.options.truncate = Some(0.9);
     let t = weight_patients(&ds, &s).unwrap();
     assert!(t.truncated > 0);
     let cap = t.weights.iter().cloned().fold(0.0, f64::max);
-    assert_eq!(t.weights.iter().filter(|&&x| x == cap).count(), t.truncated + 1);
-    assert!(t.diagnostics.iter().any(|d| d.code == Code::WeightsTruncated));
+    assert_eq!(
+        t.weights.iter().filter(|&&x| x == cap).count(),
+        t.truncated + 1
+    );
+    assert!(t
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::WeightsTruncated));
 }
 
 #[test]
@@ -196,7 +214,13 @@ fn one_treated_patient_or_perfect_prediction_gives_diagnostics_not_panics() {
     // A level that only controls have: its scores go to 0.
     let mut csv = String::from("treat,grp,age,y\n");
     for i in 0..60 {
-        let grp = if i < 10 { "c" } else if i % 2 == 0 { "a" } else { "b" };
+        let grp = if i < 10 {
+            "c"
+        } else if i % 2 == 0 {
+            "a"
+        } else {
+            "b"
+        };
         let treat = usize::from(grp != "c" && (i * 7) % 5 < 2);
         csv += &format!("{treat},{grp},{},{}\n", 20 + (i * 3) % 17, i % 3 == 0);
     }
@@ -225,7 +249,7 @@ fn the_t_quantile_and_tail_are_rs() {
         (q(3.0, 0.975), 3.1824463052837078),
         (
             2.0 * StudentsT::new(0.0, 1.0, 612.0).unwrap().sf(0.3004),
-            0.76397407775650117,
+            0.763_974_077_756_501,
         ),
     ] {
         assert!((ours - r).abs() < 1e-10 * r, "{ours} vs {r}");
@@ -248,13 +272,21 @@ fn the_estimands_and_denominators_round_trip() {
 }
 
 impl Estimand {
-    const ALL_FOR_TESTS: [Estimand; 4] = [Estimand::Ate, Estimand::Att, Estimand::Ato, Estimand::Atm];
+    const ALL_FOR_TESTS: [Estimand; 4] =
+        [Estimand::Ate, Estimand::Att, Estimand::Ato, Estimand::Atm];
 }
 
 #[test]
 fn scores_of_0_and_1_give_weight_0_and_a_diagnostic() {
     let ps = [0.0, 1.0, 0.5, 0.25, 1.0, f64::NAN];
-    let treated = [Some(true), Some(false), Some(true), Some(false), Some(true), None];
+    let treated = [
+        Some(true),
+        Some(false),
+        Some(true),
+        Some(false),
+        Some(true),
+        None,
+    ];
     for est in Estimand::ALL_FOR_TESTS {
         let o = WeightOptions {
             estimand: est,
@@ -263,7 +295,11 @@ fn scores_of_0_and_1_give_weight_0_and_a_diagnostic() {
             ..Default::default()
         };
         let c = super::weights::compute(&ps, &treated, &o);
-        assert!(c.weights.iter().all(|w| w.is_finite()), "{est:?}: {:?}", c.weights);
+        assert!(
+            c.weights.iter().all(|w| w.is_finite()),
+            "{est:?}: {:?}",
+            c.weights
+        );
         assert_eq!(c.weights[5], 0.0);
         let infinite = matches!(est, Estimand::Ate | Estimand::Att);
         assert_eq!(c.infinite > 0, infinite, "{est:?}");

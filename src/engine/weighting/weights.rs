@@ -132,7 +132,14 @@ pub(super) fn compute(ps: &[f64], treated: &[Option<bool>], o: &WeightOptions) -
         }
     }
     let truncated = match o.truncate {
-        Some(p) => truncate(&mut weights, treated, &keep, o.estimand, p, &mut diagnostics),
+        Some(p) => truncate(
+            &mut weights,
+            treated,
+            &keep,
+            o.estimand,
+            p,
+            &mut diagnostics,
+        ),
         None => 0,
     };
     Computed {
@@ -186,9 +193,9 @@ fn truncate(
     sorted.sort_by(f64::total_cmp);
     let cap = quantile_type3(&sorted, p.max(1.0 - p));
     let mut count = 0;
-    for i in 0..weights.len() {
-        if pick(i) && weights[i] > cap {
-            weights[i] = cap;
+    for (i, w) in weights.iter_mut().enumerate() {
+        if pick(i) && *w > cap {
+            *w = cap;
             count += 1;
         }
     }
