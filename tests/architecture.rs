@@ -118,6 +118,10 @@ fn boundary_types_are_owned_serialisable_and_thread_safe() {
     assert_boundary::<ColumnSummary>();
     assert_boundary::<cohortlab::engine::Diagnostic>();
     assert_boundary::<cohortlab::report::inspect::Inspection>();
+    assert_boundary::<cohortlab::engine::weighting::WeightSpec>();
+    assert_boundary::<cohortlab::engine::weighting::WeightResult>();
+    assert_boundary::<cohortlab::engine::weighting::WeightedBalance>();
+    assert_boundary::<cohortlab::engine::weighting::WeightedOutcome>();
     // Errors cross as their message and hint; they must be thread-safe.
     fn send_sync<T: Send + Sync + 'static>() {}
     send_sync::<cohortlab::engine::AnalysisError>();

@@ -13,6 +13,7 @@ use crate::engine::matching::{DistanceScale, MatchOrder};
 use crate::engine::sensitivity::EffectMeasure;
 use crate::engine::survival::{CiTransform, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
+use crate::engine::weighting::Estimand;
 use crate::engine::Choice;
 
 /// `c` as clap shows and parses it: its key, and its description when that
@@ -59,6 +60,7 @@ value_enum!(
     CategoricalTest,
     ContinuousTest,
     EffectMeasure,
+    Estimand,
 );
 
 #[cfg(test)]
@@ -82,6 +84,7 @@ mod tests {
         parses_every_key::<CategoricalTest>();
         parses_every_key::<ContinuousTest>();
         parses_every_key::<EffectMeasure>();
+        parses_every_key::<Estimand>();
     }
 
     #[test]

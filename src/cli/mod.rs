@@ -23,6 +23,7 @@ mod output;
 mod run;
 mod survival;
 mod table1;
+mod weighting;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,9 @@ enum Command {
     Table1(table1::Args),
     /// Propensity-score matching (nearest neighbour, as MatchIt) and balance.
     Match(matching::Args),
+    /// Propensity-score weighting (IPTW, ATT, overlap or matching weights,
+    /// as WeightIt), weighted balance and weighted outcomes.
+    Weight(weighting::Args),
     /// Kaplan-Meier survival by group: landmark survival, medians,
     /// log-rank test (k groups and pairwise).
     Survival(survival::Args),
@@ -72,6 +76,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Inspect(args) => inspect::run(args),
         Command::Table1(args) => table1::run(args),
         Command::Match(args) => matching::run(args),
+        Command::Weight(args) => weighting::run(args),
         Command::Survival(args) => survival::run(args),
         Command::Run(args) => run::run(args),
         Command::Cox(args) => cox::run(args),

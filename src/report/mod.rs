@@ -18,3 +18,4 @@ pub mod study;
 pub mod survival;
 pub mod table;
 pub mod table1;
+pub mod weighting;

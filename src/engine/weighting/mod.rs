@@ -307,10 +307,10 @@ pub fn weight_patients(ds: &Dataset, spec: &WeightSpec) -> Result<WeightResult, 
     diagnostics.extend(computed.diagnostics);
     let treated_weights = weights::group(&computed.weights, &treated, true);
     let control_weights = weights::group(&computed.weights, &treated, false);
-    diagnostics.extend(weights::extreme_warnings(&[
-        ("treated", &treated_weights),
-        ("control", &control_weights),
-    ]));
+    diagnostics.extend(weights::extreme_warnings(
+        spec.options.estimand,
+        &[("treated", &treated_weights), ("control", &control_weights)],
+    ));
     Ok(WeightResult {
         spec: spec.clone(),
         model,

@@ -249,7 +249,7 @@ fn the_t_quantile_and_tail_are_rs() {
         (q(3.0, 0.975), 3.1824463052837078),
         (
             2.0 * StudentsT::new(0.0, 1.0, 612.0).unwrap().sf(0.3004),
-            0.76397407775650117,
+            0.763_974_077_756_501,
         ),
     ] {
         assert!((ours - r).abs() < 1e-10 * r, "{ours} vs {r}");
@@ -274,4 +274,41 @@ fn the_estimands_and_denominators_round_trip() {
 impl Estimand {
     const ALL_FOR_TESTS: [Estimand; 4] =
         [Estimand::Ate, Estimand::Att, Estimand::Ato, Estimand::Atm];
+}
+
+#[test]
+fn scores_of_0_and_1_give_weight_0_and_a_diagnostic() {
+    let ps = [0.0, 1.0, 0.5, 0.25, 1.0, f64::NAN];
+    let treated = [
+        Some(true),
+        Some(false),
+        Some(true),
+        Some(false),
+        Some(true),
+        None,
+    ];
+    for est in Estimand::ALL_FOR_TESTS {
+        let o = WeightOptions {
+            estimand: est,
+            stabilize: est == Estimand::Ate,
+            truncate: Some(0.9),
+            ..Default::default()
+        };
+        let c = super::weights::compute(&ps, &treated, &o);
+        assert!(
+            c.weights.iter().all(|w| w.is_finite()),
+            "{est:?}: {:?}",
+            c.weights
+        );
+        assert_eq!(c.weights[5], 0.0);
+        let infinite = matches!(est, Estimand::Ate | Estimand::Att);
+        assert_eq!(c.infinite > 0, infinite, "{est:?}");
+        assert_eq!(
+            c.diagnostics.iter().any(|d| d.code == Code::InfiniteWeight),
+            infinite
+        );
+        if infinite {
+            assert_eq!(c.weights[1], 0.0, "{est:?}: a control with score 1");
+        }
+    }
 }

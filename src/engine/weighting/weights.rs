@@ -193,9 +193,9 @@ fn truncate(
     sorted.sort_by(f64::total_cmp);
     let cap = quantile_type3(&sorted, p.max(1.0 - p));
     let mut count = 0;
-    for i in 0..weights.len() {
-        if pick(i) && weights[i] > cap {
-            weights[i] = cap;
+    for (i, w) in weights.iter_mut().enumerate() {
+        if pick(i) && *w > cap {
+            *w = cap;
             count += 1;
         }
     }
@@ -249,8 +249,16 @@ pub(super) fn group(weights: &[f64], treated: &[Option<bool>], of: bool) -> Grou
 
 /// Warnings about each named group's weights: a low ESS, an extreme
 /// largest weight.
-pub(super) fn extreme_warnings(groups: &[(&str, &GroupWeights)]) -> Vec<Diagnostic> {
+pub(super) fn extreme_warnings(
+    estimand: Estimand,
+    groups: &[(&str, &GroupWeights)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let steadier = if estimand == Estimand::Ato {
+        "trimming the scores or truncating the weights give steadier estimates"
+    } else {
+        "overlap weights (ATO), trimming the scores or truncating the weights give steadier estimates"
+    };
     for (name, g) in groups {
         if g.n == 0 {
             continue;
@@ -267,7 +275,7 @@ pub(super) fn extreme_warnings(groups: &[(&str, &GroupWeights)]) -> Vec<Diagnost
                         100.0 * g.ess / g.n as f64
                     ),
                 )
-                .with_hint("Look at the weights' distribution; overlap weights (ATO), trimming the scores or truncating the weights give steadier estimates."),
+                .with_hint(format!("Look at the weights' distribution; {steadier}.")),
             );
         }
         if g.max > EXTREME_RATIO * g.mean {
@@ -282,7 +290,7 @@ pub(super) fn extreme_warnings(groups: &[(&str, &GroupWeights)]) -> Vec<Diagnost
                         g.mean
                     ),
                 )
-                .with_hint("Check the patients with the extreme scores; consider truncating the weights (e.g. at the 99th percentile) or overlap weights."),
+                .with_hint(format!("Check the patients with the extreme scores; {steadier}.")),
             );
         }
     }

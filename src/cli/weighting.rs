@@ -1,0 +1,183 @@
+//! `cohortlab weight`: propensity-score weighting (as WeightIt's
+//! `method = "glm"`), the balance after it and the weighted outcomes.
+
+use std::path::PathBuf;
+
+use super::failure::Failure;
+use super::input::{Input, Level};
+use super::output::{print_diagnostics, print_json};
+use crate::engine::matching::GroupCounts;
+use crate::engine::regression::LogisticFit;
+use crate::engine::weighting::{
+    weight_patients, weighted_balance, weighted_outcome, Estimand, GroupWeights, WeightOptions,
+    WeightResult, WeightSpec, WeightedBalance, WeightedOutcome,
+};
+use crate::engine::Diagnostic;
+use crate::report::weighting::{
+    weighted_balance_table, weighted_csv, weighted_outcomes_table, weights_table,
+};
+
+/// `--trim`: a number strictly between 0 and 0.5.
+fn parse_trim(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(q) if q > 0.0 && q < 0.5 => Ok(q),
+        _ => Err(format!(
+            "`{s}` is not a trimming threshold: give q between 0 and 0.5 (e.g. 0.1 keeps scores from 0.1 to 0.9)"
+        )),
+    }
+}
+
+/// `--truncate`: a number strictly between 0.5 and 1.
+fn parse_truncate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(p) if p > 0.5 && p < 1.0 => Ok(p),
+        _ => Err(format!(
+            "`{s}` is not a percentile: give p between 0.5 and 1 (e.g. 0.99 caps the weights at their 99th percentile)"
+        )),
+    }
+}
+
+/// The options of `weight`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    input: Input,
+    /// The treatment (group) column, binary.
+    #[arg(long)]
+    treatment: String,
+    /// The level meaning treated (default: the non-reference level).
+    #[arg(long)]
+    treated_level: Option<String>,
+    /// Covariates of the propensity model, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    covariates: Vec<String>,
+    /// Enter this categorical covariate as an ordinal score (repeatable).
+    #[arg(long, value_name = "VAR")]
+    ordinal: Vec<String>,
+    /// The population the effect is about.
+    #[arg(long, value_enum, default_value_t)]
+    estimand: Estimand,
+    /// Stabilised weights (ATE only).
+    #[arg(long)]
+    stabilize: bool,
+    /// Leave out patients with a score outside [Q, 1 - Q] (0 < Q < 0.5).
+    #[arg(long, value_name = "Q", value_parser = parse_trim)]
+    trim: Option<f64>,
+    /// Cap the weights at their P-th quantile (0.5 < P < 1).
+    #[arg(long, value_name = "P", value_parser = parse_truncate)]
+    truncate: Option<f64>,
+    /// A binary outcome compared between the weighted groups (repeatable).
+    #[arg(long, value_name = "COL")]
+    outcome: Vec<String>,
+    #[command(flatten)]
+    level: Level,
+    /// Write every patient (all columns + ps, weights) to this CSV file.
+    #[arg(long, value_name = "WEIGHTED.csv")]
+    out: Option<PathBuf>,
+    /// Print one JSON document instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Args {
+    /// The weighting asked for (the engine checks it).
+    fn spec(&self) -> WeightSpec {
+        WeightSpec {
+            treatment: self.treatment.clone(),
+            treated_level: self.treated_level.clone(),
+            covariates: self.covariates.clone(),
+            ordinal: self.ordinal.clone(),
+            options: WeightOptions {
+                estimand: self.estimand,
+                stabilize: self.stabilize,
+                trim: self.trim,
+                truncate: self.truncate,
+            },
+        }
+    }
+}
+
+/// The JSON document of `weight`.
+#[derive(serde::Serialize)]
+struct Out<'a> {
+    spec: &'a WeightSpec,
+    model: &'a LogisticFit,
+    weights: WeightsSummary<'a>,
+    balance: &'a WeightedBalance,
+    outcomes: &'a [WeightedOutcome],
+    diagnostics: &'a [Diagnostic],
+}
+
+/// The weights by group and what trimming and truncation did.
+#[derive(serde::Serialize)]
+struct WeightsSummary<'a> {
+    treated: &'a GroupWeights,
+    control: &'a GroupWeights,
+    trimmed: &'a GroupCounts,
+    truncated: usize,
+    infinite: usize,
+}
+
+/// Weights, prints the weights, balance and outcomes, and writes every
+/// patient with its score and weight with `--out`.
+pub(crate) fn run(args: Args) -> Result<(), Failure> {
+    let spec = args.spec();
+    let (raw, dataset) = args.input.load()?;
+    let w = weight_patients(&dataset, &spec).map_err(|e| Failure::new(e.to_string(), e.hint()))?;
+    let balance = weighted_balance(&dataset, &w);
+    let outcomes = args
+        .outcome
+        .iter()
+        .map(|o| weighted_outcome(&dataset, &w, o, args.level.conf_level))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::new(e.to_string(), e.hint()))?;
+    if let Some(p) = &args.out {
+        std::fs::write(p, weighted_csv(&raw, &w)).map_err(|e| Failure::cannot_write(p, e))?;
+    }
+    let mut diagnostics = w.diagnostics.clone();
+    diagnostics.extend(outcomes.iter().flat_map(|o| o.diagnostics.iter().cloned()));
+    if args.json {
+        print_json(&Out {
+            spec: &w.spec,
+            model: &w.model,
+            weights: WeightsSummary {
+                treated: &w.treated_weights,
+                control: &w.control_weights,
+                trimmed: &w.trimmed,
+                truncated: w.truncated,
+                infinite: w.infinite,
+            },
+            balance: &balance,
+            outcomes: &outcomes,
+            diagnostics: &diagnostics,
+        })
+    } else {
+        print_text(&w, &balance, &outcomes);
+        print_diagnostics(&diagnostics);
+        Ok(())
+    }
+}
+
+/// The model line, then the tables.
+fn print_text(w: &WeightResult, balance: &WeightedBalance, outcomes: &[WeightedOutcome]) {
+    let m = &w.model;
+    println!(
+        "propensity model: logistic regression of {} ({} = {}) on {} covariate(s); {} patients ({} treated), {} left out for missing values; C statistic {}",
+        w.spec.treatment,
+        w.spec.treatment,
+        m.event,
+        w.spec.covariates.len(),
+        m.n,
+        m.events,
+        m.dropped,
+        m.c_statistic.map_or(String::from("-"), |c| format!("{c:.3}"))
+    );
+    print!(
+        "{}\n{}",
+        weights_table(w).to_text(),
+        weighted_balance_table(balance).to_text()
+    );
+    if !outcomes.is_empty() {
+        print!("\n{}", weighted_outcomes_table(outcomes).to_text());
+    }
+}

@@ -1,0 +1,242 @@
+//! `cohortlab weight`: the numbers it prints are the engine's, `--out`
+//! writes every patient with `ps` and `weights`, bad values exit 2 with a
+//! message.
+
+mod common;
+
+use cohortlab::engine::data::DatasetSpec;
+use cohortlab::engine::weighting::{
+    weight_patients, weighted_balance, weighted_outcome, Estimand, WeightOptions, WeightSpec,
+};
+use common::{close, cohortlab, data, scratch, Tol};
+
+const FILE: &str = "tests/data/lalonde_outcome.csv";
+const COVARIATES: &str = "age,educ,race,married,nodegree,re74,re75";
+
+fn spec(options: WeightOptions) -> WeightSpec {
+    WeightSpec {
+        treatment: "treat".into(),
+        treated_level: None,
+        covariates: COVARIATES.split(',').map(String::from).collect(),
+        ordinal: Vec::new(),
+        options,
+    }
+}
+
+#[test]
+fn the_json_numbers_are_the_engines() {
+    let out = cohortlab(&[
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+        "--estimand",
+        "att",
+        "--truncate",
+        "0.95",
+        "--outcome",
+        "re78_pos",
+        "--conf-level",
+        "0.9",
+        "--json",
+    ])
+    .success();
+    let doc = out.json();
+    let ds = data("lalonde_outcome.csv", DatasetSpec::default());
+    let w = weight_patients(
+        &ds,
+        &spec(WeightOptions {
+            estimand: Estimand::Att,
+            truncate: Some(0.95),
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let ws = &doc["weights"];
+    assert_eq!(ws["truncated"].as_u64().unwrap() as usize, w.truncated);
+    assert!(w.truncated > 0);
+    for (k, g) in [
+        ("treated", &w.treated_weights),
+        ("control", &w.control_weights),
+    ] {
+        assert_eq!(ws[k]["n"].as_u64().unwrap() as usize, g.n);
+        close(ws[k]["ess"].as_f64().unwrap(), g.ess, Tol::EXACT, k);
+        close(ws[k]["max"].as_f64().unwrap(), g.max, Tol::EXACT, k);
+    }
+    assert_eq!(doc["model"]["n"].as_u64().unwrap() as usize, w.model.n);
+    let bal = weighted_balance(&ds, &w);
+    assert_eq!(doc["balance"]["denominator"], "treated");
+    let rows = doc["balance"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), bal.rows.len());
+    for (r, b) in rows.iter().zip(&bal.rows) {
+        assert_eq!(r["term"], b.term.as_str());
+        close(
+            r["after"]["smd"].as_f64().unwrap(),
+            b.after.smd,
+            Tol::EXACT,
+            &b.term,
+        );
+    }
+    let o = weighted_outcome(&ds, &w, "re78_pos", 0.9).unwrap();
+    let j = &doc["outcomes"][0];
+    close(
+        j["odds_ratio"]["value"].as_f64().unwrap(),
+        o.odds_ratio.value,
+        Tol::EXACT,
+        "OR",
+    );
+    close(
+        j["odds_ratio"]["lower"].as_f64().unwrap(),
+        o.odds_ratio.lower,
+        Tol::EXACT,
+        "lower",
+    );
+    assert_eq!(j["odds_ratio"]["level"].as_f64(), Some(0.9));
+    close(j["p_value"].as_f64().unwrap(), o.p_value, Tol::EXACT, "P");
+}
+
+#[test]
+fn the_text_shows_the_model_weights_balance_and_outcomes() {
+    let out = cohortlab(&[
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+        "--outcome",
+        "re78_pos",
+        "--trim",
+        "0.05",
+    ])
+    .success();
+    let ds = data("lalonde_outcome.csv", DatasetSpec::default());
+    let w = weight_patients(
+        &ds,
+        &spec(WeightOptions {
+            trim: Some(0.05),
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let s = &out.stdout;
+    assert!(
+        s.contains("propensity model: logistic regression of treat"),
+        "{s}"
+    );
+    assert!(
+        s.contains(&format!("C statistic {:.3}", w.model.c_statistic.unwrap())),
+        "{s}"
+    );
+    assert!(s.contains(&format!("{:.1}", w.treated_weights.ess)), "{s}");
+    assert!(
+        s.contains(&format!(
+            "{} treated, {} control; the model was not refitted",
+            w.trimmed.treated, w.trimmed.control
+        )),
+        "{s}"
+    );
+    assert!(
+        s.contains("pooled SD"),
+        "the SMD's denominator is named: {s}"
+    );
+    let o = weighted_outcome(&ds, &w, "re78_pos", 0.95).unwrap();
+    assert!(s.contains(&format!("{:.2} (", o.odds_ratio.value)), "{s}");
+    assert!(s.contains("Odds ratio (95% CI)"), "{s}");
+}
+
+#[test]
+fn out_writes_every_patient_with_ps_and_weights() {
+    let path = scratch("weight-out").join("weighted.csv");
+    let p = path.to_str().unwrap();
+    cohortlab(&[
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+        "--estimand",
+        "ato",
+        "--out",
+        p,
+    ])
+    .success();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("id,treat,age,"), "{header}");
+    assert!(header.ends_with(",re78_pos,ps,weights"), "{header}");
+    let ds = data("lalonde_outcome.csv", DatasetSpec::default());
+    let w = weight_patients(
+        &ds,
+        &spec(WeightOptions {
+            estimand: Estimand::Ato,
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), ds.n_rows);
+    for (i, r) in rows.iter().enumerate() {
+        let cells: Vec<&str> = r.split(',').collect();
+        let n = cells.len();
+        close(
+            cells[n - 2].parse::<f64>().unwrap(),
+            w.ps[i],
+            Tol::EXACT,
+            "ps",
+        );
+        close(
+            cells[n - 1].parse::<f64>().unwrap(),
+            w.weights[i],
+            Tol::EXACT,
+            "weight",
+        );
+    }
+}
+
+#[test]
+fn bad_values_exit_2_and_engine_errors_1_with_a_hint() {
+    let base = [
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+    ];
+    for (flag, bad, words) in [
+        ("--trim", "0.7", "between 0 and 0.5"),
+        ("--trim", "x", "between 0 and 0.5"),
+        ("--truncate", "0.3", "between 0.5 and 1"),
+        ("--estimand", "atc", "[possible values: ate, att, ato, atm]"),
+        ("--conf-level", "95", "between 0 and 1"),
+    ] {
+        let mut args = base.to_vec();
+        args.extend([flag, bad]);
+        let (code, out, err) = cohortlab(&args).parts();
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains(flag) && err.contains(words), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let (code, _, err) = cohortlab(&[
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        "age,educaton",
+    ])
+    .parts();
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("`educaton`") && err.contains("hint:"), "{err}");
+    let mut args = base.to_vec();
+    args.extend(["--outcome", "re78"]);
+    let (code, _, err) = cohortlab(&args).parts();
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("`re78`") && err.contains("binary"), "{err}");
+}
