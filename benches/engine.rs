@@ -201,21 +201,33 @@ fn weighting_stages(ds: &Dataset) {
     let covs: Vec<&str> = covariates.iter().map(String::as_str).collect();
     let wspec = WeightSpec::from_match(&MatchSpec::new("group", &covs), WeightOptions::default());
     let tw = median_time(|| {
-        std::hint::black_box(weight_patients(ds, &wspec).map(|w| w.weights.len()).unwrap_or(0));
+        std::hint::black_box(
+            weight_patients(ds, &wspec)
+                .map(|w| w.weights.len())
+                .unwrap_or(0),
+        );
     });
     let w = weight_patients(ds, &wspec).expect("weights");
     let tb = median_time(|| {
         std::hint::black_box(weighted_balance(ds, &w).rows.len());
     });
     let to = median_time(|| {
-        std::hint::black_box(weighted_outcome(ds, &w, "outcome", 0.95).map(|o| o.p_value).ok());
+        std::hint::black_box(
+            weighted_outcome(ds, &w, "outcome", 0.95)
+                .map(|o| o.p_value)
+                .ok(),
+        );
     });
     let cox = cohortlab::engine::survival::CoxSpec {
         variables: vec!["group".into()],
         ..cohort::cox_spec()
     };
     let tc = median_time(|| {
-        std::hint::black_box(cox_model_weighted(ds, &cox, Some(&w.weights)).map(|f| f.n).ok());
+        std::hint::black_box(
+            cox_model_weighted(ds, &cox, Some(&w.weights))
+                .map(|f| f.n)
+                .ok(),
+        );
     });
     println!("propensity model + ATE weights: {tw:.3} s");
     println!("balance of 12 covariates before and after weighting: {tb:.3} s");

@@ -144,7 +144,7 @@ fn the_text_shows_the_model_weights_balance_and_outcomes() {
     );
     let o = weighted_outcome(&ds, &w, "re78_pos", 0.95).unwrap();
     assert!(s.contains(&format!("{:.2} (", o.odds_ratio.value)), "{s}");
-    assert!(s.contains("Odds ratio (95% CI)"), "{s}");
+    assert!(s.contains("OR (95% CI)"), "{s}");
 }
 
 #[test]

@@ -8,6 +8,7 @@ use super::input::{Input, Level};
 use super::output::{print_diagnostics, print_json};
 use crate::engine::matching::GroupCounts;
 use crate::engine::regression::LogisticFit;
+use crate::engine::study::WeightingSummary;
 use crate::engine::weighting::{
     weight_patients, weighted_balance, weighted_outcome, Estimand, GroupWeights, WeightOptions,
     WeightResult, WeightSpec, WeightedBalance, WeightedOutcome,
@@ -124,7 +125,6 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let spec = args.spec();
     let (raw, dataset) = args.input.load()?;
     let w = weight_patients(&dataset, &spec).map_err(|e| Failure::new(e.to_string(), e.hint()))?;
-    let balance = weighted_balance(&dataset, &w);
     let outcomes = args
         .outcome
         .iter()
@@ -137,6 +137,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let mut diagnostics = w.diagnostics.clone();
     diagnostics.extend(outcomes.iter().flat_map(|o| o.diagnostics.iter().cloned()));
     if args.json {
+        let balance = weighted_balance(&dataset, &w);
         print_json(&Out {
             spec: &w.spec,
             model: &w.model,
@@ -152,14 +153,24 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             diagnostics: &diagnostics,
         })
     } else {
-        print_text(&w, &balance, &outcomes);
+        print_text(
+            &w,
+            &WeightingSummary::new(&dataset, &w),
+            &outcomes,
+            args.level.conf_level,
+        );
         print_diagnostics(&diagnostics);
         Ok(())
     }
 }
 
 /// The model line, then the tables.
-fn print_text(w: &WeightResult, balance: &WeightedBalance, outcomes: &[WeightedOutcome]) {
+fn print_text(
+    w: &WeightResult,
+    summary: &WeightingSummary,
+    outcomes: &[WeightedOutcome],
+    level: f64,
+) {
     let m = &w.model;
     println!(
         "propensity model: logistic regression of {} ({} = {}) on {} covariate(s); {} patients ({} treated), {} left out for missing values; C statistic {}",
@@ -174,10 +185,13 @@ fn print_text(w: &WeightResult, balance: &WeightedBalance, outcomes: &[WeightedO
     );
     print!(
         "{}\n{}",
-        weights_table(w).to_text(),
-        weighted_balance_table(balance).to_text()
+        weights_table(summary).to_text(),
+        weighted_balance_table(summary, None).to_text()
     );
     if !outcomes.is_empty() {
-        print!("\n{}", weighted_outcomes_table(outcomes).to_text());
+        print!(
+            "\n{}",
+            weighted_outcomes_table(outcomes, Some(summary), level).to_text()
+        );
     }
 }

@@ -1,12 +1,17 @@
 //! Weighting results rendered: the weights by group, the balance table
-//! before and after weighting, the weighted outcomes, and every patient
-//! with its score and weight as CSV.
+//! before, after matching and after weighting, the weighted outcomes, and
+//! every patient with its score and weight as CSV. `cohortlab weight`, the
+//! study's report and the page's Sensitivity step show these tables.
 
 use super::csv::csv_field;
 use super::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
 use super::table1::fmt_smd;
 use crate::engine::data::RawTable;
-use crate::engine::weighting::{GroupWeights, WeightResult, WeightedBalance, WeightedOutcome};
+use crate::engine::matching::BalanceRow;
+use crate::engine::study::WeightingSummary;
+use crate::engine::weighting::{GroupWeights, WeightResult, WeightedOutcome};
+use crate::engine::Choice;
+use crate::report::study::ci_text;
 
 /// Every patient with all the original columns (as in the file) plus `ps`
 /// (empty when not in the model) and `weights` (0 when left out).
@@ -35,52 +40,84 @@ pub fn weighted_csv(raw: &RawTable, w: &WeightResult) -> String {
     out
 }
 
-/// The weights by group: patients, min, max, mean, sum, ESS; and what
-/// trimming and truncation did.
-pub fn weights_table(w: &WeightResult) -> ReportTable {
-    let row = |label: &str, g: &GroupWeights| {
+/// "ATE, stabilised, scores trimmed to [0.05, 0.95], weights truncated at
+/// the 99th percentile".
+pub fn weighting_label(w: &WeightingSummary) -> String {
+    let o = &w.options;
+    let mut s = o.estimand.key().to_uppercase();
+    if o.stabilize {
+        s.push_str(", stabilised");
+    }
+    if let Some(q) = o.trim {
+        s.push_str(&format!(
+            ", scores trimmed to [{}, {}]",
+            fmt_num(q, 3),
+            fmt_num(1.0 - q, 3)
+        ));
+    }
+    if let Some(p) = o.truncate {
+        s.push_str(&format!(
+            ", weights truncated at the {} percentile",
+            fmt_num(100.0 * p, 1)
+        ));
+    }
+    s
+}
+
+/// The weights by group: how many patients, their range, and the
+/// effective sample size.
+pub fn weights_table(w: &WeightingSummary) -> ReportTable {
+    let row = |name: &str, g: &GroupWeights| {
         (
             RowStyle::Plain,
             vec![
-                label.to_string(),
+                name.to_string(),
                 g.n.to_string(),
                 fmt_num(g.min, 3),
-                fmt_num(g.max, 3),
                 fmt_num(g.mean, 3),
+                fmt_num(g.max, 3),
                 fmt_num(g.sum, 1),
                 fmt_num(g.ess, 1),
             ],
         )
     };
-    let o = &w.spec.options;
-    let mut footnotes = vec![format!(
-        "{}{}. ESS: effective sample size (Σw)²/Σw² (Kish).",
-        o.estimand.describe(),
-        if o.stabilize { ", stabilised" } else { "" }
-    )];
-    if let Some(q) = o.trim {
+    let mut footnotes = vec![
+        format!("{}: {}", w.options.estimand.key().to_uppercase(), w.options.estimand.describe()),
+        "Effective sample size: (Σw)² / Σw² (Kish), as cobalt prints it; far below the number of patients means a few patients carry much of the weight.".into(),
+    ];
+    if let Some(q) = w.options.trim {
         footnotes.push(format!(
-            "Trimmed (score outside [{q}, {}]): {} treated, {} control; the model was not refitted.",
-            1.0 - q,
+            "Trimmed (score outside [{}, {}]): {} treated, {} control; the model was not refitted.",
+            fmt_num(q, 3),
+            fmt_num(1.0 - q, 3),
             w.trimmed.treated,
             w.trimmed.control
         ));
     }
-    if let Some(p) = o.truncate {
+    if w.truncated > 0 {
         footnotes.push(format!(
-            "Truncated at the {p} quantile of the weights: {} weight(s).",
+            "Truncation set {} weights to the percentile named (R's quantile type 3, as WeightIt's trim(); for the ATT the controls' weights only).",
             w.truncated
         ));
     }
+    if w.infinite > 0 {
+        footnotes.push(format!(
+            "{} patients with a score of exactly 0 or 1 have no finite weight for this estimand and were left out (weight 0).",
+            w.infinite
+        ));
+    }
     ReportTable {
-        title: "Weights".into(),
-        header: ["Group", "n", "Min", "Max", "Mean", "Sum", "ESS"]
-            .map(String::from)
-            .to_vec(),
-        rows: vec![
-            row("Treated", &w.treated_weights),
-            row("Control", &w.control_weights),
+        title: format!("Weights by group ({})", weighting_label(w)),
+        header: vec![
+            "Group".into(),
+            "Patients".into(),
+            "Min".into(),
+            "Mean".into(),
+            "Max".into(),
+            "Sum".into(),
+            "Effective sample size".into(),
         ],
+        rows: vec![row("Treated", &w.treated), row("Control", &w.control)],
         footnotes,
     }
 }
@@ -91,100 +128,108 @@ fn smd_cell(x: f64) -> String {
     fmt_smd(if x.abs() < 5e-4 { 0.0 } else { x })
 }
 
-/// The balance table: means and SMD before and after weighting, variance
-/// ratio and eCDF max after, the SMD's denominator in the footnote.
-pub fn weighted_balance_table(b: &WeightedBalance) -> ReportTable {
+/// Balance before, after matching (when there is one) and after
+/// weighting, per covariate.
+pub fn weighted_balance_table(w: &WeightingSummary, matched: Option<&[BalanceRow]>) -> ReportTable {
     let opt = |v: Option<f64>| v.map_or(String::new(), |x| fmt_num(x, 2));
+    let mut header = vec![
+        "Covariate".to_string(),
+        "Mean treated (weighted)".into(),
+        "Mean control (weighted)".into(),
+        "SMD (before)".into(),
+    ];
+    if matched.is_some() {
+        header.push("SMD (matched)".into());
+    }
+    header.extend([
+        "SMD (weighted)".into(),
+        "Variance ratio (weighted)".into(),
+        "eCDF max (weighted)".into(),
+    ]);
+    let rows = w
+        .balance
+        .iter()
+        .map(|r| {
+            let mut cells = vec![
+                r.term.clone(),
+                fmt_num(r.after.mean_treated, 3),
+                fmt_num(r.after.mean_control, 3),
+                smd_cell(r.before.smd),
+            ];
+            if let Some(m) = matched {
+                cells.push(
+                    m.iter()
+                        .find(|x| x.term == r.term)
+                        .map_or(String::new(), |x| smd_cell(x.after.smd)),
+                );
+            }
+            cells.extend([
+                smd_cell(r.after.smd),
+                opt(r.after.var_ratio),
+                fmt_num(r.after.ecdf_max, 3),
+            ]);
+            (RowStyle::Plain, cells)
+        })
+        .collect();
+    let mut footnotes = vec![format!(
+        "SMD before and after weighting: the difference in (weighted) means over {}, cobalt's default for the {}; binary covariates are standardised too (the mean of a binary covariate is its proportion). |SMD| < 0.1 is commonly taken as balanced. Largest |SMD|: {} before, {} after weighting.",
+        w.denominator.describe(),
+        w.options.estimand.key().to_uppercase(),
+        fmt_num(w.max_smd_before, 3),
+        fmt_num(w.max_smd_after, 3),
+    )];
+    if matched.is_some() {
+        footnotes.push("SMD (matched): as the matching's balance table, over the SD of the treated patients before matching (MatchIt's convention for the ATT).".into());
+    }
     ReportTable {
-        title: "Covariate balance before and after weighting".into(),
-        header: [
-            "Covariate",
-            "Mean treated (before)",
-            "Mean control (before)",
-            "SMD (before)",
-            "Mean treated (weighted)",
-            "Mean control (weighted)",
-            "SMD (weighted)",
-            "Variance ratio (weighted)",
-            "eCDF max (weighted)",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: b
-            .rows
-            .iter()
-            .map(|r| {
-                (
-                    RowStyle::Plain,
-                    vec![
-                        r.term.clone(),
-                        fmt_num(r.before.mean_treated, 3),
-                        fmt_num(r.before.mean_control, 3),
-                        smd_cell(r.before.smd),
-                        fmt_num(r.after.mean_treated, 3),
-                        fmt_num(r.after.mean_control, 3),
-                        smd_cell(r.after.smd),
-                        opt(r.after.var_ratio),
-                        fmt_num(r.after.ecdf_max, 3),
-                    ],
-                )
-            })
-            .collect(),
-        footnotes: vec![
-            format!(
-                "SMD: difference in means over {} ({} SD, cobalt's default for the estimand); binary covariates standardised too.",
-                b.denominator.describe(),
-                b.denominator.as_str()
-            ),
-            "For binary covariates the mean is the proportion; variance ratios are for continuous covariates. |SMD| < 0.1 is commonly taken as balanced.".into(),
-        ],
+        title: format!("Covariate balance after weighting ({})", weighting_label(w)),
+        header,
+        rows,
+        footnotes,
     }
 }
 
-/// The weighted outcomes: risks by group, RD, RR and OR with their CIs
-/// and the OR's P value.
-pub fn weighted_outcomes_table(outcomes: &[WeightedOutcome]) -> ReportTable {
-    let level = outcomes.first().map_or(String::from("95%"), |o| {
-        level_label(o.risk_difference.level)
-    });
-    let ci = |e: crate::engine::estimate::Estimate, k: f64, d: usize| {
-        format!(
-            "{} ({} to {})",
-            fmt_num(k * e.value, d),
-            fmt_num(k * e.lower, d),
-            fmt_num(k * e.upper, d)
-        )
-    };
+/// Each binary outcome weighted: risks, difference, RR and OR.
+pub fn weighted_outcomes_table(
+    rows: &[WeightedOutcome],
+    w: Option<&WeightingSummary>,
+    level: f64,
+) -> ReportTable {
+    let ci = level_label(level);
+    let risk = |(p, n): (f64, usize)| format!("{}% ({n})", fmt_num(100.0 * p, 1));
     ReportTable {
-        title: "Weighted outcomes".into(),
+        title: format!(
+            "Outcomes after weighting ({})",
+            w.map_or(String::new(), weighting_label)
+        ),
         header: vec![
             "Outcome".into(),
-            "Risk treated".into(),
-            "Risk control".into(),
-            format!("Risk difference, points ({level} CI)"),
-            format!("Risk ratio ({level} CI)"),
-            format!("Odds ratio ({level} CI)"),
+            "Treated, weighted risk (patients)".into(),
+            "Control, weighted risk (patients)".into(),
+            format!("Difference, points ({ci} CI)"),
+            format!("RR ({ci} CI)"),
+            format!("OR ({ci} CI)"),
             "P".into(),
         ],
-        rows: outcomes
+        rows: rows
             .iter()
             .map(|o| {
                 (
                     RowStyle::Plain,
                     vec![
                         format!("{} = {}", o.outcome, o.event_level),
-                        format!("{}% (n = {})", fmt_num(100.0 * o.treated.0, 1), o.treated.1),
-                        format!("{}% (n = {})", fmt_num(100.0 * o.control.0, 1), o.control.1),
-                        ci(o.risk_difference, 100.0, 1),
-                        ci(o.risk_ratio, 1.0, 2),
-                        ci(o.odds_ratio, 1.0, 2),
+                        risk(o.treated),
+                        risk(o.control),
+                        ci_text(Some(o.risk_difference), 100.0, 1),
+                        ci_text(Some(o.risk_ratio), 1.0, 2),
+                        ci_text(Some(o.odds_ratio), 1.0, 2),
                         fmt_p(Some(o.p_value)),
                     ],
                 )
             })
             .collect(),
         footnotes: vec![
-            "Weighted risks; robust (sandwich) SEs and t intervals with n - 2 degrees of freedom, as survey::svyglm. P: the odds ratio's test.".into(),
+            "Weighted risks: the weighted proportions with the outcome. Difference, RR and OR: treated against control from survey-weighted generalised linear models of the outcome on the group (identity, log and logit links), with robust (sandwich) standard errors and t intervals with n - 2 degrees of freedom, as R's survey::svyglm gives them; P is the OR's.".into(),
         ],
     }
 }

@@ -59,6 +59,10 @@ pub struct WeightingSummary {
     pub trimmed: GroupCounts,
     /// Weights capped by truncation.
     pub truncated: usize,
+    /// Patients whose score of exactly 0 or 1 gives no finite weight
+    /// (weight 0).
+    #[serde(default)]
+    pub infinite: usize,
     pub denominator: SmdDenominator,
     pub balance: Vec<BalanceRow>,
     /// The largest |SMD| before and after weighting.
@@ -143,7 +147,7 @@ pub fn sensitivity_step(
                 message: format!("Weighting: {}", d.message),
                 ..d.clone()
             }));
-            out.weighting = Some(summary(ds, w));
+            out.weighting = Some(WeightingSummary::new(ds, w));
             for o in input.outcomes.iter().filter(|o| o.subgroup.is_none()) {
                 match weighted_outcome(ds, w, &o.outcome, level) {
                     Ok(r) => out.weighted_outcomes.push(r),
@@ -191,27 +195,30 @@ pub fn sensitivity_step(
     out
 }
 
-/// The weighting's summary, balance and figure data.
-fn summary(ds: &Dataset, w: &WeightResult) -> WeightingSummary {
-    let bal = weighted_balance(ds, w);
-    let max = |f: fn(&BalanceRow) -> f64| {
-        bal.rows
-            .iter()
-            .map(f)
-            .filter(|v| v.is_finite())
-            .fold(0.0f64, |a, v| a.max(v.abs()))
-    };
-    WeightingSummary {
-        options: w.spec.options,
-        treated: w.treated_weights,
-        control: w.control_weights,
-        trimmed: w.trimmed,
-        truncated: w.truncated,
-        denominator: bal.denominator,
-        max_smd_before: max(|r| r.before.smd),
-        max_smd_after: max(|r| r.after.smd),
-        balance: bal.rows,
-        figure: figure(w),
+impl WeightingSummary {
+    /// The weighting's summary, balance and figure data.
+    pub fn new(ds: &Dataset, w: &WeightResult) -> WeightingSummary {
+        let bal = weighted_balance(ds, w);
+        let max = |f: fn(&BalanceRow) -> f64| {
+            bal.rows
+                .iter()
+                .map(f)
+                .filter(|v| v.is_finite())
+                .fold(0.0f64, |a, v| a.max(v.abs()))
+        };
+        WeightingSummary {
+            options: w.spec.options,
+            treated: w.treated_weights,
+            control: w.control_weights,
+            trimmed: w.trimmed,
+            truncated: w.truncated,
+            infinite: w.infinite,
+            denominator: bal.denominator,
+            max_smd_before: max(|r| r.before.smd),
+            max_smd_after: max(|r| r.after.smd),
+            balance: bal.rows,
+            figure: figure(w),
+        }
     }
 }
 

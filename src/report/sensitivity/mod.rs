@@ -6,9 +6,10 @@ mod figures;
 mod tables;
 
 pub use figures::{love_plot_weighted_svg, weights_figure_svg};
-pub use tables::{
-    estimates_table, rosenbaum_table, weighted_balance_table, weighted_outcomes_table,
-    weighting_label, weights_table,
+pub use tables::{estimates_table, rosenbaum_table};
+
+use crate::report::weighting::{
+    weighted_balance_table, weighted_outcomes_table, weighting_label, weights_table,
 };
 
 use crate::engine::study::StudyResults;

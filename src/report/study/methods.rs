@@ -209,7 +209,7 @@ fn sensitivity(r: &StudyResults, s: &mut Vec<String>) {
     if let Some(w) = &x.weighting {
         let mut t = format!(
             "As a sensitivity analysis, every patient was kept and weighted by the same propensity score ({}; {}), as WeightIt defines the weights; balance after weighting was checked by standardized mean differences (largest absolute SMD {}) and the effective sample sizes were {} treated and {} control",
-            crate::report::sensitivity::weighting_label(w),
+            crate::report::weighting::weighting_label(w),
             w.options.estimand.describe(),
             fmt_num(w.max_smd_after, 3),
             fmt_num(w.treated.ess, 1),
