@@ -82,7 +82,7 @@ pub fn weights_table(w: &WeightingSummary) -> ReportTable {
         )
     };
     let mut footnotes = vec![
-        format!("{}: {}", w.options.estimand.key().to_uppercase(), w.options.estimand.describe()),
+        format!("{}.", w.options.estimand.describe()),
         "Effective sample size: (Σw)² / Σw² (Kish), as cobalt prints it; far below the number of patients means a few patients carry much of the weight.".into(),
     ];
     if let Some(q) = w.options.trim {

@@ -1,6 +1,7 @@
 //! The methods paragraph, from what was run (not from what was asked).
 
 use crate::engine::study::{StudyCohort, StudyResults, MATCHED_SET_COLUMN};
+use crate::engine::Choice;
 use crate::report::table::{fmt_num, level_label};
 
 fn list(items: &[String]) -> String {
@@ -207,10 +208,13 @@ pub fn sensitivity_text(r: &StudyResults) -> String {
 fn sensitivity(r: &StudyResults, s: &mut Vec<String>) {
     let Some(x) = &r.sensitivity else { return };
     if let Some(w) = &x.weighting {
+        let label = crate::report::weighting::weighting_label(w);
         let mut t = format!(
-            "As a sensitivity analysis, every patient was kept and weighted by the same propensity score ({}; {}), as WeightIt defines the weights; balance after weighting was checked by standardized mean differences (largest absolute SMD {}) and the effective sample sizes were {} treated and {} control",
-            crate::report::weighting::weighting_label(w),
+            "As a sensitivity analysis, every patient was kept and weighted by the same propensity score ({}{}), as WeightIt defines the weights; balance after weighting was checked by standardized mean differences (largest absolute SMD {}) and the effective sample sizes were {} treated and {} control",
             w.options.estimand.describe(),
+            label
+                .strip_prefix(&w.options.estimand.key().to_uppercase())
+                .unwrap_or_default(),
             fmt_num(w.max_smd_after, 3),
             fmt_num(w.treated.ess, 1),
             fmt_num(w.control.ess, 1),
