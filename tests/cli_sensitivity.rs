@@ -271,3 +271,19 @@ fn match_sensitivity_needs_a_binary_outcome() {
     assert_eq!(code, 1);
     assert!(stderr.contains("`nope`"), "{stderr}");
 }
+
+#[test]
+fn help_lists_the_measures_and_the_sensitivity_option() {
+    let out = cohortlab(&["evalue", "--help"]).success();
+    for line in [
+        "- rr: risk ratio",
+        "- or: odds ratio",
+        "- hr: hazard ratio",
+        "--common",
+    ] {
+        assert!(out.stdout.contains(line), "{line}: {}", out.stdout);
+    }
+    let out = cohortlab(&["match", "--help"]).success();
+    assert!(out.stdout.contains("--sensitivity"));
+    assert!(out.stdout.contains("--conf-level"));
+}

@@ -13,7 +13,7 @@
 //!
 //! # E-value
 //!
-//! For a risk ratio RR ≥ 1 (VanderWeele & Ding 2017, eq. in Box):
+//! For a risk ratio RR ≥ 1 (VanderWeele & Ding 2017):
 //!
 //! ```text
 //! E = RR + sqrt(RR (RR - 1))
@@ -40,7 +40,7 @@
 //! Under a hidden bias of at most Γ, two patients of a matched set who look
 //! alike on the measured covariates may differ in their odds of treatment
 //! by at most a factor Γ (Rosenbaum 2002, *Observational Studies*, 2nd
-//! ed., §4.2). Γ = 1 is the randomised experiment. In a set of n patients
+//! ed., ch. 4). Γ = 1 is the randomised experiment. In a set of n patients
 //! (one treated, n - 1 controls) with m events, 0 < m < n, the chance that
 //! the treated patient is one of the m with the event lies between
 //!
@@ -48,7 +48,7 @@
 //! p- = m / (m + (n - m) Γ)      and      p+ = m Γ / (m Γ + n - m)
 //! ```
 //!
-//! (§4.3.3, 4.4). Sets with no event or only events (concordant) carry no
+//! (§4.3-4.4). Sets with no event or only events (concordant) carry no
 //! information. The statistic T is the number of informative sets whose
 //! treated patient had the event; its one-sided P value lies between the
 //! tail probabilities of the sum of independent Bernoulli(p-) and
@@ -56,12 +56,11 @@
 //!
 //! - **1:1 pairs** (every informative set a pair): McNemar's test with
 //!   hidden bias, exact: among D discordant pairs, P+ = P(X ≥ T) with
-//!   X ~ Binomial(D, Γ/(1 + Γ)), and P- with 1/(1 + Γ) (§4.3.2). This is
+//!   X ~ Binomial(D, Γ/(1 + Γ)), and P- with 1/(1 + Γ) (§4.3). This is
 //!   the textbook tail; R's `rbounds::binarysens` reports
 //!   `1 - pbinom(T, D, p)`, that is P(X ≥ T + 1), one count further.
-//! - **1:k sets** (any set larger than a pair): the normal approximation of
-//!   §4.3.3 (the exact distribution of a sum of unequal Bernoullis is not
-//!   needed to this precision): with E = Σ p and V = Σ p (1 - p) over the
+//! - **1:k sets** (any set larger than a pair): Rosenbaum's large-sample
+//!   normal approximation (§4.4): with E = Σ p and V = Σ p (1 - p) over the
 //!   informative sets, P ≈ 1 - Φ((T - E - 1/2) / sqrt(V)), with a
 //!   continuity correction of 1/2.
 //!
@@ -69,7 +68,7 @@
 //! had fewer events than expected at Γ = 1, the non-event is counted
 //! instead ([`Direction::TreatedFewer`]), as `binarysens` takes the larger
 //! of its two discordant counts. The Γ at which P+ crosses alpha (the
-//! user's 1 - confidence level, 0.05) is found by bisection; a result
+//! user's 1 - confidence level, 0.05) is found by bisection (to 1e-9); a result
 //! that is not significant at Γ = 1 has none.
 //!
 //! With replacement a control can be in several sets: each set is then

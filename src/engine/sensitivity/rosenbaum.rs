@@ -119,12 +119,28 @@ pub fn binary_bounds_exact(discordant: usize, t: usize, gamma: f64) -> (f64, f64
 /// p+ = mΓ/(mΓ + n - m), p- = m/(m + (n - m)Γ), E = Σp, V = Σp(1-p),
 /// P = 1 - Φ((t - 1/2 - E)/sqrt(V)).
 pub fn binary_bounds_normal(sets: &[(usize, usize)], t: usize, gamma: f64) -> (f64, f64) {
+    normal_grouped(&group(sets), t, gamma)
+}
+
+/// The sets as (n, m, how many sets): sets of the same size and events
+/// have the same p, so a bound costs one term per kind of set (at most 65
+/// for 1:10 matching), not one per set.
+fn group(sets: &[(usize, usize)]) -> Vec<(usize, usize, usize)> {
+    let mut counts: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+    for &s in sets {
+        *counts.entry(s).or_insert(0) += 1;
+    }
+    counts.into_iter().map(|((n, m), k)| (n, m, k)).collect()
+}
+
+/// [`binary_bounds_normal`] of grouped sets.
+fn normal_grouped(groups: &[(usize, usize, usize)], t: usize, gamma: f64) -> (f64, f64) {
     let tail = |prob: &dyn Fn(f64, f64) -> f64| {
         let (mut e, mut v) = (0.0, 0.0);
-        for &(n, m) in sets {
+        for &(n, m, k) in groups {
             let p = prob(n as f64, m as f64);
-            e += p;
-            v += p * (1.0 - p);
+            e += k as f64 * p;
+            v += k as f64 * p * (1.0 - p);
         }
         let z = (t as f64 - 0.5 - e) / v.sqrt();
         Normal::standard().sf(z)
@@ -137,8 +153,10 @@ pub fn binary_bounds_normal(sets: &[(usize, usize)], t: usize, gamma: f64) -> (f
 
 /// The informative sets of an outcome, in the tested direction.
 struct Sets {
-    /// (patients, events) of each informative set.
-    informative: Vec<(usize, usize)>,
+    /// (patients, events, how many sets) of the informative sets.
+    groups: Vec<(usize, usize, usize)>,
+    /// The number of informative sets.
+    informative: usize,
     statistic: usize,
     direction: Direction,
     method: RosenbaumMethod,
@@ -149,10 +167,10 @@ impl Sets {
     fn bounds(&self, gamma: f64) -> (f64, f64) {
         match self.method {
             RosenbaumMethod::ExactBinomial => {
-                binary_bounds_exact(self.informative.len(), self.statistic, gamma)
+                binary_bounds_exact(self.informative, self.statistic, gamma)
             }
             RosenbaumMethod::NormalApproximation => {
-                binary_bounds_normal(&self.informative, self.statistic, gamma)
+                normal_grouped(&self.groups, self.statistic, gamma)
             }
         }
     }
@@ -191,17 +209,20 @@ fn set_counts(m: &MatchResult, event: impl Fn(usize) -> Option<bool>) -> SetCoun
     let mut out = Vec::with_capacity(m.sets.len());
     let mut missing = 0;
     for set in &m.sets {
-        let controls: Vec<bool> = set.controls.iter().filter_map(|&c| event(c)).collect();
-        missing += set.controls.len() - controls.len();
+        let (mut known, mut events) = (0, 0);
+        for e in set.controls.iter().filter_map(|&c| event(c)) {
+            known += 1;
+            events += usize::from(e);
+        }
+        missing += set.controls.len() - known;
         let Some(t) = event(set.treated) else {
             missing += 1;
             continue;
         };
-        if controls.is_empty() {
+        if known == 0 {
             continue;
         }
-        let events = usize::from(t) + controls.iter().filter(|&&e| e).count();
-        out.push((controls.len() + 1, events, t));
+        out.push((known + 1, events + usize::from(t), t));
     }
     (out, missing)
 }
@@ -217,7 +238,7 @@ fn informative(counts: &[(usize, usize, bool)]) -> Sets {
     } else {
         Direction::TreatedFewer
     };
-    let (informative, statistic) = match direction {
+    let (sets, statistic): (Vec<(usize, usize)>, usize) = match direction {
         Direction::TreatedMore => (inf.iter().map(|&&(n, m, _)| (n, m)).collect(), treated),
         Direction::TreatedFewer => (
             inf.iter().map(|&&(n, m, _)| (n, n - m)).collect(),
@@ -230,7 +251,8 @@ fn informative(counts: &[(usize, usize, bool)]) -> Sets {
         RosenbaumMethod::NormalApproximation
     };
     Sets {
-        informative,
+        groups: group(&sets),
+        informative: sets.len(),
         statistic,
         direction,
         method,
@@ -293,7 +315,7 @@ pub fn rosenbaum_binary(
     }
     let (counts, missing) = set_counts(m, |row| lv.code(row).map(|c| c == 1));
     let sets = informative(&counts);
-    if sets.informative.is_empty() {
+    if sets.informative == 0 {
         return Err(SensitivityError::NoInformativeSets {
             outcome: outcome.to_owned(),
             sets: counts.len(),
@@ -319,7 +341,7 @@ pub fn rosenbaum_binary(
         outcome: outcome.to_owned(),
         event_level: lv.levels[1].clone(),
         sets: counts.len(),
-        informative_sets: sets.informative.len(),
+        informative_sets: sets.informative,
         statistic: sets.statistic,
         direction: sets.direction,
         alpha,
@@ -368,7 +390,8 @@ mod tests {
         counts.push((3, 0, false));
         let s = informative(&counts);
         assert_eq!(s.direction, Direction::TreatedFewer);
-        assert_eq!((s.informative.len(), s.statistic), (12, 9));
+        assert_eq!((s.informative, s.statistic), (12, 9));
+        assert_eq!(s.groups, vec![(2, 1, 12)]);
         assert_eq!(s.method, RosenbaumMethod::ExactBinomial);
         let crossing = s.crossing(0.05);
         assert_eq!(crossing, None, "P = {} at Γ = 1", s.bounds(1.0).0);
