@@ -21,10 +21,12 @@ test('the Sensitivity step weights, gives E-values and Rosenbaum bounds, and is 
   await loadExample(page);
   await page.getByRole('button', { name: /Sensitivity/ }).click();
 
-  // The default: ATE weights from the matching's model.
+  // The default: ATE weights from the matching's model. A table's title is
+  // the caption of the figure that holds it.
+  const caption = (id) => page.locator(`figure:has(#${id}) figcaption`);
   const weights = page.locator('#weights-table');
   await weights.waitFor({ timeout: 60000 });
-  assert.match(await weights.innerText(), /Weights by group \(ATE\)/);
+  assert.match(await caption('weights-table').innerText(), /Weights by group \(ATE\)/);
   assert.match(await weights.innerText(), /Effective sample size/);
   await page.locator('#weighted-balance-table').waitFor();
   assert.match(await page.locator('#weighted-balance-table').innerText(), /SMD \(matched\)/);
@@ -42,18 +44,19 @@ test('the Sensitivity step weights, gives E-values and Rosenbaum bounds, and is 
 
   // Another estimand reruns the step.
   await page.locator('#weight-estimand').selectOption('ato');
-  await page.locator('#weights-table', { hasText: 'Weights by group (ATO)' }).waitFor();
+  await page.locator('figure:has(#weights-table) figcaption', { hasText: 'Weights by group (ATO)' }).waitFor();
   // A truncation outside its range is refused, naming it; the page keeps working.
   await page.locator('#weight-truncate').fill('2');
   await page.locator('#weight-truncate').dispatchEvent('change');
-  await page.getByText(/truncate must be a percentile between 0.5 and 1/).waitFor();
+  await page.getByText(/truncate must be a percentile between 0.5 and 1/i).waitFor();
   await page.locator('#weight-truncate').fill('0.99');
   await page.locator('#weight-truncate').dispatchEvent('change');
-  await page.locator('#weights-table', { hasText: 'truncated at the 99.0 percentile' }).waitFor();
+  await page.locator('figure:has(#weights-table) figcaption', { hasText: 'truncated at the 99.0 percentile' }).waitFor();
 
   // Included in the study: saved in the settings, in the report, and the
   // same numbers as `cohortlab run` on the saved settings.
-  await page.locator('#sensitivity-include').check();
+  await page.locator('#sensitivity-include').click();
+  await page.waitForFunction(() => document.querySelector('#sensitivity-include')?.checked);
   await page.getByRole('button', { name: /Report/ }).click();
   await page.locator('#methods', { hasText: 'As a sensitivity analysis' }).waitFor({ timeout: 60000 });
   const settings = JSON.parse(await download(page, '#download-settings'));

@@ -69,47 +69,6 @@ pub fn SensitivityPanel() -> impl IntoView {
             }
         }
     });
-    let update = move |f: fn(&mut WeightOptions, Option<f64>), v: Option<f64>| {
-        state.weighting.update(|o| f(o, v));
-    };
-    let controls = move || {
-        view! {
-            <div class="controls">
-                <label>
-                    "Weights for "
-                    <EnumSelect
-                        id="weight-estimand"
-                        value=Signal::derive(move || state.weighting.get().estimand)
-                        on_change=Callback::new(move |e: Estimand| state.weighting.update(|o| o.estimand = e))
-                    />
-                </label>
-                <label title="Multiply ATE weights by the proportion of the group received (Robins et al. 2000): the same estimate, weights that sum to about the number of patients.">
-                    <input type="checkbox" id="weight-stabilize"
-                        prop:checked=move || state.weighting.get().stabilize
-                        on:change=move |ev| state.weighting.update(|o| o.stabilize = event_target_checked(&ev)) />
-                    " Stabilised (ATE)"
-                </label>
-                <label title="Leave out patients whose score is below q or above 1 - q (Crump et al. 2009), e.g. 0.05. Empty: none.">
-                    "Trim scores at "
-                    <input type="number" id="weight-trim" min="0" max="0.5" step="0.01" placeholder="none"
-                        prop:value=move || state.weighting.get().trim.map_or(String::new(), |v| v.to_string())
-                        on:change=move |ev| update(|o, v| o.trim = v, optional_number(&event_target_value(&ev))) />
-                </label>
-                <label title="Set the weights above this percentile of the weights to it, e.g. 0.99. Empty: none.">
-                    "Truncate weights at percentile "
-                    <input type="number" id="weight-truncate" min="0.5" max="1" step="0.01" placeholder="none"
-                        prop:value=move || state.weighting.get().truncate.map_or(String::new(), |v| v.to_string())
-                        on:change=move |ev| update(|o, v| o.truncate = v, optional_number(&event_target_value(&ev))) />
-                </label>
-                <label>
-                    <input type="checkbox" id="sensitivity-include"
-                        prop:checked=move || state.sensitivity_included.get()
-                        on:change=move |ev| state.sensitivity_included.set(event_target_checked(&ev)) />
-                    " Include in the report and the saved settings"
-                </label>
-            </div>
-        }
-    };
     view! {
         <AnalysisStep title="Sensitivity">
             <p class="lead">
@@ -122,7 +81,7 @@ pub fn SensitivityPanel() -> impl IntoView {
                     .with(Option::is_none)
                     .then(|| view! { <NeedsRole role="the treatment and covariates of the propensity model (Matching step)" /> })
             }}
-            {controls}
+            <WeightingControls />
             <StepResult result=result ok=sensitivity_results unset="Choose the matching in the earlier steps." />
         </AnalysisStep>
     }
@@ -157,5 +116,59 @@ fn sensitivity_results(out: StudyView) -> impl IntoView {
         {tables}
         <div class="figure-grid">{figures}</div>
         {methods}
+    }
+}
+
+/// The weighting's options and whether the step is in the study. A
+/// component (its body runs once), so that a rerun of the step never
+/// replaces a control under the user's pointer; a value is set only when
+/// it changes.
+#[component]
+fn WeightingControls() -> impl IntoView {
+    let state = AppState::get();
+    let set = move |change: &dyn Fn(&mut WeightOptions)| {
+        let mut o = state.weighting.get_untracked();
+        change(&mut o);
+        if o != state.weighting.get_untracked() {
+            state.weighting.set(o);
+        }
+    };
+    let controls = move || {
+        view! {
+            <div class="controls">
+                <label>
+                    "Weights for "
+                    <EnumSelect
+                        id="weight-estimand"
+                        value=Signal::derive(move || state.weighting.get().estimand)
+                        on_change=Callback::new(move |e: Estimand| set(&|o| o.estimand = e))
+                    />
+                </label>
+                <label title="Multiply ATE weights by the proportion of the group received (Robins et al. 2000): the same estimate, weights that sum to about the number of patients.">
+                    <input type="checkbox" id="weight-stabilize"
+                        prop:checked=move || state.weighting.get().stabilize
+                        on:change=move |ev| { let v = event_target_checked(&ev); set(&|o| o.stabilize = v) } />
+                    " Stabilised (ATE)"
+                </label>
+                <label title="Leave out patients whose score is below q or above 1 - q (Crump et al. 2009), e.g. 0.05. Empty: none.">
+                    "Trim scores at "
+                    <input type="number" id="weight-trim" min="0" max="0.5" step="0.01" placeholder="none"
+                        prop:value=move || state.weighting.get().trim.map_or(String::new(), |v| v.to_string())
+                        on:change=move |ev| { let v = optional_number(&event_target_value(&ev)); set(&|o| o.trim = v) } />
+                </label>
+                <label title="Set the weights above this percentile of the weights to it, e.g. 0.99. Empty: none.">
+                    "Truncate weights at percentile "
+                    <input type="number" id="weight-truncate" min="0.5" max="1" step="0.01" placeholder="none"
+                        prop:value=move || state.weighting.get().truncate.map_or(String::new(), |v| v.to_string())
+                        on:change=move |ev| { let v = optional_number(&event_target_value(&ev)); set(&|o| o.truncate = v) } />
+                </label>
+                <label>
+                    <input type="checkbox" id="sensitivity-include"
+                        prop:checked=move || state.sensitivity_included.get()
+                        on:change=move |ev| state.sensitivity_included.set(event_target_checked(&ev)) />
+                    " Include in the report and the saved settings"
+                </label>
+            </div>
+        }
     }
 }
