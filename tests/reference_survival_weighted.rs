@@ -327,3 +327,118 @@ fn weighted_cox_equals_coxph() {
     check_cox(&ds, &s, "efron_strata");
     check_cox(&ds, &cox_spec(&["sex"], Ties::Efron), "sex_efron");
 }
+
+/// Rows of weight 0 are left out exactly: the same fit and curves as with
+/// the rows deleted (counted as dropped instead).
+#[test]
+fn zero_weights_are_deleted_rows() {
+    let ds = lung();
+    let w = weights_from_column(&ds, "w").unwrap();
+    let zeroed: Vec<f64> = w
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| if i % 7 == 3 { 0.0 } else { v })
+        .collect();
+    let keep: Vec<usize> = (0..ds.n_rows).filter(|i| i % 7 != 3).collect();
+    let kept = ds.subset(&keep);
+    let kept_w: Vec<f64> = keep.iter().map(|&i| w[i]).collect();
+    let left_out = ds.n_rows - keep.len();
+    for ties in [Ties::Efron, Ties::Breslow] {
+        let spec = cox_spec(&["age", "sex", "ph.ecog"], ties);
+        let mut a = cox_model_weighted(&ds, &spec, Some(&zeroed)).unwrap();
+        let b = cox_model_weighted(&kept, &spec, Some(&kept_w)).unwrap();
+        assert_eq!(a.dropped, b.dropped + left_out);
+        a.dropped = b.dropped;
+        assert_eq!(a, b, "{ties:?}");
+    }
+    let options = SurvivalOptions {
+        transform: CiTransform::Log,
+        conf_level: CONF_LEVEL,
+        at: &[180.0, 365.0],
+        rho: 0.0,
+        rmst: Some(500.0),
+    };
+    let s = spec(&["sex"]);
+    let mut a = survival_analysis_weighted(&ds, &s, &options, Some(&zeroed)).unwrap();
+    let b = survival_analysis_weighted(&kept, &s, &options, Some(&kept_w)).unwrap();
+    assert_eq!(a.dropped, b.dropped + left_out);
+    a.dropped = b.dropped;
+    assert_eq!(a, b);
+}
+
+/// Every weight 1: the unweighted fit bit for bit, with the robust SEs
+/// and tests added; the curves are the unweighted ones (whole-number
+/// weights keep Greenwood's variance, as R).
+#[test]
+fn unit_weights_are_the_unweighted_fit() {
+    let ds = lung();
+    let ones = vec![1.0; ds.n_rows];
+    for ties in [Ties::Efron, Ties::Breslow] {
+        let spec = cox_spec(&["age", "sex", "ph.ecog"], ties);
+        let plain = cox_model(&ds, &spec).unwrap();
+        let mut weighted = cox_model_weighted(&ds, &spec, Some(&ones)).unwrap();
+        for t in &mut weighted.terms {
+            assert!(t.robust.take().is_some_and(|r| r.se > 0.0), "{ties:?}");
+        }
+        assert!(weighted.robust_wald_chi_square.take().is_some());
+        assert!(weighted.robust_wald_p_value.take().is_some());
+        assert!(weighted.robust_score_chi_square.take().is_some());
+        assert!(weighted.robust_score_p_value.take().is_some());
+        assert_eq!(plain, weighted, "{ties:?}");
+    }
+    let options = SurvivalOptions {
+        transform: CiTransform::LogLog,
+        conf_level: 0.9,
+        at: &[180.0, 365.0],
+        rho: 0.0,
+        rmst: Some(500.0),
+    };
+    let s = spec(&["sex"]);
+    let plain = survival_analysis_with(&ds, &s, &options).unwrap();
+    let weighted = survival_analysis_weighted(&ds, &s, &options, Some(&ones)).unwrap();
+    assert_eq!(plain.follow_up, weighted.follow_up);
+    for (a, b) in plain.groups.iter().zip(&weighted.groups) {
+        assert_eq!(b.fit.weighting.unwrap().variance, KmVariance::Greenwood);
+        assert_eq!((a.rmst, a.fit.median), (b.rmst, b.fit.median));
+        for (x, y) in a.fit.rows.iter().zip(&b.fit.rows) {
+            let (mut x, mut y) = (*x, *y);
+            assert_eq!(y.weighted.take().map(|c| c.n_risk), Some(x.n_risk as f64));
+            // Missing bounds (NaN) compare unequal: compare their bits.
+            let bits = |r: &KmRow| [r.time, r.surv, r.std_err, r.lower, r.upper].map(f64::to_bits);
+            assert_eq!(bits(&x), bits(&y));
+            x.weighted = None;
+            assert_eq!(
+                (x.n_risk, x.n_event, x.n_censor),
+                (y.n_risk, y.n_event, y.n_censor)
+            );
+        }
+    }
+}
+
+/// A negative, infinite or missing weight of a row used is an error naming
+/// the row (the file's row number), with a hint.
+#[test]
+fn bad_weight_names_the_row() {
+    let ds = lung();
+    let mut w = vec![1.0; ds.n_rows];
+    w[5] = -0.5;
+    let row = ds.row_numbers[5];
+    let e = cox_model_weighted(&ds, &cox_spec(&["age"], Ties::Efron), Some(&w)).unwrap_err();
+    assert!(e.to_string().contains(&format!("row {row}")), "{e}");
+    assert!(!e.hint().is_empty());
+    w[5] = f64::NAN;
+    let options = SurvivalOptions {
+        transform: CiTransform::Log,
+        conf_level: CONF_LEVEL,
+        at: &[],
+        rho: 0.0,
+        rmst: None,
+    };
+    let e = survival_analysis_weighted(&ds, &spec(&["sex"]), &options, Some(&w)).unwrap_err();
+    assert!(
+        matches!(e, SurvivalError::BadWeight { row: r, .. } if r == row),
+        "{e}"
+    );
+    let e = survival_analysis_weighted(&ds, &spec(&["sex"]), &options, Some(&w[1..])).unwrap_err();
+    assert!(matches!(e, SurvivalError::WeightsLength { .. }), "{e}");
+}
