@@ -384,6 +384,8 @@ fn unit_weights_are_the_unweighted_fit() {
         assert!(weighted.robust_wald_p_value.take().is_some());
         assert!(weighted.robust_score_chi_square.take().is_some());
         assert!(weighted.robust_score_p_value.take().is_some());
+        assert!(weighted.weighted && !plain.weighted);
+        weighted.weighted = false;
         assert_eq!(plain, weighted, "{ties:?}");
     }
     let options = SurvivalOptions {

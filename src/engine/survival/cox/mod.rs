@@ -150,6 +150,10 @@ pub struct CoxFit {
     #[serde(default)]
     pub concordance_se: f64,
     pub convergence: Convergence,
+    /// Whether the patients were weighted (case weights; the SEs are then
+    /// robust). The concordance stays the unweighted Harrell's C.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub weighted: bool,
     /// Notes on the data (e.g. competing events counted as censored).
     #[serde(default)]
     pub diagnostics: Vec<crate::engine::Diagnostic>,
