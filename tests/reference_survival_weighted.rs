@@ -444,3 +444,86 @@ fn bad_weight_names_the_row() {
     let e = survival_analysis_weighted(&ds, &spec(&["sex"]), &options, Some(&w[1..])).unwrap_err();
     assert!(matches!(e, SurvivalError::WeightsLength { .. }), "{e}");
 }
+
+/// The example study with ATE weights of seed marking
+/// (tests/data/example-study-weights.csv, in the study's row order): the
+/// weighted curves by marking and the weighted Cox model.
+#[test]
+fn example_study_weighted() {
+    let ex = data("example-study.csv", DatasetSpec::default());
+    let wd = data("example-study-weights.csv", DatasetSpec::default());
+    let ids = |ds: &Dataset| -> Vec<String> {
+        let c = ds.column("id").unwrap();
+        (0..ds.n_rows).map(|i| c.display(i)).collect()
+    };
+    assert_eq!(ids(&ex), ids(&wd));
+    let w = weights_from_column(&wd, "w").unwrap();
+    let r = &fixture()["example"];
+    let options = SurvivalOptions {
+        transform: CiTransform::Log,
+        conf_level: CONF_LEVEL,
+        at: &[],
+        rho: 0.0,
+        rmst: None,
+    };
+    let s = SurvivalSpec {
+        time: "idfs_months".into(),
+        event: "idfs_event".into(),
+        event_level: None,
+        groups: vec!["seed_marking".into()],
+        strata: None,
+    };
+    let a = survival_analysis_weighted(&ex, &s, &options, Some(&w)).unwrap();
+    let km = &r["km"];
+    let strata = labels(&km["strata"]);
+    let col = |k: &str| floats_na(&km[k]);
+    let mut checked = 0;
+    for g in &a.groups {
+        let idx: Vec<usize> = (0..strata.len())
+            .filter(|&i| strata[i] == g.group)
+            .collect();
+        assert_eq!(idx.len(), g.fit.rows.len(), "{}", g.group);
+        for (row, &i) in g.fit.rows.iter().zip(&idx) {
+            let what = format!("example {} t={}", g.group, row.time);
+            close(row.time, col("time")[i], Tol::IDENTICAL, &what);
+            close(
+                row.weighted.unwrap().n_risk,
+                col("n_risk")[i],
+                Tol::EXACT,
+                &what,
+            );
+            close(row.surv, col("surv")[i], Tol::SAME_FORMULA, &what);
+            close(row.std_err, col("std_err")[i], Tol::REFERENCE, &what);
+            close(row.lower, col("lower")[i], Tol::REFERENCE, &what);
+            close(row.upper, col("upper")[i], Tol::REFERENCE, &what);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, strata.len());
+    let cox = &r["cox"];
+    let spec = CoxSpec {
+        time: "idfs_months".into(),
+        event: "idfs_event".into(),
+        ..cox_spec(&["seed_marking", "tpcr"], Ties::Efron)
+    };
+    let fit = cox_model_weighted(&ex, &spec, Some(&w)).unwrap();
+    assert_eq!(fit.n as u64, cox["n"].as_u64().unwrap());
+    assert_eq!(fit.events as u64, cox["nevent"].as_u64().unwrap());
+    let f = |k: &str| floats_na(&cox[k]);
+    for (i, t) in fit.terms.iter().enumerate() {
+        close(t.coef, f("coef")[i], COEF, &t.term);
+        close(t.se, f("se")[i], Tol::REFERENCE, &t.term);
+        close(
+            t.robust.unwrap().se,
+            f("robust_se")[i],
+            Tol::REFERENCE,
+            &t.term,
+        );
+    }
+    close(
+        fit.robust_score_chi_square.unwrap(),
+        f("robust_score")[0],
+        Tol::REFERENCE,
+        "example robust score",
+    );
+}
