@@ -327,3 +327,203 @@ fn weighted_cox_equals_coxph() {
     check_cox(&ds, &s, "efron_strata");
     check_cox(&ds, &cox_spec(&["sex"], Ties::Efron), "sex_efron");
 }
+
+/// Rows of weight 0 are left out exactly: the same fit and curves as with
+/// the rows deleted (counted as dropped instead).
+#[test]
+fn zero_weights_are_deleted_rows() {
+    let ds = lung();
+    let w = weights_from_column(&ds, "w").unwrap();
+    let zeroed: Vec<f64> = w
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| if i % 7 == 3 { 0.0 } else { v })
+        .collect();
+    let keep: Vec<usize> = (0..ds.n_rows).filter(|i| i % 7 != 3).collect();
+    let kept = ds.subset(&keep);
+    let kept_w: Vec<f64> = keep.iter().map(|&i| w[i]).collect();
+    let left_out = ds.n_rows - keep.len();
+    for ties in [Ties::Efron, Ties::Breslow] {
+        let spec = cox_spec(&["age", "sex", "ph.ecog"], ties);
+        let mut a = cox_model_weighted(&ds, &spec, Some(&zeroed)).unwrap();
+        let b = cox_model_weighted(&kept, &spec, Some(&kept_w)).unwrap();
+        assert_eq!(a.dropped, b.dropped + left_out);
+        a.dropped = b.dropped;
+        assert_eq!(a, b, "{ties:?}");
+    }
+    let options = SurvivalOptions {
+        transform: CiTransform::Log,
+        conf_level: CONF_LEVEL,
+        at: &[180.0, 365.0],
+        rho: 0.0,
+        rmst: Some(500.0),
+    };
+    let s = spec(&["sex"]);
+    let mut a = survival_analysis_weighted(&ds, &s, &options, Some(&zeroed)).unwrap();
+    let b = survival_analysis_weighted(&kept, &s, &options, Some(&kept_w)).unwrap();
+    assert_eq!(a.dropped, b.dropped + left_out);
+    a.dropped = b.dropped;
+    assert_eq!(a, b);
+}
+
+/// Every weight 1: the unweighted fit bit for bit, with the robust SEs
+/// and tests added; the curves are the unweighted ones (whole-number
+/// weights keep Greenwood's variance, as R).
+#[test]
+fn unit_weights_are_the_unweighted_fit() {
+    let ds = lung();
+    let ones = vec![1.0; ds.n_rows];
+    for ties in [Ties::Efron, Ties::Breslow] {
+        let spec = cox_spec(&["age", "sex", "ph.ecog"], ties);
+        let plain = cox_model(&ds, &spec).unwrap();
+        let mut weighted = cox_model_weighted(&ds, &spec, Some(&ones)).unwrap();
+        for t in &mut weighted.terms {
+            assert!(t.robust.take().is_some_and(|r| r.se > 0.0), "{ties:?}");
+        }
+        assert!(weighted.robust_wald_chi_square.take().is_some());
+        assert!(weighted.robust_wald_p_value.take().is_some());
+        assert!(weighted.robust_score_chi_square.take().is_some());
+        assert!(weighted.robust_score_p_value.take().is_some());
+        assert!(weighted.weighted && !plain.weighted);
+        weighted.weighted = false;
+        assert_eq!(plain, weighted, "{ties:?}");
+    }
+    let options = SurvivalOptions {
+        transform: CiTransform::LogLog,
+        conf_level: 0.9,
+        at: &[180.0, 365.0],
+        rho: 0.0,
+        rmst: Some(500.0),
+    };
+    let s = spec(&["sex"]);
+    let plain = survival_analysis_with(&ds, &s, &options).unwrap();
+    let weighted = survival_analysis_weighted(&ds, &s, &options, Some(&ones)).unwrap();
+    assert_eq!(plain.follow_up, weighted.follow_up);
+    for (a, b) in plain.groups.iter().zip(&weighted.groups) {
+        assert_eq!(b.fit.weighting.unwrap().variance, KmVariance::Greenwood);
+        assert_eq!((a.rmst, a.fit.median), (b.rmst, b.fit.median));
+        for (x, y) in a.fit.rows.iter().zip(&b.fit.rows) {
+            let (mut x, mut y) = (*x, *y);
+            assert_eq!(y.weighted.take().map(|c| c.n_risk), Some(x.n_risk as f64));
+            // Missing bounds (NaN) compare unequal: compare their bits.
+            let bits = |r: &KmRow| [r.time, r.surv, r.std_err, r.lower, r.upper].map(f64::to_bits);
+            assert_eq!(bits(&x), bits(&y));
+            x.weighted = None;
+            assert_eq!(
+                (x.n_risk, x.n_event, x.n_censor),
+                (y.n_risk, y.n_event, y.n_censor)
+            );
+        }
+    }
+}
+
+/// A negative, infinite or missing weight of a row used is an error naming
+/// the row (the file's row number), with a hint.
+#[test]
+fn bad_weight_names_the_row() {
+    let ds = lung();
+    let mut w = vec![1.0; ds.n_rows];
+    w[5] = -0.5;
+    let row = ds.row_numbers[5];
+    let e = cox_model_weighted(&ds, &cox_spec(&["age"], Ties::Efron), Some(&w)).unwrap_err();
+    assert!(e.to_string().contains(&format!("row {row}")), "{e}");
+    assert!(!e.hint().is_empty());
+    w[5] = f64::NAN;
+    let options = SurvivalOptions {
+        transform: CiTransform::Log,
+        conf_level: CONF_LEVEL,
+        at: &[],
+        rho: 0.0,
+        rmst: None,
+    };
+    let e = survival_analysis_weighted(&ds, &spec(&["sex"]), &options, Some(&w)).unwrap_err();
+    assert!(
+        matches!(e, SurvivalError::BadWeight { row: r, .. } if r == row),
+        "{e}"
+    );
+    let e = survival_analysis_weighted(&ds, &spec(&["sex"]), &options, Some(&w[1..])).unwrap_err();
+    assert!(matches!(e, SurvivalError::WeightsLength { .. }), "{e}");
+}
+
+/// The example study with ATE weights of seed marking
+/// (tests/data/example-study-weights.csv, in the study's row order): the
+/// weighted curves by marking and the weighted Cox model.
+#[test]
+fn example_study_weighted() {
+    let ex = data("example-study.csv", DatasetSpec::default());
+    let wd = data("example-study-weights.csv", DatasetSpec::default());
+    let ids = |ds: &Dataset| -> Vec<String> {
+        let c = ds.column("id").unwrap();
+        (0..ds.n_rows).map(|i| c.display(i)).collect()
+    };
+    assert_eq!(ids(&ex), ids(&wd));
+    let w = weights_from_column(&wd, "w").unwrap();
+    let r = &fixture()["example"];
+    let options = SurvivalOptions {
+        transform: CiTransform::Log,
+        conf_level: CONF_LEVEL,
+        at: &[],
+        rho: 0.0,
+        rmst: None,
+    };
+    let s = SurvivalSpec {
+        time: "idfs_months".into(),
+        event: "idfs_event".into(),
+        event_level: None,
+        groups: vec!["seed_marking".into()],
+        strata: None,
+    };
+    let a = survival_analysis_weighted(&ex, &s, &options, Some(&w)).unwrap();
+    let km = &r["km"];
+    let strata = labels(&km["strata"]);
+    let col = |k: &str| floats_na(&km[k]);
+    let mut checked = 0;
+    for g in &a.groups {
+        let idx: Vec<usize> = (0..strata.len())
+            .filter(|&i| strata[i] == g.group)
+            .collect();
+        assert_eq!(idx.len(), g.fit.rows.len(), "{}", g.group);
+        for (row, &i) in g.fit.rows.iter().zip(&idx) {
+            let what = format!("example {} t={}", g.group, row.time);
+            close(row.time, col("time")[i], Tol::IDENTICAL, &what);
+            close(
+                row.weighted.unwrap().n_risk,
+                col("n_risk")[i],
+                Tol::EXACT,
+                &what,
+            );
+            close(row.surv, col("surv")[i], Tol::SAME_FORMULA, &what);
+            close(row.std_err, col("std_err")[i], Tol::REFERENCE, &what);
+            close(row.lower, col("lower")[i], Tol::REFERENCE, &what);
+            close(row.upper, col("upper")[i], Tol::REFERENCE, &what);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, strata.len());
+    let cox = &r["cox"];
+    let spec = CoxSpec {
+        time: "idfs_months".into(),
+        event: "idfs_event".into(),
+        ..cox_spec(&["seed_marking", "tpcr"], Ties::Efron)
+    };
+    let fit = cox_model_weighted(&ex, &spec, Some(&w)).unwrap();
+    assert_eq!(fit.n as u64, cox["n"].as_u64().unwrap());
+    assert_eq!(fit.events as u64, cox["nevent"].as_u64().unwrap());
+    let f = |k: &str| floats_na(&cox[k]);
+    for (i, t) in fit.terms.iter().enumerate() {
+        close(t.coef, f("coef")[i], COEF, &t.term);
+        close(t.se, f("se")[i], Tol::REFERENCE, &t.term);
+        close(
+            t.robust.unwrap().se,
+            f("robust_se")[i],
+            Tol::REFERENCE,
+            &t.term,
+        );
+    }
+    close(
+        fit.robust_score_chi_square.unwrap(),
+        f("robust_score")[0],
+        Tol::REFERENCE,
+        "example robust score",
+    );
+}

@@ -5,9 +5,10 @@ use super::failure::Failure;
 use super::input::{Input, Level, TimeToEvent};
 use super::output::print_json;
 use crate::engine::survival::{
-    check_survival_options, survival_analysis_with, CiTransform, SurvivalError, SurvivalOptions,
-    SurvivalSpec,
+    check_survival_options, survival_analysis_weighted, weights_from_column, CiTransform,
+    KmVariance, SurvivalAnalysis, SurvivalError, SurvivalOptions, SurvivalSpec,
 };
+use crate::report::table::{fmt_num, fmt_p};
 
 /// The options of `survival`.
 #[derive(clap::Args)]
@@ -36,6 +37,12 @@ pub(crate) struct Args {
     /// Restricted mean survival time up to this time.
     #[arg(long, value_name = "TAU", allow_negative_numbers = true)]
     rmst: Option<f64>,
+    /// Case weights from this numeric column (e.g. IPT weights): weighted
+    /// curves as R's survfit(weights = ) (robust SEs when any weight is not
+    /// a whole number), compared by the robust score test of the weighted
+    /// Cox model. A row of weight 0 is left out.
+    #[arg(long, value_name = "COL")]
+    weights: Option<String>,
     /// Print one JSON document instead of tables.
     #[arg(long)]
     json: bool,
@@ -68,11 +75,65 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         rho: args.rho,
         rmst: args.rmst,
     };
-    let s = survival_analysis_with(&dataset, &spec, &options).map_err(failure)?;
+    let weights = match &args.weights {
+        Some(col) => Some(weights_from_column(&dataset, col).map_err(failure)?),
+        None => None,
+    };
+    let s = survival_analysis_weighted(&dataset, &spec, &options, weights.as_deref())
+        .map_err(failure)?;
     if args.json {
-        print_json(&s)
-    } else {
-        print!("{}", s.to_text());
-        Ok(())
+        return print_json(&Out {
+            analysis: &s,
+            weights: args.weights.as_deref(),
+            robust_se: robust(&s),
+        });
     }
+    print!("{}", s.to_text());
+    if let Some(col) = &args.weights {
+        print!("{}", weighted_note(&s, col));
+    }
+    Ok(())
+}
+
+/// The JSON document of `survival`.
+#[derive(serde::Serialize)]
+struct Out<'a> {
+    #[serde(flatten)]
+    analysis: &'a SurvivalAnalysis,
+    /// The weights column, when weighted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weights: Option<&'a str>,
+    /// Whether the curves' SEs are robust (infinitesimal jackknife).
+    robust_se: bool,
+}
+
+/// Whether the curves' SEs are the robust ones.
+fn robust(s: &SurvivalAnalysis) -> bool {
+    s.weighted
+        .is_some_and(|w| w.variance == KmVariance::InfinitesimalJackknife)
+}
+
+/// What the weights changed, under the tables.
+fn weighted_note(s: &SurvivalAnalysis, col: &str) -> String {
+    let Some(w) = s.weighted else {
+        return String::new();
+    };
+    let se = if robust(s) {
+        "robust SEs and CIs (infinitesimal jackknife, as R's survfit with non-integer weights)"
+    } else {
+        "Greenwood SEs on the weighted counts (whole-number weights, as R's survfit)"
+    };
+    let mut out = format!(
+        "\nWeighted by column `{col}` (sum of weights {:.2}; rows of weight 0 left out): {se}. The numbers at risk above count patients; --json gives the weighted counts.\n",
+        w.weight_total
+    );
+    if let (Some(chi), Some(p)) = (w.chi_square, w.p_value) {
+        out.push_str(&format!(
+            "Groups compared by the robust score test of the weighted Cox model (a weighted log-rank test is not a standard test): chi-square {} on {} df, P {}.\n",
+            fmt_num(chi, 2),
+            w.df,
+            fmt_p(Some(p))
+        ));
+    }
+    out
 }

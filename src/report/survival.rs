@@ -80,8 +80,18 @@ impl SurvivalAnalysis {
             .first()
             .map_or("log", |g| g.fit.transform.as_str());
         let level = level_label(self.conf_level);
+        let variance = match self.weighted.map(|w| w.variance) {
+            Some(crate::engine::survival::KmVariance::InfinitesimalJackknife) => {
+                "the robust (infinitesimal jackknife) variance of the weighted curve"
+            }
+            Some(crate::engine::survival::KmVariance::Greenwood) => {
+                "Greenwood's variance on the weighted counts"
+            }
+            None => "Greenwood's variance",
+        };
         let mut footnotes = vec![format!(
-            "Kaplan-Meier estimates; {level} CI with Greenwood's variance on the {transform} scale (R survival's default is log)."
+            "{}Kaplan-Meier estimates; {level} CI with {variance} on the {transform} scale (R survival's default is log).",
+            if self.weighted.is_some() { "Weighted " } else { "" }
         )];
         footnotes.push(format!(
             "Median follow-up (reverse Kaplan-Meier): {}.",
@@ -212,7 +222,11 @@ pub fn cox_table(fit: &crate::engine::survival::CoxFit) -> ReportTable {
         ));
     }
     if robust {
-        footnotes.push("Robust: sandwich variance clustered as asked (e.g. by matched set), as R's coxph(cluster = ).".into());
+        footnotes.push(if fit.weighted {
+            "Robust: sandwich variance of the weighted fit (weighted dfbeta residuals, clustered when a cluster is given, else per patient), as R's coxph(weights = , robust = TRUE).".into()
+        } else {
+            "Robust: sandwich variance clustered as asked (e.g. by matched set), as R's coxph(cluster = ).".into()
+        });
         if let (Some(w), Some(wp), Some(sc), Some(sp)) = (
             fit.robust_wald_chi_square,
             fit.robust_wald_p_value,

@@ -87,5 +87,26 @@ cox_cases <- list(
   # The weighted comparison of the curves: the robust score test of sex.
   cox("sex_efron", Surv(time, status) ~ sex, lung, "efron")
 )
-write_json(list(km = km_cases, follow_up = follow_up, cox = cox_cases),
+# The example study: ATE weights of seed marking from a logistic glm,
+# written (id, w) to ../data/example-study-weights.csv in the study's row
+# order; weighted curves by marking and the weighted Cox model.
+ex <- read.csv("../data/example-study.csv", check.names = FALSE)
+eps <- fitted(glm(I(seed_marking == "Yes") ~ age + ki67 + ct + cn + subtype, binomial, ex,
+                  control = glm.control(epsilon = 1e-14, maxit = 100)))
+write.csv(data.frame(id = ex$id, w = ifelse(ex$seed_marking == "Yes", 1 / eps, 1 / (1 - eps))),
+          "../data/example-study-weights.csv", row.names = FALSE)
+ex$w <- read.csv("../data/example-study-weights.csv")$w
+exfit <- survfit(Surv(idfs_months, idfs_event) ~ seed_marking, data = ex, weights = w)
+exs <- summary(exfit, censored = TRUE)
+exm <- coxph(Surv(idfs_months, idfs_event) ~ seed_marking + tpcr, data = ex, weights = w,
+             robust = TRUE, control = ctl)
+example <- list(
+  km = list(strata = sub("^seed_marking=", "", as.character(exs$strata)), time = exs$time,
+            n_risk = exs$n.risk, surv = exs$surv, std_err = exs$std.err,
+            lower = exs$lower, upper = exs$upper),
+  cox = list(terms = names(coef(exm)), coef = unname(coef(exm)),
+             se = unname(sqrt(diag(exm$naive.var))), robust_se = unname(sqrt(diag(exm$var))),
+             robust_score = as.numeric(exm$rscore), n = exm$n, nevent = exm$nevent))
+
+write_json(list(km = km_cases, follow_up = follow_up, cox = cox_cases, example = example),
            "survival_weighted.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)

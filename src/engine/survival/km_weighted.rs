@@ -119,7 +119,7 @@ impl Curve<'_> {
             let nw = tail[at.start];
             let mut death_term = 0.0;
             if d > 0 && dw > 0.0 {
-                surv *= (nw - dw) / nw;
+                surv *= 1.0 - dw / nw;
                 greenwood += dw / (nw * (nw - dw));
                 death_term = 1.0 / (nw - dw);
             }

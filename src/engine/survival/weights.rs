@@ -18,6 +18,8 @@
 //!   dfbeta residuals, summed by cluster (each patient its own cluster
 //!   when none is named). R makes `robust = TRUE` the default for
 //!   non-integer weights; here weights always make it so.
+//! - The concordance of a weighted Cox fit stays the unweighted Harrell's C
+//!   of its linear predictor (R weighs each pair by wᵢwⱼ: not matched).
 //! - Comparing weighted curves: a weighted log-rank test is not a standard
 //!   test; the comparison is the robust score test of the weighted Cox
 //!   model with the group as covariate (R's `summary(fit)$robscore`), which

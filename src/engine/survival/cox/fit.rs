@@ -315,6 +315,7 @@ pub fn fit_cox(
         concordance,
         concordance_se,
         convergence: fit.convergence,
+        weighted: data.weights.is_some(),
         diagnostics: Vec::new(),
     })
 }

@@ -13,6 +13,14 @@
 //! Sₖ - (l/d)Dₖ; Breslow uses Sₖ each time (Therneau & Grambsch 2000,
 //! ch. 3).
 //!
+//! With case weights ([`cox_model_weighted`], R's `coxph(..., weights = ,
+//! robust = TRUE)`) the sums weigh each patient by its weight, each of the
+//! d terms of tied deaths by the deaths' mean weight (R's coxfit6), and
+//! the variance is robust: the weighted dfbeta residuals summed by cluster
+//! (`robust`; Therneau & Grambsch 2000, §7.1; Austin 2016, Stat Med
+//! 35:5642). The robust score test ([`CoxFit::robust_score_chi_square`])
+//! is then the test of the model.
+//!
 //! # Layout
 //! - `input`: the model's patients from a dataset (complete cases).
 //! - `fit`: the Newton-Raphson driver and the tests of the fit.
@@ -119,13 +127,14 @@ pub struct CoxFit {
     pub log_likelihood_null: f64,
     pub lr_chi_square: f64,
     pub wald_chi_square: f64,
-    /// The Wald test with the robust variance, when clustered (R's
-    /// `summary(fit)$waldtest` then), and its P.
+    /// The Wald test with the robust variance, when clustered or weighted
+    /// (R's `summary(fit)$waldtest` then), and its P.
     pub robust_wald_chi_square: Option<f64>,
     #[serde(default)]
     pub robust_wald_p_value: Option<f64>,
-    /// The robust score test, when clustered (R's `summary(fit)$robscore`):
-    /// the score at β = 0 against the clustered variance of its residuals.
+    /// The robust score test, when clustered or weighted (R's
+    /// `summary(fit)$robscore`): the score at β = 0 against the clustered
+    /// variance of its residuals.
     #[serde(default)]
     pub robust_score_chi_square: Option<f64>,
     #[serde(default)]
@@ -141,6 +150,10 @@ pub struct CoxFit {
     #[serde(default)]
     pub concordance_se: f64,
     pub convergence: Convergence,
+    /// Whether the patients were weighted (case weights; the SEs are then
+    /// robust). The concordance stays the unweighted Harrell's C.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub weighted: bool,
     /// Notes on the data (e.g. competing events counted as censored).
     #[serde(default)]
     pub diagnostics: Vec<crate::engine::Diagnostic>,

@@ -8,6 +8,12 @@
 //! of Σₗ 1/a₀ₗ), less rᵢ Σₗ fₗ/a₀ₗ at its own time for a patient who
 //! died (Efron): one matrix product instead of a p x p update per patient.
 //!
+//! # Case weights
+//! With case weights wᵢ (R's coxfit6), rᵢ = wᵢ e^ηᵢ in every risk-set and
+//! death-set sum, the deaths add wᵢ ηᵢ and wᵢ xᵢ, and each of the d terms
+//! of a tie run weighs the deaths' mean weight w̄ = Σ_deaths wᵢ / d (for
+//! Breslow, d w̄ = Σ_deaths wᵢ at once). Without weights w̄ is exactly 1.
+//!
 //! # Stretches
 //! A large cohort is cut into stretches of whole tie runs: a first pass
 //! sums each stretch's risk set (S₀, S₁), so each stretch then knows the
@@ -419,7 +425,7 @@ mod tests {
 
     /// However the patients are cut into stretches, the stretches sum to
     /// one walk through them all: strata that straddle a cut, strata
-    /// inside one stretch, ties at a cut.
+    /// inside one stretch, ties at a cut; with and without case weights.
     #[test]
     fn stretches_sum_to_one_walk() {
         let (n, p) = (3000, 3);
@@ -439,19 +445,23 @@ mod tests {
         let time: Vec<f64> = rows.iter().map(|r| r.1).collect();
         let event: Vec<bool> = rows.iter().map(|r| r.2).collect();
         let x: Vec<f64> = rows.iter().flat_map(|r| r.3.clone()).collect();
-        let d = CoxData {
-            x: &x,
-            columns: p,
-            time: &time,
-            event: &event,
-            stratum: &stratum,
-            cluster: None,
-            weights: None,
-        };
+        let case_weights: Vec<f64> = (0..n).map(|i| 0.2 + (i % 11) as f64 * 0.37).collect();
         let beta = [0.3, -0.2, 0.1];
         let whole = tie_run_chunks(&time, &stratum, 1);
         assert_eq!(whole, vec![0..n]);
-        for ties in [Ties::Efron, Ties::Breslow] {
+        let cases = [Ties::Efron, Ties::Breslow]
+            .into_iter()
+            .flat_map(|t| [(t, None), (t, Some(case_weights.as_slice()))]);
+        for (ties, weights) in cases {
+            let d = CoxData {
+                x: &x,
+                columns: p,
+                time: &time,
+                event: &event,
+                stratum: &stratum,
+                cluster: None,
+                weights,
+            };
             let one = partial_in_chunks(&d, &beta, ties, &whole);
             let (ll, u, info) = (one.ll, one.score, one.info);
             for parts in [2, 5, 8, 13, 64] {

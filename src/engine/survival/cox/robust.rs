@@ -1,6 +1,15 @@
 //! Robust (sandwich) variance clustered by a column, as R's
 //! `coxph(..., cluster = )`: the score residuals of each patient, summed
 //! by cluster (Therneau & Grambsch 2000, ch. 7; Lin & Wei 1989).
+//!
+//! With case weights (R's coxscore2 and `residuals(fit, type = "dfbeta",
+//! weighted = TRUE)`): the risk sets weigh each patient by wᵢ e^ηᵢ, the
+//! hazard increment of each of the d terms of a tie run is w̄/a₀ₗ with w̄
+//! the deaths' mean weight, and each patient's residual is multiplied by
+//! its weight; V = D ᵀ D with D the weighted dfbeta residuals summed by
+//! cluster (each patient its own cluster when none is named). The robust
+//! score test is Uᵀ (Σ_c Ūc Ūcᵀ)⁻¹ U with the weighted score residuals
+//! at β = 0.
 
 use nalgebra::{DMatrix, DVector};
 
