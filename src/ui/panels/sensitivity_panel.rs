@@ -133,8 +133,7 @@ fn WeightingControls() -> impl IntoView {
             state.weighting.set(o);
         }
     };
-    let controls = move || {
-        view! {
+    view! {
             <div class="controls">
                 <label>
                     "Weights for "
@@ -169,6 +168,5 @@ fn WeightingControls() -> impl IntoView {
                     " Include in the report and the saved settings"
                 </label>
             </div>
-        }
     }
 }
