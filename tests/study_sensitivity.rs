@@ -10,7 +10,9 @@ use cohortlab::engine::data::Dataset;
 use cohortlab::engine::matching::match_patients;
 use cohortlab::engine::sensitivity::{e_value_of, rosenbaum_binary, EffectMeasure};
 use cohortlab::engine::study::{SensitivityStep, COMMON_OUTCOME};
-use cohortlab::engine::survival::{cox_model_weighted, CoxSpec};
+use cohortlab::engine::survival::{
+    cox_model_weighted, survival_analysis_weighted, CoxSpec, SurvivalOptions, SurvivalSpec,
+};
 use cohortlab::engine::weighting::{
     weight_patients, weighted_outcome, Estimand, WeightOptions, WeightSpec,
 };
@@ -73,6 +75,29 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
     assert_eq!(wc, &direct);
     assert!(wc.terms[0].robust.is_some());
 
+    // The curves weighted: the group alone, all patients, robust variance.
+    let a = x.weighted_survival.as_ref().expect("weighted curves");
+    let step = s.survival.as_ref().unwrap();
+    let direct = survival_analysis_weighted(
+        &ds,
+        &SurvivalSpec {
+            groups: vec![spec.treatment.clone()],
+            strata: None,
+            ..step.spec.clone()
+        },
+        &SurvivalOptions {
+            transform: step.transform,
+            conf_level: s.conf_level,
+            at: &step.at,
+            rho: step.rho,
+            rmst: step.rmst,
+        },
+        Some(&w.weights),
+    )
+    .unwrap();
+    assert_eq!(a, &direct);
+    assert!(a.weighted.is_some(), "compared by the robust score test");
+
     // E-values: under each matched OR, each MH OR, each weighted OR, the
     // Cox HR and the weighted HR.
     assert_eq!(x.e_values.len(), 3 * 3 + 2);
@@ -102,12 +127,13 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
         "weighted_balance",
         "weighted_outcomes",
         "weighted_cox",
+        "weighted_survival",
         "sensitivity_estimates",
         "rosenbaum",
     ] {
         assert!(out.tables.iter().any(|(n, _)| n == t), "table {t}");
     }
-    for f in ["weights", "love_plot_weighted"] {
+    for f in ["weights", "love_plot_weighted", "kaplan_meier_weighted"] {
         assert!(out.figures.iter().any(|(n, _)| n == f), "figure {f}");
     }
     assert!(

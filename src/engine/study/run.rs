@@ -8,7 +8,9 @@ use super::{
 };
 use crate::engine::data::Dataset;
 use crate::engine::matching::{MatchError, MatchResult};
-use crate::engine::survival::{cox_model_weighted, CoxSpec};
+use crate::engine::survival::{
+    cox_model_weighted, survival_analysis_weighted, CoxSpec, SurvivalOptions, SurvivalSpec,
+};
 use crate::engine::table1::{table1, Table1};
 use crate::engine::{Code, Diagnostic};
 
@@ -243,12 +245,42 @@ fn sensitivity_of(
         }
         _ => None,
     };
+    let weighted_survival = match (&weights, &settings.survival, &settings.matching) {
+        (Some(Ok(w)), Some(step), Some(m)) => {
+            let spec = SurvivalSpec {
+                groups: vec![m.treatment.clone()],
+                strata: None,
+                ..step.spec.clone()
+            };
+            let options = SurvivalOptions {
+                transform: step.transform,
+                conf_level: settings.conf_level,
+                at: &step.at,
+                rho: step.rho,
+                rmst: step.rmst,
+            };
+            match survival_analysis_weighted(ds, &spec, &options, Some(&w.weights)) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    results.diagnostics.push(
+                        failed(format!(
+                            "The weighted survival curves could not be made: {e}."
+                        ))
+                        .with_hint(e.hint()),
+                    );
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     let input = SensitivityInput {
         dataset: ds,
         matching,
         outcomes: &results.outcomes,
         cox: results.cox.as_ref(),
         weighted_cox,
+        weighted_survival,
     };
     let mut diagnostics = Vec::new();
     let out = sensitivity_step(

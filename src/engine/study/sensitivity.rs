@@ -25,7 +25,7 @@ use crate::engine::matching::{BalanceRow, GroupCounts, MatchResult, MatchSpec};
 use crate::engine::sensitivity::{
     e_value_of, rosenbaum_binary, EValue, EffectMeasure, RosenbaumResult,
 };
-use crate::engine::survival::CoxFit;
+use crate::engine::survival::{CoxFit, SurvivalAnalysis};
 use crate::engine::weighting::{
     weight_patients, weighted_balance, weighted_outcome, GroupWeights, SmdDenominator,
     WeightOptions, WeightResult, WeightSpec, WeightedOutcome,
@@ -102,6 +102,10 @@ pub struct SensitivityResults {
     pub weighted_outcomes: Vec<WeightedOutcome>,
     /// The Cox model weighted, robust SEs.
     pub weighted_cox: Option<CoxFit>,
+    /// The Kaplan-Meier curves by group weighted (robust variance), with
+    /// the weighted Cox model's robust score test as their comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted_survival: Option<SurvivalAnalysis>,
     pub e_values: Vec<EValueRow>,
     pub rosenbaum: Vec<RosenbaumResult>,
 }
@@ -116,6 +120,8 @@ pub struct SensitivityInput<'a> {
     /// The Cox model of the survival step weighted (computed by the caller
     /// with the weights [`weights_for`] returns).
     pub weighted_cox: Option<CoxFit>,
+    /// The survival step's curves weighted (computed by the caller).
+    pub weighted_survival: Option<SurvivalAnalysis>,
 }
 
 fn failed(message: String, hint: String) -> Diagnostic {
@@ -168,6 +174,7 @@ pub fn sensitivity_step(
         None => {}
     }
     out.weighted_cox = input.weighted_cox.clone();
+    out.weighted_survival = input.weighted_survival.clone();
     let estimand = weights
         .and_then(|w| w.as_ref().ok())
         .map(|w| w.spec.options.estimand);

@@ -43,6 +43,24 @@ pub fn sensitivity_outputs(
             weighted_outcomes_table(&s.weighted_outcomes, s.weighting.as_ref(), level),
         ));
     }
+    if let Some(a) = &s.weighted_survival {
+        let mut t = a.summary_table();
+        t.title = format!(
+            "{} after weighting ({})",
+            t.title,
+            s.weighting.as_ref().map_or(String::new(), weighting_label)
+        );
+        tables.push(("weighted_survival".into(), t));
+        let time = r
+            .settings
+            .survival
+            .as_ref()
+            .map_or("", |v| v.spec.time.as_str());
+        figures.push((
+            "kaplan_meier_weighted".into(),
+            crate::report::figures::km_plot_svg(a, time),
+        ));
+    }
     if let Some(f) = &s.weighted_cox {
         let mut t = crate::report::survival::cox_table(f);
         t.title = format!(

@@ -222,6 +222,9 @@ fn sensitivity(r: &StudyResults, s: &mut Vec<String>) {
         if !x.weighted_outcomes.is_empty() {
             t.push_str("; binary outcomes were compared by survey-weighted generalised linear models with robust standard errors (as R's survey::svyglm)");
         }
+        if x.weighted_survival.is_some() {
+            t.push_str("; Kaplan-Meier curves were weighted (robust variance, as R's survfit with weights) and compared by the robust score test of the weighted Cox model, since a weighted log-rank test is not a standard test");
+        }
         if x.weighted_cox.is_some() {
             t.push_str("; the hazard ratio was estimated by a weighted Cox model of the group alone with robust standard errors (as coxph with weights and robust = TRUE)");
         }

@@ -20,15 +20,16 @@ use crate::ui::engine_client::{run_study, Channel, Failure, StudyView, UiError};
 use crate::ui::state::{AppState, Step};
 
 /// The tables of this step (name, element id), in the order shown.
-const TABLES: [(&str, &str); 6] = [
+const TABLES: [(&str, &str); 7] = [
     ("sensitivity_estimates", "sensitivity-estimates-table"),
     ("weights", "weights-table"),
     ("weighted_balance", "weighted-balance-table"),
     ("weighted_outcomes", "weighted-outcomes-table"),
+    ("weighted_survival", "weighted-survival-table"),
     ("weighted_cox", "weighted-cox-table"),
     ("rosenbaum", "rosenbaum-table"),
 ];
-const FIGURES: [&str; 2] = ["love_plot_weighted", "weights"];
+const FIGURES: [&str; 3] = ["love_plot_weighted", "weights", "kaplan_meier_weighted"];
 
 /// A number field that may be left empty (`None`); text that is not a
 /// number is kept as NaN, which the settings' check names.
