@@ -451,7 +451,7 @@ pub fn survival_step(rng: &mut Rng, t: &Table) -> SurvivalStep {
 fn sensitivity_step(rng: &mut Rng) -> SensitivityStep {
     SensitivityStep {
         weighting: WeightOptions {
-            estimand: *pick(rng, &Estimand::ALL),
+            estimand: *pick(rng, Estimand::ALL),
             stabilize: chance(rng, 0.5),
             trim: chance(rng, 0.3).then(|| some_f64(rng, &[0.01, 0.05, 0.1], &[0.5, -1.0])),
             truncate: chance(rng, 0.3).then(|| some_f64(rng, &[0.9, 0.99, 0.999], &[1.0, 0.2])),
