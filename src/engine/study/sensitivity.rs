@@ -328,7 +328,8 @@ fn e_values(
     });
     for w in &out.weighted_outcomes {
         let n = (w.treated.1 + w.control.1).max(1) as f64;
-        // The crude proportion with the outcome among those weighted.
+        // The proportion with the outcome: each group's weighted risk,
+        // averaged over the groups by their numbers of patients.
         let p = (w.treated.0 * w.treated.1 as f64 + w.control.0 * w.control.1 as f64) / n;
         push(
             weighted.clone(),
