@@ -9,7 +9,7 @@ use super::{
 use crate::engine::data::Dataset;
 use crate::engine::matching::{MatchError, MatchResult};
 use crate::engine::survival::{
-    cox_model_weighted, survival_analysis_weighted, CoxSpec, SurvivalOptions, SurvivalSpec,
+    cox_model_weighted, survival_analysis_weighted, CoxSpec, SurvivalSpec,
 };
 use crate::engine::table1::{table1, Table1};
 use crate::engine::{Code, Diagnostic};
@@ -252,13 +252,7 @@ fn sensitivity_of(
                 strata: None,
                 ..step.spec.clone()
             };
-            let options = SurvivalOptions {
-                transform: step.transform,
-                conf_level: settings.conf_level,
-                at: &step.at,
-                rho: step.rho,
-                rmst: step.rmst,
-            };
+            let options = step.options(settings.conf_level);
             match survival_analysis_weighted(ds, &spec, &options, Some(&w.weights)) {
                 Ok(a) => Some(a),
                 Err(e) => {

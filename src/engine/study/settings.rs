@@ -54,6 +54,19 @@ pub struct SurvivalStep {
     pub cross: Option<String>,
 }
 
+impl SurvivalStep {
+    /// The curves' options at the study's confidence level.
+    pub fn options(&self, conf_level: f64) -> crate::engine::survival::SurvivalOptions<'_> {
+        crate::engine::survival::SurvivalOptions {
+            transform: self.transform,
+            conf_level,
+            at: &self.at,
+            rho: self.rho,
+            rmst: self.rmst,
+        }
+    }
+}
+
 /// Which patients a step analyses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

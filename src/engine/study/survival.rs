@@ -6,7 +6,7 @@ use super::{StudyCohort, SurvivalStep};
 use crate::engine::data::Dataset;
 use crate::engine::survival::{
     cox_model_with_ph_test, survival_analysis_with, CoxError, CoxFit, SurvivalAnalysis,
-    SurvivalError, SurvivalOptions, SurvivalSpec, ZphRow,
+    SurvivalError, SurvivalSpec, ZphRow,
 };
 
 /// What the survival step gives, on the cohort analysed.
@@ -30,13 +30,7 @@ pub fn survival_step(
         (StudyCohort::Matched, Some(m)) => (m, StudyCohort::Matched),
         _ => (all, StudyCohort::All),
     };
-    let options = SurvivalOptions {
-        transform: step.transform,
-        conf_level,
-        at: &step.at,
-        rho: step.rho,
-        rmst: step.rmst,
-    };
+    let options = step.options(conf_level);
     let run = |spec: &SurvivalSpec| survival_analysis_with(ds, spec, &options);
     let crossed_curves = || {
         step.cross.as_ref().map(|c| {

@@ -21,6 +21,27 @@ pub struct GroupSurvival {
     pub rmst: Option<f64>,
 }
 
+impl GroupSurvival {
+    /// Each group's curve with its landmarks and restricted mean.
+    pub(super) fn of(
+        labels: &[String],
+        fits: Vec<KmFit>,
+        at: &[f64],
+        tau: Option<f64>,
+    ) -> Vec<GroupSurvival> {
+        labels
+            .iter()
+            .zip(fits)
+            .map(|(label, fit)| GroupSurvival {
+                group: label.clone(),
+                landmarks: at.iter().map(|&x| fit.at(x)).collect(),
+                rmst: tau.map(|t| fit.rmst(t)),
+                fit,
+            })
+            .collect()
+    }
+}
+
 /// Everything a survival analysis shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SurvivalAnalysis {
@@ -178,17 +199,7 @@ pub fn survival_analysis_weighted(
                 .flatten()
         },
     );
-    let groups = d
-        .group_labels
-        .iter()
-        .zip(fits)
-        .map(|(label, fit)| GroupSurvival {
-            group: label.clone(),
-            landmarks: at.iter().map(|&x| fit.at(x)).collect(),
-            rmst: tau.map(|t| fit.rmst(t)),
-            fit,
-        })
-        .collect();
+    let groups = GroupSurvival::of(&d.group_labels, fits, at, tau);
     let pairwise = if d.group_labels.len() > 2 {
         pairwise_log_rank(
             &d.time,

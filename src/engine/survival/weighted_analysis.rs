@@ -39,17 +39,7 @@ pub(super) fn analysis(
     let (fits, follow_up) = kaplan_meier_by_group_weighted(
         &sorted, &order, &d.event, &d.group, k, &w, transform, conf_level,
     );
-    let groups = d
-        .group_labels
-        .iter()
-        .zip(fits)
-        .map(|(label, fit)| GroupSurvival {
-            group: label.clone(),
-            landmarks: at.iter().map(|&x| fit.at(x)).collect(),
-            rmst: tau.map(|t| fit.rmst(t)),
-            fit,
-        })
-        .collect();
+    let groups = GroupSurvival::of(&d.group_labels, fits, at, tau);
     let chi_square = (k > 1).then(|| robust_score_of_groups(&d, &w)).flatten();
     let df = k.saturating_sub(1);
     let p_value = chi_square.map(|x| ChiSquared::new(df as f64).map_or(f64::NAN, |c| c.sf(x)));
