@@ -304,6 +304,21 @@ fn check_cox(ds: &Dataset, spec: &CoxSpec, name: &str) {
         Tol::REFERENCE,
         &format!("{name} robust score p"),
     );
+    // Concordance with case weights: each pair weighs the product of its
+    // patients' weights; its SE by the weighted infinitesimal jackknife
+    // (by cluster when clustered).
+    close(
+        fit.concordance,
+        f("concordance")[0],
+        Tol::REFERENCE,
+        &format!("{name} concordance"),
+    );
+    close(
+        fit.concordance_se,
+        f("concordance_se")[0],
+        Tol::REFERENCE,
+        &format!("{name} concordance se"),
+    );
 }
 
 /// coxph(weights = , robust = TRUE): Efron and Breslow, with and without
@@ -525,5 +540,17 @@ fn example_study_weighted() {
         f("robust_score")[0],
         Tol::REFERENCE,
         "example robust score",
+    );
+    close(
+        fit.concordance,
+        f("concordance")[0],
+        Tol::REFERENCE,
+        "example concordance",
+    );
+    close(
+        fit.concordance_se,
+        f("concordance_se")[0],
+        Tol::REFERENCE,
+        "example concordance se",
     );
 }

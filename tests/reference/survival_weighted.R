@@ -74,7 +74,9 @@ cox <- function(name, formula, data, ties, cluster = NULL) {
        loglik = m$loglik, lr = 2 * diff(m$loglik), score = unname(m$score),
        robust_wald = unname(m$wald.test), robust_score = as.numeric(m$rscore),
        robust_score_p = unname(s$robscore["pvalue"]),
-       n = m$n, nevent = m$nevent)
+       n = m$n, nevent = m$nevent,
+       concordance = unname(m$concordance["concordance"]),
+       concordance_se = unname(m$concordance["std"]))
 }
 lung$sex <- factor(lung$sex)
 f <- Surv(time, status) ~ age + sex + ph.ecog
@@ -106,7 +108,9 @@ example <- list(
             lower = exs$lower, upper = exs$upper),
   cox = list(terms = names(coef(exm)), coef = unname(coef(exm)),
              se = unname(sqrt(diag(exm$naive.var))), robust_se = unname(sqrt(diag(exm$var))),
-             robust_score = as.numeric(exm$rscore), n = exm$n, nevent = exm$nevent))
+             robust_score = as.numeric(exm$rscore), n = exm$n, nevent = exm$nevent,
+             concordance = unname(exm$concordance["concordance"]),
+             concordance_se = unname(exm$concordance["std"])))
 
 write_json(list(km = km_cases, follow_up = follow_up, cox = cox_cases, example = example),
            "survival_weighted.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)

@@ -3,7 +3,7 @@
 //! that is also a covariate, the treatment among its own covariates, an
 //! outcome or the follow-up in the propensity model, text as a covariate.
 
-use crate::engine::data::{Column, ColumnKind, Dataset, MISSING_CODE};
+use crate::engine::data::{distinct_up_to, Column, ColumnData, ColumnKind, Dataset, MISSING_CODE};
 use crate::engine::Code;
 use crate::engine::Diagnostic;
 
@@ -58,6 +58,15 @@ pub(super) const MIN_FOR_SAME_SPLIT: usize = 10;
 
 /// Whether two columns split the patients who have both the same way.
 fn codes_same_split(a: &Column, b: &Column) -> bool {
+    // A numeric column with a third value is not two groups: seen in a few
+    // values, before its levels would be listed (a sort of the column).
+    let two = |c: &Column| match &c.data {
+        ColumnData::Numeric(v) => distinct_up_to(v, 2).is_some(),
+        _ => true,
+    };
+    if !two(a) || !two(b) {
+        return false;
+    }
     let (Ok(x), Ok(y)) = (a.levels(), b.levels()) else {
         return false;
     };

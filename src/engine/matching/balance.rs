@@ -100,16 +100,43 @@ pub struct BalanceRow {
     pub after: BalanceStats,
 }
 
-struct Sample<'a> {
-    x: &'a [f64],
-    w: &'a [f64],
-    treated: &'a [bool],
-    /// `x` sorted (values, and the indices that sort it): shared by the
-    /// samples before and after matching, sorted once.
-    sorted: &'a (Vec<f64>, Vec<usize>),
+/// A covariate's values sorted, with each patient's group and weight after
+/// adjustment in the same order: the eCDF then reads memory in order.
+struct Sorted {
+    values: Vec<f64>,
+    treated: Vec<bool>,
+    w_after: Vec<f64>,
 }
 
-fn wmean_var(x: &[f64], w: &[f64], pick: impl Fn(usize) -> bool) -> (f64, f64, f64) {
+/// Weighted mean, weighted variance and weight total of each group
+/// (treated first), patients of weight 0 left out: two passes over the
+/// patients.
+fn group_moments(x: &[f64], w: Option<&[f64]>, treated: &[bool]) -> [(f64, f64, f64); 2] {
+    let wt = |i: usize| w.map_or(1.0, |w| w[i]);
+    let (mut sw, mut sw2, mut swx) = ([0.0; 2], [0.0; 2], [0.0; 2]);
+    for (i, (&xi, &t)) in x.iter().zip(treated).enumerate() {
+        let wi = wt(i);
+        if wi > 0.0 {
+            let g = usize::from(!t);
+            sw[g] += wi;
+            sw2[g] += wi * wi;
+            swx[g] += wi * xi;
+        }
+    }
+    let m = [swx[0] / sw[0], swx[1] / sw[1]];
+    let mut ss = [0.0; 2];
+    for (i, (&xi, &t)) in x.iter().zip(treated).enumerate() {
+        let wi = wt(i);
+        if wi > 0.0 {
+            let g = usize::from(!t);
+            ss[g] += wi * (xi - m[g]).powi(2);
+        }
+    }
+    [0, 1].map(|g| (m[g], ss[g] / (sw[g] - sw2[g] / sw[g]), sw[g]))
+}
+
+/// Weighted mean and variance of the patients `pick` chooses.
+fn wmean_var(x: &[f64], w: &[f64], pick: impl Fn(usize) -> bool) -> (f64, f64) {
     let (mut sw, mut sw2, mut swx) = (0.0, 0.0, 0.0);
     for i in 0..x.len() {
         if pick(i) {
@@ -125,31 +152,26 @@ fn wmean_var(x: &[f64], w: &[f64], pick: impl Fn(usize) -> bool) -> (f64, f64, f
             ss += w[i] * (x[i] - m).powi(2);
         }
     }
-    (m, ss / (sw - sw2 / sw), sw)
+    (m, ss / (sw - sw2 / sw))
 }
 
-fn ecdf(s: &Sample) -> (f64, f64) {
+/// The eCDF statistics of the sorted values, each weighing `w` (1 each
+/// when `None`), the groups' totals `wt` and `wc`.
+fn ecdf(s: &Sorted, w: Option<&[f64]>, wt: f64, wc: f64) -> (f64, f64) {
     // Evaluated at every distinct value in the sample, matched or not (a
     // weight of 0 adds a point, not mass), as MatchIt does.
-    let (values, idx) = s.sorted;
-    let total = |t: bool| {
-        idx.iter()
-            .filter(|&&i| s.treated[i] == t)
-            .map(|&i| s.w[i])
-            .sum::<f64>()
-    };
-    let (wt, wc) = (total(true), total(false));
+    let values = &s.values;
     let (mut ft, mut fc) = (0.0, 0.0);
     let (mut sum, mut max, mut k) = (0.0, 0.0f64, 0usize);
     let mut i = 0;
-    while i < idx.len() {
+    while i < values.len() {
         let v = values[i];
-        while i < idx.len() && values[i] == v {
-            let j = idx[i];
-            if s.treated[j] {
-                ft += s.w[j] / wt;
+        while i < values.len() && values[i] == v {
+            let wi = w.map_or(1.0, |w| w[i]);
+            if s.treated[i] {
+                ft += wi / wt;
             } else {
-                fc += s.w[j] / wc;
+                fc += wi / wc;
             }
             i += 1;
         }
@@ -161,13 +183,21 @@ fn ecdf(s: &Sample) -> (f64, f64) {
     (sum / k.max(1) as f64, max)
 }
 
-fn stats(s: &Sample, binary: bool, sd_denom: f64) -> BalanceStats {
-    let (mt, vt, _) = wmean_var(s.x, s.w, |i| s.treated[i] && s.w[i] > 0.0);
-    let (mc, vc, _) = wmean_var(s.x, s.w, |i| !s.treated[i] && s.w[i] > 0.0);
-    if binary {
+/// A numeric covariate's statistics in one sample whose groups have the
+/// weighted `moments` ([`group_moments`]), with its eCDF statistics when
+/// it is not binary (`sorted`, weighted by `w_after` or 1 each).
+fn stats(
+    moments: [(f64, f64, f64); 2],
+    sorted: Option<&Sorted>,
+    w_after: bool,
+    sd_denom: f64,
+) -> BalanceStats {
+    let [(mt, vt, wt), (mc, vc, wc)] = moments;
+    let Some(sorted) = sorted else {
         return binary_stats(mt, mc, sd_denom);
-    }
-    let (ecdf_mean, ecdf_max) = ecdf(s);
+    };
+    let w = w_after.then_some(sorted.w_after.as_slice());
+    let (ecdf_mean, ecdf_max) = ecdf(sorted, w, wt, wc);
     finish_stats(mt, mc, vt, vc, false, ecdf_mean, ecdf_max, sd_denom)
 }
 
@@ -214,29 +244,20 @@ fn finish_stats(
     }
 }
 
-/// The SD the SMD of a numeric covariate (or a 0/1 one) divides by.
+/// The SD the SMD of a numeric covariate (or a 0/1 one) divides by, from
+/// the groups' unweighted means and variances before adjustment.
 fn numeric_denominator(
+    before: [(f64, f64); 2],
     x: &[f64],
-    ones: &[f64],
     w: &[f64],
-    treated: &[bool],
     binary: bool,
     denominator: SmdDenominator,
 ) -> f64 {
-    let var = |w: &[f64], pick: &dyn Fn(usize) -> bool| {
-        let (m, v, _) = wmean_var(x, w, pick);
-        if binary {
-            m * (1.0 - m)
-        } else {
-            v
-        }
-    };
+    let var = |(m, v): (f64, f64)| if binary { m * (1.0 - m) } else { v };
     match denominator {
-        SmdDenominator::Treated => var(ones, &|i| treated[i]).sqrt(),
-        SmdDenominator::Pooled => {
-            ((var(ones, &|i| treated[i]) + var(ones, &|i| !treated[i])) / 2.0).sqrt()
-        }
-        SmdDenominator::Weighted => var(w, &|i| w[i] > 0.0).sqrt(),
+        SmdDenominator::Treated => var(before[0]).sqrt(),
+        SmdDenominator::Pooled => ((var(before[0]) + var(before[1])) / 2.0).sqrt(),
+        SmdDenominator::Weighted => var(wmean_var(x, w, |i| w[i] > 0.0)).sqrt(),
     }
 }
 
@@ -275,39 +296,32 @@ pub(crate) fn balance_with(
 ) -> Vec<BalanceRow> {
     let rows: Vec<usize> = (0..ds.n_rows).filter(|&i| in_model[i].is_some()).collect();
     let treated: Vec<bool> = rows.iter().map(|&i| in_model[i] == Some(true)).collect();
-    let ones = vec![1.0; rows.len()];
     let w_after: Vec<f64> = rows.iter().map(|&i| weights[i]).collect();
     let treated = &treated[..];
-    let weights_after = &w_after[..];
     let numeric_row =
         |term: String, variable: &str, level: Option<String>, binary: bool, x: Vec<f64>| {
             // The eCDF of a binary covariate is not sorted for.
-            let sorted = if binary {
-                (Vec::new(), Vec::new())
-            } else {
-                sort_with_order(&x, false)
-            };
-            let before = Sample {
-                x: &x,
-                w: &ones,
-                treated,
-                sorted: &sorted,
-            };
+            let sorted = (!binary).then(|| {
+                let (values, order) = sort_with_order(&x, false);
+                Sorted {
+                    values,
+                    treated: order.iter().map(|&i| treated[i]).collect(),
+                    w_after: order.iter().map(|&i| w_after[i]).collect(),
+                }
+            });
+            // The denominator, from the groups before adjustment.
+            let m_before = group_moments(&x, None, treated);
+            let m_after = group_moments(&x, Some(&w_after), treated);
+            let [(mt, vt, _), (mc, vc, _)] = m_before;
             let sd_denom =
-                numeric_denominator(&x, &ones, weights_after, treated, binary, denominator);
-            let after = Sample {
-                x: &x,
-                w: &w_after,
-                treated,
-                sorted: &sorted,
-            };
+                numeric_denominator([(mt, vt), (mc, vc)], &x, &w_after, binary, denominator);
             BalanceRow {
                 term,
                 variable: variable.to_owned(),
                 level,
                 binary,
-                before: stats(&before, binary, sd_denom),
-                after: stats(&after, binary, sd_denom),
+                before: stats(m_before, sorted.as_ref(), false, sd_denom),
+                after: stats(m_after, sorted.as_ref(), true, sd_denom),
             }
         };
     // Covariates are independent: in parallel natively, in order.

@@ -1,7 +1,8 @@
 //! Harrell's concordance of a Cox model's risk scores, as R's
 //! `concordance` (`coxph`'s `concordance` component), and its standard
 //! error by the infinitesimal jackknife (R's `concordancefit`), by cluster
-//! when the model is clustered.
+//! when the model is clustered; with case weights, each pair weighs the
+//! product of its patients' weights (R's `concordancefit(weights = )`).
 
 use crate::engine::numeric::argsort;
 
@@ -23,30 +24,38 @@ pub(super) fn concordance_sorted(
     eta: &[f64],
     stratum: &[usize],
 ) -> f64 {
-    concordance_with_pairs(time, died, eta, stratum).0
+    concordance_with_pairs(time, died, eta, stratum, None).0
 }
 
 /// Harrell's C and its standard error by the infinitesimal jackknife (R's
 /// `concordancefit`): each patient's concordant, discordant and tied pairs
 /// give its influence on Somers' d; their squares summed (by cluster when
 /// `cluster` is given, in the same order as the patients) give the variance.
+///
+/// With case weights (in the patients' order) each pair weighs the product
+/// of its two patients' weights and each patient's influence is its
+/// weighted pairs times its own weight, as `concordancefit(weights = )`
+/// (survival's concordance3.c).
 pub(super) fn concordance_and_se(
     time: &[f64],
     died: &[bool],
     eta: &[f64],
     stratum: &[usize],
     cluster: Option<&[usize]>,
+    weights: Option<&[f64]>,
 ) -> (f64, f64) {
-    let (c, pairs) = concordance_with_pairs(time, died, eta, stratum);
-    let (conc, disc, tied) = pairs
-        .iter()
-        .fold((0.0, 0.0, 0.0), |a, p| (a.0 + p[0], a.1 + p[1], a.2 + p[2]));
+    let (c, pairs) = concordance_with_pairs(time, died, eta, stratum, weights);
+    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let (conc, disc, tied) = pairs.iter().enumerate().fold((0.0, 0.0, 0.0), |a, (i, p)| {
+        (a.0 + w(i) * p[0], a.1 + w(i) * p[1], a.2 + w(i) * p[2])
+    });
     // Each pair was counted for both its patients.
     let npair = (conc + disc + tied) / 2.0;
     let somers = (conc - disc) / 2.0 / npair;
     let influence = pairs
         .iter()
-        .map(|p| (p[0] - p[1]) / npair - somers / npair * (p[0] + p[1] + p[2]));
+        .enumerate()
+        .map(|(i, p)| w(i) * ((p[0] - p[1]) / npair - somers / npair * (p[0] + p[1] + p[2])));
     let var = match cluster {
         None => influence.map(|d| d * d).sum::<f64>(),
         Some(cl) => {
@@ -61,15 +70,61 @@ pub(super) fn concordance_and_se(
     (c, (var / 4.0).sqrt())
 }
 
-/// Harrell's C, and per patient (in the given order) the pairs it is in
-/// that are concordant, discordant and tied on the score.
-fn concordance_with_pairs(
-    time: &[f64],
-    died: &[bool],
-    eta: &[f64],
-    stratum: &[usize],
-) -> (f64, Vec<[f64; 3]>) {
-    // Dense ranks of the scores, by one sort.
+/// Fenwick trees of the weights by score rank, with the weight at each
+/// rank (for ties).
+struct RankTree {
+    tree: Vec<f64>,
+    at_rank: Vec<f64>,
+}
+
+impl RankTree {
+    fn new(m: usize) -> Self {
+        RankTree {
+            tree: vec![0.0; m + 1],
+            at_rank: vec![0.0; m],
+        }
+    }
+
+    fn add(&mut self, r: usize, w: f64) {
+        self.at_rank[r] += w;
+        let mut i = r + 1;
+        while i < self.tree.len() {
+            self.tree[i] += w;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// Empties rank `r` exactly (after a stratum, whose patients were the
+    /// only ones in the tree).
+    fn clear(&mut self, r: usize) {
+        self.at_rank[r] = 0.0;
+        let mut i = r + 1;
+        while i < self.tree.len() {
+            self.tree[i] = 0.0;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// The weight below rank `r`.
+    fn below(&self, mut i: usize) -> f64 {
+        let mut s = 0.0;
+        while i > 0 {
+            s += self.tree[i];
+            i -= i & i.wrapping_neg();
+        }
+        s
+    }
+
+    /// Of `total`, the weight below, above and at rank `r`.
+    fn around(&self, total: f64, r: usize) -> (f64, f64, f64) {
+        let lower = self.below(r);
+        let same = self.at_rank[r];
+        (lower, total - lower - same, same)
+    }
+}
+
+/// Dense ranks of the scores, by one sort, and their number.
+fn dense_ranks(eta: &[f64]) -> (Vec<usize>, usize) {
     let by_eta = argsort(eta);
     let mut rank_of = vec![0usize; eta.len()];
     let mut m = 0;
@@ -80,41 +135,29 @@ fn concordance_with_pairs(
         rank_of[i] = m;
     }
     let m = if eta.is_empty() { 0 } else { m + 1 };
-    let ranks = rank_of;
+    (rank_of, m)
+}
+
+/// Harrell's C, and per patient (in the given order) the weight of the
+/// pairs it is in that are concordant, discordant and tied on the score
+/// (each pair weighing the other patient's weight; 1 without weights).
+fn concordance_with_pairs(
+    time: &[f64],
+    died: &[bool],
+    eta: &[f64],
+    stratum: &[usize],
+    weights: Option<&[f64]>,
+) -> (f64, Vec<[f64; 3]>) {
+    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let (ranks, m) = dense_ranks(eta);
     let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
-    // Per patient: pairs concordant, discordant, tied on the score.
     let mut pairs = vec![[0.0f64; 3]; eta.len()];
-    // Fenwick trees of counts by score rank (and the count at each rank,
-    // for ties): of the patients at risk, and of the deaths (to credit a
-    // patient at risk with the later deaths compared with it), emptied
-    // after each stratum: many small strata, e.g. matched sets, cost no
-    // more than one big one.
-    let mut tree = vec![0u32; m + 1];
-    let mut at_rank = vec![0u32; m];
-    let mut dtree = vec![0u32; m + 1];
-    let mut dat_rank = vec![0u32; m];
-    let add = |tree: &mut [u32], at_rank: &mut [u32], r: usize, up: bool| {
-        at_rank[r] = if up { at_rank[r] + 1 } else { at_rank[r] - 1 };
-        let mut i = r + 1;
-        while i <= m {
-            tree[i] = if up { tree[i] + 1 } else { tree[i] - 1 };
-            i += i & i.wrapping_neg();
-        }
-    };
-    let below = |tree: &[u32], mut i: usize| {
-        let mut s = 0u64;
-        while i > 0 {
-            s += u64::from(tree[i]);
-            i -= i & i.wrapping_neg();
-        }
-        s as f64
-    };
-    // Deaths so far with a score below, above and equal to rank r.
-    let deaths_around = |dtree: &[u32], dat_rank: &[u32], total: f64, r: usize| {
-        let lower = below(dtree, r);
-        let same = f64::from(dat_rank[r]);
-        (lower, total - lower - same, same)
-    };
+    // The weights by score rank of the patients at risk, and of the deaths
+    // (to credit a patient at risk with the later deaths compared with
+    // it), emptied after each stratum: many small strata, e.g. matched
+    // sets, cost no more than one big one.
+    let mut risk = RankTree::new(m);
+    let mut dead = RankTree::new(m);
     let strata: Vec<std::ops::Range<usize>> = super::data::runs(stratum).collect();
     let several = strata.len() > 1;
     for s in strata {
@@ -123,53 +166,50 @@ fn concordance_with_pairs(
         // A patient entering the risk set: the deaths counted before it
         // are not compared with it (taken off now, the final counts added
         // at the end of the stratum).
-        let enter =
-            |q: usize, pairs: &mut [[f64; 3]], dtree: &[u32], dat_rank: &[u32], deaths: f64| {
-                let (lo, hi, same) = deaths_around(dtree, dat_rank, deaths, ranks[q]);
-                // A death with a higher score than q's: concordant for q.
-                pairs[q][0] -= hi;
-                pairs[q][1] -= lo;
-                pairs[q][2] -= same;
-            };
+        let enter = |q: usize, pairs: &mut [[f64; 3]], dead: &RankTree, deaths: f64| {
+            let (lo, hi, same) = dead.around(deaths, ranks[q]);
+            // A death with a higher score than q's: concordant for q.
+            pairs[q][0] -= hi;
+            pairs[q][1] -= lo;
+            pairs[q][2] -= same;
+        };
         for at in super::data::runs(&time[s.clone()]) {
             let at = s.start + at.start..s.start + at.end;
             for q in at.clone().filter(|&q| !died[q]) {
-                enter(q, &mut pairs, &dtree, &dat_rank, deaths);
-                add(&mut tree, &mut at_rank, ranks[q], true);
-                total += 1.0;
+                enter(q, &mut pairs, &dead, deaths);
+                risk.add(ranks[q], w(q));
+                total += w(q);
             }
             for q in at.clone().filter(|&q| died[q]) {
-                let r = ranks[q];
-                let lower = below(&tree, r);
-                let same = f64::from(at_rank[r]);
-                conc += lower;
-                tied += same;
-                disc += total - lower - same;
+                let (lower, higher, same) = risk.around(total, ranks[q]);
+                conc += w(q) * lower;
+                tied += w(q) * same;
+                disc += w(q) * higher;
                 pairs[q][0] += lower;
-                pairs[q][1] += total - lower - same;
+                pairs[q][1] += higher;
                 pairs[q][2] += same;
             }
             for q in at.clone().filter(|&q| died[q]) {
-                add(&mut dtree, &mut dat_rank, ranks[q], true);
-                deaths += 1.0;
+                dead.add(ranks[q], w(q));
+                deaths += w(q);
             }
             for q in at.filter(|&q| died[q]) {
-                enter(q, &mut pairs, &dtree, &dat_rank, deaths);
-                add(&mut tree, &mut at_rank, ranks[q], true);
-                total += 1.0;
+                enter(q, &mut pairs, &dead, deaths);
+                risk.add(ranks[q], w(q));
+                total += w(q);
             }
         }
         for q in s.clone() {
-            let (lo, hi, same) = deaths_around(&dtree, &dat_rank, deaths, ranks[q]);
+            let (lo, hi, same) = dead.around(deaths, ranks[q]);
             pairs[q][0] += hi;
             pairs[q][1] += lo;
             pairs[q][2] += same;
         }
         if several {
             for q in s {
-                add(&mut tree, &mut at_rank, ranks[q], false);
+                risk.clear(ranks[q]);
                 if died[q] {
-                    add(&mut dtree, &mut dat_rank, ranks[q], false);
+                    dead.clear(ranks[q]);
                 }
             }
         }

@@ -94,7 +94,6 @@ fn robust_score_of_groups(d: &SurvivalData, w: &[f64]) -> Option<f64> {
             x[i * p + g - 1] = 1.0;
         }
     }
-    let own: Vec<usize> = (0..n).collect();
     let data = CoxData {
         x: &x,
         columns: p,
@@ -104,6 +103,6 @@ fn robust_score_of_groups(d: &SurvivalData, w: &[f64]) -> Option<f64> {
         cluster: None,
         weights: Some(w),
     };
-    let chi = robust_score_test(&data, &own, Ties::Efron);
+    let chi = robust_score_test(&data, None, Ties::Efron);
     chi.is_finite().then_some(chi)
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::passes::{linear_predictor, partial, Partial};
-use super::robust::{robust_score_test, robust_variance, score_residuals};
+use super::robust::{robust_score_test_sorted, robust_variance, score_residuals};
 use super::summary::z_crit;
 use super::{check_conf_level, CoxData, CoxError, CoxFit, CoxTerm, Ties};
 use crate::engine::numeric::Convergence;
@@ -228,7 +228,6 @@ pub fn fit_cox(
 ) -> Result<CoxFit, CoxError> {
     check_conf_level(conf_level)?;
     let CoxData {
-        x,
         columns: p,
         time,
         event,
@@ -245,26 +244,27 @@ pub fn fit_cox(
     let fit = newton(&sorted.data(), ties, &CoxTolerances::default())?;
     let var = factor(&fit.info, fit.ll)?.inverse();
     let (beta, info, ll, ll0) = (&fit.beta, &fit.info, fit.ll, fit.ll0);
-    // The robust variance and score test on the patients as given: by
-    // cluster, or with weights and no cluster one patient per cluster (R's
-    // `coxph(..., weights = , robust = TRUE)`).
-    let own: Vec<usize>;
-    let robust_by = match (cluster, data.weights) {
-        (None, Some(_)) => {
-            own = (0..n).collect();
-            Some(own.as_slice())
-        }
-        (c, _) => c,
+    // The robust variance and score test: by cluster, or with weights and
+    // no cluster one patient per cluster (R's `coxph(..., weights = ,
+    // robust = TRUE)`), on the sorted patients, the two at once.
+    let sorted_cluster: Option<Vec<usize>> =
+        cluster.map(|c| sorted.order.iter().map(|&i| c[i]).collect());
+    let robust_by: Option<Option<&[usize]>> = match (&sorted_cluster, data.weights) {
+        (Some(c), _) => Some(Some(c.as_slice())),
+        (None, Some(_)) => Some(None),
+        (None, None) => None,
     };
-    let xc = robust_by.map(|_| centred(x, &sorted.means));
-    let given = xc.as_deref().map(|xc| CoxData { x: xc, ..*data });
-    let robust = robust_by.zip(given.as_ref()).map(|(c, g)| {
-        let resid = score_residuals(g, beta, ties);
-        robust_variance(&resid, c, &var)
-    });
-    let robust_score = robust_by
-        .zip(given.as_ref())
-        .map(|(c, g)| robust_score_test(g, c, ties));
+    let sd = sorted.data();
+    let (robust, robust_score) = match robust_by {
+        Some(by) => {
+            let (v, s) = parallel::join(
+                || robust_variance(&score_residuals(&sd, beta, ties), by, &var),
+                || robust_score_test_sorted(&sd, by, ties),
+            );
+            (Some(v), Some(s))
+        }
+        None => (None, None),
+    };
     let z = z_crit(conf_level);
     let terms = names
         .iter()
@@ -283,14 +283,13 @@ pub fn fit_cox(
     let lr = 2.0 * (ll - ll0);
     let chi = |x: f64| ChiSquared::new(p as f64).map_or(f64::NAN, |c| c.sf(x));
     let eta = linear_predictor(&sorted.x, beta, n);
-    let sorted_cluster: Option<Vec<usize>> =
-        cluster.map(|c| sorted.order.iter().map(|&i| c[i]).collect());
     let (concordance, concordance_se) = concordance_and_se(
         &sorted.time,
         &sorted.event,
         &eta,
         &sorted.stratum,
         sorted_cluster.as_deref(),
+        sorted.weights.as_deref(),
     );
     Ok(CoxFit {
         ties,

@@ -10,40 +10,48 @@
 //! cluster (each patient its own cluster when none is named). The robust
 //! score test is Uᵀ (Σ_c Ūc Ūcᵀ)⁻¹ U with the weighted score residuals
 //! at β = 0.
+//!
+//! The patients come sorted by stratum, then time descending (the order
+//! the fit visits them); each stratum is walked backwards, by time
+//! ascending, with no allocation per patient.
 
 use nalgebra::{DMatrix, DVector};
 
 use super::{CoxData, Ties};
+use crate::engine::survival::data::{by_stratum_then_time, runs};
 
-/// Efron (or Breslow) score residuals at β, one row of p per patient (in
-/// the patients' order): they sum to the score vector; clustered, they
-/// give the robust variance.
+/// Efron (or Breslow) score residuals at β of patients sorted by stratum,
+/// then time descending, one row of p per patient in that order: they sum
+/// to the score vector; summed by cluster, they give the robust variance.
 pub(super) fn score_residuals(d: &CoxData, beta: &[f64], ties: Ties) -> Vec<f64> {
-    let (time, stratum) = (d.time, d.stratum);
-    let n = time.len();
+    let n = d.time.len();
     let p = beta.len();
-    let x = |i: usize| &d.x[i * p..(i + 1) * p];
-    let risk: Vec<f64> = (0..n)
-        .map(|i| x(i).iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp())
-        .collect();
+    let risk: Vec<f64> = if beta.iter().all(|&b| b == 0.0) {
+        vec![1.0; n]
+    } else {
+        d.x.chunks_exact(p.max(1))
+            .map(|x| x.iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp())
+            .collect()
+    };
     // The risk sets weigh each patient by its case weight too.
     let weighted: Option<Vec<f64>> = d
         .weights
         .map(|w| risk.iter().zip(w).map(|(r, w)| r * w).collect());
     let wrisk = weighted.as_deref().unwrap_or(&risk);
     let mut resid = vec![0.0; n * p];
-    let order = crate::engine::survival::by_stratum_then_time(time, stratum, false).order;
-    for idx in order.chunk_by(|&a, &b| stratum[a] == stratum[b]) {
-        let mut walk = StratumWalk::new(d, &risk, wrisk, idx, p);
-        let mut k = 0;
-        while k < idx.len() {
-            let t = time[idx[k]];
-            let mut j = k;
-            while j < idx.len() && time[idx[j]] == t {
-                j += 1;
+    let mut walk = StratumWalk::new(d, &risk, wrisk, p);
+    for s in runs(d.stratum) {
+        walk.start(s.clone());
+        // By time ascending: the runs of equal times from the end.
+        let mut end = s.end;
+        while end > s.start {
+            let t = d.time[end - 1];
+            let mut start = end - 1;
+            while start > s.start && d.time[start - 1] == t {
+                start -= 1;
             }
-            walk.time(&idx[k..j], ties, &mut resid);
-            k = j;
+            walk.time(start..end, ties, &mut resid);
+            end = start;
         }
     }
     // Weighted residuals (R's `residuals(fit, weighted = TRUE)`).
@@ -70,56 +78,78 @@ struct StratumWalk<'a> {
     /// M = Σ m/a.
     h: f64,
     m: Vec<f64>,
+    /// Scratch, p each: the deaths' sums, this time's terms for all and
+    /// for the deaths, the deaths' mean of m, and the cumulated M.
+    d1: Vec<f64>,
+    m_all: Vec<f64>,
+    m_death: Vec<f64>,
+    mbar: Vec<f64>,
+    mm: Vec<f64>,
 }
 
 impl<'a> StratumWalk<'a> {
-    fn new(d: &'a CoxData<'a>, risk: &'a [f64], wrisk: &'a [f64], idx: &[usize], p: usize) -> Self {
-        let s0: f64 = idx.iter().map(|&i| wrisk[i]).sum();
-        let mut s1 = vec![0.0; p];
-        for &i in idx {
-            for (s, xa) in s1.iter_mut().zip(&d.x[i * p..(i + 1) * p]) {
-                *s += wrisk[i] * xa;
-            }
-        }
+    fn new(d: &'a CoxData<'a>, risk: &'a [f64], wrisk: &'a [f64], p: usize) -> Self {
         StratumWalk {
             d,
             risk,
             wrisk,
             p,
-            s0,
-            s1,
+            s0: 0.0,
+            s1: vec![0.0; p],
             h: 0.0,
             m: vec![0.0; p],
+            d1: vec![0.0; p],
+            m_all: vec![0.0; p],
+            m_death: vec![0.0; p],
+            mbar: vec![0.0; p],
+            mm: vec![0.0; p],
         }
+    }
+
+    /// A new stratum: its patients at positions `s`, all at risk.
+    fn start(&mut self, s: std::ops::Range<usize>) {
+        self.s0 = self.wrisk[s.clone()].iter().sum();
+        self.s1.fill(0.0);
+        for i in s {
+            let (wr, xi) = (self.wrisk[i], self.x(i));
+            for (acc, xa) in self.s1.iter_mut().zip(xi) {
+                *acc += wr * xa;
+            }
+        }
+        self.h = 0.0;
+        self.m.fill(0.0);
     }
 
     fn x(&self, i: usize) -> &'a [f64] {
         &self.d.x[i * self.p..(i + 1) * self.p]
     }
 
-    /// The patients leaving at one time (`group`): their residuals closed,
-    /// then the time's terms added and the patients taken off the risk set.
-    fn time(&mut self, group: &[usize], ties: Ties, resid: &mut [f64]) {
+    /// The patients leaving at one time (positions `group`): their
+    /// residuals closed, then the time's terms added and the patients
+    /// taken off the risk set.
+    fn time(&mut self, group: std::ops::Range<usize>, ties: Ties, resid: &mut [f64]) {
         let (p, risk, wrisk, event) = (self.p, self.risk, self.wrisk, self.d.event);
-        let deaths: Vec<usize> = group.iter().copied().filter(|&i| event[i]).collect();
-        let d = deaths.len() as f64;
-        let (mut d0, mut d1) = (0.0, vec![0.0; p]);
-        let mut dead_weight = 0.0;
-        for &i in &deaths {
+        let (mut deaths, mut d0, mut dead_weight) = (0usize, 0.0, 0.0);
+        self.d1.fill(0.0);
+        for i in group.clone().filter(|&i| event[i]) {
+            deaths += 1;
             d0 += wrisk[i];
             dead_weight += self.d.weights.map_or(1.0, |w| w[i]);
-            for (s, xa) in d1.iter_mut().zip(self.x(i)) {
+            let xi = self.x(i);
+            for (s, xa) in self.d1.iter_mut().zip(xi) {
                 *s += wrisk[i] * xa;
             }
         }
+        let d = deaths as f64;
         // Each of the d terms weighs the deaths' mean case weight (1 exactly
         // without weights).
         let wt = dead_weight / d;
         // This time's terms: per l, w/a_l and w m_l/a_l; deaths weigh (1 - l/d).
-        let (mut h_all, mut m_all) = (0.0, vec![0.0; p]);
-        let (mut h_death, mut m_death) = (0.0, vec![0.0; p]);
-        let mut mbar = vec![0.0; p];
-        for l in 0..deaths.len() {
+        let (mut h_all, mut h_death) = (0.0, 0.0);
+        self.m_all.fill(0.0);
+        self.m_death.fill(0.0);
+        self.mbar.fill(0.0);
+        for l in 0..deaths {
             let f = match ties {
                 Ties::Efron => l as f64 / d,
                 Ties::Breslow => 0.0,
@@ -128,34 +158,37 @@ impl<'a> StratumWalk<'a> {
             h_all += wt / a0;
             h_death += (1.0 - f) * wt / a0;
             for a in 0..p {
-                let ml = (self.s1[a] - f * d1[a]) / a0;
-                m_all[a] += ml * wt / a0;
-                m_death[a] += (1.0 - f) * wt * ml / a0;
-                mbar[a] += ml / d;
+                let ml = (self.s1[a] - f * self.d1[a]) / a0;
+                self.m_all[a] += ml * wt / a0;
+                self.m_death[a] += (1.0 - f) * wt * ml / a0;
+                self.mbar[a] += ml / d;
             }
         }
         // Patients leaving at t: close their residuals.
-        for &i in group {
+        for i in group.clone() {
             let (h_t, m_t) = if event[i] {
-                (h_death, &m_death)
+                (h_death, &self.m_death)
             } else {
-                (h_all, &m_all)
+                (h_all, &self.m_all)
             };
             let hh = self.h + h_t;
-            let mm: Vec<f64> = self.m.iter().zip(m_t).map(|(a, b)| a + b).collect();
+            for ((mm, m), mt) in self.mm.iter_mut().zip(&self.m).zip(m_t) {
+                *mm = m + mt;
+            }
+            let xi = self.x(i);
             for a in 0..p {
-                let mut r = -risk[i] * (self.x(i)[a] * hh - mm[a]);
+                let mut r = -risk[i] * (xi[a] * hh - self.mm[a]);
                 if event[i] {
-                    r += self.x(i)[a] - mbar[a];
+                    r += xi[a] - self.mbar[a];
                 }
                 resid[i * p + a] = r;
             }
         }
         self.h += h_all;
-        for (m, ma) in self.m.iter_mut().zip(&m_all) {
+        for (m, ma) in self.m.iter_mut().zip(&self.m_all) {
             *m += ma;
         }
-        for &i in group {
+        for i in group {
             self.s0 -= wrisk[i];
             let xi = self.x(i);
             for (s, xa) in self.s1.iter_mut().zip(xi) {
@@ -165,37 +198,88 @@ impl<'a> StratumWalk<'a> {
     }
 }
 
-/// The score residuals summed by cluster: one row per cluster.
-fn cluster_sums(resid: &[f64], cluster: &[usize], p: usize) -> DMatrix<f64> {
-    let nc = cluster.iter().copied().max().map_or(0, |c| c + 1);
-    let mut sums = DMatrix::<f64>::zeros(nc, p);
-    for (r, &c) in resid.chunks_exact(p.max(1)).zip(cluster) {
+/// Σ_c Ū_c Ū_cᵀ: the score residuals summed by cluster (each patient its
+/// own cluster when `cluster` is `None`), and their total U.
+fn meat(resid: &[f64], cluster: Option<&[usize]>, p: usize) -> (DMatrix<f64>, DVector<f64>) {
+    let mut m = DMatrix::<f64>::zeros(p, p);
+    let mut add = |r: &[f64]| {
         for a in 0..p {
-            sums[(c, a)] += r[a];
+            for b in 0..=a {
+                m[(a, b)] += r[a] * r[b];
+            }
+        }
+    };
+    match cluster {
+        None => resid.chunks_exact(p.max(1)).for_each(&mut add),
+        Some(cl) => {
+            let nc = cl.iter().copied().max().map_or(0, |c| c + 1);
+            let mut sums = vec![0.0; nc * p];
+            for (r, &c) in resid.chunks_exact(p.max(1)).zip(cl) {
+                for (s, v) in sums[c * p..(c + 1) * p].iter_mut().zip(r) {
+                    *s += v;
+                }
+            }
+            sums.chunks_exact(p.max(1)).for_each(&mut add);
         }
     }
-    sums
+    for a in 0..p {
+        for b in 0..a {
+            m[(b, a)] = m[(a, b)];
+        }
+    }
+    let mut u = DVector::<f64>::zeros(p);
+    for r in resid.chunks_exact(p.max(1)) {
+        for (ua, v) in u.iter_mut().zip(r) {
+            *ua += v;
+        }
+    }
+    (m, u)
 }
 
-/// Robust variance clustered by `cluster`: V (Σ_c D_cᵀ D_c) V with D_c the
-/// summed score residuals of cluster c times V (R's dfbeta sums).
+/// Robust variance clustered by `cluster` (each patient its own cluster
+/// when `None`), from the score residuals: V (Σ_c Ū_c Ū_cᵀ) V, which is
+/// R's Dᵀ D with D the dfbeta residuals summed by cluster.
 pub(super) fn robust_variance(
     resid: &[f64],
-    cluster: &[usize],
+    cluster: Option<&[usize]>,
     var: &DMatrix<f64>,
 ) -> DMatrix<f64> {
-    let dfbeta = cluster_sums(resid, cluster, var.nrows()) * var;
-    dfbeta.transpose() * dfbeta
+    let (m, _) = meat(resid, cluster, var.nrows());
+    var * m * var
 }
 
-/// The robust score test of β = 0 (R's `rscore`): the score residuals at
-/// β = 0 summed by cluster, U their total, the test Uᵀ (Σ_c D_cᵀ D_c)⁻¹ U.
-pub(crate) fn robust_score_test(d: &CoxData, cluster: &[usize], ties: Ties) -> f64 {
+/// The robust score test of β = 0 (R's `rscore`) of patients sorted by
+/// stratum, then time descending: the score residuals at β = 0 summed by
+/// cluster, U their total, the test Uᵀ (Σ_c Ū_c Ū_cᵀ)⁻¹ U.
+pub(super) fn robust_score_test_sorted(d: &CoxData, cluster: Option<&[usize]>, ties: Ties) -> f64 {
     let p = d.x.len() / d.time.len().max(1);
     let resid = score_residuals(d, &vec![0.0; p], ties);
-    let sums = cluster_sums(&resid, cluster, p);
-    let u = DVector::from_iterator(p, (0..p).map(|a| sums.column(a).sum()));
-    let v = sums.transpose() * &sums;
+    let (v, u) = meat(&resid, cluster, p);
     v.cholesky()
         .map_or(f64::NAN, |c| (u.transpose() * c.solve(&u))[(0, 0)])
+}
+
+/// [`robust_score_test_sorted`] of patients in any order (`cluster` in
+/// the same order; `d.cluster` is not read).
+pub(crate) fn robust_score_test(d: &CoxData, cluster: Option<&[usize]>, ties: Ties) -> f64 {
+    let p = d.columns;
+    let to = by_stratum_then_time(d.time, d.stratum, true);
+    let x: Vec<f64> = to
+        .order
+        .iter()
+        .flat_map(|&i| d.x[i * p..(i + 1) * p].iter().copied())
+        .collect();
+    let event: Vec<bool> = to.order.iter().map(|&i| d.event[i]).collect();
+    let weights: Option<Vec<f64>> = d.weights.map(|w| to.order.iter().map(|&i| w[i]).collect());
+    let cluster: Option<Vec<usize>> = cluster.map(|c| to.order.iter().map(|&i| c[i]).collect());
+    let sorted = CoxData {
+        x: &x,
+        columns: p,
+        time: &to.time,
+        event: &event,
+        stratum: &to.stratum,
+        cluster: None,
+        weights: weights.as_deref(),
+    };
+    robust_score_test_sorted(&sorted, cluster.as_deref(), ties)
 }
