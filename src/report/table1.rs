@@ -193,10 +193,13 @@ fn weighted(mut table: ReportTable, t: &Table1, w: &Table1Weighting) -> ReportTa
         "Table 1. Characteristics by {} after weighting ({what})",
         t.group
     );
-    let mut notes = vec![format!(
-        "Weighted by the {what}{}: n is the weighted number of patients (the sum of their weights) and each count a sum of weights; percentages are of the weighted patients with a value; means, SDs, medians and quartiles are weighted (R's survey package: svymean, the square root of svyvar, and oldsvyquantile, as tableone's svyCreateTableOne). Missing: patients (their weighted number).",
-        w.estimand.map_or(String::new(), |e| format!(", {}", e.describe()))
-    )];
+    let mut notes = vec![
+        format!(
+            "Weights: {}.",
+            w.estimand.map_or("case weights", |e| e.describe())
+        ),
+        "n is the weighted number of patients (the sum of their weights) and each count a sum of weights; percentages are of the weighted patients with a value; means, SDs, medians and quartiles are weighted (R's survey package: svymean, the square root of svyvar, and oldsvyquantile, as tableone's svyCreateTableOne). Missing: patients (their weighted number).".to_string(),
+    ];
     if w.zero_weight > 0 {
         notes.push(format!(
             "{} patient(s) with weight 0 (trimmed, or not in the propensity model) are left out.",
