@@ -181,7 +181,12 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
     assert_eq!(wt.header.last().unwrap(), "SMD");
     assert!(wt.rows.iter().all(|(_, c)| c.len() == wt.header.len()));
     assert!(wt.footnotes.iter().any(|f| f.starts_with("No P values")));
-    assert!(wt.footnotes.iter().any(|f| f.contains("ATO weights")));
+    assert!(
+        wt.title.ends_with("after weighting (ATO weights)"),
+        "{}",
+        wt.title
+    );
+    assert!(wt.footnotes.iter().any(|f| f.starts_with("Weights: ATO")));
     assert!(
         r.methods.contains("As a sensitivity analysis"),
         "{}",
