@@ -257,3 +257,43 @@ fn example_study_ato_equals_survey() {
         ],
     );
 }
+
+/// Weights of the wrong number or value are refused with what and where;
+/// the unweighted Table 1 has no weighted fields.
+#[test]
+fn bad_weights_are_named() {
+    use cohortlab::engine::table1::{table1, Table1Error};
+    let ds = data("lalonde.csv", DatasetSpec::default());
+    let spec = spec_of(&case("lalonde_ate"));
+    let e = table1_weighted(&ds, &spec, &[1.0; 3]).unwrap_err();
+    assert_eq!(e, Table1Error::WeightsLength { rows: 614, got: 3 });
+    assert!(e.hint().contains("one weight per row"));
+    let mut w = vec![1.0; ds.n_rows];
+    w[9] = -1.0;
+    let e = table1_weighted(&ds, &spec, &w).unwrap_err();
+    assert!(e.to_string().contains("row 10 is -1"), "{e}");
+    w[9] = f64::NAN;
+    assert!(matches!(
+        table1_weighted(&ds, &spec, &w),
+        Err(Table1Error::BadWeight { row: 10, .. })
+    ));
+    let plain = serde_json::to_string(&table1(&ds, &spec).unwrap()).unwrap();
+    for key in ["weighted", "weighting"] {
+        assert!(!plain.contains(key), "{key}");
+    }
+    // Weights 1 give the unweighted counts, means and SDs.
+    let ones = table1_weighted(&ds, &spec, &vec![1.0; ds.n_rows]).unwrap();
+    let t = table1(&ds, &spec).unwrap();
+    for (a, b) in ones.variables.iter().zip(&t.variables) {
+        for (x, y) in a.stats.iter().zip(&b.stats) {
+            close(x.mean, y.mean, Tol::EXACT, &a.variable);
+            close(x.sd, y.sd, Tol::EXACT, &a.variable);
+        }
+        for (x, y) in a.levels.iter().zip(&b.levels) {
+            assert_eq!(x.counts, y.counts);
+            for (p, q) in x.percents.iter().zip(&y.percents) {
+                close(*p, *q, Tol::EXACT, &x.level);
+            }
+        }
+    }
+}

@@ -329,9 +329,23 @@ pub fn table1_weighted(
     build(ds, spec, Some(weights))
 }
 
-/// Table 1, weighted by `w` when given (one code for both: the unweighted
-/// table is the one without weights, not the one with weights 1).
-fn build(ds: &Dataset, spec: &Table1Spec, w: Option<&[f64]>) -> Result<Table1, Table1Error> {
+/// The groups of Table 1 and each row's.
+struct Grouping {
+    /// The group column's levels.
+    levels: Vec<String>,
+    /// Patients per level.
+    sizes: Vec<usize>,
+    /// The levels with patients, in order: Table 1's groups.
+    kept: Vec<usize>,
+    /// Per dataset row: its group's index in `kept`, `None` when the
+    /// group is missing or the weight is 0.
+    group_of: Vec<Option<usize>>,
+    /// Rows left out for a weight of 0.
+    zero_weight: usize,
+}
+
+/// The groups of `spec.group` (rows of weight 0 in none).
+fn grouping(ds: &Dataset, spec: &Table1Spec, w: Option<&[f64]>) -> Result<Grouping, Table1Error> {
     let (mut gcodes, glevels) = group_codes(ds, &spec.group)?;
     // Rows of weight 0 are in no group.
     let mut zero_weight = 0;
@@ -365,6 +379,25 @@ fn build(ds: &Dataset, spec: &Table1Spec, w: Option<&[f64]>) -> Result<Table1, T
         .iter()
         .map(|&g| (g != MISSING_CODE).then(|| slot[g as usize]))
         .collect();
+    Ok(Grouping {
+        levels: glevels,
+        sizes,
+        kept,
+        group_of,
+        zero_weight,
+    })
+}
+
+/// Table 1, weighted by `w` when given (one code for both: the unweighted
+/// table is the one without weights, not the one with weights 1).
+fn build(ds: &Dataset, spec: &Table1Spec, w: Option<&[f64]>) -> Result<Table1, Table1Error> {
+    let Grouping {
+        levels: glevels,
+        sizes,
+        kept,
+        group_of,
+        zero_weight,
+    } = grouping(ds, spec, w)?;
     let mut diagnostics = Vec::new();
     let no_group = group_of.iter().filter(|g| g.is_none()).count() - zero_weight;
     if no_group > 0 {
