@@ -240,3 +240,92 @@ fn bad_values_exit_2_and_engine_errors_1_with_a_hint() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("`re78`") && err.contains("binary"), "{err}");
 }
+
+/// `--table1`: the weighted Table 1 by the treatment, in the text (weighted
+/// n to one decimal, no P values) and in `--json` (the engine's).
+#[test]
+fn table1_prints_the_weighted_table_1() {
+    use cohortlab::engine::table1::{Table1, Table1Spec};
+    use cohortlab::engine::weighting::weighted_table1;
+    let args = [
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+        "--estimand",
+        "ato",
+        "--table1",
+        "age,race,re78",
+        "--nonnormal",
+        "re78",
+    ];
+    let ds = data("lalonde_outcome.csv", DatasetSpec::default());
+    let w = weight_patients(
+        &ds,
+        &spec(WeightOptions {
+            estimand: Estimand::Ato,
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let t1 = weighted_table1(
+        &ds,
+        &Table1Spec {
+            group: "treat".into(),
+            variables: vec!["age".into(), "race".into(), "re78".into()],
+            nonnormal: vec!["re78".into()],
+            continuous: Vec::new(),
+            categorical_test: Default::default(),
+            continuous_test: Default::default(),
+        },
+        &w,
+    )
+    .unwrap();
+    let text = cohortlab(&args).success().stdout;
+    assert!(text.contains("Table 1. Characteristics by treat after weighting (ATO weights)"));
+    let n = format!("treat = 1 (weighted n = {:.1})", w.treated_weights.sum);
+    assert!(text.contains(&n), "{text}");
+    assert!(text.contains("re78, median [IQR]"), "{text}");
+    assert!(text.contains("No P values"), "{text}");
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let doc = cohortlab(&json_args).success().json();
+    // The engine's numbers (JSON's text keeps them to the last bits or so).
+    let ours: Table1 = serde_json::from_value(doc["table1"].clone()).unwrap();
+    let near = |a: f64, b: f64, what: &str| close(a, b, Tol::EXACT, what);
+    for (a, b) in ours.groups.iter().zip(&t1.groups) {
+        near(a.weighted_n.unwrap(), b.weighted_n.unwrap(), "Σw");
+    }
+    for (a, b) in ours.variables.iter().zip(&t1.variables) {
+        assert_eq!(a.variable, b.variable);
+        assert!(a.p_value.is_none());
+        near(a.smd.unwrap(), b.smd.unwrap(), &a.variable);
+        for (x, y) in a.stats.iter().zip(&b.stats) {
+            near(x.mean, y.mean, &a.variable);
+            near(x.median, y.median, &a.variable);
+        }
+        for (x, y) in a.levels.iter().zip(&b.levels) {
+            for (p, q) in x.percents.iter().zip(&y.percents) {
+                near(*p, *q, &x.level);
+            }
+        }
+    }
+    assert_eq!(ours.weighting.unwrap().estimand, Some(Estimand::Ato));
+    // Without the flag, no table; --nonnormal alone is refused.
+    let plain = cohortlab(&args[..6]).success();
+    assert!(!plain.stdout.contains("Table 1"));
+    let mut plain_json = args[..6].to_vec();
+    plain_json.push("--json");
+    assert!(cohortlab(&plain_json)
+        .success()
+        .json()
+        .get("table1")
+        .is_none());
+    let mut alone = args[..6].to_vec();
+    alone.extend(["--nonnormal", "re78"]);
+    let (code, _, err) = cohortlab(&alone).parts();
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--table1"), "{err}");
+}

@@ -14,7 +14,7 @@ use cohortlab::engine::survival::{
     cox_model_weighted, survival_analysis_weighted, CoxSpec, SurvivalOptions, SurvivalSpec,
 };
 use cohortlab::engine::weighting::{
-    weight_patients, weighted_outcome, Estimand, WeightOptions, WeightSpec,
+    weight_patients, weighted_outcome, weighted_table1, Estimand, WeightOptions, WeightSpec,
 };
 use cohortlab::report::study::StudySettings;
 use common::{example_raw, example_study_with};
@@ -50,6 +50,36 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
     assert!(summary.max_smd_after < summary.max_smd_before);
     let share: f64 = summary.figure.weights_treated.iter().sum();
     assert!((share - 1.0).abs() < 1e-12);
+
+    // Table 1 weighted, as the engine gives it: Σw per group, no tests.
+    let t1 = x.weighted_table1.as_ref().expect("a weighted Table 1");
+    let direct = weighted_table1(&ds, s.table1.as_ref().unwrap(), &w).unwrap();
+    assert_eq!(t1, &direct);
+    assert_eq!(t1.groups.len(), 2);
+    for (g, ours) in t1
+        .groups
+        .iter()
+        .zip([&w.control_weights, &w.treated_weights])
+    {
+        assert!((g.weighted_n.unwrap() - ours.sum).abs() < 1e-9 * ours.sum);
+    }
+    assert!(t1.variables.iter().all(|v| v.p_value.is_none()));
+    assert_eq!(t1.weighting.as_ref().unwrap().estimand, Some(Estimand::Ato));
+    // Its SMDs are the balance table's (subtype: the largest over its
+    // levels), much smaller than before weighting.
+    let before = r.table1_before.as_ref().unwrap();
+    let smd = |t: &cohortlab::engine::table1::Table1| {
+        let v = t.variables.iter().find(|v| v.variable == "subtype");
+        v.unwrap().smd.unwrap()
+    };
+    let balance = summary
+        .balance
+        .iter()
+        .filter(|b| b.variable == "subtype")
+        .map(|b| b.after.smd.abs())
+        .fold(0.0, f64::max);
+    assert_eq!(smd(t1), balance);
+    assert!(smd(t1) < smd(before) / 10.0, "{} {}", smd(t1), smd(before));
 
     // Each outcome weighted, as the engine gives it.
     assert_eq!(x.weighted_outcomes.len(), 3);
@@ -124,6 +154,7 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
     // The report: its tables, figures and methods sentences.
     for t in [
         "weights",
+        "table1_weighted",
         "weighted_balance",
         "weighted_outcomes",
         "weighted_cox",
@@ -136,6 +167,26 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
     for f in ["weights", "love_plot_weighted", "kaplan_meier_weighted"] {
         assert!(out.figures.iter().any(|(n, _)| n == f), "figure {f}");
     }
+    // The weighted Table 1 before the balance: weighted n to one decimal,
+    // no P values, and why.
+    let at = |n: &str| out.tables.iter().position(|(s, _)| s == n).unwrap();
+    assert_eq!(at("table1_weighted") + 1, at("weighted_balance"));
+    let wt = &out.tables[at("table1_weighted")].1;
+    let control = format!(
+        "seed_marking = No (weighted n = {:.1})",
+        w.control_weights.sum
+    );
+    assert_eq!(wt.header[1], control);
+    assert!(!wt.header.iter().any(|h| h.contains("P value")));
+    assert_eq!(wt.header.last().unwrap(), "SMD");
+    assert!(wt.rows.iter().all(|(_, c)| c.len() == wt.header.len()));
+    assert!(wt.footnotes.iter().any(|f| f.starts_with("No P values")));
+    assert!(
+        wt.title.ends_with("after weighting (ATO weights)"),
+        "{}",
+        wt.title
+    );
+    assert!(wt.footnotes.iter().any(|f| f.starts_with("Weights: ATO")));
     assert!(
         r.methods.contains("As a sensitivity analysis"),
         "{}",
@@ -165,6 +216,7 @@ fn the_step_is_saved_and_left_out_when_not_asked_for() {
     let out = example_study_with(&plain);
     assert!(out.results.sensitivity.is_none());
     assert!(!out.tables.iter().any(|(n, _)| n == "weights"));
+    assert!(!out.tables.iter().any(|(n, _)| n == "table1_weighted"));
     assert!(!out.results_json().contains("\"sensitivity\""));
 }
 
@@ -203,6 +255,13 @@ fn cohortlab_run_reruns_the_step_from_the_settings() {
     assert_eq!(x["weighting"]["options"]["estimand"], "ate");
     assert_eq!(x["weighted_outcomes"].as_array().unwrap().len(), 3);
     assert!(out.join("tables/sensitivity_estimates.csv").exists());
+    assert!(out.join("tables/table1_weighted.csv").exists());
+    assert!(
+        x["weighted_table1"]["groups"][0]["weighted_n"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
     assert!(out.join("figures/weights.svg").exists());
     let again = json_file(out.join("settings.json"));
     assert_eq!(again["sensitivity"]["weighting"]["estimand"], "ate");

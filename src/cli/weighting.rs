@@ -1,5 +1,6 @@
 //! `cohortlab weight`: propensity-score weighting (as WeightIt's
-//! `method = "glm"`), the balance after it and the weighted outcomes.
+//! `method = "glm"`), the balance after it, the weighted outcomes and,
+//! with `--table1`, the weighted Table 1.
 
 use std::path::PathBuf;
 
@@ -9,11 +10,13 @@ use super::output::{print_diagnostics, print_json};
 use crate::engine::matching::GroupCounts;
 use crate::engine::regression::LogisticFit;
 use crate::engine::study::WeightingSummary;
+use crate::engine::table1::{Table1, Table1Spec};
 use crate::engine::weighting::{
-    weight_patients, weighted_balance, weighted_outcome, Estimand, GroupWeights, WeightOptions,
-    WeightResult, WeightSpec, WeightedBalance, WeightedOutcome,
+    weight_patients, weighted_balance, weighted_outcome, weighted_table1, Estimand, GroupWeights,
+    WeightOptions, WeightResult, WeightSpec, WeightedBalance, WeightedOutcome,
 };
 use crate::engine::Diagnostic;
+use crate::report::table1::table1_table;
 use crate::report::weighting::{
     weighted_balance_table, weighted_csv, weighted_outcomes_table, weights_table,
 };
@@ -70,6 +73,17 @@ pub(crate) struct Args {
     /// A binary outcome compared between the weighted groups (repeatable).
     #[arg(long, value_name = "COL")]
     outcome: Vec<String>,
+    /// Table 1 of these variables (comma-separated) by the treatment,
+    /// weighted: weighted n (%), mean (SD), no P values.
+    #[arg(long, value_delimiter = ',', value_name = "VARS")]
+    table1: Vec<String>,
+    /// Variables of `--table1` shown as weighted median [IQR].
+    #[arg(long, value_delimiter = ',', value_name = "VARS", requires = "table1")]
+    nonnormal: Vec<String>,
+    /// Numeric variables of `--table1` summarised as continuous even with
+    /// at most 5 whole-number values.
+    #[arg(long, value_delimiter = ',', value_name = "VARS", requires = "table1")]
+    continuous: Vec<String>,
     #[command(flatten)]
     level: Level,
     /// Write every patient (all columns + ps, weights) to this CSV file.
@@ -81,6 +95,18 @@ pub(crate) struct Args {
 }
 
 impl Args {
+    /// The weighted Table 1 asked for, if any.
+    fn table1(&self) -> Option<Table1Spec> {
+        (!self.table1.is_empty()).then(|| Table1Spec {
+            group: self.treatment.clone(),
+            variables: self.table1.clone(),
+            nonnormal: self.nonnormal.clone(),
+            continuous: self.continuous.clone(),
+            categorical_test: Default::default(),
+            continuous_test: Default::default(),
+        })
+    }
+
     /// The weighting asked for (the engine checks it).
     fn spec(&self) -> WeightSpec {
         WeightSpec {
@@ -106,6 +132,9 @@ struct Out<'a> {
     weights: WeightsSummary<'a>,
     balance: &'a WeightedBalance,
     outcomes: &'a [WeightedOutcome],
+    /// The weighted Table 1 (`--table1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table1: Option<&'a Table1>,
     diagnostics: &'a [Diagnostic],
 }
 
@@ -131,11 +160,17 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         .map(|o| weighted_outcome(&dataset, &w, o, args.level.conf_level))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::new(e.to_string(), e.hint()))?;
+    let table1 = args
+        .table1()
+        .map(|spec| weighted_table1(&dataset, &spec, &w))
+        .transpose()
+        .map_err(|e| Failure::new(e.to_string(), e.hint()))?;
     if let Some(p) = &args.out {
         std::fs::write(p, weighted_csv(&raw, &w)).map_err(|e| Failure::cannot_write(p, e))?;
     }
     let mut diagnostics = w.diagnostics.clone();
     diagnostics.extend(outcomes.iter().flat_map(|o| o.diagnostics.iter().cloned()));
+    diagnostics.extend(table1.iter().flat_map(|t| t.diagnostics.iter().cloned()));
     if args.json {
         let balance = weighted_balance(&dataset, &w);
         print_json(&Out {
@@ -150,6 +185,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             },
             balance: &balance,
             outcomes: &outcomes,
+            table1: table1.as_ref(),
             diagnostics: &diagnostics,
         })
     } else {
@@ -159,6 +195,9 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             &outcomes,
             args.level.conf_level,
         );
+        if let Some(t) = &table1 {
+            print!("\n{}", table1_table(t, Default::default()).to_text());
+        }
         print_diagnostics(&diagnostics);
         Ok(())
     }

@@ -56,6 +56,9 @@ pub enum Code {
     ExtremeWeights,
     /// A weighted risk of 0 or 1: no finite ratio.
     RiskAtBound,
+    /// The weighted Table 1 groups by the weighting's treatment, not by
+    /// Table 1's grouping column.
+    WeightedTable1Group,
     // Survival.
     OtherEventCensored,
     /// The survival step asked for the matched cohort and there is none.

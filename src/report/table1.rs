@@ -1,9 +1,13 @@
 //! Table 1 rendered: the model study's layout, with the test and SMD of
-//! each variable and the conventions in footnotes.
+//! each variable and the conventions in footnotes. A weighted Table 1
+//! (`Table1::weighting`) shows weighted numbers of patients (one decimal,
+//! as tableone), no P value or test columns, and footnotes that say what
+//! the weights are and why there are no P values.
 
 use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
 use crate::engine::hypothesis::TestKind;
-use crate::engine::table1::{Summary, Table1};
+use crate::engine::table1::{Summary, Table1, Table1Weighting};
+use crate::engine::Choice;
 
 /// Number formats of Table 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,35 +71,76 @@ fn variable_rows(
         rows.push((RowStyle::Variable, cells));
         for l in &v.levels {
             let mut cells = vec![l.level.clone()];
-            for (c, p) in l.counts.iter().zip(&l.percents) {
-                cells.push(format!("{c} ({})", fmt_num(*p, f.percent_decimals)));
+            if l.weighted_counts.is_empty() {
+                for (c, p) in l.counts.iter().zip(&l.percents) {
+                    cells.push(format!("{c} ({})", fmt_num(*p, f.percent_decimals)));
+                }
+                cells.push(format!(
+                    "{} ({})",
+                    l.overall,
+                    fmt_num(l.overall_percent, f.percent_decimals)
+                ));
+            } else {
+                let overall = l.weighted_overall.unwrap_or(f64::NAN);
+                for (c, p) in l
+                    .weighted_counts
+                    .iter()
+                    .zip(&l.percents)
+                    .chain([(&overall, &l.overall_percent)])
+                {
+                    cells.push(format!(
+                        "{} ({})",
+                        fmt_num(*c, WEIGHTED_N_DECIMALS),
+                        fmt_num(*p, f.percent_decimals)
+                    ));
+                }
             }
-            cells.push(format!(
-                "{} ({})",
-                l.overall,
-                fmt_num(l.overall_percent, f.percent_decimals)
-            ));
             cells.extend(std::iter::repeat_n(String::new(), 3));
             rows.push((RowStyle::Level, cells));
         }
     }
     if force_missing || v.missing.iter().any(|&m| m > 0) {
         let mut cells = vec!["Missing".to_string()];
-        cells.extend(v.missing.iter().map(|m| m.to_string()));
-        cells.push(v.missing.iter().sum::<usize>().to_string());
+        if v.weighted_missing.is_empty() {
+            cells.extend(v.missing.iter().map(|m| m.to_string()));
+            cells.push(v.missing.iter().sum::<usize>().to_string());
+        } else {
+            // Patients, and their weighted number.
+            let total: f64 = v.weighted_missing.iter().sum();
+            let all = v.missing.iter().sum::<usize>();
+            let n = v.missing.iter().chain([&all]);
+            for (m, w) in n.zip(v.weighted_missing.iter().chain([&total])) {
+                cells.push(format!("{m} ({})", fmt_num(*w, WEIGHTED_N_DECIMALS)));
+            }
+        }
         cells.extend(std::iter::repeat_n(String::new(), 3));
         rows.push((RowStyle::Level, cells));
     }
     rows
 }
 
-/// Renders Table 1.
+/// Decimals of weighted numbers of patients (tableone's one).
+pub const WEIGHTED_N_DECIMALS: usize = 1;
+
+/// Renders Table 1 (weighted or not).
 pub fn table1_table(t: &Table1, f: Table1Format) -> ReportTable {
     let mut header = vec!["Characteristic".to_string()];
+    let n_of = |n: usize, w: Option<f64>| match w {
+        Some(w) => format!("weighted n = {}", fmt_num(w, WEIGHTED_N_DECIMALS)),
+        None => format!("n = {n}"),
+    };
     for g in &t.groups {
-        header.push(format!("{} = {} (n = {})", t.group, g.level, g.n));
+        header.push(format!(
+            "{} = {} ({})",
+            t.group,
+            g.level,
+            n_of(g.n, g.weighted_n)
+        ));
     }
-    header.push(format!("Overall (n = {})", t.n));
+    header.push(format!(
+        "Overall ({})",
+        n_of(t.n, t.weighting.as_ref().map(|w| w.weighted_n))
+    ));
     header.extend(["P value".into(), "Test".into(), "SMD".into()]);
     let mut rows = Vec::new();
     let mut tests_used: Vec<TestKind> = Vec::new();
@@ -118,12 +163,59 @@ pub fn table1_table(t: &Table1, f: Table1Format) -> ReportTable {
         "SMD: standardised mean difference (continuous: difference in means over the pooled SD; categorical: Yang & Dalton's multi-level SMD)."
             .into(),
     );
-    ReportTable {
+    let table = ReportTable {
         title: format!("Table 1. Characteristics by {}", t.group),
         header,
         rows,
         footnotes,
+    };
+    match &t.weighting {
+        Some(w) => weighted(table, t, w),
+        None => table,
     }
+}
+
+/// A weighted Table 1: without the P value and test columns (empty), its
+/// title and footnotes saying what the weights are and why.
+fn weighted(mut table: ReportTable, t: &Table1, w: &Table1Weighting) -> ReportTable {
+    // Columns: label, k groups, overall, P value, test, SMD.
+    let p = t.groups.len() + 2;
+    for cells in std::iter::once(&mut table.header).chain(table.rows.iter_mut().map(|r| &mut r.1)) {
+        if cells.len() > p + 1 {
+            cells.drain(p..p + 2);
+        }
+    }
+    let what = match w.estimand {
+        Some(e) => format!("{} weights", e.key().to_uppercase()),
+        None => "case weights".into(),
+    };
+    table.title = format!(
+        "Table 1. Characteristics by {} after weighting ({what})",
+        t.group
+    );
+    let mut notes = vec![
+        format!(
+            "Weights: {}.",
+            w.estimand.map_or("case weights", |e| e.describe())
+        ),
+        "n is the weighted number of patients (the sum of their weights) and each count a sum of weights; percentages are of the weighted patients with a value; means, SDs, medians and quartiles are weighted (R's survey package: svymean, the square root of svyvar, and oldsvyquantile, as tableone's svyCreateTableOne). Missing: patients (their weighted number).".to_string(),
+    ];
+    if w.zero_weight > 0 {
+        notes.push(format!(
+            "{} patient(s) with weight 0 (trimmed, or not in the propensity model) are left out.",
+            w.zero_weight
+        ));
+    }
+    notes.push("No P values: after weighting the groups are a pseudo-population built to be balanced on the measured covariates, so tests of their balance are not meaningful (Ho, Imai, King & Stuart 2007; Austin 2009); the SMD is the measure of balance.".into());
+    notes.push(match w.smd_denominator {
+        Some(d) => format!(
+            "SMD: as in the balance table after weighting, the difference in weighted means (proportions) over {}; for a variable with more than two levels, the largest over its levels.",
+            d.describe()
+        ),
+        None => "SMD: tableone's weighted SMD (difference in weighted means over the pooled weighted SD; categorical: Yang & Dalton's multi-level SMD of the weighted proportions).".into(),
+    });
+    table.footnotes = notes;
+    table
 }
 
 /// Table 1 before and after matching side by side, the model study's

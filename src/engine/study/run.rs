@@ -275,6 +275,7 @@ fn sensitivity_of(
         cox: results.cox.as_ref(),
         weighted_cox,
         weighted_survival,
+        table1: settings.table1.as_ref(),
     };
     let mut diagnostics = Vec::new();
     let out = sensitivity_step(

@@ -7,6 +7,9 @@
 //!    weighting, each binary outcome weighted (robust SEs as
 //!    `survey::svyglm`) and, when the study has one, the Cox model
 //!    weighted (robust SEs as `coxph(weights =, robust = TRUE)`).
+//!    With Table 1 settings, Table 1 weighted too
+//!    ([`crate::engine::weighting::weighted_table1`]: weighted n (%) and
+//!    mean (SD), the balance table's SMD, no P values).
 //! 2. How strong would an unmeasured confounder have to be to explain it
 //!    away? E-values (VanderWeele & Ding 2017) under every odds ratio and
 //!    hazard ratio the study reports, and Rosenbaum bounds for each binary
@@ -26,9 +29,10 @@ use crate::engine::sensitivity::{
     e_value_of, rosenbaum_binary, EValue, EffectMeasure, RosenbaumResult,
 };
 use crate::engine::survival::{CoxFit, SurvivalAnalysis};
+use crate::engine::table1::{Table1, Table1Spec};
 use crate::engine::weighting::{
-    weight_patients, weighted_balance, weighted_outcome, GroupWeights, SmdDenominator,
-    WeightOptions, WeightResult, WeightSpec, WeightedOutcome,
+    weight_patients, weighted_balance, weighted_outcome, weighted_table1, GroupWeights,
+    SmdDenominator, WeightOptions, WeightResult, WeightSpec, WeightedOutcome,
 };
 use crate::engine::{Choice, Code, Diagnostic};
 
@@ -106,6 +110,11 @@ pub struct SensitivityResults {
     /// the weighted Cox model's robust score test as their comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weighted_survival: Option<SurvivalAnalysis>,
+    /// Table 1 by the treatment with the weights (when the study has Table
+    /// 1 settings): weighted n (%), mean (SD) or median [IQR], the balance
+    /// table's SMD, no P values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted_table1: Option<Table1>,
     pub e_values: Vec<EValueRow>,
     pub rosenbaum: Vec<RosenbaumResult>,
 }
@@ -122,6 +131,8 @@ pub struct SensitivityInput<'a> {
     pub weighted_cox: Option<CoxFit>,
     /// The survival step's curves weighted (computed by the caller).
     pub weighted_survival: Option<SurvivalAnalysis>,
+    /// The study's Table 1 settings: Table 1 is weighted too.
+    pub table1: Option<&'a Table1Spec>,
 }
 
 fn failed(message: String, hint: String) -> Diagnostic {
@@ -154,6 +165,28 @@ pub fn sensitivity_step(
                 ..d.clone()
             }));
             out.weighting = Some(WeightingSummary::new(ds, w));
+            if let Some(spec) = input.table1 {
+                match weighted_table1(ds, spec, w) {
+                    Ok(t) => {
+                        // Notes about the columns Table 1 has already made.
+                        let said = [Code::WholeNumbersAsLevels, Code::GroupMissing];
+                        diagnostics.extend(
+                            t.diagnostics
+                                .iter()
+                                .filter(|d| !said.contains(&d.code))
+                                .map(|d| Diagnostic {
+                                    message: format!("Weighted Table 1: {}", d.message),
+                                    ..d.clone()
+                                }),
+                        );
+                        out.weighted_table1 = Some(t);
+                    }
+                    Err(e) => diagnostics.push(failed(
+                        format!("The weighted Table 1 could not be made: {e}."),
+                        e.hint(),
+                    )),
+                }
+            }
             for o in input.outcomes.iter().filter(|o| o.subgroup.is_none()) {
                 match weighted_outcome(ds, w, &o.outcome, level) {
                     Ok(r) => out.weighted_outcomes.push(r),

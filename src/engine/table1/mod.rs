@@ -17,8 +17,27 @@
 //!   non-reference levels, S the mean of the two groups' multinomial
 //!   covariances (Moore-Penrose inverse when singular). With more than two
 //!   groups, the mean of the pairwise SMDs (as tableone).
+//!
+//! # Weighted Table 1 ([`table1_weighted`])
+//! The same rows with case weights w (patients with w = 0 left out), as
+//! tableone's `svyCreateTableOne` computes them with the `survey` package
+//! (`svydesign(ids = ~1, weights = ~w)`), formulas in [`weighted`]:
+//! group sizes Σw; levels Σw with percentages of the weighted patients with
+//! a value; mean Σwx/Σw and SD √`svyvar`; median and quartiles by
+//! `survey::oldsvyquantile` (tableone's rule); missing values counted and
+//! weighted. No tests (P values) after weighting: the weighted groups are
+//! a pseudo-population built to be balanced, and testing their balance is
+//! not meaningful (Ho et al. 2007, Austin 2009). The SMD is tableone's,
+//! from the weighted means, SDs and proportions; a weighting's Table 1
+//! ([`crate::engine::weighting::weighted_table1`]) replaces it by the
+//! balance table's SMD.
 
+mod rows;
 mod smd;
+pub mod weighted;
+
+pub use rows::categorical_test;
+use rows::{categorical_row, continuous_row};
 
 use crate::engine::Code;
 use serde::{Deserialize, Serialize};
@@ -26,10 +45,7 @@ use serde::{Deserialize, Serialize};
 pub use smd::{smd_categorical, smd_continuous};
 
 use crate::engine::data::{distinct_up_to, ColumnData, Dataset, LevelError, MISSING_CODE};
-use crate::engine::hypothesis::{
-    chi_square, expected_counts, fisher_test, likelihood_ratio, mann_whitney, student_t, welch_t,
-    yates, ContingencyTable, TestKind, TestResult,
-};
+use crate::engine::hypothesis::TestKind;
 use crate::engine::summary::NumericSummary;
 use crate::engine::Diagnostic;
 
@@ -146,6 +162,10 @@ pub enum Table1Error {
     TooFewGroups { column: String, groups: usize },
     #[error("column `{0}` is text; choose a numeric, binary or categorical column")]
     TextVariable(String),
+    #[error("there are {got} weights for {rows} patients")]
+    WeightsLength { rows: usize, got: usize },
+    #[error("the weight of row {row} is {value}; weights must be finite and not negative")]
+    BadWeight { row: usize, value: f64 },
 }
 
 impl Table1Error {
@@ -156,6 +176,8 @@ impl Table1Error {
             Table1Error::Group(e) => e.hint(),
             Table1Error::TooFewGroups { .. } => "Choose a grouping column with at least two groups that have patients.".into(),
             Table1Error::TextVariable(c) => format!("Leave `{c}` out, or set its kind (--kind {c}=categorical) if its texts are groups."),
+            Table1Error::WeightsLength { .. } => "Give one weight per row of the dataset (0 leaves a patient out).".into(),
+            Table1Error::BadWeight { row, .. } => format!("Check the weight of row {row}: weights are 0 or positive numbers."),
         }
     }
 }
@@ -164,19 +186,30 @@ impl Table1Error {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupHeader {
     pub level: String,
+    /// Patients (in a weighted Table 1, those with a positive weight).
     pub n: usize,
+    /// Weighted Table 1: the group's weighted size Σw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted_n: Option<f64>,
 }
 
 /// One level of a categorical variable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LevelRow {
     pub level: String,
-    /// Count per group, in group order.
+    /// Count per group, in group order (patients, unweighted).
     pub counts: Vec<usize>,
-    /// Percent of the group's non-missing patients.
+    /// Percent of the group's non-missing patients (weighted Table 1:
+    /// weighted count over the weighted patients with a value).
     pub percents: Vec<f64>,
     pub overall: usize,
     pub overall_percent: f64,
+    /// Weighted Table 1: Σw of the level per group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weighted_counts: Vec<f64>,
+    /// Weighted Table 1: Σw of the level overall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted_overall: Option<f64>,
 }
 
 /// How a continuous variable is summarised.
@@ -194,7 +227,9 @@ pub struct Table1Row {
     /// Levels with counts (categorical variables).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub levels: Vec<LevelRow>,
-    /// Continuous variables: the summary used, per group and overall.
+    /// Continuous variables: the summary used, per group and overall
+    /// (weighted Table 1: `n`, `min` and `max` of the patients, the other
+    /// statistics weighted, see [`weighted`]).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub summary: Option<Summary>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -203,6 +238,9 @@ pub struct Table1Row {
     pub overall_stats: Option<NumericSummary>,
     /// Missing per group.
     pub missing: Vec<usize>,
+    /// Weighted Table 1: Σw of the patients with no value, per group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weighted_missing: Vec<f64>,
     pub test: Option<TestKind>,
     pub statistic: Option<f64>,
     pub p_value: Option<f64>,
@@ -218,6 +256,25 @@ pub struct Table1 {
     pub variables: Vec<Table1Row>,
     pub spec: Table1Spec,
     pub diagnostics: Vec<Diagnostic>,
+    /// A weighted Table 1: what the weights were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<Table1Weighting>,
+}
+
+/// What a weighted Table 1 was weighted by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table1Weighting {
+    /// Σw of the patients in the table.
+    pub weighted_n: f64,
+    /// Rows left out for a weight of 0 (trimmed, or not in the weighting).
+    pub zero_weight: usize,
+    /// The weighting's estimand, when the weights are a weighting's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimand: Option<crate::engine::weighting::Estimand>,
+    /// The SD the SMD divides by, when it is the weighting's balance SMD
+    /// (`None`: tableone's pooled weighted SD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smd_denominator: Option<crate::engine::matching::SmdDenominator>,
 }
 
 /// The groups: any column with a few levels, numeric codes included.
@@ -242,7 +299,64 @@ fn few_whole_values(v: &[f64]) -> bool {
 
 /// Table 1 of the given variables by group.
 pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
-    let (gcodes, glevels) = group_codes(ds, &spec.group)?;
+    build(ds, spec, None)
+}
+
+/// Table 1 with case weights `weights` (one per dataset row, finite and
+/// not negative; rows with weight 0 are left out): the rows of
+/// [`table1`] weighted as the module doc says, without tests.
+pub fn table1_weighted(
+    ds: &Dataset,
+    spec: &Table1Spec,
+    weights: &[f64],
+) -> Result<Table1, Table1Error> {
+    if weights.len() != ds.n_rows {
+        return Err(Table1Error::WeightsLength {
+            rows: ds.n_rows,
+            got: weights.len(),
+        });
+    }
+    if let Some((row, &value)) = weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+    {
+        return Err(Table1Error::BadWeight {
+            row: row + 1,
+            value,
+        });
+    }
+    build(ds, spec, Some(weights))
+}
+
+/// The groups of Table 1 and each row's.
+struct Grouping {
+    /// The group column's levels.
+    levels: Vec<String>,
+    /// Patients per level.
+    sizes: Vec<usize>,
+    /// The levels with patients, in order: Table 1's groups.
+    kept: Vec<usize>,
+    /// Per dataset row: its group's index in `kept`, `None` when the
+    /// group is missing or the weight is 0.
+    group_of: Vec<Option<usize>>,
+    /// Rows left out for a weight of 0.
+    zero_weight: usize,
+}
+
+/// The groups of `spec.group` (rows of weight 0 in none).
+fn grouping(ds: &Dataset, spec: &Table1Spec, w: Option<&[f64]>) -> Result<Grouping, Table1Error> {
+    let (mut gcodes, glevels) = group_codes(ds, &spec.group)?;
+    // Rows of weight 0 are in no group.
+    let mut zero_weight = 0;
+    if let Some(w) = w {
+        for (g, &wi) in gcodes.iter_mut().zip(w) {
+            if wi <= 0.0 {
+                *g = MISSING_CODE;
+                zero_weight += 1;
+            }
+        }
+    }
     let mut sizes = vec![0usize; glevels.len()];
     for &g in &gcodes {
         if let Some(s) = sizes.get_mut(g as usize) {
@@ -265,8 +379,27 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
         .iter()
         .map(|&g| (g != MISSING_CODE).then(|| slot[g as usize]))
         .collect();
+    Ok(Grouping {
+        levels: glevels,
+        sizes,
+        kept,
+        group_of,
+        zero_weight,
+    })
+}
+
+/// Table 1, weighted by `w` when given (one code for both: the unweighted
+/// table is the one without weights, not the one with weights 1).
+fn build(ds: &Dataset, spec: &Table1Spec, w: Option<&[f64]>) -> Result<Table1, Table1Error> {
+    let Grouping {
+        levels: glevels,
+        sizes,
+        kept,
+        group_of,
+        zero_weight,
+    } = grouping(ds, spec, w)?;
     let mut diagnostics = Vec::new();
-    let no_group = group_of.iter().filter(|g| g.is_none()).count();
+    let no_group = group_of.iter().filter(|g| g.is_none()).count() - zero_weight;
     if no_group > 0 {
         diagnostics.push(Diagnostic::warning(
             Code::GroupMissing,
@@ -289,7 +422,7 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
         let mut notes = Vec::new();
         let row = match &col.data {
             ColumnData::Categorical { codes, levels, .. } => {
-                categorical_row(var, codes, levels, &group_of, k, spec, &mut notes)
+                categorical_row(var, codes, levels, (&group_of, w), k, spec, &mut notes)
             }
             ColumnData::Numeric(v)
                 if !nonnormal && !spec.continuous.contains(var) && few_whole_values(v) =>
@@ -308,10 +441,18 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
                         "to show it as mean (SD) or median [IQR], mark it continuous (--continuous {var})"
                     )),
                 );
-                categorical_row(var, &lv.codes, &lv.levels, &group_of, k, spec, &mut notes)
+                categorical_row(
+                    var,
+                    &lv.codes,
+                    &lv.levels,
+                    (&group_of, w),
+                    k,
+                    spec,
+                    &mut notes,
+                )
             }
             ColumnData::Numeric(v) => {
-                continuous_row(var, v, &group_of, k, nonnormal, spec, &mut notes)
+                continuous_row(var, v, (&group_of, w), k, nonnormal, spec, &mut notes)
             }
             ColumnData::Text(_) => return Err(Table1Error::TextVariable(var.clone())),
         };
@@ -335,222 +476,36 @@ pub fn table1(ds: &Dataset, spec: &Table1Spec) -> Result<Table1, Table1Error> {
         }
         rows.push(row);
     }
+    // Weighted sizes, per group and overall.
+    let wsizes = w.map(|w| {
+        let mut s = vec![0.0; k];
+        for (g, &wi) in group_of.iter().zip(w) {
+            if let Some(g) = *g {
+                s[g] += wi;
+            }
+        }
+        s
+    });
     Ok(Table1 {
         group: spec.group.clone(),
         groups: kept
             .iter()
-            .map(|&g| GroupHeader {
+            .enumerate()
+            .map(|(i, &g)| GroupHeader {
                 level: glevels[g].clone(),
                 n: sizes[g],
+                weighted_n: wsizes.as_ref().map(|s| s[i]),
             })
             .collect(),
         n: sizes.iter().sum(),
         variables: rows,
         spec: spec.clone(),
         diagnostics,
-    })
-}
-
-fn pct(n: usize, d: usize) -> f64 {
-    if d == 0 {
-        f64::NAN
-    } else {
-        100.0 * n as f64 / d as f64
-    }
-}
-
-/// The categorical test chosen by the options, with its fallback.
-pub fn categorical_test(
-    counts: &[Vec<u64>],
-    choice: CategoricalTest,
-) -> (Option<TestResult>, Option<String>) {
-    let Ok(t) = ContingencyTable::new(counts) else {
-        return (
-            None,
-            Some("no test: fewer than two non-empty levels or groups".into()),
-        );
-    };
-    let sparse = expected_counts(&t).iter().flatten().any(|&e| e < 5.0);
-    // Exact while within its work bound, else simulated (said in a note).
-    let fisher = || {
-        let r = fisher_test(&t);
-        let note = (r.test == TestKind::FisherSimulated).then(|| {
-            format!(
-                "Fisher's exact P is too large to compute exactly for this table; it was simulated from {} random tables (seed {}), as R's fisher.test(simulate.p.value = TRUE)",
-                crate::engine::hypothesis::SIMULATED_TABLES,
-                crate::engine::hypothesis::SIMULATION_SEED
-            )
-        });
-        (Some(r), note)
-    };
-    match choice {
-        CategoricalTest::Auto if sparse => fisher(),
-        CategoricalTest::Auto | CategoricalTest::Pearson => (Some(chi_square(&t)), None),
-        CategoricalTest::Yates => (Some(yates(&t)), None),
-        CategoricalTest::Fisher => fisher(),
-        CategoricalTest::LikelihoodRatio => (Some(likelihood_ratio(&t)), None),
-    }
-}
-
-fn categorical_row(
-    name: &str,
-    codes: &[u32],
-    levels: &[String],
-    group_of: &[Option<usize>],
-    k: usize,
-    spec: &Table1Spec,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Table1Row {
-    let mut counts = vec![vec![0usize; levels.len()]; k];
-    let mut missing = vec![0usize; k];
-    for (&c, g) in codes.iter().zip(group_of) {
-        let Some(g) = *g else { continue };
-        if c == MISSING_CODE {
-            missing[g] += 1;
-        } else {
-            counts[g][c as usize] += 1;
-        }
-    }
-    let present: Vec<usize> = counts.iter().map(|r| r.iter().sum()).collect();
-    let total: usize = present.iter().sum();
-    let level_rows = levels
-        .iter()
-        .enumerate()
-        .map(|(l, name)| {
-            let per: Vec<usize> = counts.iter().map(|r| r[l]).collect();
-            let overall = per.iter().sum();
-            LevelRow {
-                level: name.clone(),
-                percents: per.iter().zip(&present).map(|(&n, &d)| pct(n, d)).collect(),
-                counts: per,
-                overall,
-                overall_percent: pct(overall, total),
-            }
-        })
-        .collect();
-    let table: Vec<Vec<u64>> = counts
-        .iter()
-        .map(|r| r.iter().map(|&c| c as u64).collect())
-        .collect();
-    let (test, note) = categorical_test(&table, spec.categorical_test);
-    if let Some(note) = note {
-        diagnostics.push(Diagnostic::info(
-            Code::TestNote,
-            Some(name),
-            format!("`{name}`: {note}"),
-        ));
-    }
-    let props: Vec<Vec<f64>> = counts
-        .iter()
-        .zip(&present)
-        .map(|(r, &d)| r.iter().map(|&c| c as f64 / d as f64).collect())
-        .collect();
-    let smd = mean_pairwise(k, |a, b| smd_categorical(&props[a], &props[b]));
-    Table1Row {
-        variable: name.to_owned(),
-        levels: level_rows,
-        summary: None,
-        stats: Vec::new(),
-        overall_stats: None,
-        missing,
-        test: test.as_ref().map(|t| t.test),
-        statistic: test.as_ref().and_then(|t| t.statistic),
-        p_value: test.map(|t| t.p_value),
-        smd,
-    }
-}
-
-fn mean_pairwise(k: usize, f: impl Fn(usize, usize) -> f64) -> Option<f64> {
-    let mut v = Vec::new();
-    for a in 0..k {
-        for b in a + 1..k {
-            v.push(f(a, b));
-        }
-    }
-    let m = v.iter().sum::<f64>() / v.len() as f64;
-    // Infinite (groups separated) is kept; undefined (a group with no
-    // values) is not.
-    (!m.is_nan()).then_some(m)
-}
-
-fn continuous_row(
-    var: &str,
-    values: &[f64],
-    group_of: &[Option<usize>],
-    k: usize,
-    nonnormal: bool,
-    spec: &Table1Spec,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Table1Row {
-    let mut by_group: Vec<Vec<f64>> = vec![Vec::new(); k];
-    let mut missing = vec![0usize; k];
-    for (&x, g) in values.iter().zip(group_of) {
-        let Some(g) = *g else { continue };
-        if x.is_nan() {
-            missing[g] += 1;
-        } else {
-            by_group[g].push(x);
-        }
-    }
-    let stats: Vec<NumericSummary> = by_group
-        .iter()
-        .map(|v| NumericSummary::of(v.iter().copied()))
-        .collect();
-    let overall = NumericSummary::of(by_group.iter().flatten().copied());
-    if stats
-        .iter()
-        .chain([&overall])
-        .any(|s| s.n > 1 && !s.sd.is_finite())
-    {
-        diagnostics.push(Diagnostic::warning(Code::SdOverflow,
-            Some(var),
-            format!("`{var}`: the SD exceeds the largest number a computer holds (about 1.8e308), so it is left blank; check the values"),
-        ));
-    }
-    let test = if k == 2 {
-        let r = if nonnormal {
-            mann_whitney(&by_group[0], &by_group[1])
-        } else {
-            match spec.continuous_test {
-                ContinuousTest::Welch => welch_t(&by_group[0], &by_group[1]),
-                ContinuousTest::Student => student_t(&by_group[0], &by_group[1]),
-            }
-        };
-        match r {
-            Ok(r) => Some(r),
-            Err(e) => {
-                diagnostics.push(Diagnostic::info(
-                    Code::NoTest,
-                    Some(var),
-                    format!("`{var}`: no test ({e})"),
-                ));
-                None
-            }
-        }
-    } else {
-        diagnostics.push(Diagnostic::info(Code::NoTest,
-            Some(var),
-            format!("`{var}`: tests of continuous variables across more than two groups are not available yet"),
-        ));
-        None
-    };
-    let smd = mean_pairwise(k, |a, b| {
-        smd_continuous(stats[a].mean, stats[a].sd, stats[b].mean, stats[b].sd)
-    });
-    Table1Row {
-        variable: var.to_owned(),
-        levels: Vec::new(),
-        summary: Some(if nonnormal {
-            Summary::MedianIqr
-        } else {
-            Summary::MeanSd
+        weighting: wsizes.map(|s| Table1Weighting {
+            weighted_n: s.iter().sum(),
+            zero_weight,
+            estimand: None,
+            smd_denominator: None,
         }),
-        stats,
-        overall_stats: Some(overall),
-        missing,
-        test: test.as_ref().map(|t| t.test),
-        statistic: test.as_ref().and_then(|t| t.statistic),
-        p_value: test.map(|t| t.p_value),
-        smd,
-    }
+    })
 }

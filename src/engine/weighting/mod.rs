@@ -40,11 +40,13 @@
 //!    group whose largest weight is over 10 times its mean weight
 //!    (`Code::ExtremeWeights`).
 //!
-//! Balance ([`weighted_balance`]) and outcomes ([`weighted_outcome`]) have
-//! their formulas in their own modules.
+//! Balance ([`weighted_balance`]), outcomes ([`weighted_outcome`]) and the
+//! weighted Table 1 ([`weighted_table1`]) have their formulas in their own
+//! modules.
 
 mod balance;
 mod outcome;
+mod table1;
 mod weights;
 
 use serde::{Deserialize, Serialize};
@@ -52,6 +54,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::engine::matching::SmdDenominator;
 pub use balance::{weighted_balance, WeightedBalance};
 pub use outcome::{weighted_outcome, WeightedOutcome};
+pub use table1::weighted_table1;
 
 use crate::engine::data::Dataset;
 use crate::engine::matching::{propensity_model, GroupCounts, MatchSpec};

@@ -1,6 +1,7 @@
 //! The sensitivity step presented: the weighting (weights, balance, the
 //! weighted outcomes), the matched and weighted estimates side by side
-//! with their E-values, the Rosenbaum bounds, and their figures.
+//! with their E-values, the Rosenbaum bounds, and their figures; the
+//! weighted Table 1 ([`WEIGHTED_TABLE1`]) before the weighted balance.
 
 mod figures;
 mod tables;
@@ -15,6 +16,9 @@ use crate::report::weighting::{
 use crate::engine::study::StudyResults;
 use crate::report::table::ReportTable;
 
+/// The stem of the weighted Table 1 (`tables/table1_weighted.csv`).
+pub const WEIGHTED_TABLE1: &str = "table1_weighted";
+
 /// The sensitivity step's tables and figures, in the report's order
 /// (nothing when the step was not run).
 pub fn sensitivity_outputs(
@@ -27,6 +31,12 @@ pub fn sensitivity_outputs(
     let matched = r.matching.as_ref().map(|m| m.balance.as_slice());
     if let Some(w) = &s.weighting {
         tables.push(("weights".into(), weights_table(w)));
+        if let Some(t) = &s.weighted_table1 {
+            tables.push((
+                WEIGHTED_TABLE1.into(),
+                crate::report::table1::table1_table(t, Default::default()),
+            ));
+        }
         tables.push((
             "weighted_balance".into(),
             weighted_balance_table(w, matched),
