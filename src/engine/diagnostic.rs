@@ -56,6 +56,9 @@ pub enum Code {
     ExtremeWeights,
     /// A weighted risk of 0 or 1: no finite ratio.
     RiskAtBound,
+    /// A covariate level that no patient of a weighted model has (all
+    /// trimmed): left out of the model.
+    EmptyLevel,
     // Survival.
     OtherEventCensored,
     /// The survival step asked for the matched cohort and there is none.

@@ -196,6 +196,24 @@ pub fn logistic_irls(x: &RowMatrix, y: &[f64], tol: Tolerances) -> Option<IrlsFi
     }
 }
 
+/// Fits a logistic regression of `y` (0/1) on the columns of `x` with prior
+/// weights `w` (all positive), as R's `glm(family = quasibinomial(),
+/// weights = w)` and `survey::svyglm` estimate it: Newton-Raphson on the
+/// weighted log-likelihood Σ wᵢ[yᵢ ln pᵢ + (1 - yᵢ) ln(1 - pᵢ)].
+/// `covariance` is then (XᵀWX)⁻¹ with W = diag(w p(1 - p)), the bread of a
+/// sandwich (the model-based variance does not apply to weights that are
+/// not frequencies), and `deviance` the weighted deviance. `None` when XᵀWX
+/// is singular at the start (collinear columns).
+pub fn weighted_logistic_irls(
+    x: &RowMatrix,
+    w: &[f64],
+    y: &[f64],
+    tol: Tolerances,
+) -> Option<IrlsFit> {
+    let events: Vec<f64> = w.iter().zip(y).map(|(w, y)| w * y).collect();
+    binomial_irls(x, w, &events, tol)
+}
+
 /// Newton-Raphson for grouped binomial data: row i has `n[i]` patients of
 /// whom `e[i]` had the event. The deviance is that of the patients.
 fn binomial_irls(x: &RowMatrix, n: &[f64], e: &[f64], tol: Tolerances) -> Option<IrlsFit> {
