@@ -1,5 +1,6 @@
 //! `cohortlab weight`: propensity-score weighting (as WeightIt's
-//! `method = "glm"`), the balance after it and the weighted outcomes.
+//! `method = "glm"`), the balance after it, the weighted outcomes and their
+//! doubly robust estimates.
 
 use std::path::PathBuf;
 
@@ -10,12 +11,13 @@ use crate::engine::matching::GroupCounts;
 use crate::engine::regression::LogisticFit;
 use crate::engine::study::WeightingSummary;
 use crate::engine::weighting::{
-    weight_patients, weighted_balance, weighted_outcome, Estimand, GroupWeights, WeightOptions,
-    WeightResult, WeightSpec, WeightedBalance, WeightedOutcome,
+    doubly_robust, weight_patients, weighted_balance, weighted_outcome, DoublyRobust, Estimand,
+    GroupWeights, WeightOptions, WeightResult, WeightSpec, WeightedBalance, WeightedOutcome,
 };
-use crate::engine::Diagnostic;
+use crate::engine::{Code, Diagnostic};
 use crate::report::weighting::{
-    weighted_balance_table, weighted_csv, weighted_outcomes_table, weights_table,
+    doubly_robust_table, weighted_balance_table, weighted_csv, weighted_outcomes_table,
+    weights_table,
 };
 
 /// `--trim`: a number strictly between 0 and 0.5.
@@ -67,7 +69,8 @@ pub(crate) struct Args {
     /// Cap the weights at their P-th quantile (0.5 < P < 1).
     #[arg(long, value_name = "P", value_parser = parse_truncate)]
     truncate: Option<f64>,
-    /// A binary outcome compared between the weighted groups (repeatable).
+    /// A binary outcome compared between the weighted groups, with its
+    /// doubly robust estimate (repeatable).
     #[arg(long, value_name = "COL")]
     outcome: Vec<String>,
     #[command(flatten)]
@@ -106,6 +109,8 @@ struct Out<'a> {
     weights: WeightsSummary<'a>,
     balance: &'a WeightedBalance,
     outcomes: &'a [WeightedOutcome],
+    /// The doubly robust estimate of each outcome that has one.
+    doubly_robust: &'a [DoublyRobust],
     diagnostics: &'a [Diagnostic],
 }
 
@@ -136,6 +141,25 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     }
     let mut diagnostics = w.diagnostics.clone();
     diagnostics.extend(outcomes.iter().flat_map(|o| o.diagnostics.iter().cloned()));
+    // The doubly robust estimates: one that cannot be made is a warning
+    // (the weighted comparison stands).
+    let mut dr = Vec::new();
+    for o in &args.outcome {
+        match doubly_robust(&dataset, &w, o, args.level.conf_level) {
+            Ok(d) => {
+                diagnostics.extend(d.diagnostics.iter().cloned());
+                dr.push(d);
+            }
+            Err(e) => diagnostics.push(
+                Diagnostic::warning(
+                    Code::StepFailed,
+                    Some(o),
+                    format!("The doubly robust estimate of {o} could not be made: {e}."),
+                )
+                .with_hint(e.hint()),
+            ),
+        }
+    }
     if args.json {
         let balance = weighted_balance(&dataset, &w);
         print_json(&Out {
@@ -150,6 +174,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             },
             balance: &balance,
             outcomes: &outcomes,
+            doubly_robust: &dr,
             diagnostics: &diagnostics,
         })
     } else {
@@ -157,6 +182,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             &w,
             &WeightingSummary::new(&dataset, &w),
             &outcomes,
+            &dr,
             args.level.conf_level,
         );
         print_diagnostics(&diagnostics);
@@ -169,6 +195,7 @@ fn print_text(
     w: &WeightResult,
     summary: &WeightingSummary,
     outcomes: &[WeightedOutcome],
+    dr: &[DoublyRobust],
     level: f64,
 ) {
     let m = &w.model;
@@ -192,6 +219,12 @@ fn print_text(
         print!(
             "\n{}",
             weighted_outcomes_table(outcomes, Some(summary), level).to_text()
+        );
+    }
+    if !dr.is_empty() {
+        print!(
+            "\n{}",
+            doubly_robust_table(dr, Some(summary), level).to_text()
         );
     }
 }
