@@ -22,7 +22,8 @@
 //!    (HC0 × n/(n - 1); Ū = 0 at the optimum), n the patients of the
 //!    model. It treats the weights as fixed and known: the estimation of
 //!    the propensity score is ignored, as svyglm ignores it.
-//! 3. **G-computation** (Snowden, Rose & Mortimer 2011; WeightIt's vignette
+//! 3. **G-computation** (Snowden, Rose & Mortimer 2011, Am J Epidemiol
+//!    173:731; WeightIt's vignette
 //!    "Estimating Effects After Weighting", Greifer, which calls
 //!    `marginaleffects::avg_comparisons(fit, variables = "treat")`): each
 //!    patient's predicted risk with the group set to treated, p̂ᵢ(1), and
