@@ -66,6 +66,13 @@
 //!   [`WeightError::Outcome`] with the terms.
 //! - A fit that did not converge without separation: the estimates of the
 //!   last iteration and a warning.
+//!
+//! # Computation
+//! Patients with the same design row are pooled first when most rows
+//! repeat (categorical covariates; `numeric::pool`): per cell Σw, Σwy,
+//! Σw², Σw²y and Σv give the same fit, sandwich (Σ over the cell of
+//! wᵢ²(yᵢ - p)² = Σw²y(1 - 2p) + p²Σw², y being 0 or 1) and averages as
+//! the patients one by one.
 
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
@@ -76,7 +83,7 @@ use crate::engine::data::Dataset;
 use crate::engine::defaults::z_of;
 use crate::engine::estimate::Estimate;
 use crate::engine::numeric::{
-    add_weighted_gram, weighted_logistic_irls, Convergence, RowMatrix, Tolerances,
+    add_weighted_gram, pool, weighted_logistic_irls, Convergence, RowMatrix, Tolerances,
 };
 use crate::engine::regression::{
     design_on, diverging_terms, outcome_values, separated_levels, Design, DesignColumn,
@@ -239,39 +246,88 @@ fn group_counts(m: &ModelData, outcome: &str) -> Result<[(usize, usize); 2], Wei
     Ok(c)
 }
 
-/// The fit's rows and columns once the separated levels are set aside:
-/// per design row its fixed risk (`Some(y)`: separated) and the kept
-/// columns.
-struct Reduced {
+/// The outcome model's data once the separated levels are set aside, in
+/// cells: patients with the same design row pooled (categorical designs
+/// have few), or one cell per patient. Per cell: Σw, Σwy, Σw², Σw²y and
+/// the weight in the g-computation average Σv.
+struct Cells {
     x: RowMatrix,
-    y: Vec<f64>,
-    w: Vec<f64>,
-    fixed: Vec<Option<f64>>,
+    sw: Vec<f64>,
+    swy: Vec<f64>,
+    sw2: Vec<f64>,
+    sw2y: Vec<f64>,
+    v: Vec<f64>,
+}
+
+/// The cells and what the separated patients add to the average:
+/// Σv and Σvy of those patients (their risk fixed at their outcome).
+struct Reduced {
+    cells: Cells,
+    fixed_v: f64,
+    fixed_vy: f64,
+    /// The design columns kept.
     columns: Vec<usize>,
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Pools the kept rows (`x`, row by row the design rows `keep`) into
+/// cells.
+fn cells(x: RowMatrix, keep: &[usize], m: &ModelData, avg: &[f64]) -> Cells {
+    let y: Vec<f64> = keep.iter().map(|&i| m.design.y[i]).collect();
+    let (x, pattern, k) = match pool(&x, &y) {
+        Some(p) => {
+            let k = p.counts.len();
+            (p.x, p.pattern, k)
+        }
+        None => (x, (0..keep.len() as u32).collect(), keep.len()),
+    };
+    let mut c = Cells {
+        x,
+        sw: vec![0.0; k],
+        swy: vec![0.0; k],
+        sw2: vec![0.0; k],
+        sw2y: vec![0.0; k],
+        v: vec![0.0; k],
+    };
+    for ((&i, &cell), &yi) in keep.iter().zip(&pattern).zip(&y) {
+        let (j, wi) = (cell as usize, m.weights[i]);
+        c.sw[j] += wi;
+        c.swy[j] += wi * yi;
+        c.sw2[j] += wi * wi;
+        c.sw2y[j] += wi * wi * yi;
+        c.v[j] += avg[i];
+    }
+    c
+}
+
 /// Sets aside the patients of levels that separate the outcome (see the
-/// module's edge cases) and their columns.
-fn set_aside_separated(ds: &Dataset, m: &ModelData, outcome: &str) -> Reduced {
+/// module's edge cases) and their columns, and the columns of levels no
+/// patient has; pools the rest into cells.
+fn set_aside_separated(ds: &Dataset, m: &ModelData, avg: &[f64], outcome: &str) -> Reduced {
     let d = &m.design;
     let levels = separated_levels(ds, d);
     let dropped: Vec<usize> = levels.iter().map(|(j, _)| *j).collect();
-    let fixed: Vec<Option<f64>> = (0..d.x.rows)
-        .map(|i| {
-            let r = d.x.row(i);
-            dropped.iter().any(|&j| r[j] == 1.0).then_some(d.y[i])
-        })
-        .collect();
-    let keep: Vec<usize> = (0..d.x.rows).filter(|&i| fixed[i].is_none()).collect();
+    let (mut fixed_v, mut fixed_vy) = (0.0, 0.0);
+    let mut keep = Vec::with_capacity(d.x.rows);
+    for (i, (&v, &y)) in avg.iter().zip(&d.y).enumerate() {
+        let r = d.x.row(i);
+        if dropped.iter().any(|&j| r[j] == 1.0) {
+            fixed_v += v;
+            fixed_vy += v * y;
+        } else {
+            keep.push(i);
+        }
+    }
     // Levels no patient left in the model has (all trimmed): their column
     // is 0, as R's `droplevels` would leave it out.
+    let mut present = vec![false; d.x.cols];
+    for &i in &keep {
+        for (p, &v) in present.iter_mut().zip(d.x.row(i)) {
+            *p |= v != 0.0;
+        }
+    }
     let empty: Vec<usize> = (2..d.x.cols)
-        .filter(|&j| {
-            d.columns[j].level.is_some()
-                && !dropped.contains(&j)
-                && keep.iter().all(|&i| d.x.row(i)[j] == 0.0)
-        })
+        .filter(|&j| d.columns[j].level.is_some() && !dropped.contains(&j) && !present[j])
         .collect();
     let columns: Vec<usize> = (0..d.x.cols)
         .filter(|j| !dropped.contains(j) && !empty.contains(j))
@@ -294,45 +350,48 @@ fn set_aside_separated(ds: &Dataset, m: &ModelData, outcome: &str) -> Reduced {
             )
         })
         .collect();
-    diagnostics.extend(levels
-        .into_iter()
-        .map(|(_, message)| {
-            Diagnostic::warning(
-                Code::Separation,
-                Some(outcome),
-                format!(
-                    "Doubly robust estimate of `{outcome}`: {message}; those patients' predicted risk is taken as their observed one in both groups (the limit of the maximum-likelihood fit) and the level is left out of the outcome model"
-                ),
-            )
-            .with_hint("Merge the level with another, or leave the covariate out of the propensity model.")
-        }));
+    diagnostics.extend(levels.into_iter().map(|(_, message)| {
+        Diagnostic::warning(
+            Code::Separation,
+            Some(outcome),
+            format!(
+                "Doubly robust estimate of `{outcome}`: {message}; those patients' predicted risk is taken as their observed one in both groups (the limit of the maximum-likelihood fit) and the level is left out of the outcome model"
+            ),
+        )
+        .with_hint("Merge the level with another, or leave the covariate out of the propensity model.")
+    }));
+    let x = RowMatrix {
+        rows: keep.len(),
+        cols: columns.len(),
+        data,
+    };
     Reduced {
-        x: RowMatrix {
-            rows: keep.len(),
-            cols: columns.len(),
-            data,
-        },
-        y: keep.iter().map(|&i| d.y[i]).collect(),
-        w: keep.iter().map(|&i| m.weights[i]).collect(),
-        fixed,
+        cells: cells(x, &keep, m, avg),
+        fixed_v,
+        fixed_vy,
         columns,
         diagnostics,
     }
 }
 
 /// svyglm's sandwich: n/(n - 1) · A⁻¹ Σ(Uᵢ - Ū)(Uᵢ - Ū)ᵀ A⁻¹, n counting
-/// `n` patients (the separated ones' Uᵢ are 0).
-fn sandwich(r: &Reduced, fitted: &[f64], bread: &DMatrix<f64>, n: usize) -> DMatrix<f64> {
-    let p = r.x.cols;
-    let resid: Vec<f64> = (0..r.x.rows)
-        .map(|i| r.w[i] * (r.y[i] - fitted[i]))
-        .collect();
+/// `n` patients (the separated ones' Uᵢ are 0). Per cell, with its fitted
+/// p: ΣUᵢ = (Σwy - pΣw)x and Σ|Uᵢ|² = (Σw²y(1 - 2p) + p²Σw²) xxᵀ (y is
+/// 0 or 1).
+fn sandwich(c: &Cells, fitted: &[f64], bread: &DMatrix<f64>, n: usize) -> DMatrix<f64> {
+    let p = c.x.cols;
     let mut meat = DMatrix::<f64>::zeros(p, p);
-    let squares: Vec<f64> = resid.iter().map(|u| u * u).collect();
-    add_weighted_gram(&mut meat, &r.x.data, &squares, p);
+    let squares: Vec<f64> = (0..c.x.rows)
+        .map(|k| {
+            let f = fitted[k];
+            c.sw2y[k] * (1.0 - 2.0 * f) + f * f * c.sw2[k]
+        })
+        .collect();
+    add_weighted_gram(&mut meat, &c.x.data, &squares, p);
     let mut mean = DVector::<f64>::zeros(p);
-    for (i, &u) in resid.iter().enumerate() {
-        for (m, x) in mean.iter_mut().zip(r.x.row(i)) {
+    for (k, &f) in fitted.iter().enumerate().take(c.x.rows) {
+        let u = c.swy[k] - f * c.sw[k];
+        for (m, x) in mean.iter_mut().zip(c.x.row(k)) {
             *m += u * x;
         }
     }
@@ -342,36 +401,31 @@ fn sandwich(r: &Reduced, fitted: &[f64], bread: &DMatrix<f64>, n: usize) -> DMat
     bread * meat * bread * (nf / (nf - 1.0))
 }
 
-/// A mean predicted risk and its gradient in β (over the reduced
-/// columns).
+/// A mean predicted risk and its gradient in β (over the kept columns).
 struct MeanRisk {
     mu: f64,
     grad: DVector<f64>,
 }
 
-/// μ_a and ∂μ_a/∂β over the target patients (see the module's step 3).
-fn mean_risk(m: &ModelData, r: &Reduced, beta: &[f64], v: &[f64], a: f64) -> MeanRisk {
-    let p = r.columns.len();
+/// μ_a and ∂μ_a/∂β over the target patients (see the module's step 3);
+/// column 0 of the cells is the intercept, column 1 the group.
+fn mean_risk(r: &Reduced, beta: &[f64], a: f64) -> MeanRisk {
+    let c = &r.cells;
+    let p = c.x.cols;
     let mut grad = DVector::<f64>::zeros(p);
-    let (mut sum, mut total) = (0.0, 0.0);
+    let (mut sum, mut total) = (r.fixed_vy, r.fixed_v);
     let mut x = vec![0.0; p];
-    for (i, &vi) in v.iter().enumerate() {
-        if vi == 0.0 {
+    for (k, &vk) in c.v.iter().enumerate() {
+        if vk == 0.0 {
             continue;
         }
-        total += vi;
-        if let Some(y) = r.fixed[i] {
-            sum += vi * y;
-            continue;
-        }
-        let row = m.design.x.row(i);
-        for (k, &j) in r.columns.iter().enumerate() {
-            x[k] = if j == 1 { a } else { row[j] };
-        }
+        total += vk;
+        x.copy_from_slice(c.x.row(k));
+        x[1] = a;
         let eta: f64 = x.iter().zip(beta).map(|(x, b)| x * b).sum();
         let pa = 1.0 / (1.0 + (-eta).exp());
-        sum += vi * pa;
-        let s = vi * pa * (1.0 - pa);
+        sum += vk * pa;
+        let s = vk * pa * (1.0 - pa);
         for (g, xk) in grad.iter_mut().zip(&x) {
             *g += s * xk;
         }
@@ -404,16 +458,28 @@ pub fn doubly_robust(
     )?;
     let m = model_data(ds, w, outcome)?;
     let counts = group_counts(&m, outcome)?;
-    let mut r = set_aside_separated(ds, &m, outcome);
+    let estimand = w.spec.options.estimand;
+    let weighted_average =
+        matches!(estimand, Estimand::Ato | Estimand::Atm) || w.spec.options.trim.is_some();
+    // Per design row: its weight in the average (0: not in the target).
+    let avg: Vec<f64> = (0..m.design.x.rows)
+        .map(|i| match (estimand, m.treated[i]) {
+            (Estimand::Att, false) => 0.0,
+            _ if weighted_average => m.weights[i],
+            _ => 1.0,
+        })
+        .collect();
+    let mut r = set_aside_separated(ds, &m, &avg, outcome);
+    let c = &r.cells;
     let names = |cols: &[usize]| -> Vec<String> {
         cols.iter()
             .skip(1)
             .map(|&j| m.design.columns[j].term.clone())
             .collect()
     };
-    let fit = weighted_logistic_irls(&r.x, &r.w, &r.y, Tolerances::default())
+    let fit = weighted_logistic_irls(&c.x, &c.sw, &c.swy, Tolerances::default())
         .ok_or_else(|| WeightError::Outcome(RegressionError::Collinear(names(&r.columns))))?;
-    let running = diverging_terms(&r.x, &fit.fitted, &fit.convergence);
+    let running = diverging_terms(&c.x, &fit.fitted, &fit.convergence);
     if running.iter().any(|&b| b) {
         let terms = r
             .columns
@@ -427,23 +493,11 @@ pub fn doubly_robust(
             terms,
         });
     }
+    let v = sandwich(c, &fit.fitted, &fit.covariance, m.design.x.rows);
     let mut diagnostics = std::mem::take(&mut r.diagnostics);
     notes(&m, &fit.convergence, outcome, &mut diagnostics);
-    let n = m.design.x.rows;
-    let v = sandwich(&r, &fit.fitted, &fit.covariance, n);
-    let estimand = w.spec.options.estimand;
-    let weighted_average =
-        matches!(estimand, Estimand::Ato | Estimand::Atm) || w.spec.options.trim.is_some();
-    // Per design row: its weight in the average (0: not in the target).
-    let avg: Vec<f64> = (0..n)
-        .map(|i| match (estimand, m.treated[i]) {
-            (Estimand::Att, false) => 0.0,
-            _ if weighted_average => m.weights[i],
-            _ => 1.0,
-        })
-        .collect();
-    let r1 = mean_risk(&m, &r, &fit.beta, &avg, 1.0);
-    let r0 = mean_risk(&m, &r, &fit.beta, &avg, 0.0);
+    let r1 = mean_risk(&r, &fit.beta, 1.0);
+    let r0 = mean_risk(&r, &fit.beta, 0.0);
     let se = |g: &DVector<f64>| (g.transpose() * &v * g)[(0, 0)].max(0.0).sqrt();
     let z = z_of(conf_level);
     let around = |value: f64, s: f64, f: fn(f64) -> f64| Estimate {
