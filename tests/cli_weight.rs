@@ -6,7 +6,8 @@ mod common;
 
 use cohortlab::engine::data::DatasetSpec;
 use cohortlab::engine::weighting::{
-    weight_patients, weighted_balance, weighted_outcome, Estimand, WeightOptions, WeightSpec,
+    doubly_robust, weight_patients, weighted_balance, weighted_outcome, Estimand, WeightOptions,
+    WeightSpec,
 };
 use common::{close, cohortlab, data, scratch, Tol};
 
@@ -95,6 +96,30 @@ fn the_json_numbers_are_the_engines() {
     );
     assert_eq!(j["odds_ratio"]["level"].as_f64(), Some(0.9));
     close(j["p_value"].as_f64().unwrap(), o.p_value, Tol::EXACT, "P");
+    // The doubly robust estimate beside it, as the engine gives it.
+    let d = doubly_robust(&ds, &w, "re78_pos", 0.9).unwrap();
+    let j = &doc["doubly_robust"][0];
+    assert_eq!(j["outcome"], "re78_pos");
+    assert_eq!(j["estimand"], "att");
+    assert_eq!(j["n_target"].as_u64().unwrap() as usize, d.n_target);
+    assert_eq!(
+        d.n_target, w.treated_weights.n,
+        "the ATT averages over the treated"
+    );
+    for (k, e) in [
+        ("risk_difference", d.risk_difference),
+        ("risk_ratio", d.risk_ratio),
+    ] {
+        close(j[k]["value"].as_f64().unwrap(), e.value, Tol::EXACT, k);
+        close(j[k]["upper"].as_f64().unwrap(), e.upper, Tol::EXACT, k);
+        assert_eq!(j[k]["level"].as_f64(), Some(0.9));
+    }
+    close(
+        j["p_value"].as_f64().unwrap(),
+        d.p_value,
+        Tol::EXACT,
+        "DR P",
+    );
 }
 
 #[test]
@@ -145,6 +170,61 @@ fn the_text_shows_the_model_weights_balance_and_outcomes() {
     let o = weighted_outcome(&ds, &w, "re78_pos", 0.95).unwrap();
     assert!(s.contains(&format!("{:.2} (", o.odds_ratio.value)), "{s}");
     assert!(s.contains("OR (95% CI)"), "{s}");
+    // The doubly robust estimate after the weighted comparison.
+    let d = doubly_robust(&ds, &w, "re78_pos", 0.95).unwrap();
+    let at = s.find("Doubly robust estimates").expect("the DR table");
+    assert!(at > s.find("Outcomes after weighting").unwrap(), "{s}");
+    let dr = &s[at..];
+    assert!(
+        dr.contains(&format!(
+            "{:.1} ({:.1} to {:.1})",
+            100.0 * d.risk_difference.value,
+            100.0 * d.risk_difference.lower,
+            100.0 * d.risk_difference.upper
+        )),
+        "{dr}"
+    );
+    assert!(dr.contains(&format!("{:.2} (", d.risk_ratio.value)), "{dr}");
+    assert!(dr.contains("treats the weights as fixed"), "{dr}");
+    assert!(dr.contains("averaged with their weights"), "trimming: {dr}");
+}
+
+/// An outcome whose doubly robust estimate cannot be made (no event among
+/// the treated) still gets its weighted comparison, and a warning says why.
+#[test]
+fn an_outcome_without_a_doubly_robust_estimate_warns() {
+    let dir = scratch("weight-dr");
+    let file = dir.join("toy.csv");
+    let mut csv = String::from("t,x,y\n");
+    for i in 0..60 {
+        let x = i % 10;
+        let t = u8::from((i * 7) % 10 < 3 + x / 3);
+        let y = u8::from(t == 0 && i % 3 == 0);
+        csv.push_str(&format!("{t},{x},{y}\n"));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let out = cohortlab(&[
+        "weight",
+        file.to_str().unwrap(),
+        "--treatment",
+        "t",
+        "--covariates",
+        "x",
+        "--outcome",
+        "y",
+        "--json",
+    ])
+    .success();
+    let doc = out.json();
+    assert_eq!(doc["outcomes"].as_array().unwrap().len(), 1);
+    assert!(doc["doubly_robust"].as_array().unwrap().is_empty());
+    let warned = doc["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("doubly robust estimate of y")
+    });
+    assert!(warned, "{}", doc["diagnostics"]);
 }
 
 #[test]

@@ -14,7 +14,8 @@ use cohortlab::engine::survival::{
     cox_model_weighted, survival_analysis_weighted, CoxSpec, SurvivalOptions, SurvivalSpec,
 };
 use cohortlab::engine::weighting::{
-    weight_patients, weighted_outcome, weighted_table1, Estimand, WeightOptions, WeightSpec,
+    doubly_robust, weight_patients, weighted_outcome, weighted_table1, Estimand, WeightOptions,
+    WeightSpec,
 };
 use cohortlab::report::study::StudySettings;
 use common::{example_raw, example_study_with};
@@ -87,6 +88,28 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
         assert_eq!(o, &weighted_outcome(&ds, &w, name, s.conf_level).unwrap());
     }
 
+    // Each outcome's doubly robust estimate, as the engine gives it; tpcr's
+    // histology "Other" (no tpCR) separates, named in a warning.
+    assert_eq!(x.doubly_robust.len(), 3);
+    for (d, name) in x.doubly_robust.iter().zip(["tpcr", "bpcr", "apcr"]) {
+        assert_eq!(d, &doubly_robust(&ds, &w, name, s.conf_level).unwrap());
+        assert!(
+            d.weighted_average,
+            "overlap weights average with the weights"
+        );
+        assert!(d.risk_ratio.lower < d.risk_ratio.value);
+    }
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("Doubly robust estimate of `tpcr`")));
+    // Results saved before the estimate existed still read (none).
+    let mut old = serde_json::to_value(x).unwrap();
+    old.as_object_mut().unwrap().remove("doubly_robust");
+    let read: cohortlab::engine::study::SensitivityResults = serde_json::from_value(old).unwrap();
+    assert!(read.doubly_robust.is_empty());
+    assert_eq!(read.weighted_outcomes, x.weighted_outcomes);
+
     // The weighted Cox model: the group alone, all patients, robust SEs.
     let cox = s.survival.as_ref().and_then(|v| v.cox.as_ref()).unwrap();
     let direct = cox_model_weighted(
@@ -128,9 +151,18 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
     assert_eq!(a, &direct);
     assert!(a.weighted.is_some(), "compared by the robust score test");
 
-    // E-values: under each matched OR, each MH OR, each weighted OR, the
-    // Cox HR and the weighted HR.
-    assert_eq!(x.e_values.len(), 3 * 3 + 2);
+    // E-values: under each matched OR, each MH OR, each weighted OR, each
+    // doubly robust RR, the Cox HR and the weighted HR.
+    assert_eq!(x.e_values.len(), 3 * 4 + 2);
+    let dr = x
+        .e_values
+        .iter()
+        .find(|e| e.analysis == "Doubly robust (ATO)" && e.what == "bpcr")
+        .expect("an E-value under the doubly robust RR");
+    assert_eq!(
+        dr.e_value,
+        e_value_of(EffectMeasure::Rr, &x.doubly_robust[1].risk_ratio, false).unwrap()
+    );
     let first = &r.outcomes[0];
     let n: usize = first.n.iter().sum();
     let common = first.events.iter().sum::<usize>() as f64 / n as f64 > COMMON_OUTCOME;
@@ -157,6 +189,7 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
         "table1_weighted",
         "weighted_balance",
         "weighted_outcomes",
+        "doubly_robust",
         "weighted_cox",
         "weighted_survival",
         "sensitivity_estimates",
@@ -193,6 +226,11 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
         r.methods
     );
     assert!(r.methods.contains("ATO"), "{}", r.methods);
+    assert!(
+        r.methods.contains("as a doubly robust estimator"),
+        "{}",
+        r.methods
+    );
     assert!(r.methods.contains("E-values (VanderWeele and Ding 2017)"));
     assert!(r.methods.contains("Rosenbaum bounds"));
     assert!(out
@@ -254,6 +292,8 @@ fn cohortlab_run_reruns_the_step_from_the_settings() {
     let x = &r["sensitivity"];
     assert_eq!(x["weighting"]["options"]["estimand"], "ate");
     assert_eq!(x["weighted_outcomes"].as_array().unwrap().len(), 3);
+    assert_eq!(x["doubly_robust"].as_array().unwrap().len(), 3);
+    assert!(out.join("tables/doubly_robust.csv").exists());
     assert!(out.join("tables/sensitivity_estimates.csv").exists());
     assert!(out.join("tables/table1_weighted.csv").exists());
     assert!(

@@ -1,6 +1,7 @@
 //! `cohortlab weight`: propensity-score weighting (as WeightIt's
-//! `method = "glm"`), the balance after it, the weighted outcomes and,
-//! with `--table1`, the weighted Table 1.
+//! `method = "glm"`), the balance after it, the weighted outcomes and
+//! their doubly robust estimates, and, with `--table1`, the weighted
+//! Table 1.
 
 use std::path::PathBuf;
 
@@ -12,13 +13,15 @@ use crate::engine::regression::LogisticFit;
 use crate::engine::study::WeightingSummary;
 use crate::engine::table1::{Table1, Table1Spec};
 use crate::engine::weighting::{
-    weight_patients, weighted_balance, weighted_outcome, weighted_table1, Estimand, GroupWeights,
-    WeightOptions, WeightResult, WeightSpec, WeightedBalance, WeightedOutcome,
+    doubly_robust, weight_patients, weighted_balance, weighted_outcome, weighted_table1,
+    DoublyRobust, Estimand, GroupWeights, WeightOptions, WeightResult, WeightSpec,
+    WeightedBalance, WeightedOutcome,
 };
-use crate::engine::Diagnostic;
+use crate::engine::{Code, Diagnostic};
 use crate::report::table1::table1_table;
 use crate::report::weighting::{
-    weighted_balance_table, weighted_csv, weighted_outcomes_table, weights_table,
+    doubly_robust_table, weighted_balance_table, weighted_csv, weighted_outcomes_table,
+    weights_table,
 };
 
 /// `--trim`: a number strictly between 0 and 0.5.
@@ -70,7 +73,8 @@ pub(crate) struct Args {
     /// Cap the weights at their P-th quantile (0.5 < P < 1).
     #[arg(long, value_name = "P", value_parser = parse_truncate)]
     truncate: Option<f64>,
-    /// A binary outcome compared between the weighted groups (repeatable).
+    /// A binary outcome compared between the weighted groups, with its
+    /// doubly robust estimate (repeatable).
     #[arg(long, value_name = "COL")]
     outcome: Vec<String>,
     /// Table 1 of these variables (comma-separated) by the treatment,
@@ -135,6 +139,8 @@ struct Out<'a> {
     /// The weighted Table 1 (`--table1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     table1: Option<&'a Table1>,
+    /// The doubly robust estimate of each outcome that has one.
+    doubly_robust: &'a [DoublyRobust],
     diagnostics: &'a [Diagnostic],
 }
 
@@ -171,6 +177,25 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let mut diagnostics = w.diagnostics.clone();
     diagnostics.extend(outcomes.iter().flat_map(|o| o.diagnostics.iter().cloned()));
     diagnostics.extend(table1.iter().flat_map(|t| t.diagnostics.iter().cloned()));
+    // The doubly robust estimates: one that cannot be made is a warning
+    // (the weighted comparison stands).
+    let mut dr = Vec::new();
+    for o in &args.outcome {
+        match doubly_robust(&dataset, &w, o, args.level.conf_level) {
+            Ok(d) => {
+                diagnostics.extend(d.diagnostics.iter().cloned());
+                dr.push(d);
+            }
+            Err(e) => diagnostics.push(
+                Diagnostic::warning(
+                    Code::StepFailed,
+                    Some(o),
+                    format!("The doubly robust estimate of {o} could not be made: {e}."),
+                )
+                .with_hint(e.hint()),
+            ),
+        }
+    }
     if args.json {
         let balance = weighted_balance(&dataset, &w);
         print_json(&Out {
@@ -186,6 +211,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             balance: &balance,
             outcomes: &outcomes,
             table1: table1.as_ref(),
+            doubly_robust: &dr,
             diagnostics: &diagnostics,
         })
     } else {
@@ -193,6 +219,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             &w,
             &WeightingSummary::new(&dataset, &w),
             &outcomes,
+            &dr,
             args.level.conf_level,
         );
         if let Some(t) = &table1 {
@@ -208,6 +235,7 @@ fn print_text(
     w: &WeightResult,
     summary: &WeightingSummary,
     outcomes: &[WeightedOutcome],
+    dr: &[DoublyRobust],
     level: f64,
 ) {
     let m = &w.model;
@@ -231,6 +259,12 @@ fn print_text(
         print!(
             "\n{}",
             weighted_outcomes_table(outcomes, Some(summary), level).to_text()
+        );
+    }
+    if !dr.is_empty() {
+        print!(
+            "\n{}",
+            doubly_robust_table(dr, Some(summary), level).to_text()
         );
     }
 }

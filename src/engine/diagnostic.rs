@@ -59,6 +59,9 @@ pub enum Code {
     /// The weighted Table 1 groups by the weighting's treatment, not by
     /// Table 1's grouping column.
     WeightedTable1Group,
+    /// A covariate level that no patient of a weighted model has (all
+    /// trimmed): left out of the model.
+    EmptyLevel,
     // Survival.
     OtherEventCensored,
     /// The survival step asked for the matched cohort and there is none.

@@ -288,6 +288,16 @@ mod tests {
             WeightError::BadTrim(0.6),
             WeightError::BadTruncate(0.2),
             WeightError::BadConfLevel(95.0),
+            WeightError::OutcomeConstantInGroup {
+                outcome: s("tpcr"),
+                group: "treated",
+                events: 0,
+                patients: 12,
+            },
+            WeightError::OutcomeSeparation {
+                outcome: s("tpcr"),
+                terms: vec![s("ki67")],
+            },
         ]);
         v
     }

@@ -1,5 +1,6 @@
 //! Weighting results rendered: the weights by group, the balance table
-//! before, after matching and after weighting, the weighted outcomes, and
+//! before, after matching and after weighting, the weighted outcomes, their
+//! doubly robust estimates, and
 //! every patient with its score and weight as CSV. `cohortlab weight`, the
 //! study's report and the page's Sensitivity step show these tables.
 
@@ -9,7 +10,9 @@ use super::table1::fmt_smd;
 use crate::engine::data::RawTable;
 use crate::engine::matching::BalanceRow;
 use crate::engine::study::WeightingSummary;
-use crate::engine::weighting::{GroupWeights, WeightResult, WeightedOutcome};
+use crate::engine::weighting::{
+    DoublyRobust, Estimand, GroupWeights, WeightResult, WeightedOutcome,
+};
 use crate::engine::Choice;
 use crate::report::study::ci_text;
 
@@ -230,6 +233,73 @@ pub fn weighted_outcomes_table(
             .collect(),
         footnotes: vec![
             "Weighted risks: the weighted proportions with the outcome. Difference, RR and OR: treated against control from survey-weighted generalised linear models of the outcome on the group (identity, log and logit links), with robust (sandwich) standard errors and t intervals with n - 2 degrees of freedom, as R's survey::svyglm gives them; P is the OR's.".into(),
+        ],
+    }
+}
+
+/// The population a doubly robust estimate is averaged over, in words.
+fn target_text(d: &DoublyRobust) -> String {
+    let who = match d.estimand {
+        Estimand::Att => "the treated patients",
+        _ => "every patient with a weight",
+    };
+    let how = if d.weighted_average {
+        "averaged with their weights"
+    } else {
+        "a plain mean"
+    };
+    format!("{who} ({how})")
+}
+
+/// Each binary outcome's doubly robust estimate: the marginal risks with
+/// every patient of the target population treated and untreated, their
+/// difference and ratio.
+pub fn doubly_robust_table(
+    rows: &[DoublyRobust],
+    w: Option<&WeightingSummary>,
+    level: f64,
+) -> ReportTable {
+    let ci = level_label(level);
+    let mut targets: Vec<String> = rows.iter().map(target_text).collect();
+    targets.dedup();
+    ReportTable {
+        title: format!(
+            "Doubly robust estimates: weighted outcome model with the covariates, then g-computation ({})",
+            w.map_or(String::new(), weighting_label)
+        ),
+        header: vec![
+            "Outcome".into(),
+            format!("Risk if all treated, % ({ci} CI)"),
+            format!("Risk if none treated, % ({ci} CI)"),
+            format!("Difference, points ({ci} CI)"),
+            format!("RR ({ci} CI)"),
+            "P".into(),
+            "Patients (averaged over)".into(),
+        ],
+        rows: rows
+            .iter()
+            .map(|d| {
+                (
+                    RowStyle::Plain,
+                    vec![
+                        format!("{} = {}", d.outcome, d.event_level),
+                        ci_text(Some(d.risk_treated), 100.0, 1),
+                        ci_text(Some(d.risk_control), 100.0, 1),
+                        ci_text(Some(d.risk_difference), 100.0, 1),
+                        ci_text(Some(d.risk_ratio), 1.0, 2),
+                        fmt_p(Some(d.p_value)),
+                        format!("{} ({})", d.n_treated + d.n_control, d.n_target),
+                    ],
+                )
+            })
+            .collect(),
+        footnotes: vec![
+            "Doubly robust estimate: a logistic model of the outcome on the group and the propensity model's covariates, fitted with the weights (as R's survey::svyglm with a quasibinomial family); each patient's risk is then predicted as if treated and as if not, and averaged (g-computation, as WeightIt's vignette does with marginaleffects::avg_comparisons). It is consistent if either the propensity model or the outcome model is right (Funk et al. 2011).".into(),
+            format!(
+                "Averaged over: {}. Patients: those in the outcome model (weight above 0, outcome known), then those averaged over.",
+                targets.join("; ")
+            ),
+            "Standard errors by the delta method from the model's robust (sandwich) variance, as svyglm's, which treats the weights as fixed (the estimation of the propensity score is ignored); normal-quantile intervals (the RR's on the log scale) and a z test of the difference, as marginaleffects gives them.".into(),
         ],
     }
 }

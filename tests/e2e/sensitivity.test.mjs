@@ -28,6 +28,12 @@ test('the Sensitivity step weights, gives E-values and Rosenbaum bounds, and is 
   await weights.waitFor({ timeout: 60000 });
   assert.match(await caption('weights-table').innerText(), /Weights by group \(ATE\)/);
   assert.match(await weights.innerText(), /Effective sample size/);
+  // Table 1 weighted: weighted n, no P values, the footnote says why.
+  const t1 = page.locator('#table1-weighted-table');
+  await t1.waitFor();
+  assert.match(await caption('table1-weighted-table').innerText(), /after weighting \(ATE weights\)/);
+  assert.match(await t1.innerText(), /weighted n = \d+\.\d/);
+  assert.doesNotMatch(await t1.innerText(), /P value/);
   await page.locator('#weighted-balance-table').waitFor();
   assert.match(await page.locator('#weighted-balance-table').innerText(), /SMD \(matched\)/);
   const outcomes = await page.locator('#weighted-outcomes-table').innerText();

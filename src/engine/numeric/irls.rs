@@ -196,6 +196,25 @@ pub fn logistic_irls(x: &RowMatrix, y: &[f64], tol: Tolerances) -> Option<IrlsFi
     }
 }
 
+/// Fits a weighted logistic regression on grouped rows: row i stands for
+/// patients with the covariates of `x`'s row i whose weights sum to
+/// `w[i]` and whose weighted events sum to `e[i]` (one patient: its
+/// weight w and w·y). This is R's `glm(family = quasibinomial(), weights =
+/// w)` and `survey::svyglm`'s estimate: Newton-Raphson on the weighted
+/// log-likelihood Σ wᵢ[yᵢ ln pᵢ + (1 - yᵢ) ln(1 - pᵢ)], which patients
+/// with the same covariates share. `covariance` is (XᵀWX)⁻¹ with
+/// W = diag(w p(1 - p)), the bread of a sandwich, `deviance` the weighted
+/// deviance, `fitted` one per row. `None` when XᵀWX is singular at the
+/// start (collinear columns).
+pub fn weighted_logistic_irls(
+    x: &RowMatrix,
+    w: &[f64],
+    e: &[f64],
+    tol: Tolerances,
+) -> Option<IrlsFit> {
+    binomial_irls(x, w, e, tol)
+}
+
 /// Newton-Raphson for grouped binomial data: row i has `n[i]` patients of
 /// whom `e[i]` had the event. The deviance is that of the patients.
 fn binomial_irls(x: &RowMatrix, n: &[f64], e: &[f64], tol: Tolerances) -> Option<IrlsFit> {

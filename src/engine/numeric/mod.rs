@@ -4,7 +4,10 @@ mod gram;
 mod irls;
 
 pub use gram::add_weighted_gram;
-pub use irls::{logistic_irls, pool, Convergence, IrlsFit, Patterns, RowMatrix, Tolerances};
+pub use irls::{
+    logistic_irls, pool, weighted_logistic_irls, Convergence, IrlsFit, Patterns, RowMatrix,
+    Tolerances,
+};
 mod sort;
 
 pub use sort::{argsort, argsort_descending, sort_with_order};

@@ -14,3 +14,4 @@ pub use logistic::{
     fit_logistic, fit_logistic_with, univariate_screen, Extras, LogisticFit, LogisticSpec,
     ScreenRow, Term, VariableTest,
 };
+pub(crate) use separation::{diverging_terms, separated_levels};

@@ -5,14 +5,17 @@
 //!    every patient)? The matching's propensity model gives weights for
 //!    the chosen estimand ([`crate::engine::weighting`]); balance after
 //!    weighting, each binary outcome weighted (robust SEs as
-//!    `survey::svyglm`) and, when the study has one, the Cox model
-//!    weighted (robust SEs as `coxph(weights =, robust = TRUE)`).
+//!    `survey::svyglm`) and its doubly robust estimate (the weighted
+//!    outcome model with the covariates, marginal risks by g-computation)
+//!    and, when the study has one, the Cox model weighted (robust SEs as
+//!    `coxph(weights =, robust = TRUE)`).
 //!    With Table 1 settings, Table 1 weighted too
 //!    ([`crate::engine::weighting::weighted_table1`]: weighted n (%) and
 //!    mean (SD), the balance table's SMD, no P values).
 //! 2. How strong would an unmeasured confounder have to be to explain it
 //!    away? E-values (VanderWeele & Ding 2017) under every odds ratio and
-//!    hazard ratio the study reports, and Rosenbaum bounds for each binary
+//!    hazard ratio the study reports and under the doubly robust risk
+//!    ratios, and Rosenbaum bounds for each binary
 //!    outcome in the matched sets ([`crate::engine::sensitivity`]).
 //!
 //! An outcome is "common" for the E-value's conversion to the risk-ratio
@@ -31,7 +34,8 @@ use crate::engine::sensitivity::{
 use crate::engine::survival::{CoxFit, SurvivalAnalysis};
 use crate::engine::table1::{Table1, Table1Spec};
 use crate::engine::weighting::{
-    weight_patients, weighted_balance, weighted_outcome, weighted_table1, GroupWeights,
+    doubly_robust, weight_patients, weighted_balance, weighted_outcome, weighted_table1,
+    DoublyRobust, GroupWeights,
     SmdDenominator, WeightOptions, WeightResult, WeightSpec, WeightedOutcome,
 };
 use crate::engine::{Choice, Code, Diagnostic};
@@ -104,6 +108,11 @@ pub struct EValueRow {
 pub struct SensitivityResults {
     pub weighting: Option<WeightingSummary>,
     pub weighted_outcomes: Vec<WeightedOutcome>,
+    /// Each binary outcome's doubly robust estimate: the weighted outcome
+    /// model with the covariates, then g-computation
+    /// ([`crate::engine::weighting::doubly_robust`]).
+    #[serde(default)]
+    pub doubly_robust: Vec<DoublyRobust>,
     /// The Cox model weighted, robust SEs.
     pub weighted_cox: Option<CoxFit>,
     /// The Kaplan-Meier curves by group weighted (robust variance), with
@@ -193,6 +202,19 @@ pub fn sensitivity_step(
                     Err(e) => diagnostics.push(failed(
                         format!(
                             "The weighted comparison of {} could not be made: {e}.",
+                            o.outcome
+                        ),
+                        e.hint(),
+                    )),
+                }
+                match doubly_robust(ds, w, &o.outcome, level) {
+                    Ok(r) => {
+                        diagnostics.extend(r.diagnostics.iter().cloned());
+                        out.doubly_robust.push(r);
+                    }
+                    Err(e) => diagnostics.push(failed(
+                        format!(
+                            "The doubly robust estimate of {} could not be made: {e}.",
                             o.outcome
                         ),
                         e.hint(),
@@ -370,6 +392,19 @@ fn e_values(
             EffectMeasure::Or,
             w.odds_ratio,
             p > COMMON_OUTCOME,
+        );
+    }
+    // The doubly robust marginal RR: a risk ratio, no conversion.
+    let dr = estimand.map_or(String::from("Doubly robust"), |e| {
+        format!("Doubly robust ({})", e.key().to_uppercase())
+    });
+    for d in &out.doubly_robust {
+        push(
+            dr.clone(),
+            &d.outcome,
+            EffectMeasure::Rr,
+            d.risk_ratio,
+            false,
         );
     }
     let cox_rows = |f: &CoxFit, analysis: &str, push: &mut dyn FnMut(String, &str, Estimate)| {

@@ -41,10 +41,12 @@
 //!    (`Code::ExtremeWeights`).
 //!
 //! Balance ([`weighted_balance`]), outcomes ([`weighted_outcome`]) and the
-//! weighted Table 1 ([`weighted_table1`]) have their formulas in their own
-//! modules.
+//! weighted Table 1 ([`weighted_table1`]) and the doubly robust estimate
+//! ([`doubly_robust`]: the weighted outcome model with the covariates,
+//! then g-computation) have their formulas in their own modules.
 
 mod balance;
+mod doubly_robust;
 mod outcome;
 mod table1;
 mod weights;
@@ -53,6 +55,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::engine::matching::SmdDenominator;
 pub use balance::{weighted_balance, WeightedBalance};
+pub use doubly_robust::{doubly_robust, DoublyRobust, ModelTerm};
 pub use outcome::{weighted_outcome, WeightedOutcome};
 pub use table1::weighted_table1;
 
@@ -216,6 +219,15 @@ pub enum WeightError {
     BadTruncate(f64),
     #[error("the confidence level must be between 0 and 1; it is {0}")]
     BadConfLevel(f64),
+    #[error("the doubly robust estimate of `{outcome}` needs patients with and without the outcome in each group: {events} of the {patients} {group} patient(s) with a weight have it")]
+    OutcomeConstantInGroup {
+        outcome: String,
+        group: &'static str,
+        events: usize,
+        patients: usize,
+    },
+    #[error("the doubly robust estimate of `{outcome}` cannot be made: the covariates separate the outcome in its weighted model ({}: the fit diverges)", .terms.join(", "))]
+    OutcomeSeparation { outcome: String, terms: Vec<String> },
 }
 
 impl WeightError {
@@ -243,6 +255,12 @@ impl WeightError {
                 "Give the percentile as a fraction between 0.5 and 1: 0.99 caps the weights at their 99th percentile.".into()
             }
             WeightError::BadConfLevel(_) => "Give the level as a fraction, e.g. 0.95.".into(),
+            WeightError::OutcomeConstantInGroup { .. } => {
+                "The weighted risks and their difference are still shown beside it; a model cannot compare a group whose risk is 0 or 100%.".into()
+            }
+            WeightError::OutcomeSeparation { .. } => {
+                "Leave out of the propensity model the covariate that predicts the outcome perfectly, or merge its levels.".into()
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 //! The sensitivity step presented: the weighting (weights, balance, the
-//! weighted outcomes), the matched and weighted estimates side by side
-//! with their E-values, the Rosenbaum bounds, and their figures; the
-//! weighted Table 1 ([`WEIGHTED_TABLE1`]) before the weighted balance.
+//! weighted outcomes and their doubly robust estimates), the matched and
+//! weighted estimates side by side with their E-values, the Rosenbaum
+//! bounds, and their figures; the weighted Table 1 ([`WEIGHTED_TABLE1`])
+//! before the weighted balance.
 
 mod figures;
 mod tables;
@@ -10,7 +11,8 @@ pub use figures::{love_plot_weighted_svg, weights_figure_svg};
 pub use tables::{estimates_table, rosenbaum_table};
 
 use crate::report::weighting::{
-    weighted_balance_table, weighted_outcomes_table, weighting_label, weights_table,
+    doubly_robust_table, weighted_balance_table, weighted_outcomes_table, weighting_label,
+    weights_table,
 };
 
 use crate::engine::study::StudyResults;
@@ -51,6 +53,12 @@ pub fn sensitivity_outputs(
         tables.push((
             "weighted_outcomes".into(),
             weighted_outcomes_table(&s.weighted_outcomes, s.weighting.as_ref(), level),
+        ));
+    }
+    if !s.doubly_robust.is_empty() {
+        tables.push((
+            "doubly_robust".into(),
+            doubly_robust_table(&s.doubly_robust, s.weighting.as_ref(), level),
         ));
     }
     if let Some(a) = &s.weighted_survival {

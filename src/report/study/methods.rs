@@ -222,6 +222,13 @@ fn sensitivity(r: &StudyResults, s: &mut Vec<String>) {
         if !x.weighted_outcomes.is_empty() {
             t.push_str("; binary outcomes were compared by survey-weighted generalised linear models with robust standard errors (as R's survey::svyglm)");
         }
+        if !x.doubly_robust.is_empty() {
+            let target = match w.options.estimand {
+                crate::engine::weighting::Estimand::Att => "the treated patients",
+                _ => "all weighted patients",
+            };
+            t.push_str(&format!("; as a doubly robust estimator, a weighted logistic model of each outcome on the group and the same covariates was fitted and the marginal risks obtained by g-computation over {target} (Funk et al. 2011), with delta-method standard errors from the robust variance, treating the weights as fixed"));
+        }
         if x.weighted_survival.is_some() {
             t.push_str("; Kaplan-Meier curves were weighted (robust variance, as R's survfit with weights) and compared by the robust score test of the weighted Cox model, since a weighted log-rank test is not a standard test");
         }

@@ -20,11 +20,13 @@ use crate::ui::engine_client::{run_study, Channel, Failure, StudyView, UiError};
 use crate::ui::state::{AppState, Step};
 
 /// The tables of this step (name, element id), in the order shown.
-const TABLES: [(&str, &str); 7] = [
+const TABLES: [(&str, &str); 9] = [
     ("sensitivity_estimates", "sensitivity-estimates-table"),
     ("weights", "weights-table"),
+    ("table1_weighted", "table1-weighted-table"),
     ("weighted_balance", "weighted-balance-table"),
     ("weighted_outcomes", "weighted-outcomes-table"),
+    ("doubly_robust", "doubly-robust-table"),
     ("weighted_survival", "weighted-survival-table"),
     ("weighted_cox", "weighted-cox-table"),
     ("rosenbaum", "rosenbaum-table"),
@@ -55,8 +57,8 @@ pub fn SensitivityPanel() -> impl IntoView {
                         "Leave trimming and truncation empty, or give a number in the range named.",
                     ))
                 })?;
+                // Table 1 stays: the step shows it weighted.
                 Ok(StudySettings {
-                    table1: None,
                     regression: None,
                     sensitivity: Some(SensitivityStep { weighting: options }),
                     ..s
