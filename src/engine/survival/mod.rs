@@ -16,7 +16,7 @@ mod logrank;
 mod weighted_analysis;
 pub(crate) mod weights;
 
-pub(crate) use data::by_stratum_then_time;
+pub(crate) use data::{by_stratum_then_time, runs};
 pub(crate) use km::kaplan_meier_by_group_sorted;
 pub(crate) use logrank::log_rank_ordered;
 
