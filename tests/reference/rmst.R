@@ -33,9 +33,10 @@ rmst_group <- function(time, status, tau) {
   c(rmst = unname(tab["rmean"]), se = unname(tab["se(rmean)"]))
 }
 
-case <- function(name, file, d, time, status, group, tau, level = 0.95) {
+case <- function(name, file, d, time, status, event_level, group, tau,
+                 level = 0.95) {
   d <- d[!is.na(d[[time]]) & !is.na(d[[status]]) & !is.na(d[[group]]), ]
-  tt <- d[[time]]; ev <- as.integer(d[[status]])
+  tt <- d[[time]]; ev <- as.integer(d[[status]] == event_level)
   arm <- factor(d[[group]])
   limit <- tau_rule(tt, ev, arm)
   chosen <- !is.null(tau)
@@ -60,34 +61,38 @@ case <- function(name, file, d, time, status, group, tau, level = 0.95) {
          ratio_lower = exp(lr - z * se_lr), ratio_upper = exp(lr + z * se_lr),
          ratio_p = 2 * pnorm(-abs(lr) / se_lr))
   })
-  list(name = name, file = file, time = time, event = status, group = group,
+  list(name = name, file = file, time = time, event = status,
+       event_level = event_level, group = group,
        chosen = chosen, tau = tau, limit = limit, conf_level = level,
        groups = g, contrasts = contrasts)
 }
 
-l <- read.csv("../data/lung.csv"); l$dead <- as.integer(l$status == 2)
-m <- read.csv("../data/mgus2.csv"); m$any <- as.integer(m$event > 0)
+# The event as the engine reads it: the column and its event's level
+# (any other value censored).
+l <- read.csv("../data/lung.csv")
+m <- read.csv("../data/mgus2.csv")
 e <- read.csv("../data/example-study.csv")
 edge <- read.csv("../data/competing_edge.csv")
-edge$event1 <- as.integer(edge$status == 1)
 
 cases <- list(
-  case("lung_sex_730", "lung.csv", l, "time", "dead", "sex", 730),
-  case("lung_sex_default", "lung.csv", l, "time", "dead", "sex", NULL),
-  case("lung_sex_365_90", "lung.csv", l, "time", "dead", "sex", 365, 0.9),
-  case("lung_ecog_500", "lung.csv", l, "time", "dead", "ph.ecog", 500),
-  case("mgus2_sex_default", "mgus2.csv", m, "etime", "any", "sex", NULL),
-  case("mgus2_sex_120", "mgus2.csv", m, "etime", "any", "sex", 120),
+  case("lung_sex_730", "lung.csv", l, "time", "status", "2", "sex", 730),
+  case("lung_sex_default", "lung.csv", l, "time", "status", "2", "sex", NULL),
+  case("lung_sex_365_90", "lung.csv", l, "time", "status", "2", "sex", 365, 0.9),
+  case("lung_ecog_500", "lung.csv", l, "time", "status", "2", "ph.ecog", 500),
+  # mgus2: progression, death without progression censored.
+  case("mgus2_sex_default", "mgus2.csv", m, "etime", "event", "1", "sex", NULL),
+  case("mgus2_sex_120", "mgus2.csv", m, "etime", "event", "1", "sex", 120),
   case("example_seed_60", "example-study.csv", e, "idfs_months", "idfs_event",
-       "seed_marking", 60),
+       "1", "seed_marking", 60),
   case("example_seed_default", "example-study.csv", e, "idfs_months",
-       "idfs_event", "seed_marking", NULL),
+       "idfs_event", "1", "seed_marking", NULL),
   # Group A ends with an event (its curve reaches 0 at 10), group B with a
   # censoring at 11: the default is 11 (survRM2's case 2), past A's end.
-  case("edge_default", "competing_edge.csv", edge, "time", "event1", "grp", NULL),
+  case("edge_default", "competing_edge.csv", edge, "time", "status", "1",
+       "grp", NULL),
   # Taus between the groups' times.
-  case("edge_5_5", "competing_edge.csv", edge, "time", "event1", "grp", 5.5),
-  case("edge_2_5", "competing_edge.csv", edge, "time", "event1", "grp", 2.5)
+  case("edge_5_5", "competing_edge.csv", edge, "time", "status", "1", "grp", 5.5),
+  case("edge_2_5", "competing_edge.csv", edge, "time", "status", "1", "grp", 2.5)
 )
 out <- list(r = R.version.string,
             survival = as.character(packageVersion("survival")),
