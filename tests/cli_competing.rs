@@ -49,7 +49,11 @@ fn cif_prints_each_cause_with_grays_test_and_the_risk_table() {
     // F at 60 months: 4.0% (2.7–5.8) of progression; 431 at risk.
     assert!(out.contains("4.0% (2.7–5.8)"), "{out}");
     let risk = out.split("Number at risk").nth(1).unwrap();
-    assert!(risk.lines().any(|l| l.starts_with('F') && l.contains("431")), "{risk}");
+    assert!(
+        risk.lines()
+            .any(|l| l.starts_with('F') && l.contains("431")),
+        "{risk}"
+    );
 }
 
 /// The landmark values in the JSON document are R's, with either variance.
@@ -59,7 +63,11 @@ fn cif_json_is_rs_numbers() {
     let c = named(&f["cases"], "mgus2_sex");
     for (variance, transform, fields) in [
         ("survfit", "log", ["cif", "se_survfit", "lower", "upper"]),
-        ("cuminc", "log_log", ["cif_cuminc", "var_cuminc", "lower_loglog", "upper_loglog"]),
+        (
+            "cuminc",
+            "log_log",
+            ["cif_cuminc", "var_cuminc", "lower_loglog", "upper_loglog"],
+        ),
     ] {
         let v = mgus2(&["--at", "12,60,120", "--variance", variance, "--json"])
             .success()
@@ -85,9 +93,17 @@ fn cif_json_is_rs_numbers() {
                 ];
                 for (a, field) in got.into_iter().zip(fields) {
                     let e = floats_na(&r["causes"][k][field])[i];
-                    close(a, e, Tol::REFERENCE, &format!("{variance} cause {k} at {t} {field}"));
+                    close(
+                        a,
+                        e,
+                        Tol::REFERENCE,
+                        &format!("{variance} cause {k} at {t} {field}"),
+                    );
                 }
-                assert_eq!(p["n_risk"].as_f64(), floats_na(&r["n_risk"]).get(i).copied());
+                assert_eq!(
+                    p["n_risk"].as_f64(),
+                    floats_na(&r["n_risk"]).get(i).copied()
+                );
             }
         }
         let gray: &Value = &v["gray"][1];
@@ -118,13 +134,16 @@ fn cif_errors_name_the_column_and_its_levels() {
     args.pop();
     let err = cohortlab(&args).exit(1).stderr;
     assert!(
-        err.contains("the level `death` of `eventc` is named twice (as the event and as a competing event)")
-            && err.contains("hint:"),
+        err.contains(
+            "the level `death` of `eventc` is named twice (as the event and as a competing event)"
+        ) && err.contains("hint:"),
         "{err}"
     );
     // Text levels are levels too.
     args[9] = "progression";
-    let v = cohortlab(&[&args[..], &["--json"]].concat()).success().json();
+    let v = cohortlab(&[&args[..], &["--json"]].concat())
+        .success()
+        .json();
     assert_eq!(v["causes"], serde_json::json!(["death", "progression"]));
     assert_eq!(v["censored_levels"], serde_json::json!(["censored"]));
     // A missing option is clap's usage error.
@@ -173,7 +192,13 @@ fn survival_rmst_prints_and_compares_the_groups() {
     assert_eq!(r["tau"], 965.0);
     assert_eq!(v["rmst_tau"], 965.0);
     assert_eq!(r["rule"], "last_censored");
-    for field in ["difference", "difference_se", "difference_p", "ratio", "ratio_p"] {
+    for field in [
+        "difference",
+        "difference_se",
+        "difference_p",
+        "ratio",
+        "ratio_p",
+    ] {
         close(
             r["contrasts"][0][field].as_f64().unwrap(),
             c["contrasts"][0][field].as_f64().unwrap(),

@@ -50,7 +50,12 @@ fn check_curves(name: &str, g: &CifGroup, r: &Value) {
     assert_eq!(n_risk, floats_na(&r["n_risk"]), "{}", what("n_risk"));
     let n_censor: Vec<f64> = g.n_censor.iter().map(|&x| x as f64).collect();
     assert_eq!(n_censor, floats_na(&r["n_censor"]), "{}", what("n_censor"));
-    for (i, (&a, e)) in g.event_free.iter().zip(floats_na(&r["event_free"])).enumerate() {
+    for (i, (&a, e)) in g
+        .event_free
+        .iter()
+        .zip(floats_na(&r["event_free"]))
+        .enumerate()
+    {
         close(a, e, TOL, &what(&format!("event-free t={}", time[i])));
     }
     let rc = r["causes"].as_array().unwrap();
@@ -83,7 +88,12 @@ fn check_curves(name: &str, g: &CifGroup, r: &Value) {
 fn check_landmarks(name: &str, g: &GroupLandmarks, h: &GroupLandmarks, r: &Value) {
     let times = floats_na(&r["times"]);
     let n_risk = floats_na(&r["n_risk"]);
-    for ((ours, other), rc) in g.causes.iter().zip(&h.causes).zip(r["causes"].as_array().unwrap()) {
+    for ((ours, other), rc) in g
+        .causes
+        .iter()
+        .zip(&h.causes)
+        .zip(r["causes"].as_array().unwrap())
+    {
         let cif = floats_na(&rc["cif"]);
         let mut k = 0;
         for (i, &t) in times.iter().enumerate() {
@@ -144,8 +154,142 @@ fn cumulative_incidence_landmarks_and_gray_as_r() {
             let stat = t.statistic.unwrap_or(f64::NAN);
             close(stat, floats_na(&r["stat"])[0], Tol::REFERENCE, &what);
             let p = t.p_value.unwrap_or(f64::NAN);
-            close(p, floats_na(&r["p"])[0], Tol::REFERENCE, &format!("{what} P"));
+            close(
+                p,
+                floats_na(&r["p"])[0],
+                Tol::REFERENCE,
+                &format!("{what} P"),
+            );
         }
-        assert_eq!(a.gray, b.gray, "{name}: the test does not depend on the variance");
+        assert_eq!(
+            a.gray, b.gray,
+            "{name}: the test does not depend on the variance"
+        );
     }
+}
+
+fn edge(csv: &str, event: &str, competing: &[&str]) -> Result<CompetingAnalysis, CompetingError> {
+    let ds = common::dataset(csv, DatasetSpec::default());
+    let spec = CompetingSpec {
+        time: "time".into(),
+        status: "status".into(),
+        event_level: event.into(),
+        competing_levels: competing.iter().map(|s| s.to_string()).collect(),
+        group: Some("grp".into()),
+    };
+    competing_analysis(&ds, &spec, &CifOptions::new(&[1.0, 5.0]))
+}
+
+const EDGE: &str =
+    "grp,time,status\nA,1,0\nA,2,1\nA,3,2\nA,3,1\nA,4,0\nB,1,1\nB,2,2\nB,2,0\nB,5,1\nB,6,9\n";
+
+/// The status column's errors: a level not in it (naming the column and
+/// its levels), a level named twice, no competing level, a negative time
+/// (naming its row); bad options.
+#[test]
+fn status_errors_name_the_column_and_its_levels() {
+    let e = edge(EDGE, "1", &["3"]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the column `status` has no level `3`; its levels are 0, 1, 2, 9"
+    );
+    assert_eq!(e.hint(), "use one of: 0, 1, 2, 9");
+    let e = edge(EDGE, "2", &["1", "2"]).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CompetingError::LevelTwice {
+                first: "the event",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = edge(EDGE, "2", &["1", "1.0"]).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CompetingError::LevelTwice {
+                first: "a competing event",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(matches!(
+        edge(EDGE, "1", &[]).unwrap_err(),
+        CompetingError::NoCompetingLevel { .. }
+    ));
+    let e = edge(&EDGE.replace("B,5,1", "B,-5,1"), "1", &["2"]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "column `time` has a negative time (-5) in row 10"
+    );
+    let ds = common::dataset(EDGE, DatasetSpec::default());
+    let spec = CompetingSpec {
+        time: "time".into(),
+        status: "status".into(),
+        event_level: "1".into(),
+        competing_levels: vec!["2".into()],
+        group: None,
+    };
+    for options in [
+        CifOptions {
+            conf_level: 1.0,
+            ..CifOptions::new(&[])
+        },
+        CifOptions::new(&[f64::NAN]),
+        CifOptions {
+            rho: f64::INFINITY,
+            ..CifOptions::new(&[])
+        },
+    ] {
+        let e = competing_analysis(&ds, &spec, &options).unwrap_err();
+        assert!(matches!(e, CompetingError::InvalidOption { .. }), "{e}");
+    }
+    // One group: no Gray's test; 9 censored beside 0, with a note.
+    let a = competing_analysis(&ds, &spec, &CifOptions::new(&[])).unwrap();
+    assert!(a.gray.is_empty() && a.groups.len() == 1 && a.groups[0].group == "All");
+    assert_eq!(a.censored_levels, ["0", "9"]);
+    assert_eq!(a.diagnostics.len(), 1, "{:?}", a.diagnostics);
+}
+
+/// Invariants: the event-free probability and the incidences add up to 1;
+/// the event's incidence, both its variances and Gray's test do not depend
+/// on whether the other causes are two or merged into one; the row order
+/// changes nothing.
+#[test]
+fn incidences_add_up_and_do_not_depend_on_splitting_or_order() {
+    let two = edge(EDGE, "1", &["2", "9"]).unwrap();
+    for g in &two.groups {
+        for i in 0..g.time.len() {
+            let total: f64 = g.event_free[i] + g.causes.iter().map(|c| c.cif[i]).sum::<f64>();
+            close(total, 1.0, Tol::EXACT, "S + sum F");
+        }
+    }
+    let merged = edge(&EDGE.replace("B,6,9", "B,6,2"), "1", &["2"]).unwrap();
+    for (a, b) in two.groups.iter().zip(&merged.groups) {
+        let (x, y) = (&a.causes[0], &b.causes[0]);
+        assert_eq!(x.cif, y.cif);
+        for i in 0..x.cif.len() {
+            close(x.se_survfit[i], y.se_survfit[i], Tol::EXACT, "survfit SE");
+            close(
+                x.var_cuminc[i],
+                y.var_cuminc[i],
+                Tol::EXACT,
+                "cuminc variance",
+            );
+        }
+    }
+    close(
+        two.gray[0].statistic.unwrap(),
+        merged.gray[0].statistic.unwrap(),
+        Tol::EXACT,
+        "Gray",
+    );
+    let mut lines: Vec<&str> = EDGE.lines().collect();
+    lines[1..].reverse();
+    let reversed = edge(&(lines.join("\n") + "\n"), "1", &["2", "9"]).unwrap();
+    assert_eq!(reversed.groups, two.groups);
+    assert_eq!(reversed.gray, two.gray);
 }

@@ -38,21 +38,45 @@ fn check(c: &Value) {
     };
     let level = c["conf_level"].as_f64().unwrap();
     let r = rmst_comparison(&labels_, &fits, horizon, level).unwrap();
-    close(r.tau, c["tau"].as_f64().unwrap(), Tol::IDENTICAL, &format!("{name} tau"));
-    close(r.limit, c["limit"].as_f64().unwrap(), Tol::IDENTICAL, &format!("{name} limit"));
-    assert_eq!(r.rule == TauRule::Chosen, c["chosen"].as_bool().unwrap(), "{name}");
+    close(
+        r.tau,
+        c["tau"].as_f64().unwrap(),
+        Tol::IDENTICAL,
+        &format!("{name} tau"),
+    );
+    close(
+        r.limit,
+        c["limit"].as_f64().unwrap(),
+        Tol::IDENTICAL,
+        &format!("{name} limit"),
+    );
+    assert_eq!(
+        r.rule == TauRule::Chosen,
+        c["chosen"].as_bool().unwrap(),
+        "{name}"
+    );
     let rg = c["groups"].as_array().unwrap();
     assert_eq!(r.groups.len(), rg.len(), "{name}");
     for (g, e) in r.groups.iter().zip(rg) {
         assert_eq!(g.group, labels(&e["group"])[0], "{name}");
-        for (a, field) in [(g.rmst, "rmst"), (g.std_err, "se"), (g.lower, "lower"), (g.upper, "upper")] {
+        for (a, field) in [
+            (g.rmst, "rmst"),
+            (g.std_err, "se"),
+            (g.lower, "lower"),
+            (g.upper, "upper"),
+        ] {
             let what = format!("{name} {} {field}", g.group);
             close(a, e[field].as_f64().unwrap(), Tol::REFERENCE, &what);
         }
     }
     // The area is the one the survival table shows.
     for (g, f) in r.groups.iter().zip(&fits) {
-        close(f.rmst(r.tau), g.rmst, Tol::EXACT, &format!("{name} {} area", g.group));
+        close(
+            f.rmst(r.tau),
+            g.rmst,
+            Tol::EXACT,
+            &format!("{name} {} area", g.group),
+        );
     }
     let rc = c["contrasts"].as_array().unwrap();
     assert_eq!(r.contrasts.len(), rc.len(), "{name}");
@@ -95,7 +119,10 @@ fn the_default_horizon_and_its_limit() {
     let c = named(&f["cases"], "edge_default");
     let (labels_, fits) = curves(&c);
     let r = rmst_comparison(&labels_, &fits, RmstHorizon::Default, 0.95).unwrap();
-    assert_eq!((r.tau, r.rule, r.limited_by.as_str()), (11.0, TauRule::LastCensored, "B"));
+    assert_eq!(
+        (r.tau, r.rule, r.limited_by.as_str()),
+        (11.0, TauRule::LastCensored, "B")
+    );
     assert!(r.groups[0].ends_with_event && !r.groups[1].ends_with_event);
     let e = rmst_comparison(&labels_, &fits, RmstHorizon::At(11.5), 0.95).unwrap_err();
     assert_eq!(

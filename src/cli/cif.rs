@@ -6,8 +6,7 @@ use super::failure::Failure;
 use super::input::{Input, Level};
 use super::output::{print_diagnostics, print_json};
 use crate::engine::competing::{
-    competing_analysis, CifOptions, CifVariance, CompetingAnalysis, CompetingError,
-    CompetingSpec,
+    competing_analysis, CifOptions, CifVariance, CompetingAnalysis, CompetingError, CompetingSpec,
 };
 use crate::engine::survival::CiTransform;
 use crate::report::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
@@ -98,13 +97,20 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
 fn cause_table(a: &CompetingAnalysis, k: usize) -> ReportTable {
     let level = level_label(a.conf_level);
     let mut header = vec!["Group".to_string(), "n".into(), "Events".into()];
-    header.extend(a.at.iter().map(|t| format!("At {} ({level} CI)", fmt_num(*t, 1))));
+    header.extend(
+        a.at.iter()
+            .map(|t| format!("At {} ({level} CI)", fmt_num(*t, 1))),
+    );
     let rows = a
         .groups
         .iter()
         .zip(&a.landmarks)
         .map(|(g, l)| {
-            let mut cells = vec![g.group.clone(), g.n.to_string(), g.causes[k].events.to_string()];
+            let mut cells = vec![
+                g.group.clone(),
+                g.n.to_string(),
+                g.causes[k].events.to_string(),
+            ];
             for &t in &a.at {
                 let p = l.causes[k].points.iter().find(|p| p.time == t);
                 cells.push(match p {
@@ -123,7 +129,11 @@ fn cause_table(a: &CompetingAnalysis, k: usize) -> ReportTable {
             (RowStyle::Plain, cells)
         })
         .collect();
-    let role = if k == 0 { "the event of interest" } else { "a competing event" };
+    let role = if k == 0 {
+        "the event of interest"
+    } else {
+        "a competing event"
+    };
     let variance = match a.variance {
         CifVariance::Survfit => "the infinitesimal jackknife variance (R's survfit)",
         CifVariance::Cuminc => "the Aalen-type variance of cmprsk::cuminc",
@@ -141,7 +151,11 @@ fn cause_table(a: &CompetingAnalysis, k: usize) -> ReportTable {
                 fmt_num(s, 2),
                 t.df,
                 fmt_p(Some(p)),
-                if a.rho != 0.0 { format!(" (rho = {})", a.rho) } else { String::new() }
+                if a.rho != 0.0 {
+                    format!(" (rho = {})", a.rho)
+                } else {
+                    String::new()
+                }
             ),
             _ => "Gray's test: not computable (no variance: too few events of this cause).".into(),
         });

@@ -189,11 +189,21 @@ fn rmst_table(r: &RmstComparison) -> ReportTable {
         .map(|(i, g)| {
             let mut cells = vec![
                 g.group.clone(),
-                format!("{} ({}–{})", fmt_num(g.rmst, 2), fmt_num(g.lower, 2), fmt_num(g.upper, 2)),
+                format!(
+                    "{} ({}–{})",
+                    fmt_num(g.rmst, 2),
+                    fmt_num(g.lower, 2),
+                    fmt_num(g.upper, 2)
+                ),
                 fmt_num(g.std_err, 2),
             ];
             match i.checked_sub(1).and_then(|k| r.contrasts.get(k)) {
-                None => cells.extend(["reference".into(), String::new(), "reference".into(), String::new()]),
+                None => cells.extend([
+                    "reference".into(),
+                    String::new(),
+                    "reference".into(),
+                    String::new(),
+                ]),
                 Some(c) => cells.extend([
                     format!(
                         "{} ({} to {})",

@@ -302,9 +302,12 @@ mod tests {
     }
 
     fn competings() -> Vec<CompetingError> {
-        let mut v: Vec<CompetingError> = survivals().into_iter().map(CompetingError::from).collect();
+        let mut v: Vec<CompetingError> =
+            survivals().into_iter().map(CompetingError::from).collect();
         v.extend([
-            CompetingError::NoCompetingLevel { column: s("status") },
+            CompetingError::NoCompetingLevel {
+                column: s("status"),
+            },
             CompetingError::LevelTwice {
                 column: s("status"),
                 level: s("1"),

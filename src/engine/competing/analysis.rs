@@ -50,9 +50,7 @@ impl<'a> CifOptions<'a> {
     }
 
     fn check(&self) -> Result<(), CompetingError> {
-        let bad = |what, value, rule| {
-            Err(CompetingError::InvalidOption { what, value, rule })
-        };
+        let bad = |what, value, rule| Err(CompetingError::InvalidOption { what, value, rule });
         if !(self.conf_level > 0.0 && self.conf_level < 1.0) {
             return bad("the confidence level", self.conf_level, "between 0 and 1");
         }
@@ -132,7 +130,13 @@ pub fn competing_analysis(
                         .at
                         .iter()
                         .filter_map(|&t| {
-                            g.at(k, t, options.variance, options.transform, options.conf_level)
+                            g.at(
+                                k,
+                                t,
+                                options.variance,
+                                options.transform,
+                                options.conf_level,
+                            )
                         })
                         .collect(),
                 })

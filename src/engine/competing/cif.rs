@@ -237,12 +237,7 @@ fn tie_factor(m: usize, n: usize) -> f64 {
 }
 
 /// One group's curves from its times sorted ascending and their causes.
-pub(crate) fn cif_sorted(
-    label: &str,
-    time: &[f64],
-    cause: &[u8],
-    causes: &[String],
-) -> CifGroup {
+pub(crate) fn cif_sorted(label: &str, time: &[f64], cause: &[u8], causes: &[String]) -> CifGroup {
     let nc = causes.len();
     let n = time.len();
     let mut g = CifGroup {

@@ -106,10 +106,7 @@ pub struct CompetingData {
 }
 
 /// The causes' level indices: the event's, then the competing ones'.
-fn cause_levels(
-    spec: &CompetingSpec,
-    levels: &Levels<'_>,
-) -> Result<Vec<usize>, CompetingError> {
+fn cause_levels(spec: &CompetingSpec, levels: &Levels<'_>) -> Result<Vec<usize>, CompetingError> {
     let column = spec.status.as_str();
     if spec.competing_levels.is_empty() {
         return Err(CompetingError::NoCompetingLevel {
@@ -126,8 +123,16 @@ fn cause_levels(
             return Err(CompetingError::LevelTwice {
                 column: column.to_owned(),
                 level: levels.levels[l].clone(),
-                first: if first == 0 { "the event" } else { "a competing event" },
-                second: if k == 0 { "the event" } else { "a competing event" },
+                first: if first == 0 {
+                    "the event"
+                } else {
+                    "a competing event"
+                },
+                second: if k == 0 {
+                    "the event"
+                } else {
+                    "a competing event"
+                },
                 levels: levels.levels.to_vec(),
             });
         }
@@ -153,7 +158,9 @@ pub fn competing_data(ds: &Dataset, spec: &CompetingSpec) -> Result<CompetingDat
     let ColumnData::Numeric(time) = &tcol.data else {
         return Err(SurvivalError::TimeNotNumeric(spec.time.clone()).into());
     };
-    let scol = ds.column(&spec.status).ok_or_else(|| unknown(&spec.status))?;
+    let scol = ds
+        .column(&spec.status)
+        .ok_or_else(|| unknown(&spec.status))?;
     let status = scol.levels().map_err(SurvivalError::from)?;
     let chosen = cause_levels(spec, &status)?;
     // Level -> cause (0 censored).

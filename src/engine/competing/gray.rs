@@ -158,15 +158,24 @@ fn gray_time(
     }
     for g in (0..k - 1).filter(|&g| cur.rs[g] > 0) {
         sums.s[g] += fb
-            * (d[g][1] as f64
-                - nd1f * cur.rs[g] as f64 * (1.0 - cur.f1m[g]) / (cur.skmm[g] * tq));
+            * (d[g][1] as f64 - nd1f * cur.rs[g] as f64 * (1.0 - cur.f1m[g]) / (cur.skmm[g] * tq));
     }
     if nd1 > 0 {
         for g in (0..k).filter(|&g| cur.rs[g] > 0) {
-            let t4 = if cur.skm[g] > 0.0 { 1.0 - (1.0 - f) / cur.skm[g] } else { 1.0 };
-            let t5 = if nd1 > 1 { 1.0 - (nd1f - 1.0) / (tr * cur.skmm[g] - 1.0) } else { 1.0 };
+            let t4 = if cur.skm[g] > 0.0 {
+                1.0 - (1.0 - f) / cur.skm[g]
+            } else {
+                1.0
+            };
+            let t5 = if nd1 > 1 {
+                1.0 - (nd1f - 1.0) / (tr * cur.skmm[g] - 1.0)
+            } else {
+                1.0
+            };
             let t3 = t5 * cur.skmm[g] * nd1f / (tr * cur.rs[g] as f64);
-            add_variance(sums, g, t4, t3, |sums, i| sums.a[i * k + g] - t4 * sums.c[i * k + g]);
+            add_variance(sums, g, t4, t3, |sums, i| {
+                sums.a[i * k + g] - t4 * sums.c[i * k + g]
+            });
         }
     }
     if nd2 > 0 {
@@ -174,7 +183,11 @@ fn gray_time(
             let t4 = (1.0 - f) / cur.skm[g];
             let d2 = d[g][2] as f64;
             let r = cur.rs[g] as f64;
-            let t5 = if d[g][2] > 1 { 1.0 - (d2 - 1.0) / (r - 1.0) } else { 1.0 };
+            let t5 = if d[g][2] > 1 {
+                1.0 - (d2 - 1.0) / (r - 1.0)
+            } else {
+                1.0
+            };
             let t3 = t5 * cur.skmm[g] * cur.skmm[g] * d2 / (r * r);
             add_variance(sums, g, t4, t3, |sums, i| -(t4 * sums.c[i * k + g]));
         }
