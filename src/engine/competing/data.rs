@@ -13,6 +13,9 @@ use crate::engine::design::{check_roles, Roles};
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::survival::SurvivalError;
 
+/// The most causes (the event and the competing levels) an analysis takes.
+const MAX_CAUSES: usize = u8::MAX as usize;
+
 /// What a competing-risks analysis uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompetingSpec {
@@ -111,6 +114,14 @@ fn cause_levels(spec: &CompetingSpec, levels: &Levels<'_>) -> Result<Vec<usize>,
     if spec.competing_levels.is_empty() {
         return Err(CompetingError::NoCompetingLevel {
             column: column.to_owned(),
+        });
+    }
+    // Causes are coded 1..=MAX_CAUSES per patient.
+    if spec.competing_levels.len() >= MAX_CAUSES {
+        return Err(CompetingError::InvalidOption {
+            what: "the number of competing levels",
+            value: spec.competing_levels.len() as f64,
+            rule: "smaller than 255",
         });
     }
     let mut found: Vec<usize> = Vec::with_capacity(1 + spec.competing_levels.len());
