@@ -65,8 +65,6 @@ pub enum Code {
     LevelsCensored,
     /// A cause named (event or competing) that no patient analysed has.
     CauseWithoutEvents,
-    /// A group's restricted mean was not computed, or its SE is 0.
-    RmstNote,
     // Sensitivity analysis.
     /// Matching with replacement put a control in several matched sets,
     /// so the Rosenbaum bound treats dependent sets as independent.
