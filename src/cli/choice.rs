@@ -8,6 +8,7 @@
 use clap::builder::PossibleValue;
 use clap::ValueEnum;
 
+use crate::engine::competing::CifVariance;
 use crate::engine::data::ColumnKind;
 use crate::engine::matching::{DistanceScale, MatchOrder};
 use crate::engine::sensitivity::EffectMeasure;
@@ -57,6 +58,7 @@ value_enum!(
     MatchOrder,
     CiTransform,
     Ties,
+    CifVariance,
     CategoricalTest,
     ContinuousTest,
     EffectMeasure,
@@ -81,6 +83,7 @@ mod tests {
         parses_every_key::<MatchOrder>();
         parses_every_key::<CiTransform>();
         parses_every_key::<Ties>();
+        parses_every_key::<CifVariance>();
         parses_every_key::<CategoricalTest>();
         parses_every_key::<ContinuousTest>();
         parses_every_key::<EffectMeasure>();

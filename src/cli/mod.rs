@@ -11,6 +11,7 @@
 //! know nothing of it.
 
 mod choice;
+mod cif;
 mod cox;
 mod evalue;
 mod failure;
@@ -57,6 +58,10 @@ enum Command {
     /// Kaplan-Meier survival by group: landmark survival, medians,
     /// log-rank test (k groups and pairwise).
     Survival(survival::Args),
+    /// Competing risks: cumulative incidence of each cause by group
+    /// (Aalen-Johansen, as R's survfit and cmprsk::cuminc), at landmark
+    /// times with CIs and numbers at risk, and Gray's test per cause.
+    Cif(cif::Args),
     /// The whole study from a settings file (as saved by the page):
     /// writes report.html, results.json, tables/*.csv, figures/*.svg and
     /// matched.csv into --out.
@@ -78,6 +83,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Match(args) => matching::run(args),
         Command::Weight(args) => weighting::run(args),
         Command::Survival(args) => survival::run(args),
+        Command::Cif(args) => cif::run(args),
         Command::Run(args) => run::run(args),
         Command::Cox(args) => cox::run(args),
         Command::Logistic(args) => logistic::run(args),

@@ -36,6 +36,7 @@ macro_rules! choice {
     };
 }
 
+use crate::engine::competing::CifVariance;
 use crate::engine::data::{Closed, ColumnKind};
 use crate::engine::defaults::{self, CALIPER_SD};
 use crate::engine::matching::{Caliper, DistanceScale, MatchOrder, SmdDenominator};
@@ -72,6 +73,11 @@ choice!(
     [CiTransform::Log, CiTransform::LogLog, CiTransform::Plain]
 );
 choice!(Ties, [Ties::Efron, Ties::Breslow]);
+choice!(
+    CifVariance,
+    [CifVariance::Survfit, CifVariance::Cuminc],
+    describe: CifVariance::describe
+);
 choice!(
     CategoricalTest,
     [

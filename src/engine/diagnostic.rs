@@ -66,6 +66,11 @@ pub enum Code {
     OtherEventCensored,
     /// The survival step asked for the matched cohort and there is none.
     AllPatientsAnalysed,
+    // Competing risks and restricted means.
+    /// Several levels of a competing-risks status counted as censored.
+    LevelsCensored,
+    /// A cause named (event or competing) that no patient analysed has.
+    CauseWithoutEvents,
     // Sensitivity analysis.
     /// Matching with replacement put a control in several matched sets,
     /// so the Rosenbaum bound treats dependent sets as independent.

@@ -1,12 +1,13 @@
 //! The top-level error: one variant per module's own error enum.
 
+use crate::engine::competing::CompetingError;
 use crate::engine::data::{ImportError, LevelError, SpecError};
 use crate::engine::design::RoleConflict;
 use crate::engine::hypothesis::{FisherError, TestError};
 use crate::engine::matching::MatchError;
 use crate::engine::regression::RegressionError;
 use crate::engine::sensitivity::SensitivityError;
-use crate::engine::survival::SurvivalError;
+use crate::engine::survival::{RmstError, SurvivalError};
 use crate::engine::table1::Table1Error;
 use crate::engine::weighting::WeightError;
 
@@ -43,6 +44,12 @@ pub enum AnalysisError {
     /// The survival data could not be read or analysed.
     #[error(transparent)]
     Survival(#[from] SurvivalError),
+    /// The competing-risks outcome could not be read or analysed.
+    #[error(transparent)]
+    Competing(#[from] CompetingError),
+    /// The restricted means could not be compared.
+    #[error(transparent)]
+    Rmst(#[from] RmstError),
     /// A hypothesis test could not be computed.
     #[error(transparent)]
     Test(#[from] TestError),
@@ -73,6 +80,8 @@ impl AnalysisError {
             AnalysisError::Weighting(e) => e.hint(),
             AnalysisError::Test(e) => e.hint(),
             AnalysisError::Sensitivity(e) => e.hint(),
+            AnalysisError::Competing(e) => e.hint(),
+            AnalysisError::Rmst(e) => e.hint(),
         }
     }
 }
@@ -302,6 +311,43 @@ mod tests {
         v
     }
 
+    fn competings() -> Vec<CompetingError> {
+        let mut v: Vec<CompetingError> =
+            survivals().into_iter().map(CompetingError::from).collect();
+        v.extend([
+            CompetingError::NoCompetingLevel {
+                column: s("status"),
+            },
+            CompetingError::LevelTwice {
+                column: s("status"),
+                level: s("1"),
+                first: "the event",
+                second: "a competing event",
+                levels: vec![s("0"), s("1"), s("2")],
+            },
+            CompetingError::InvalidOption {
+                what: "a landmark time",
+                value: -1.0,
+                rule: "a number >= 0",
+            },
+        ]);
+        v
+    }
+
+    fn rmsts() -> Vec<RmstError> {
+        vec![
+            RmstError::BadHorizon(-1.0),
+            RmstError::PastFollowUp {
+                tau: 100.0,
+                limit: 80.0,
+                group: s("No"),
+            },
+            RmstError::BadConfLevel(2.0),
+            RmstError::NoGroups,
+            RmstError::Weighted,
+        ]
+    }
+
     /// Every variant of [`AnalysisError`], so that a new one is not
     /// forgotten here.
     fn variant(e: &AnalysisError) -> usize {
@@ -317,9 +363,11 @@ mod tests {
             AnalysisError::Test(_) => 8,
             AnalysisError::Weighting(_) => 9,
             AnalysisError::Sensitivity(_) => 10,
+            AnalysisError::Competing(_) => 11,
+            AnalysisError::Rmst(_) => 12,
         }
     }
-    const VARIANTS: usize = 11;
+    const VARIANTS: usize = 13;
 
     /// Every error the engine can return, each module's variants wrapped.
     fn every_error() -> Vec<AnalysisError> {
@@ -335,6 +383,8 @@ mod tests {
         all.extend(weightings().into_iter().map(AnalysisError::from));
         all.extend(tests().into_iter().map(AnalysisError::from));
         all.push(FisherError::TooLarge.into());
+        all.extend(competings().into_iter().map(AnalysisError::from));
+        all.extend(rmsts().into_iter().map(AnalysisError::from));
         all.push(SensitivityError::BadAlpha(2.0).into());
         all.push(
             SensitivityError::NotBinary {

@@ -1,6 +1,7 @@
 //! The analysis engine: pure Rust with no browser imports, tested natively.
 
 pub mod choice;
+pub mod competing;
 pub mod data;
 pub mod defaults;
 pub mod design;

@@ -13,10 +13,11 @@ mod data;
 mod km;
 mod km_weighted;
 mod logrank;
+mod rmst;
 mod weighted_analysis;
 pub(crate) mod weights;
 
-pub(crate) use data::by_stratum_then_time;
+pub(crate) use data::{by_stratum_then_time, runs};
 pub(crate) use km::kaplan_meier_by_group_sorted;
 pub(crate) use logrank::log_rank_ordered;
 
@@ -38,4 +39,8 @@ pub use km::{
     KmWeighting, Landmark, Median, WeightedCounts,
 };
 pub use logrank::{adjust, log_rank, pairwise_log_rank, Adjustment, LogRank, PairwiseLogRank};
+pub use rmst::{
+    rmst_comparison, rmst_limit, rmst_with_se, RmstComparison, RmstContrast, RmstError, RmstGroup,
+    RmstHorizon, TauRule,
+};
 pub use weights::weights_from_column;

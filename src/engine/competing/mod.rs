@@ -1,0 +1,27 @@
+//! Competing risks: cumulative incidence by cause and group
+//! (Aalen-Johansen), with R survival's multi-state `survfit` variance or
+//! `cmprsk::cuminc`'s, values at landmark times, and Gray's test per cause.
+//! A status column in any coding names the event of interest and the
+//! competing events by level; every other value is censored (`data`).
+//!
+//! The estimates equal both R functions'; the variances differ (the
+//! infinitesimal jackknife against an Aalen-type delta method with a
+//! correction for tied events), so the one used is named in every result.
+//! The Fine-Gray model and cause-specific Cox models are to come beside
+//! these (issue 18), reading the same [`CompetingData`].
+//!
+//! References: Aalen OO, Johansen S (1978) Scand J Stat 5:141; Gray RJ
+//! (1988) Ann Stat 16:1141; Therneau T, survival's "compete" vignette;
+//! Gray RJ, cmprsk 2.2-11 (`cinc`, `crstm`).
+
+mod analysis;
+mod cif;
+mod data;
+mod gray;
+
+pub use analysis::{
+    competing_analysis, CauseLandmarks, CifOptions, CompetingAnalysis, GroupLandmarks,
+};
+pub use cif::{cumulative_incidence, CauseCurve, CifGroup, CifPoint, CifVariance};
+pub use data::{competing_data, CompetingData, CompetingError, CompetingSpec};
+pub use gray::{gray_tests, GrayTest};
