@@ -64,19 +64,18 @@ pub fn student_t(x: &[f64], y: &[f64]) -> Result<TestResult, TestError> {
 
 /// Mid-ranks of `v` (1-based) and the tie term Σ (t³ - t).
 pub fn ranks(v: &[f64]) -> (Vec<f64>, f64) {
-    // Sorting (value, index) pairs keeps the comparisons in cache.
-    let mut pairs: Vec<(f64, usize)> = v.iter().copied().zip(0..).collect();
-    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    // A radix sort: the values in order with the indices that sort them.
+    let (sorted, order) = crate::engine::numeric::sort_with_order(v, false);
     let mut r = vec![0.0; v.len()];
     let mut ties = 0.0;
     let mut i = 0;
-    while i < pairs.len() {
+    while i < sorted.len() {
         let mut j = i;
-        while j + 1 < pairs.len() && pairs[j + 1].0 == pairs[i].0 {
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[i] {
             j += 1;
         }
         let mid = (i + j) as f64 / 2.0 + 1.0;
-        for &(_, k) in &pairs[i..=j] {
+        for &k in &order[i..=j] {
             r[k] = mid;
         }
         let t = (j - i + 1) as f64;

@@ -338,34 +338,34 @@ impl<'a> Terms<'a> {
         complete
     }
 
+    /// Whether row `i` has every value.
+    fn complete(&self, i: usize) -> bool {
+        self.getters.iter().all(|g| match g {
+            Getter::Numeric(v) => !v[i].is_nan(),
+            Getter::Ordinal(codes) => codes[i] != MISSING_CODE,
+            Getter::Dummies(codes, position, _) => (codes[i] as usize) < position.len(),
+        })
+    }
+
     /// The complete rows (with an outcome in `y_all`) and their values, row
-    /// after row: by stretches side by side, then joined (one stretch, as
-    /// for a small file, is taken as it is).
+    /// after row: the rows found by stretches side by side, then each
+    /// stretch's values written in place in the one matrix (no copy).
     fn complete_rows(&self, n_rows: usize, y_all: &[Option<f64>]) -> (Vec<usize>, Vec<f64>) {
         let p = self.columns.len();
         let stretches = crate::engine::parallel::ranges(n_rows, 8, 1 << 14);
-        let mut parts: Vec<(Vec<usize>, Vec<f64>)> =
-            crate::engine::parallel::map(stretches.len(), |j| {
-                let rows = &stretches[j];
-                let (mut kept, mut data) = (Vec::new(), Vec::with_capacity(rows.len() * p));
-                let mut buf = vec![0.0; p];
-                for i in rows.clone() {
-                    if y_all[i].is_some() && self.fill(i, &mut buf) {
-                        kept.push(i);
-                        data.extend_from_slice(&buf);
-                    }
-                }
-                (kept, data)
-            });
-        if parts.len() == 1 {
-            return parts.pop().unwrap_or_default();
-        }
-        let total: usize = parts.iter().map(|(k, _)| k.len()).sum();
-        let (mut rows, mut data) = (Vec::with_capacity(total), Vec::with_capacity(total * p));
-        for (k, d) in parts {
-            rows.extend_from_slice(&k);
-            data.extend_from_slice(&d);
-        }
-        (rows, data)
+        let kept: Vec<Vec<usize>> = crate::engine::parallel::map(stretches.len(), |j| {
+            stretches[j]
+                .clone()
+                .filter(|&i| y_all[i].is_some() && self.complete(i))
+                .collect()
+        });
+        let lengths: Vec<usize> = kept.iter().map(|k| k.len() * p).collect();
+        let mut data = vec![0.0; lengths.iter().sum()];
+        crate::engine::parallel::fill_pieces(&mut data, &lengths, |j, piece| {
+            for (buf, &i) in piece.chunks_exact_mut(p.max(1)).zip(&kept[j]) {
+                self.fill(i, buf);
+            }
+        });
+        (kept.concat(), data)
     }
 }

@@ -123,8 +123,28 @@ impl RankTree {
     }
 }
 
-/// Dense ranks of the scores, by one sort, and their number.
+/// Dense ranks of the scores, and their number: by lookup when the scores
+/// take a few values (a model of categorical covariates), else by a sort.
 fn dense_ranks(eta: &[f64]) -> (Vec<usize>, usize) {
+    const FEW: usize = 16;
+    let mut few: Vec<f64> = Vec::with_capacity(FEW);
+    for &e in eta {
+        if !few.contains(&e) {
+            if few.len() == FEW || e.is_nan() {
+                few.clear();
+                break;
+            }
+            few.push(e);
+        }
+    }
+    if !few.is_empty() {
+        few.sort_by(f64::total_cmp);
+        let ranks = eta
+            .iter()
+            .map(|&e| few.partition_point(|&v| v < e))
+            .collect();
+        return (ranks, few.len());
+    }
     let by_eta = argsort(eta);
     let mut rank_of = vec![0usize; eta.len()];
     let mut m = 0;
