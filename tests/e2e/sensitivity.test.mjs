@@ -38,6 +38,10 @@ test('the Sensitivity step weights, gives E-values and Rosenbaum bounds, and is 
   assert.match(await page.locator('#weighted-balance-table').innerText(), /SMD \(matched\)/);
   const outcomes = await page.locator('#weighted-outcomes-table').innerText();
   for (const o of ['tpcr', 'bpcr', 'apcr']) assert.match(outcomes, new RegExp(o));
+  // The doubly robust estimate of each outcome, under the weighted ones.
+  const dr = await page.locator('#doubly-robust-table').innerText();
+  for (const o of ['tpcr', 'bpcr', 'apcr']) assert.match(dr, new RegExp(o));
+  assert.match(await caption('doubly-robust-table').innerText(), /Doubly robust estimates.*g-computation/);
   const estimates = await page.locator('#sensitivity-estimates-table').innerText();
   assert.match(estimates, /Matched cohort/);
   assert.match(estimates, /Weighted \(ATE\)/);
