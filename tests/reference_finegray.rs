@@ -41,10 +41,7 @@ fn file(c: &Value) -> Dataset {
 }
 
 fn cases() -> Vec<Value> {
-    reference("finegray")["cases"]
-        .as_array()
-        .unwrap()
-        .clone()
+    reference("finegray")["cases"].as_array().unwrap().clone()
 }
 
 fn n(v: &Value) -> usize {
@@ -113,7 +110,12 @@ fn check_cox(name: &str, got: &[CauseCox], r: &Value) {
             close(t.p_value, col("p")[j], Tol::REFERENCE, &w("p"));
         }
         let ll = col("loglik");
-        close(fit.log_likelihood_null, ll[0], Tol::SAME_FORMULA, &what("ll0"));
+        close(
+            fit.log_likelihood_null,
+            ll[0],
+            Tol::SAME_FORMULA,
+            &what("ll0"),
+        );
         close(fit.log_likelihood, ll[1], Tol::SAME_FORMULA, &what("ll"));
     }
 }
@@ -163,7 +165,12 @@ fn conf_level_moves_the_interval_only() {
     for (a, b) in f95.terms.iter().zip(&f90.terms) {
         assert_eq!(a.coef, b.coef);
         assert_eq!(a.se, b.se);
-        close(b.ci_lower, (b.coef - z90 * b.se).exp(), Tol::EXACT, "lower 90");
+        close(
+            b.ci_lower,
+            (b.coef - z90 * b.se).exp(),
+            Tol::EXACT,
+            "lower 90",
+        );
         assert!(b.ci_lower > a.ci_lower && b.ci_upper < a.ci_upper);
     }
 }

@@ -230,7 +230,10 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
             accumulate(&mut r0, &mut r1, &mut r2, s.row(i), risk[i]);
             if s.kind[i] == 1 {
                 out.loglik += risk[i].ln();
-                out.score.iter_mut().zip(s.row(i)).for_each(|(u, x)| *u += x);
+                out.score
+                    .iter_mut()
+                    .zip(s.row(i))
+                    .for_each(|(u, x)| *u += x);
             }
         }
         if s.events[r] == 0 {

@@ -53,7 +53,10 @@ pub fn competing_design(
     spec: &CompetingSpec,
     covariates: &CompetingCovariates,
 ) -> Result<CompetingDesign, CompetingError> {
-    for (column, role) in [(&spec.time, "the follow-up time"), (&spec.status, "the event")] {
+    for (column, role) in [
+        (&spec.time, "the follow-up time"),
+        (&spec.status, "the event"),
+    ] {
         if covariates.variables.contains(column) {
             return Err(SurvivalError::from(RoleConflict {
                 column: column.clone(),

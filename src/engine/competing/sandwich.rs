@@ -88,7 +88,11 @@ pub(super) fn crr_variance(
         for i in start..end {
             let x = s.row(i);
             let e = risk[i];
-            let comp = if s.kind[i] == 2 { e / s.g_minus[r] } else { 0.0 };
+            let comp = if s.kind[i] == 2 {
+                e / s.g_minus[r]
+            } else {
+                0.0
+            };
             for j in 0..p {
                 let mut v = -e * (x[j] * a0[r] - a1[r * p + j]) - comp * (x[j] * g0 - g1[j]);
                 if s.kind[i] == 1 {
