@@ -203,16 +203,20 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
     let p = s.p;
     let risk = s.risk(beta)?;
     let nr = s.runs.len();
-    // Competing events before each run with events, weighed by 1/G(T-).
-    let mut c0 = 0.0;
-    let (mut c1, mut c2) = (vec![0.0; p], vec![0.0; p * p]);
-    let mut before: Vec<(f64, Vec<f64>, Vec<f64>)> = Vec::new();
+    // Competing events before each run with events, weighed by 1/G(T-):
+    // per such run, S₀, S₁ and S₂ (p²) of them, flat.
+    let width = 1 + p + p * p;
+    let mut c = vec![0.0; width];
+    let with_events = s.events.iter().filter(|&&e| e > 0).count();
+    let mut before = Vec::with_capacity(with_events * width);
     for (r, &(a, b)) in s.runs.iter().enumerate() {
         if s.events[r] > 0 {
-            before.push((c0, c1.clone(), c2.clone()));
+            before.extend_from_slice(&c);
         }
         for i in (a..b).filter(|&i| s.kind[i] == 2) {
-            accumulate(&mut c0, &mut c1, &mut c2, s.row(i), risk[i] / s.g_minus[r]);
+            let (c0, rest) = c.split_at_mut(1);
+            let (c1, c2) = rest.split_at_mut(p);
+            accumulate(&mut c0[0], c1, c2, s.row(i), risk[i] / s.g_minus[r]);
         }
     }
     let mut out = Eval {
@@ -225,11 +229,12 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
     let mut r0 = 0.0;
     let (mut r1, mut r2) = (vec![0.0; p], vec![0.0; p * p]);
     let mut s1 = vec![0.0; p];
+    let mut slot = with_events;
     for (r, &(a, b)) in s.runs.iter().enumerate().rev() {
-        for i in a..b {
-            accumulate(&mut r0, &mut r1, &mut r2, s.row(i), risk[i]);
+        for (i, &e) in risk.iter().enumerate().take(b).skip(a) {
+            accumulate(&mut r0, &mut r1, &mut r2, s.row(i), e);
             if s.kind[i] == 1 {
-                out.loglik += risk[i].ln();
+                out.loglik += e.ln();
                 out.score
                     .iter_mut()
                     .zip(s.row(i))
@@ -239,7 +244,9 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
         if s.events[r] == 0 {
             continue;
         }
-        let (b0, b1, b2) = before.pop()?;
+        slot -= 1;
+        let cs = &before[slot * width..(slot + 1) * width];
+        let (b0, b1, b2) = (cs[0], &cs[1..=p], &cs[1 + p..]);
         let g = s.g_minus[r];
         let d = s.events[r] as f64;
         let s0 = r0 + g * b0;

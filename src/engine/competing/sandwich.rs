@@ -41,9 +41,8 @@ fn cumulative(s: &Sorted, at: &Eval, g: bool, from_end: bool) -> (Vec<f64>, Vec<
         if s.events[r] > 0 {
             let w = s.events[r] as f64 * if g { s.g_minus[r] } else { 1.0 } / at.s0[r];
             c0 += w;
-            for j in 0..p {
-                c1[j] += w * at.xbar[r * p + j];
-            }
+            let xbar = &at.xbar[r * p..(r + 1) * p];
+            c1.iter_mut().zip(xbar).for_each(|(c, m)| *c += w * m);
         }
         a0[r] = c0;
         a1[r * p..(r + 1) * p].copy_from_slice(&c1);
@@ -85,9 +84,8 @@ pub(super) fn crr_variance(
                 psi_sum[j] -= s.censored[r] as f64 * q[j] / (y * y);
             }
         }
-        for i in start..end {
+        for (i, &e) in risk.iter().enumerate().take(end).skip(start) {
             let x = s.row(i);
-            let e = risk[i];
             let comp = if s.kind[i] == 2 {
                 e / s.g_minus[r]
             } else {
