@@ -231,3 +231,67 @@ fn bad_models_are_errors_with_hints() {
     assert_eq!(e, CompetingError::Model(CoxError::NoEvents), "{e}");
     assert!(!e.hint().is_empty());
 }
+
+/// With no competing event before the last time, the Fine-Gray model is
+/// the Cox model with Breslow ties: the same estimate, its model-based SE
+/// the Cox SE and crr's sandwich the Cox robust SE (each patient its own
+/// cluster), as the weights are all 1 and the censoring term vanishes.
+#[test]
+fn without_competing_events_fine_gray_is_breslow_cox() {
+    use cohortlab::engine::survival::{fit_cox, CoxData, Ties};
+    let mut csv = String::from("t,s,x,z\n");
+    let (mut time, mut event, mut x) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..60u32 {
+        // Times with ties, events and censorings mixed, two covariates.
+        let t = f64::from((i * 37) % 23 + 1);
+        let s = u32::from((i * 11) % 5 != 0);
+        let (a, b) = (f64::from((i * 13) % 7) - 3.0, f64::from(i % 2));
+        csv.push_str(&format!("{t},{s},{a},{b}\n"));
+        time.push(t);
+        event.push(s == 1);
+        x.extend([a, b]);
+    }
+    // One competing event, after every other time.
+    csv.push_str("99,2,1,0\n");
+    time.push(99.0);
+    event.push(false);
+    x.extend([1.0, 0.0]);
+    let ds = common::dataset(&csv, DatasetSpec::default());
+    let spec = CompetingSpec {
+        time: "t".into(),
+        status: "s".into(),
+        event_level: "1".into(),
+        competing_levels: vec!["2".into()],
+        group: None,
+    };
+    let cov = CompetingCovariates {
+        variables: vec!["x".into(), "z".into()],
+        ordinal: Vec::new(),
+    };
+    let fg = fine_gray(&ds, &spec, &cov, 0.95).unwrap();
+    let n = time.len();
+    let cluster: Vec<usize> = (0..n).collect();
+    let names = vec!["x".to_string(), "z".to_string()];
+    let d = CoxData {
+        x: &x,
+        columns: 2,
+        time: &time,
+        event: &event,
+        stratum: &vec![0; n],
+        cluster: Some(&cluster),
+        weights: None,
+    };
+    let cox = fit_cox(&d, &names, Ties::Breslow, 0.95).unwrap();
+    for (f, c) in fg.terms.iter().zip(&cox.terms) {
+        close(f.coef, c.coef, Tol::relative(1e-9), "coef");
+        close(f.naive_se, c.se, Tol::relative(1e-9), "model-based se");
+        let robust = c.robust.unwrap().se;
+        close(f.se, robust, Tol::relative(1e-9), "sandwich se");
+    }
+    close(
+        fg.log_likelihood,
+        cox.log_likelihood,
+        Tol::SAME_FORMULA,
+        "ll",
+    );
+}
