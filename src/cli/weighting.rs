@@ -14,8 +14,8 @@ use crate::engine::study::WeightingSummary;
 use crate::engine::table1::{Table1, Table1Spec};
 use crate::engine::weighting::{
     doubly_robust, weight_patients, weighted_balance, weighted_outcome, weighted_table1,
-    DoublyRobust, Estimand, GroupWeights, WeightOptions, WeightResult, WeightSpec, WeightedBalance,
-    WeightedOutcome,
+    DoublyRobust, Estimand, GroupWeights, WeightOptions, WeightResult, WeightSpec,
+    WeightedBalance, WeightedOutcome,
 };
 use crate::engine::{Code, Diagnostic};
 use crate::report::table1::table1_table;

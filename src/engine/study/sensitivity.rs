@@ -35,8 +35,8 @@ use crate::engine::survival::{CoxFit, SurvivalAnalysis};
 use crate::engine::table1::{Table1, Table1Spec};
 use crate::engine::weighting::{
     doubly_robust, weight_patients, weighted_balance, weighted_outcome, weighted_table1,
-    DoublyRobust, GroupWeights, SmdDenominator, WeightOptions, WeightResult, WeightSpec,
-    WeightedOutcome,
+    DoublyRobust, GroupWeights,
+    SmdDenominator, WeightOptions, WeightResult, WeightSpec, WeightedOutcome,
 };
 use crate::engine::{Choice, Code, Diagnostic};
 
