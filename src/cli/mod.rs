@@ -15,6 +15,7 @@ mod cif;
 mod cox;
 mod evalue;
 mod failure;
+mod finegray;
 mod guess;
 mod input;
 mod inspect;
@@ -62,6 +63,10 @@ enum Command {
     /// (Aalen-Johansen, as R's survfit and cmprsk::cuminc), at landmark
     /// times with CIs and numbers at risk, and Gray's test per cause.
     Cif(cif::Args),
+    /// Competing risks regression: the Fine-Gray model of the event of
+    /// interest (subdistribution hazard ratios, as cmprsk::crr) beside the
+    /// cause-specific Cox model of each cause.
+    Finegray(finegray::Args),
     /// The whole study from a settings file (as saved by the page):
     /// writes report.html, results.json, tables/*.csv, figures/*.svg and
     /// matched.csv into --out.
@@ -84,6 +89,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Weight(args) => weighting::run(args),
         Command::Survival(args) => survival::run(args),
         Command::Cif(args) => cif::run(args),
+        Command::Finegray(args) => finegray::run(args),
         Command::Run(args) => run::run(args),
         Command::Cox(args) => cox::run(args),
         Command::Logistic(args) => logistic::run(args),

@@ -55,6 +55,10 @@ pub enum CompetingError {
         /// The column's levels.
         levels: Vec<String>,
     },
+    /// A regression on the outcome (Fine-Gray, cause-specific Cox) could
+    /// not be fitted: its covariates, or no event among its patients.
+    #[error(transparent)]
+    Model(crate::engine::survival::CoxError),
     /// A confidence level, landmark time or rho the analysis cannot take.
     #[error("{what} cannot be {value}: it must be {rule}")]
     InvalidOption {
@@ -76,6 +80,7 @@ impl CompetingError {
                 "Name each level once: the event one level, the competing events others (the levels are {}); any level not named is censored.",
                 levels.join(", ")
             ),
+            CompetingError::Model(e) => e.hint(),
             CompetingError::InvalidOption { .. } => {
                 "Give landmark times >= 0 in the time column's unit and a confidence level between 0 and 1 (e.g. 0.95).".into()
             }
