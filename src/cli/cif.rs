@@ -16,20 +16,8 @@ use crate::report::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
 pub(crate) struct Args {
     #[command(flatten)]
     input: Input,
-    /// Follow-up time column (numeric, >= 0).
-    #[arg(long)]
-    time: String,
-    /// Status column, in any coding (e.g. 0/1/2 or
-    /// censored/relapse/death).
-    #[arg(long)]
-    event: String,
-    /// The level of --event meaning the event of interest.
-    #[arg(long)]
-    event_level: String,
-    /// The level(s) meaning a competing event, comma-separated; every
-    /// other level is censored.
-    #[arg(long, value_delimiter = ',', required = true)]
-    competing_level: Vec<String>,
+    #[command(flatten)]
+    status: Status,
     /// Compare the groups of this column (Gray's test).
     #[arg(long)]
     group: Option<String>,
@@ -53,6 +41,38 @@ pub(crate) struct Args {
     json: bool,
 }
 
+/// The competing-risks outcome's options, shared with `finegray`.
+#[derive(clap::Args)]
+pub(crate) struct Status {
+    /// Follow-up time column (numeric, >= 0).
+    #[arg(long)]
+    pub(crate) time: String,
+    /// Status column, in any coding (e.g. 0/1/2 or
+    /// censored/relapse/death).
+    #[arg(long)]
+    pub(crate) event: String,
+    /// The level of --event meaning the event of interest.
+    #[arg(long)]
+    pub(crate) event_level: String,
+    /// The level(s) meaning a competing event, comma-separated; every
+    /// other level is censored.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub(crate) competing_level: Vec<String>,
+}
+
+impl Status {
+    /// The spec of these options, comparing `group`.
+    pub(crate) fn spec(self, group: Option<String>) -> CompetingSpec {
+        CompetingSpec {
+            time: self.time,
+            status: self.event,
+            event_level: self.event_level,
+            competing_levels: self.competing_level,
+            group,
+        }
+    }
+}
+
 fn failure(e: CompetingError) -> Failure {
     Failure::new(e.to_string(), e.hint())
 }
@@ -64,13 +84,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     options.conf_level = args.level.conf_level;
     options.rho = args.rho;
     let (_, dataset) = args.input.load()?;
-    let spec = CompetingSpec {
-        time: args.time,
-        status: args.event,
-        event_level: args.event_level,
-        competing_levels: args.competing_level,
-        group: args.group,
-    };
+    let spec = args.status.spec(args.group);
     let a = competing_analysis(&dataset, &spec, &options).map_err(failure)?;
     if args.json {
         return print_json(&a);

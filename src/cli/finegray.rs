@@ -16,20 +16,8 @@ use crate::report::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
 pub(crate) struct Args {
     #[command(flatten)]
     input: Input,
-    /// Follow-up time column (numeric, >= 0).
-    #[arg(long)]
-    time: String,
-    /// Status column, in any coding (e.g. 0/1/2 or
-    /// censored/relapse/death).
-    #[arg(long)]
-    event: String,
-    /// The level of --event meaning the event of interest.
-    #[arg(long)]
-    event_level: String,
-    /// The level(s) meaning a competing event, comma-separated; every
-    /// other level is censored.
-    #[arg(long, value_delimiter = ',', required = true)]
-    competing_level: Vec<String>,
+    #[command(flatten)]
+    status: super::cif::Status,
     /// Covariates, comma-separated.
     #[arg(long, value_delimiter = ',', required = true)]
     vars: Vec<String>,
@@ -66,13 +54,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         input.set_kind(c, ColumnKind::Categorical);
     }
     let (_, dataset) = input.load()?;
-    let spec = CompetingSpec {
-        time: args.time,
-        status: args.event,
-        event_level: args.event_level,
-        competing_levels: args.competing_level,
-        group: None,
-    };
+    let spec = args.status.spec(None);
     let covariates = CompetingCovariates {
         variables: args.vars,
         ordinal: args.ordinal,

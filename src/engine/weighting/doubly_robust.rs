@@ -445,17 +445,7 @@ pub fn doubly_robust(
     outcome: &str,
     conf_level: f64,
 ) -> Result<DoublyRobust, WeightError> {
-    if !(conf_level > 0.0 && conf_level < 1.0) {
-        return Err(WeightError::BadConfLevel(conf_level));
-    }
-    crate::engine::design::check_roles(
-        ds,
-        &crate::engine::design::Roles {
-            treatment: Some(&w.spec.treatment),
-            outcomes: vec![outcome],
-            ..Default::default()
-        },
-    )?;
+    super::outcome::check_outcome(ds, w, outcome, conf_level)?;
     let m = model_data(ds, w, outcome)?;
     let counts = group_counts(&m, outcome)?;
     let estimand = w.spec.options.estimand;

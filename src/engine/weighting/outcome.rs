@@ -68,14 +68,14 @@ struct Sums {
     ss: f64,
 }
 
-/// The weighted risks, RD, RR and OR of `outcome` (binary) between the
-/// groups of `w`, with `conf_level` CIs.
-pub fn weighted_outcome(
+/// Refuses a confidence level outside (0, 1) and an outcome that is the
+/// treatment (or codes its groups again).
+pub(super) fn check_outcome(
     ds: &Dataset,
     w: &WeightResult,
     outcome: &str,
     conf_level: f64,
-) -> Result<WeightedOutcome, WeightError> {
+) -> Result<(), WeightError> {
     if !(conf_level > 0.0 && conf_level < 1.0) {
         return Err(WeightError::BadConfLevel(conf_level));
     }
@@ -87,6 +87,18 @@ pub fn weighted_outcome(
             ..Default::default()
         },
     )?;
+    Ok(())
+}
+
+/// The weighted risks, RD, RR and OR of `outcome` (binary) between the
+/// groups of `w`, with `conf_level` CIs.
+pub fn weighted_outcome(
+    ds: &Dataset,
+    w: &WeightResult,
+    outcome: &str,
+    conf_level: f64,
+) -> Result<WeightedOutcome, WeightError> {
+    check_outcome(ds, w, outcome, conf_level)?;
     let (y, event_level) = outcome_values(ds, outcome, None).map_err(|e| match e {
         RegressionError::UnknownColumn(c) => WeightError::UnknownColumn(c),
         e => WeightError::Outcome(e),
