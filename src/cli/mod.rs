@@ -21,6 +21,7 @@ mod input;
 mod inspect;
 mod logistic;
 mod matching;
+mod missing;
 mod output;
 mod run;
 mod survival;
@@ -51,6 +52,9 @@ enum Command {
     Inspect(inspect::Args),
     /// Table 1: baseline characteristics by group, with P values and SMD.
     Table1(table1::Args),
+    /// Missing values per variable, overall and by group with a test,
+    /// and the patterns in which they occur (as mice's md.pattern).
+    Missing(missing::Args),
     /// Propensity-score matching (nearest neighbour, as MatchIt) and balance.
     Match(matching::Args),
     /// Propensity-score weighting (IPTW, ATT, overlap or matching weights,
@@ -85,6 +89,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Guess(args) => guess::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Table1(args) => table1::run(args),
+        Command::Missing(args) => missing::run(args),
         Command::Match(args) => matching::run(args),
         Command::Weight(args) => weighting::run(args),
         Command::Survival(args) => survival::run(args),

@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod example;
 pub mod hypothesis;
 pub mod matching;
+pub mod missing;
 pub mod numeric;
 pub mod parallel;
 pub mod regression;

@@ -10,6 +10,7 @@ pub mod html;
 pub mod inspect;
 pub mod km_figure;
 pub mod matching;
+pub mod missing;
 pub mod protocol;
 pub mod regression;
 pub mod sensitivity;
