@@ -241,12 +241,10 @@ fn patterns(names: &[String], masks: &[Vec<bool>], n: usize) -> (Vec<String>, Ve
     // A stable sort, as R's order.
     order.sort_by_key(|&j| nmis[j]);
     let mut counts: HashMap<Vec<bool>, usize> = HashMap::new();
-    let mut key = vec![false; order.len()];
+    let columns: Vec<&[bool]> = order.iter().map(|&j| &masks[j][..]).collect();
     for i in 0..n {
-        for (slot, &j) in key.iter_mut().zip(&order) {
-            *slot = masks[j][i];
-        }
-        *counts.entry(key.clone()).or_default() += 1;
+        let key: Vec<bool> = columns.iter().map(|c| c[i]).collect();
+        *counts.entry(key).or_default() += 1;
     }
     let mut found: Vec<(Vec<bool>, usize)> = counts.into_iter().collect();
     // "0" < "1" position by position: false before true.
