@@ -5,6 +5,7 @@
 
 use crate::engine::data::DatasetSpec;
 use crate::engine::matching::MatchSpec;
+use crate::engine::missing::MissingSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::table1::Table1Spec;
 use crate::engine::Diagnostic;
@@ -54,6 +55,13 @@ pub struct ChooseSheet(pub String);
 /// Table 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table1(pub Table1Spec);
+
+/// The missing values and their patterns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Missing(pub MissingSpec);
+
+/// The missing values' table, the patterns' table and their notes.
+pub type MissingReply = (ReportTable, ReportTable, Vec<Diagnostic>);
 
 /// The univariate screen and the multivariable model.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +131,8 @@ ask!(ApplySpec, SessionInfo, |r| Request::ApplySpec(r.0), Reply::Loaded(i) => *i
 ask!(ChooseSheet, SessionInfo, |r| Request::ChooseSheet(r.0), Reply::Loaded(i) => *i);
 ask!(Table1, TableReply, |r| Request::Table1(r.0),
     Reply::Table { table, diagnostics } => (table, diagnostics));
+ask!(Missing, MissingReply, |r| Request::Missing(r.0),
+    Reply::Missing { missing, patterns, diagnostics } => (missing, patterns, diagnostics));
 ask!(Regression, TableReply, |r| Request::Regression {
     spec: r.spec,
     threshold: r.threshold,
@@ -188,6 +198,8 @@ mod tests {
             Request::ChooseSheet("S".into())
         );
         assert_eq!(Request::from(Table1(t.clone())), Request::Table1(t.clone()));
+        let ms = MissingSpec::default();
+        assert_eq!(Request::from(Missing(ms.clone())), Request::Missing(ms));
         let reg = Regression {
             spec: example_logistic_spec(),
             threshold: Some(0.05),
@@ -238,6 +250,7 @@ mod tests {
         assert_eq!(MatchedCsv::take(text()), Ok("x".to_owned()));
         assert_eq!(Stability::take(text()), Ok("x".to_owned()));
         assert_eq!(Table1::take(text()), Err(text()));
+        assert_eq!(Missing::take(text()), Err(text()));
         assert_eq!(Regression::take(text()), Err(text()));
         assert_eq!(Example::take(text()), Err(text()));
         assert_eq!(Open::take(text()), Err(text()));
@@ -272,6 +285,15 @@ mod tests {
         assert!(ask(&mut s, Example).example);
         let (table, _) = ask(&mut s, Table1(example_table1_spec()));
         assert!(!table.rows.is_empty());
+        let (missing, patterns, _) = ask(
+            &mut s,
+            Missing(MissingSpec {
+                variables: Vec::new(),
+                group: Some("seed_marking".into()),
+            }),
+        );
+        assert!(missing.rows.len() > 10 && missing.header.len() == 6);
+        assert_eq!(patterns.rows.len(), 1);
         let csv = ask(&mut s, MatchedCsv(example_match_spec()));
         assert!(csv.contains("subclass"));
     }

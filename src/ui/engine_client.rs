@@ -454,6 +454,14 @@ pub fn too_large(file_name: &str, bytes: u64, limit: u64) -> Failure {
     )
 }
 
+/// The missing values per variable (by group when one is given) and
+/// their patterns. Never replaces a queued load of the Data step.
+pub async fn run_missing(
+    spec: crate::engine::missing::MissingSpec,
+) -> Result<crate::report::protocol::MissingReply, UiError> {
+    call(ask::Missing(spec), None, Channel::Once).await
+}
+
 /// Table 1 with its notes.
 pub async fn run_table1(spec: Table1Spec) -> Result<TableReply, UiError> {
     call(ask::Table1(spec), None, Channel::Step(Step::Table1)).await

@@ -177,3 +177,26 @@ test('everything is reachable by keyboard, with a visible focus', async () => {
   assert.deepEqual(unnamed, []);
   await close();
 });
+
+test('missing data are shown before any analysis: per variable, by group with a test, and the patterns', async () => {
+  const { page, close } = await openPage();
+  await page.setInputFiles('#file-input', data('missing_patterns.csv'));
+  await page.locator('#row-count', { hasText: '300' }).waitFor();
+  await page.locator('#missing-data summary').click();
+  const table = page.locator('#missing-table');
+  // Before the groups are confirmed: all patients only.
+  await table.getByRole('cell', { name: '56 (18.7%)' }).waitFor();
+  // With the guessed design confirmed, by group, with the test
+  // (the numbers of tests/reference/missing.json, from R).
+  await page.locator('#design-looks-right').click();
+  await page.locator('#design-confirmed').waitFor();
+  const ki67 = table.locator('tr', { hasText: 'ki67' });
+  await ki67.filter({ hasText: '36 (28.3%)' }).waitFor();
+  assert.match(await ki67.innerText(), /56 \(18\.7%\)\s+36 \(28\.3%\)\s+20 \(11\.7%\)\s+< 0\.001\s+χ²/);
+  assert.match(await table.locator('tr', { hasText: 'bmi' }).innerText(), /0\.639\s+Fisher/);
+  const patterns = page.locator('#missing-patterns-table');
+  assert.match(await patterns.locator('tbody tr').first().innerText(), /^200\s/);
+  assert.match(await patterns.innerText(), /other pattern\(s\)/);
+  await shot(page, '05-missing-data');
+  await close();
+});

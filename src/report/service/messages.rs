@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::data::DatasetSpec;
 use crate::engine::matching::MatchSpec;
+use crate::engine::missing::MissingSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::study::StudySettings;
 use crate::engine::table1::Table1Spec;
@@ -62,6 +63,8 @@ pub enum Request {
     ApplySpec(DatasetSpec),
     ChooseSheet(String),
     Table1(Table1Spec),
+    /// The missing values per variable and group, and their patterns.
+    Missing(MissingSpec),
     Regression {
         spec: LogisticSpec,
         threshold: Option<f64>,
@@ -92,6 +95,7 @@ impl Request {
             Request::Example => "Loading the example",
             Request::ApplySpec(_) => "Applying the change",
             Request::Table1(_) => "Table 1",
+            Request::Missing(_) => "Counting the missing values",
             Request::Regression { .. } => "Fitting the logistic models",
             Request::Matching { .. } => "Propensity model and matching",
             Request::MatchedCsv(_) => "Writing the matched dataset",
@@ -120,6 +124,12 @@ pub enum Reply {
         diagnostics: Vec<Diagnostic>,
     },
     Matching(Box<MatchView>),
+    /// The missing values' table and the patterns' table, with notes.
+    Missing {
+        missing: ReportTable,
+        patterns: ReportTable,
+        diagnostics: Vec<Diagnostic>,
+    },
     Text(String),
     Survival(Box<SurvivalView>),
     Study(Box<StudyView>),

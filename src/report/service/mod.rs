@@ -95,6 +95,7 @@ impl Service {
                 self.replace(s)
             }
             Request::Table1(spec) => self.table1(&spec),
+            Request::Missing(spec) => self.missing(&spec),
             Request::Regression { spec, threshold } => self.regression(&spec, threshold),
             Request::Matching { spec, table1 } => {
                 let m = self.matching(&spec, &mut stage)?;
@@ -191,6 +192,23 @@ impl Service {
         let m = Arc::new(match_patients(&s.dataset, spec));
         self.matching = Some((spec.clone(), m.clone()));
         Ok(m)
+    }
+
+    /// The missingness report of the loaded data.
+    fn missing(&self, spec: &crate::engine::missing::MissingSpec) -> Result<Reply, Failure> {
+        let ds = &self.session()?.dataset;
+        let r = crate::engine::missing::missing_report(ds, spec).map_err(|e| {
+            Failure::new(
+                "The missing values could not be counted",
+                e.to_string(),
+                &e.hint(),
+            )
+        })?;
+        Ok(Reply::Missing {
+            missing: crate::report::missing::missing_table(&r),
+            patterns: crate::report::missing::pattern_table(&r),
+            diagnostics: r.diagnostics,
+        })
     }
 
     fn table1(&self, spec: &Table1Spec) -> Result<Reply, Failure> {

@@ -18,6 +18,7 @@ pub mod level_editor;
 pub mod level_item;
 pub mod level_merge;
 pub mod level_reference;
+pub mod missing_data;
 pub mod needs_role;
 pub mod pending;
 pub mod preview_table;

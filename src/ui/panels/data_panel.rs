@@ -9,6 +9,7 @@ use crate::ui::components::column_table::ColumnTable;
 use crate::ui::components::design_checklist::DesignChecklist;
 use crate::ui::components::diagnostics::Diagnostics;
 use crate::ui::components::file_drop::FileDrop;
+use crate::ui::components::missing_data::MissingData;
 use crate::ui::components::preview_table::PreviewTable;
 use crate::ui::components::roles::Roles;
 use crate::ui::components::settings_loader::SettingsLoader;
@@ -124,6 +125,7 @@ fn LoadedData(session: Arc<SessionInfo>) -> impl IntoView {
             <Diagnostics items=inspection.diagnostics.clone() />
             {session.design.clone().map(|design| view! { <DesignChecklist design=design /> })}
             <Roles />
+            <MissingData />
             <SettingsLoader />
             <ColumnTable session=session.clone() />
             <PreviewTable session=session.clone() />
