@@ -132,7 +132,7 @@ ask!(ChooseSheet, SessionInfo, |r| Request::ChooseSheet(r.0), Reply::Loaded(i) =
 ask!(Table1, TableReply, |r| Request::Table1(r.0),
     Reply::Table { table, diagnostics } => (table, diagnostics));
 ask!(Missing, MissingReply, |r| Request::Missing(r.0),
-    Reply::Missing { missing, patterns, diagnostics } => (missing, patterns, diagnostics));
+    Reply::Missing(m) => *m);
 ask!(Regression, TableReply, |r| Request::Regression {
     spec: r.spec,
     threshold: r.threshold,

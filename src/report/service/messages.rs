@@ -125,11 +125,7 @@ pub enum Reply {
     },
     Matching(Box<MatchView>),
     /// The missing values' table and the patterns' table, with notes.
-    Missing {
-        missing: ReportTable,
-        patterns: ReportTable,
-        diagnostics: Vec<Diagnostic>,
-    },
+    Missing(Box<(ReportTable, ReportTable, Vec<Diagnostic>)>),
     Text(String),
     Survival(Box<SurvivalView>),
     Study(Box<StudyView>),

@@ -204,11 +204,11 @@ impl Service {
                 &e.hint(),
             )
         })?;
-        Ok(Reply::Missing {
-            missing: crate::report::missing::missing_table(&r),
-            patterns: crate::report::missing::pattern_table(&r),
-            diagnostics: r.diagnostics,
-        })
+        Ok(Reply::Missing(Box::new((
+            crate::report::missing::missing_table(&r),
+            crate::report::missing::pattern_table(&r),
+            r.diagnostics,
+        ))))
     }
 
     fn table1(&self, spec: &Table1Spec) -> Result<Reply, Failure> {
