@@ -22,7 +22,10 @@ use common::{example_raw, example_study_with};
 
 fn settings(options: WeightOptions) -> StudySettings {
     StudySettings {
-        sensitivity: Some(SensitivityStep { weighting: options }),
+        sensitivity: Some(SensitivityStep {
+            weighting: options,
+            ..Default::default()
+        }),
         ..StudySettings::example()
     }
 }
