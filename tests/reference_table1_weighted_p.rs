@@ -269,3 +269,56 @@ fn three_groups_equal_survey() {
     assert!(plain.variables.iter().all(|v| v.p_value.is_none()));
     assert!(plain.weighting.unwrap().tests.is_empty());
 }
+
+/// A test that cannot be computed (race with the black patients alone)
+/// has no P value, a warning naming the variable and why, and a footnote;
+/// the other rows keep theirs.
+#[test]
+fn a_test_that_cannot_be_computed_says_why() {
+    use cohortlab::engine::table1::NoDesignTest;
+    use cohortlab::engine::Code;
+    let ds = data("lalonde.csv", DatasetSpec::default());
+    let race = ds.column("race").unwrap().levels().unwrap();
+    let black = race.levels.iter().position(|l| l == "black").unwrap() as u32;
+    let w: Vec<f64> = race
+        .codes
+        .iter()
+        .map(|&c| if c == black { 1.5 } else { 0.0 })
+        .collect();
+    let spec = Table1Spec {
+        group: "treat".into(),
+        variables: vec!["race".into(), "age".into()],
+        nonnormal: Vec::new(),
+        continuous: Vec::new(),
+        categorical_test: Default::default(),
+        continuous_test: Default::default(),
+    };
+    let t = table1_weighted_tested(&ds, &spec, &w).unwrap();
+    let tests = &t.weighting.as_ref().unwrap().tests;
+    assert_eq!(
+        tests[0].result,
+        Err(NoDesignTest::TooFewLevels { levels: 1 })
+    );
+    assert_eq!(tests[0].test, TestKind::RaoScottF);
+    assert!(t.variables[0].p_value.is_none());
+    let d = t
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DesignTestNotComputable)
+        .expect("a warning");
+    assert_eq!(d.column.as_deref(), Some("race"));
+    assert!(
+        d.message.contains("1 level(s)") && d.hint.is_some(),
+        "{d:?}"
+    );
+    assert!(t.variables[1].p_value.is_some());
+    let table = cohortlab::report::table1::table1_table(&t, Default::default());
+    assert!(
+        table
+            .footnotes
+            .iter()
+            .any(|n| n.starts_with("No P value for race (Rao-Scott F)")),
+        "{:?}",
+        table.footnotes
+    );
+}

@@ -508,3 +508,6 @@ pub fn add_weighted_tests(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
