@@ -409,3 +409,69 @@ fn table1_prints_the_weighted_table_1() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--table1"), "{err}");
 }
+
+/// `--p-values`: the weighted Table 1 with the design-based tests, the
+/// engine's in `--json` and a P value and test column in the text, whose
+/// footnote names the tests; refused without `--table1`.
+#[test]
+fn p_values_add_the_design_based_tests() {
+    use cohortlab::engine::table1::{Table1, Table1Spec};
+    use cohortlab::engine::weighting::weighted_table1_tested;
+    let args = [
+        "weight",
+        FILE,
+        "--treatment",
+        "treat",
+        "--covariates",
+        COVARIATES,
+        "--table1",
+        "age,race,re78",
+        "--nonnormal",
+        "re78",
+        "--p-values",
+    ];
+    let ds = data("lalonde_outcome.csv", DatasetSpec::default());
+    let w = weight_patients(&ds, &spec(WeightOptions::default())).unwrap();
+    let t1 = weighted_table1_tested(
+        &ds,
+        &Table1Spec {
+            group: "treat".into(),
+            variables: vec!["age".into(), "race".into(), "re78".into()],
+            nonnormal: vec!["re78".into()],
+            continuous: Vec::new(),
+            categorical_test: Default::default(),
+            continuous_test: Default::default(),
+        },
+        &w,
+    )
+    .unwrap();
+    let text = cohortlab(&args).success().stdout;
+    assert!(text.contains("P value"), "{text}");
+    assert!(
+        text.contains("Rao-Scott F") && text.contains("Wald F"),
+        "{text}"
+    );
+    assert!(text.contains("not a test of balance"), "{text}");
+    assert!(!text.contains("No P values"), "{text}");
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let doc = cohortlab(&json_args).success().json();
+    let ours: Table1 = serde_json::from_value(doc["table1"].clone()).unwrap();
+    let tests = &ours.weighting.as_ref().unwrap().tests;
+    assert_eq!(tests.len(), 3);
+    for (a, b) in ours.variables.iter().zip(&t1.variables) {
+        assert_eq!(a.test, b.test, "{}", a.variable);
+        assert!(b.p_value.is_some(), "{}", a.variable);
+        close(
+            a.p_value.unwrap(),
+            b.p_value.unwrap(),
+            Tol::EXACT,
+            &a.variable,
+        );
+    }
+    let mut alone = args[..6].to_vec();
+    alone.push("--p-values");
+    let (code, _, err) = cohortlab(&alone).parts();
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--table1"), "{err}");
+}

@@ -22,7 +22,10 @@ use common::{example_raw, example_study_with};
 
 fn settings(options: WeightOptions) -> StudySettings {
     StudySettings {
-        sensitivity: Some(SensitivityStep { weighting: options }),
+        sensitivity: Some(SensitivityStep {
+            weighting: options,
+            ..Default::default()
+        }),
         ..StudySettings::example()
     }
 }
@@ -305,4 +308,70 @@ fn cohortlab_run_reruns_the_step_from_the_settings() {
     assert!(out.join("figures/weights.svg").exists());
     let again = json_file(out.join("settings.json"));
     assert_eq!(again["sensitivity"]["weighting"]["estimand"], "ate");
+}
+
+/// `table1_p_values`: the study's weighted Table 1 is the engine's with
+/// the design-based tests, its report table has the P value and test
+/// columns and says what they are; without it, neither (as before). The
+/// field is saved only when set, and read back.
+#[test]
+fn weighted_table1_p_values_when_asked_for() {
+    use cohortlab::engine::hypothesis::TestKind;
+    use cohortlab::engine::weighting::weighted_table1_tested;
+    let options = WeightOptions {
+        estimand: Estimand::Ate,
+        ..WeightOptions::default()
+    };
+    let mut s = settings(options);
+    assert!(!s.to_json().contains("table1_p_values"));
+    let without = example_study_with(&s);
+    if let Some(step) = &mut s.sensitivity {
+        step.table1_p_values = true;
+    }
+    let text = s.to_json();
+    assert!(text.contains("\"table1_p_values\": true"), "{text}");
+    assert_eq!(StudySettings::from_json(&text).unwrap(), s);
+
+    let out = example_study_with(&s);
+    let ds = Dataset::build(&example_raw(), &s.dataset).unwrap();
+    let w = weight_patients(
+        &ds,
+        &WeightSpec::from_match(s.matching.as_ref().unwrap(), options),
+    )
+    .unwrap();
+    let direct = weighted_table1_tested(&ds, s.table1.as_ref().unwrap(), &w).unwrap();
+    let sens = out.results.sensitivity.as_ref().unwrap();
+    let t1 = sens.weighted_table1.as_ref().unwrap();
+    assert_eq!(t1, &direct);
+    assert!(t1.variables.iter().any(|v| v.p_value.is_some()));
+    assert!(t1.variables.iter().filter_map(|v| v.test).all(|k| matches!(
+        k,
+        TestKind::RaoScottF | TestKind::DesignWald | TestKind::DesignRank
+    )));
+    let table = |o: &cohortlab::report::study::StudyOutputs| {
+        o.tables
+            .iter()
+            .find(|(n, _)| n == "table1_weighted")
+            .map(|(_, t)| t.clone())
+            .expect("a weighted Table 1")
+    };
+    let tested = table(&out);
+    assert!(tested.header.iter().any(|h| h == "P value"));
+    let notes = tested.footnotes.join(" ");
+    assert!(notes.contains("asked for") && notes.contains("not a test of balance"));
+    assert!(notes.contains("Rao-Scott F:"), "{notes}");
+    assert!(!notes.contains("No P values"));
+
+    // Without the option: no P column, the footnote says why.
+    let plain = table(&without);
+    assert!(!plain.header.iter().any(|h| h == "P value"));
+    assert!(plain.footnotes.join(" ").contains("No P values"));
+    let t0 = without
+        .results
+        .sensitivity
+        .unwrap()
+        .weighted_table1
+        .unwrap();
+    assert!(t0.variables.iter().all(|v| v.p_value.is_none()));
+    assert!(t0.weighting.unwrap().tests.is_empty());
 }

@@ -456,6 +456,7 @@ fn sensitivity_step(rng: &mut Rng) -> SensitivityStep {
             trim: chance(rng, 0.3).then(|| some_f64(rng, &[0.01, 0.05, 0.1], &[0.5, -1.0])),
             truncate: chance(rng, 0.3).then(|| some_f64(rng, &[0.9, 0.99, 0.999], &[1.0, 0.2])),
         },
+        table1_p_values: chance(rng, 0.5),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `cohortlab weight`: propensity-score weighting (as WeightIt's
 //! `method = "glm"`), the balance after it, the weighted outcomes and
 //! their doubly robust estimates, and, with `--table1`, the weighted
-//! Table 1.
+//! Table 1 (with `--p-values`, its design-based tests).
 
 use std::path::PathBuf;
 
@@ -14,8 +14,8 @@ use crate::engine::study::WeightingSummary;
 use crate::engine::table1::{Table1, Table1Spec};
 use crate::engine::weighting::{
     doubly_robust, weight_patients, weighted_balance, weighted_outcome, weighted_table1,
-    DoublyRobust, Estimand, GroupWeights, WeightOptions, WeightResult, WeightSpec, WeightedBalance,
-    WeightedOutcome,
+    weighted_table1_tested, DoublyRobust, Estimand, GroupWeights, WeightOptions, WeightResult,
+    WeightSpec, WeightedBalance, WeightedOutcome,
 };
 use crate::engine::{Code, Diagnostic};
 use crate::report::table1::table1_table;
@@ -78,7 +78,8 @@ pub(crate) struct Args {
     #[arg(long, value_name = "COL")]
     outcome: Vec<String>,
     /// Table 1 of these variables (comma-separated) by the treatment,
-    /// weighted: weighted n (%), mean (SD), no P values.
+    /// weighted: weighted n (%), mean (SD), no P values (see
+    /// `--p-values`).
     #[arg(long, value_delimiter = ',', value_name = "VARS")]
     table1: Vec<String>,
     /// Variables of `--table1` shown as weighted median [IQR].
@@ -88,6 +89,11 @@ pub(crate) struct Args {
     /// at most 5 whole-number values.
     #[arg(long, value_delimiter = ',', value_name = "VARS", requires = "table1")]
     continuous: Vec<String>,
+    /// Add design-based P values to the weighted Table 1, as tableone's
+    /// svyCreateTableOne: Rao-Scott F (categorical), svyglm's Wald F
+    /// (mean (SD)), svyranktest (median [IQR]).
+    #[arg(long, requires = "table1")]
+    p_values: bool,
     #[command(flatten)]
     level: Level,
     /// Write every patient (all columns + ps, weights) to this CSV file.
@@ -168,7 +174,13 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         .map_err(|e| Failure::new(e.to_string(), e.hint()))?;
     let table1 = args
         .table1()
-        .map(|spec| weighted_table1(&dataset, &spec, &w))
+        .map(|spec| {
+            if args.p_values {
+                weighted_table1_tested(&dataset, &spec, &w)
+            } else {
+                weighted_table1(&dataset, &spec, &w)
+            }
+        })
         .transpose()
         .map_err(|e| Failure::new(e.to_string(), e.hint()))?;
     if let Some(p) = &args.out {

@@ -75,6 +75,9 @@ pub enum Code {
     /// Matching with replacement put a control in several matched sets,
     /// so the Rosenbaum bound treats dependent sets as independent.
     ControlsReused,
+    /// A design-based test of a weighted Table 1 that cannot be computed
+    /// (one level or one group with values, no variation).
+    DesignTestNotComputable,
     // The study: a step that could not be done (the message says which
     // and why).
     StepFailed,

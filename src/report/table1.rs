@@ -2,7 +2,10 @@
 //! each variable and the conventions in footnotes. A weighted Table 1
 //! (`Table1::weighting`) shows weighted numbers of patients (one decimal,
 //! as tableone), no P value or test columns, and footnotes that say what
-//! the weights are and why there are no P values.
+//! the weights are and why there are no P values; with the design-based
+//! tests asked for (`Table1Weighting::tests`), the P value and test
+//! columns and footnotes that name the tests and say what such P values
+//! mean.
 
 use super::table::{fmt_num, fmt_p, ReportTable, RowStyle};
 use crate::engine::hypothesis::TestKind;
@@ -175,14 +178,20 @@ pub fn table1_table(t: &Table1, f: Table1Format) -> ReportTable {
     }
 }
 
-/// A weighted Table 1: without the P value and test columns (empty), its
-/// title and footnotes saying what the weights are and why.
+/// A weighted Table 1: without the P value and test columns (empty)
+/// unless its design-based tests were asked for, its title and footnotes
+/// saying what the weights are and why.
 fn weighted(mut table: ReportTable, t: &Table1, w: &Table1Weighting) -> ReportTable {
+    let tested = !w.tests.is_empty();
     // Columns: label, k groups, overall, P value, test, SMD.
     let p = t.groups.len() + 2;
-    for cells in std::iter::once(&mut table.header).chain(table.rows.iter_mut().map(|r| &mut r.1)) {
-        if cells.len() > p + 1 {
-            cells.drain(p..p + 2);
+    if !tested {
+        for cells in
+            std::iter::once(&mut table.header).chain(table.rows.iter_mut().map(|r| &mut r.1))
+        {
+            if cells.len() > p + 1 {
+                cells.drain(p..p + 2);
+            }
         }
     }
     let what = match w.estimand {
@@ -206,7 +215,11 @@ fn weighted(mut table: ReportTable, t: &Table1, w: &Table1Weighting) -> ReportTa
             w.zero_weight
         ));
     }
-    notes.push("No P values: after weighting the groups are a pseudo-population built to be balanced on the measured covariates, so tests of their balance are not meaningful (Ho, Imai, King & Stuart 2007; Austin 2009); the SMD is the measure of balance.".into());
+    if tested {
+        notes.extend(tests_notes(w));
+    } else {
+        notes.push("No P values: after weighting the groups are a pseudo-population built to be balanced on the measured covariates, so tests of their balance are not meaningful (Ho, Imai, King & Stuart 2007; Austin 2009); the SMD is the measure of balance.".into());
+    }
     notes.push(match w.smd_denominator {
         Some(d) => format!(
             "SMD: as in the balance table after weighting, the difference in weighted means (proportions) over {}; for a variable with more than two levels, the largest over its levels.",
@@ -216,6 +229,33 @@ fn weighted(mut table: ReportTable, t: &Table1, w: &Table1Weighting) -> ReportTa
     });
     table.footnotes = notes;
     table
+}
+
+/// The footnotes of a weighted Table 1 with its design-based tests: what
+/// they are and mean, each test's mark, and the tests not computable.
+fn tests_notes(w: &Table1Weighting) -> Vec<String> {
+    let mut notes = vec!["P values (asked for): design-based tests on the weighted patients, as R's tableone svyCreateTableOne with the survey package (svydesign(ids = ~1, weights = ~w)): Rao-Scott F for categorical variables (svychisq), the Wald F of the group in a weighted linear model with robust variance for mean (SD) (svyglm and regTermTest), the weighted rank test for median [IQR] (svyranktest). After weighting, P values describe the weighted pseudo-population and are not a test of balance; the SMD is the measure of balance.".to_string()];
+    let mut used: Vec<TestKind> = Vec::new();
+    for x in &w.tests {
+        if let Ok(d) = &x.result {
+            if !used.contains(&d.test) {
+                used.push(d.test);
+            }
+        }
+    }
+    for k in used {
+        notes.push(format!("{}: {}.", k.short(), k.label()));
+    }
+    for x in &w.tests {
+        if let Err(e) = &x.result {
+            notes.push(format!(
+                "No P value for {} ({}): {e}.",
+                x.variable,
+                x.test.short()
+            ));
+        }
+    }
+    notes
 }
 
 /// Table 1 before and after matching side by side, the model study's

@@ -414,6 +414,7 @@ impl AppState {
             conf_level: self.conf_level.get(),
             sensitivity: self.sensitivity_included.get().then(|| SensitivityStep {
                 weighting: self.weighting.get(),
+                ..Default::default()
             }),
         }
     }

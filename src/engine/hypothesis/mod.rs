@@ -47,6 +47,18 @@ pub enum TestKind {
     /// McNemar's test for paired binary data, with continuity correction
     /// (`mcnemar.test()`).
     McNemar,
+    /// Design-based Pearson chi-square with Rao & Scott's second-order
+    /// correction, as an F test (`survey::svychisq`, its default
+    /// `statistic = "F"`): a weighted Table 1's categorical variables.
+    RaoScottF,
+    /// Design-based Wald F test of the group in a weighted linear model
+    /// with the robust (sandwich) variance (`survey::svyglm` and
+    /// `regTermTest`, as tableone): a weighted Table 1's normal variables.
+    DesignWald,
+    /// Design-based rank test of the weighted mid-rank scores
+    /// (`survey::svyranktest`, Wilcoxon / Kruskal-Wallis; Lumley & Scott
+    /// 2013): a weighted Table 1's non-normal variables.
+    DesignRank,
 }
 
 impl TestKind {
@@ -62,6 +74,9 @@ impl TestKind {
             TestKind::StudentT => "Student's t test",
             TestKind::MannWhitney => "Mann-Whitney U test",
             TestKind::McNemar => "McNemar's test",
+            TestKind::RaoScottF => "design-based Pearson chi-square with Rao & Scott's second-order correction, as an F test (R's survey::svychisq)",
+            TestKind::DesignWald => "design-based Wald F test of the group in a weighted linear model with robust (sandwich) variance (R's survey::svyglm and regTermTest, as tableone)",
+            TestKind::DesignRank => "design-based rank test of the weighted mid-ranks (Wilcoxon for two groups, Kruskal-Wallis for more; R's survey::svyranktest)",
         }
     }
 
@@ -77,6 +92,9 @@ impl TestKind {
             TestKind::StudentT => "t",
             TestKind::MannWhitney => "MW",
             TestKind::McNemar => "McNemar",
+            TestKind::RaoScottF => "Rao-Scott F",
+            TestKind::DesignWald => "Wald F",
+            TestKind::DesignRank => "rank",
         }
     }
 }

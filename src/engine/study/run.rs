@@ -276,6 +276,7 @@ fn sensitivity_of(
         weighted_cox,
         weighted_survival,
         table1: settings.table1.as_ref(),
+        table1_p_values: step.table1_p_values,
     };
     let mut diagnostics = Vec::new();
     let out = sensitivity_step(

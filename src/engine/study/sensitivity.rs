@@ -11,7 +11,8 @@
 //!    `coxph(weights =, robust = TRUE)`).
 //!    With Table 1 settings, Table 1 weighted too
 //!    ([`crate::engine::weighting::weighted_table1`]: weighted n (%) and
-//!    mean (SD), the balance table's SMD, no P values).
+//!    mean (SD), the balance table's SMD, no P values unless the step's
+//!    `table1_p_values` asks for tableone's design-based tests).
 //! 2. How strong would an unmeasured confounder have to be to explain it
 //!    away? E-values (VanderWeele & Ding 2017) under every odds ratio and
 //!    hazard ratio the study reports and under the doubly robust risk
@@ -35,8 +36,8 @@ use crate::engine::survival::{CoxFit, SurvivalAnalysis};
 use crate::engine::table1::{Table1, Table1Spec};
 use crate::engine::weighting::{
     doubly_robust, weight_patients, weighted_balance, weighted_outcome, weighted_table1,
-    DoublyRobust, GroupWeights, SmdDenominator, WeightOptions, WeightResult, WeightSpec,
-    WeightedOutcome,
+    weighted_table1_tested, DoublyRobust, GroupWeights, SmdDenominator, WeightOptions,
+    WeightResult, WeightSpec, WeightedOutcome,
 };
 use crate::engine::{Choice, Code, Diagnostic};
 
@@ -55,6 +56,11 @@ pub struct SensitivityStep {
     /// covariates, these options).
     #[serde(default)]
     pub weighting: WeightOptions,
+    /// Design-based P values in the weighted Table 1 (tableone's
+    /// `svyCreateTableOne` tests); off by default, the convention after
+    /// weighting.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub table1_p_values: bool,
 }
 
 /// The weighting as the report shows it (no per-patient vectors).
@@ -121,7 +127,7 @@ pub struct SensitivityResults {
     pub weighted_survival: Option<SurvivalAnalysis>,
     /// Table 1 by the treatment with the weights (when the study has Table
     /// 1 settings): weighted n (%), mean (SD) or median [IQR], the balance
-    /// table's SMD, no P values.
+    /// table's SMD, no P values unless asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weighted_table1: Option<Table1>,
     pub e_values: Vec<EValueRow>,
@@ -142,6 +148,9 @@ pub struct SensitivityInput<'a> {
     pub weighted_survival: Option<SurvivalAnalysis>,
     /// The study's Table 1 settings: Table 1 is weighted too.
     pub table1: Option<&'a Table1Spec>,
+    /// The weighted Table 1 with design-based P values
+    /// ([`SensitivityStep::table1_p_values`]).
+    pub table1_p_values: bool,
 }
 
 fn failed(message: String, hint: String) -> Diagnostic {
@@ -175,7 +184,12 @@ pub fn sensitivity_step(
             }));
             out.weighting = Some(WeightingSummary::new(ds, w));
             if let Some(spec) = input.table1 {
-                match weighted_table1(ds, spec, w) {
+                let made = if input.table1_p_values {
+                    weighted_table1_tested(ds, spec, w)
+                } else {
+                    weighted_table1(ds, spec, w)
+                };
+                match made {
                     Ok(t) => {
                         // Notes about the columns Table 1 has already made.
                         let said = [Code::WholeNumbersAsLevels, Code::GroupMissing];

@@ -25,16 +25,25 @@
 //! group sizes Σw; levels Σw with percentages of the weighted patients with
 //! a value; mean Σwx/Σw and SD √`svyvar`; median and quartiles by
 //! `survey::oldsvyquantile` (tableone's rule); missing values counted and
-//! weighted. No tests (P values) after weighting: the weighted groups are
-//! a pseudo-population built to be balanced, and testing their balance is
-//! not meaningful (Ho et al. 2007, Austin 2009). The SMD is tableone's,
+//! weighted. No tests (P values) after weighting unless asked for: the
+//! weighted groups are a pseudo-population built to be balanced, and
+//! testing their balance is not meaningful (Ho et al. 2007, Austin 2009).
+//! Asked for ([`table1_weighted_tested`]), the design-based tests of
+//! tableone's `svyCreateTableOne` ([`design_tests`]: Rao-Scott F,
+//! svyglm's Wald F, svyranktest), which describe the weighted
+//! pseudo-population. The SMD is tableone's,
 //! from the weighted means, SDs and proportions; a weighting's Table 1
 //! ([`crate::engine::weighting::weighted_table1`]) replaces it by the
 //! balance table's SMD.
 
+pub mod design_tests;
 mod rows;
 mod smd;
 pub mod weighted;
+
+pub use design_tests::{
+    add_weighted_tests, weighted_tests, DesignStatistic, DesignTest, NoDesignTest, WeightedTest,
+};
 
 pub use rows::categorical_test;
 use rows::{categorical_row, continuous_row};
@@ -275,6 +284,10 @@ pub struct Table1Weighting {
     /// (`None`: tableone's pooled weighted SD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smd_denominator: Option<crate::engine::matching::SmdDenominator>,
+    /// The design-based tests, when asked for ([`add_weighted_tests`]);
+    /// empty: no P values (the convention after weighting).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<WeightedTest>,
 }
 
 /// The groups: any column with a few levels, numeric codes included.
@@ -310,6 +323,24 @@ pub fn table1_weighted(
     spec: &Table1Spec,
     weights: &[f64],
 ) -> Result<Table1, Table1Error> {
+    check_weights(ds, weights)?;
+    build(ds, spec, Some(weights))
+}
+
+/// [`table1_weighted`] with the design-based tests asked for
+/// ([`add_weighted_tests`]): a P value per variable, the test named.
+pub fn table1_weighted_tested(
+    ds: &Dataset,
+    spec: &Table1Spec,
+    weights: &[f64],
+) -> Result<Table1, Table1Error> {
+    let mut t = table1_weighted(ds, spec, weights)?;
+    add_weighted_tests(ds, &mut t, weights)?;
+    Ok(t)
+}
+
+/// One weight per row, finite and not negative.
+fn check_weights(ds: &Dataset, weights: &[f64]) -> Result<(), Table1Error> {
     if weights.len() != ds.n_rows {
         return Err(Table1Error::WeightsLength {
             rows: ds.n_rows,
@@ -326,7 +357,7 @@ pub fn table1_weighted(
             value,
         });
     }
-    build(ds, spec, Some(weights))
+    Ok(())
 }
 
 /// The groups of Table 1 and each row's.
@@ -506,6 +537,7 @@ fn build(ds: &Dataset, spec: &Table1Spec, w: Option<&[f64]>) -> Result<Table1, T
             zero_weight,
             estimand: None,
             smd_denominator: None,
+            tests: Vec::new(),
         }),
     })
 }

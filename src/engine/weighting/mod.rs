@@ -57,7 +57,7 @@ pub use crate::engine::matching::SmdDenominator;
 pub use balance::{weighted_balance, WeightedBalance};
 pub use doubly_robust::{doubly_robust, DoublyRobust, ModelTerm};
 pub use outcome::{weighted_outcome, WeightedOutcome};
-pub use table1::weighted_table1;
+pub use table1::{weighted_table1, weighted_table1_tested};
 
 use crate::engine::data::Dataset;
 use crate::engine::matching::{propensity_model, GroupCounts, MatchSpec};

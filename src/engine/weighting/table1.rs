@@ -9,15 +9,18 @@
 //!   table); a categorical variable with more than two levels has one SMD
 //!   per level in the balance table, and Table 1 shows the largest in
 //!   absolute value.
-//! - No P values: the weighted groups are a pseudo-population built to be
-//!   balanced, so tests of their balance are not meaningful (Ho, Imai, King
-//!   & Stuart 2007, Political Analysis 15:199; Austin 2009, Stat Med
-//!   28:3083); the SMD is the measure of balance.
+//! - No P values unless asked for: the weighted groups are a
+//!   pseudo-population built to be balanced, so tests of their balance are
+//!   not meaningful (Ho, Imai, King & Stuart 2007, Political Analysis
+//!   15:199; Austin 2009, Stat Med 28:3083); the SMD is the measure of
+//!   balance. Asked for ([`weighted_table1_tested`]), the design-based
+//!   tests of tableone's `svyCreateTableOne`
+//!   ([`crate::engine::table1::design_tests`]).
 
 use super::WeightResult;
 use crate::engine::data::{ColumnData, Dataset, MISSING_CODE};
 use crate::engine::matching::balance_with;
-use crate::engine::table1::{table1_weighted, Table1, Table1Error, Table1Spec};
+use crate::engine::table1::{add_weighted_tests, table1_weighted, Table1, Table1Error, Table1Spec};
 use crate::engine::{Code, Diagnostic};
 
 /// Table 1 of `spec`'s variables by the weighting's treatment (not
@@ -51,6 +54,19 @@ pub fn weighted_table1(
             ),
         ));
     }
+    Ok(t)
+}
+
+/// [`weighted_table1`] with the design-based tests asked for: a P value
+/// per variable (Rao-Scott F, Wald F or the rank test, as tableone's
+/// `svyCreateTableOne`), the test named, with the weighting's weights.
+pub fn weighted_table1_tested(
+    ds: &Dataset,
+    given: &Table1Spec,
+    w: &WeightResult,
+) -> Result<Table1, Table1Error> {
+    let mut t = weighted_table1(ds, given, w)?;
+    add_weighted_tests(ds, &mut t, &w.weights)?;
     Ok(t)
 }
 

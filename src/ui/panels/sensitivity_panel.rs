@@ -60,7 +60,10 @@ pub fn SensitivityPanel() -> impl IntoView {
                 // Table 1 stays: the step shows it weighted.
                 Ok(StudySettings {
                     regression: None,
-                    sensitivity: Some(SensitivityStep { weighting: options }),
+                    sensitivity: Some(SensitivityStep {
+                        weighting: options,
+                        ..Default::default()
+                    }),
                     ..s
                 })
             });
