@@ -297,6 +297,8 @@ pub struct AppState {
     /// part of the study (its report and saved settings).
     pub weighting: RwSignal<WeightOptions>,
     pub sensitivity_included: RwSignal<bool>,
+    /// Design-based P values in the weighted Table 1 (asked for).
+    pub weighted_p_values: RwSignal<bool>,
 }
 
 /// A form's value the settings refuse, as the page shows it.
@@ -327,6 +329,7 @@ impl AppState {
             conf_level: RwSignal::new(d.conf_level),
             weighting: RwSignal::new(WeightOptions::default()),
             sensitivity_included: RwSignal::new(false),
+            weighted_p_values: RwSignal::new(false),
         }
     }
 
@@ -414,6 +417,7 @@ impl AppState {
             conf_level: self.conf_level.get(),
             sensitivity: self.sensitivity_included.get().then(|| SensitivityStep {
                 weighting: self.weighting.get(),
+                table1_p_values: self.weighted_p_values.get(),
                 ..Default::default()
             }),
         }
@@ -432,6 +436,7 @@ impl AppState {
         put(self.sensitivity_included, d.sensitivity.is_some());
         if let Some(step) = d.sensitivity {
             put(self.weighting, step.weighting);
+            put(self.weighted_p_values, step.table1_p_values);
         }
     }
 

@@ -54,6 +54,12 @@ test('the Sensitivity step weights, gives E-values and Rosenbaum bounds, and is 
   await page.locator('#sensitivity-methods', { hasText: 'E-values' }).waitFor();
   await shot(page, 'sensitivity');
 
+  // Design-based P values in the weighted Table 1, when asked.
+  await page.locator('#weight-p-values').click();
+  await t1.filter({ hasText: 'Rao-Scott' }).waitFor();
+  assert.match(await t1.innerText(), /P value/);
+  assert.match(await t1.innerText(), /not a test of balance/);
+
   // Another estimand reruns the step.
   await page.locator('#weight-estimand').selectOption('ato');
   await page.locator('figure:has(#weights-table) figcaption', { hasText: 'Weights by group (ATO)' }).waitFor();
@@ -73,6 +79,7 @@ test('the Sensitivity step weights, gives E-values and Rosenbaum bounds, and is 
   await page.locator('#methods', { hasText: 'As a sensitivity analysis' }).waitFor({ timeout: 60000 });
   const settings = JSON.parse(await download(page, '#download-settings'));
   assert.equal(settings.sensitivity.weighting.estimand, 'ato');
+  assert.equal(settings.sensitivity.table1_p_values, true);
   assert.equal(settings.sensitivity.weighting.truncate, 0.99);
   const results = JSON.parse(await download(page, '#download-results'));
   const out = mkdtempSync(path.join(tmpdir(), 'cohortlab-sens-'));

@@ -45,6 +45,7 @@ pub fn SensitivityPanel() -> impl IntoView {
     let state = AppState::get();
     let result = LocalResource::new(move || {
         let options = state.weighting.get();
+        let p_values = state.weighted_p_values.get();
         let s = state
             .settings()
             .filter(|s| s.as_ref().map_or(true, |s| s.matching.is_some()))
@@ -62,6 +63,7 @@ pub fn SensitivityPanel() -> impl IntoView {
                     regression: None,
                     sensitivity: Some(SensitivityStep {
                         weighting: options,
+                        table1_p_values: p_values,
                         ..Default::default()
                     }),
                     ..s
@@ -166,6 +168,12 @@ fn WeightingControls() -> impl IntoView {
                     <input type="number" id="weight-truncate" min="0.5" max="1" step="0.01" placeholder="none"
                         prop:value=move || state.weighting.get().truncate.map_or(String::new(), |v| v.to_string())
                         on:change=move |ev| { let v = optional_number(&event_target_value(&ev)); set(&|o| o.truncate = v) } />
+                </label>
+                <label title="Design-based tests in the weighted Table 1 (Rao-Scott F, Wald F, rank test; as tableone's svyCreateTableOne). After weighting they describe the weighted pseudo-population, not balance: leave them out unless a reviewer asks.">
+                    <input type="checkbox" id="weight-p-values"
+                        prop:checked=move || state.weighted_p_values.get()
+                        on:change=move |ev| state.weighted_p_values.set(event_target_checked(&ev)) />
+                    " P values in the weighted Table 1"
                 </label>
                 <label>
                     <input type="checkbox" id="sensitivity-include"
