@@ -418,7 +418,6 @@ impl AppState {
             sensitivity: self.sensitivity_included.get().then(|| SensitivityStep {
                 weighting: self.weighting.get(),
                 table1_p_values: self.weighted_p_values.get(),
-                ..Default::default()
             }),
         }
     }

@@ -64,7 +64,6 @@ pub fn SensitivityPanel() -> impl IntoView {
                     sensitivity: Some(SensitivityStep {
                         weighting: options,
                         table1_p_values: p_values,
-                        ..Default::default()
                     }),
                     ..s
                 })
