@@ -22,7 +22,10 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use super::models::{check_level, competing_design, CompetingCovariates, CompetingDesign};
+use super::models::{
+    check_level, competing_design, Clusters, CompetingCovariates, CompetingDesign,
+};
+use super::sandwich::FineGrayVariance;
 use super::{CompetingError, CompetingSpec};
 use crate::engine::data::Dataset;
 use crate::engine::defaults::z_of;
@@ -35,7 +38,8 @@ use crate::engine::survival::CoxError;
 pub struct FineGrayTerm {
     pub term: String,
     pub coef: f64,
-    /// crr's SE: the square root of the sandwich variance (`fit$var`).
+    /// The SE of the fit's [`FineGrayFit::variance`]: crr's sandwich
+    /// (`fit$var`), or clustered as `crrSC::crrc`.
     pub se: f64,
     pub z: f64,
     pub p_value: f64,
@@ -70,6 +74,10 @@ pub struct FineGrayFit {
     pub log_likelihood: f64,
     pub log_likelihood_null: f64,
     pub convergence: Convergence,
+    /// The variance of the SEs: crr's sandwich, or clustered (payloads
+    /// saved before clustering read as the sandwich).
+    #[serde(default)]
+    pub variance: FineGrayVariance,
     /// Warnings on the fit (a coefficient that may be infinite).
     #[serde(default)]
     pub diagnostics: Vec<Diagnostic>,
@@ -92,6 +100,8 @@ pub(super) struct Sorted {
     pub events: Vec<usize>,
     pub censored: Vec<usize>,
     pub at_risk: Vec<usize>,
+    /// The patients' clusters in this order, when clustered.
+    pub cluster: Option<Clusters>,
 }
 
 impl Sorted {
@@ -127,6 +137,10 @@ impl Sorted {
             events: Vec::new(),
             censored: Vec::new(),
             at_risk: Vec::new(),
+            cluster: d.clusters.as_ref().map(|c| Clusters {
+                id: order.iter().map(|&i| c.id[i]).collect(),
+                ..c.clone()
+            }),
         };
         let mut start = 0;
         let mut g = 1.0;
@@ -380,6 +394,13 @@ pub(super) fn fit_fine_gray(
         log_likelihood: at.loglik,
         log_likelihood_null: null,
         convergence,
+        variance: match &d.clusters {
+            Some(c) => FineGrayVariance::Clustered {
+                column: c.column.clone(),
+                clusters: c.count,
+            },
+            None => FineGrayVariance::Sandwich,
+        },
         diagnostics: infinite(&s, &inv, &d.names),
     })
 }
@@ -404,7 +425,9 @@ fn infinite(s: &Sorted, inv: &DMatrix<f64>, names: &[String]) -> Vec<Diagnostic>
 /// The Fine-Gray model (as `cmprsk::crr`) of `spec`'s event of interest,
 /// every competing level a competing event and every other level
 /// censored, on `covariates` coded as the Cox model codes them; CIs at
-/// `conf_level`. `spec.group` is not used.
+/// `conf_level`. The SEs are crr's sandwich, or clustered by
+/// `covariates.cluster` (Zhou et al. 2012, as `crrSC::crrc`; module
+/// `sandwich`). `spec.group` is not used.
 pub fn fine_gray(
     ds: &Dataset,
     spec: &CompetingSpec,
