@@ -108,8 +108,9 @@ impl Sorted {
     fn new(d: &CompetingDesign) -> Sorted {
         let p = d.names.len();
         let n = d.time.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| d.time[a].total_cmp(&d.time[b]));
+        // The stable order by time (a radix sort: the order of a stable
+        // `sort_by(total_cmp)`), and the times in it.
+        let (times, order) = crate::engine::numeric::sort_with_order(&d.time, false);
         let mut means = vec![0.0; p];
         for r in d.x.chunks_exact(p.max(1)) {
             means.iter_mut().zip(r).for_each(|(m, v)| *m += v);
@@ -145,9 +146,9 @@ impl Sorted {
         let mut start = 0;
         let mut g = 1.0;
         while start < n {
-            let t = d.time[order[start]];
+            let t = times[start];
             let mut end = start + 1;
-            while end < n && d.time[order[end]] == t {
+            while end < n && times[end] == t {
                 end += 1;
             }
             let count = |k: u8| s.kind[start..end].iter().filter(|&&c| c == k).count();
@@ -199,17 +200,26 @@ pub(super) struct Eval {
     pub xbar: Vec<f64>,
 }
 
-/// Adds w x (and w x xᵀ, upper triangle) to the sums.
+/// Adds w x, and w x xᵀ's upper triangle packed by rows (`(j, k)`, k ≥ j,
+/// at [`packed`]`(p, j) + k - j`), to the sums.
 fn accumulate(s0: &mut f64, s1: &mut [f64], s2: &mut [f64], x: &[f64], w: f64) {
-    let p = x.len();
     *s0 += w;
-    for j in 0..p {
-        s1[j] += w * x[j];
+    let mut at = 0;
+    for (j, s) in s1.iter_mut().enumerate() {
         let wx = w * x[j];
-        for k in j..p {
-            s2[j * p + k] += wx * x[k];
-        }
+        *s += wx;
+        let row = &x[j..];
+        s2[at..at + row.len()]
+            .iter_mut()
+            .zip(row)
+            .for_each(|(v, xk)| *v += wx * xk);
+        at += row.len();
     }
+}
+
+/// Where row `j` of a packed upper triangle of order `p` starts.
+fn packed(p: usize, j: usize) -> usize {
+    j * p - j * j.saturating_sub(1) / 2
 }
 
 /// l(β), U(β), I(β); `None` when e^η overflows or a sum is not finite.
@@ -218,8 +228,9 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
     let risk = s.risk(beta)?;
     let nr = s.runs.len();
     // Competing events before each run with events, weighed by 1/G(T-):
-    // per such run, S₀, S₁ and S₂ (p²) of them, flat.
-    let width = 1 + p + p * p;
+    // per such run, S₀, S₁ and S₂ (packed) of them, flat.
+    let tri = p * (p + 1) / 2;
+    let width = 1 + p + tri;
     let mut c = vec![0.0; width];
     let with_events = s.events.iter().filter(|&&e| e > 0).count();
     let mut before = Vec::with_capacity(with_events * width);
@@ -241,7 +252,7 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
         xbar: vec![0.0; nr * p],
     };
     let mut r0 = 0.0;
-    let (mut r1, mut r2) = (vec![0.0; p], vec![0.0; p * p]);
+    let (mut r1, mut r2) = (vec![0.0; p], vec![0.0; tri]);
     let mut s1 = vec![0.0; p];
     let mut slot = with_events;
     for (r, &(a, b)) in s.runs.iter().enumerate().rev() {
@@ -271,7 +282,8 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
         for j in 0..p {
             out.score[j] -= d * s1[j];
             for k in j..p {
-                let v = d * ((r2[j * p + k] + g * b2[j * p + k]) / s0 - s1[j] * s1[k]);
+                let at = packed(p, j) + k - j;
+                let v = d * ((r2[at] + g * b2[at]) / s0 - s1[j] * s1[k]);
                 out.info[(j, k)] += v;
                 if k != j {
                     out.info[(k, j)] += v;
