@@ -1,6 +1,7 @@
 //! Engine benchmarks on a generated cohort: `cargo bench --bench engine`
 //! (optionally `-- ROWS`, default 1,000,000). Prints the median of 5 runs of
-//! each stage. Not a test: figures go to docs/BENCHMARKS.md.
+//! each stage (`--competing`: the fastest of 3). Not a test: figures go to
+//! docs/BENCHMARKS.md.
 
 use std::time::Instant;
 
@@ -59,6 +60,10 @@ fn main() {
     }
     if std::env::args().any(|a| a == "--study") {
         whole_study(n);
+        return;
+    }
+    if std::env::args().any(|a| a == "--competing") {
+        competing_stages(n);
         return;
     }
     if let Some(dir) = arg_after("--write-registry") {
@@ -353,6 +358,94 @@ fn survival_stages(ds: &Dataset) {
         std::hint::black_box(r.analysis.is_ok());
     });
     println!("the study's survival step (the same, plus the PH test; curves and Cox in parallel): {t:.3} s");
+}
+
+/// The fastest of 3 runs (the machine may be busy).
+fn min_time(mut f: impl FnMut()) -> f64 {
+    (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Competing risks on `n` generated patients (0/1/2 status with ties, two
+/// groups, five covariates one of them categorical): the cumulative
+/// incidence by group with Gray's test, the Fine-Gray model, both, and
+/// the cause-specific Cox models beside Fine-Gray.
+fn competing_stages(n: usize) {
+    use cohortlab::engine::competing::{
+        competing_analysis, competing_models, fine_gray, CifOptions, CompetingCovariates,
+        CompetingSpec,
+    };
+    let t = Instant::now();
+    let ds = cohort::competing_cohort(n);
+    println!(
+        "competing-risks cohort of {n} patients generated in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+    let spec = CompetingSpec {
+        time: "time".into(),
+        status: "status".into(),
+        event_level: "1".into(),
+        competing_levels: vec!["2".into()],
+        group: Some("group".into()),
+    };
+    let cov = CompetingCovariates {
+        variables: ["group", "age", "size", "grade", "node"]
+            .map(String::from)
+            .to_vec(),
+        ordinal: Vec::new(),
+        cluster: None,
+    };
+    let at = [12.0, 36.0, 60.0];
+    let options = CifOptions::new(&at);
+    let cif = || competing_analysis(&ds, &spec, &options).map(|a| a.gray.len());
+    let fg = || fine_gray(&ds, &spec, &cov, 0.95).map(|f| f.terms.len());
+    let t_cif = min_time(|| {
+        std::hint::black_box(cif().ok());
+    });
+    let a = competing_analysis(&ds, &spec, &options).expect("cif");
+    println!(
+        "cumulative incidence by group (2 causes) + Gray's test: {t_cif:.3} s ({} events, {} competing, {} censored)",
+        a.events[0], a.events[1], a.censored
+    );
+    let t_fg = min_time(|| {
+        std::hint::black_box(fg().ok());
+    });
+    let f = fine_gray(&ds, &spec, &cov, 0.95).expect("fine-gray");
+    println!(
+        "Fine-Gray, 5 covariates ({} terms, {} iterations): {t_fg:.3} s",
+        f.terms.len(),
+        f.convergence.iterations
+    );
+    let t_design = min_time(|| {
+        std::hint::black_box(
+            cohortlab::engine::competing::competing_design(&ds, &spec, &cov)
+                .map(|d| d.time.len())
+                .ok(),
+        );
+    });
+    println!("  of which the patients and the design: {t_design:.3} s");
+    let t_both = min_time(|| {
+        std::hint::black_box((cif().ok(), fg().ok()));
+    });
+    println!("CIF + Gray + Fine-Gray, one after the other: {t_both:.3} s (target < 3 s at 1,000,000 patients)");
+    let t_par = min_time(|| {
+        let (a, f) = cohortlab::engine::parallel::join(cif, fg);
+        std::hint::black_box((a.ok(), f.ok()));
+    });
+    println!("CIF + Gray and Fine-Gray side by side: {t_par:.3} s");
+    let t_models = min_time(|| {
+        std::hint::black_box(
+            competing_models(&ds, &spec, &cov, 0.95)
+                .map(|m| m.cause_specific.len())
+                .ok(),
+        );
+    });
+    println!("Fine-Gray + cause-specific Cox of both causes (not in the target): {t_models:.3} s");
 }
 
 fn arg_after(flag: &str) -> Option<String> {

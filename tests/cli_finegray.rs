@@ -1,7 +1,8 @@
 //! `cohortlab finegray`, run as a user would: the table of the Fine-Gray
 //! SHRs beside the cause-specific HRs, the JSON document checked against
 //! the R fixture (tests/reference/finegray.json: cmprsk::crr and coxph),
-//! `--categorical` on a numeric column, and the errors (a level not in the
+//! `--categorical` on a numeric column, `--cluster` (against
+//! tests/reference/finegray_cluster.json), and the errors (a level not in the
 //! column, an unknown covariate) said with a hint and exit 1; a missing
 //! option exits 2 from clap.
 
@@ -177,4 +178,79 @@ fn bad_levels_and_columns_are_errors_with_hints() {
     assert!(err.contains("nope") && err.contains("hint:"), "{err}");
     // No --competing-level: a usage error.
     assert_eq!(cohortlab(&MGUS2[..8]).code, 2);
+}
+
+const PAIRS: [&str; 14] = [
+    "finegray",
+    "tests/data/finegray_pairs.csv",
+    "--time",
+    "time",
+    "--event",
+    "status",
+    "--event-level",
+    "1",
+    "--competing-level",
+    "2",
+    "--vars",
+    "x,g",
+    "--cluster",
+    "pair",
+];
+
+/// `--cluster`: the SEs clustered by pair (the fixture of
+/// finegray_cluster.R), said in the table and in the JSON document; the
+/// rows without a pair left out and counted; a cluster that is a
+/// covariate refused by name.
+#[test]
+fn cluster_clusters_the_ses_and_says_so() {
+    let r = named(&reference("finegray_cluster")["cases"], "pairs");
+    let doc = cohortlab(&[&PAIRS[..], &["--json"]].concat())
+        .success()
+        .json();
+    let fg = &doc["fine_gray"];
+    assert_eq!(
+        fg["variance"],
+        serde_json::json!({"kind": "clustered", "column": "pair", "clusters": 40})
+    );
+    assert_eq!(fg["dropped"], 3);
+    assert_eq!(doc["covariates"]["cluster"], "pair");
+    for (j, t) in fg["terms"].as_array().unwrap().iter().enumerate() {
+        close(
+            t["se"].as_f64().unwrap(),
+            floats_na(&r["finegray"]["se"])[j],
+            Tol::REFERENCE,
+            &format!("clustered se {j}"),
+        );
+    }
+    let rob = &doc["cause_specific"][0]["fit"]["terms"][0]["robust"]["se"];
+    close(
+        rob.as_f64().unwrap(),
+        floats_na(&r["cox"][0]["robust_se"])[0],
+        Tol::REFERENCE,
+        "cause-specific robust se",
+    );
+    let out = cohortlab(&PAIRS).success().stdout;
+    for want in [
+        "robust SE clustered by pair (40 clusters)",
+        "SEs as crrSC::crrc",
+        "other causes censored, robust SE clustered by pair",
+        "note: 3 row(s) with a missing value (including the cluster) were left out",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{out}");
+    }
+    // The cause-specific HR of x with its robust CI, to two decimals.
+    let cox = &r["cox"][0];
+    let hr = format!(
+        "{:.2} ({:.2}–{:.2})",
+        cox["hr"][0].as_f64().unwrap(),
+        cox["lower"][0].as_f64().unwrap(),
+        cox["upper"][0].as_f64().unwrap()
+    );
+    let x = out.lines().find(|l| l.starts_with("x ")).unwrap();
+    assert!(x.contains(&hr), "{hr} not in {x}");
+    let mut args = PAIRS.to_vec();
+    args[13] = "x";
+    let err = cohortlab(&args).exit(1).stderr;
+    assert!(err.contains("`x`") && err.contains("the cluster"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
 }

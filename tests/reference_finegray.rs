@@ -33,6 +33,7 @@ fn covariates(c: &Value) -> CompetingCovariates {
     CompetingCovariates {
         variables: strings(&c["vars"]),
         ordinal: Vec::new(),
+        cluster: None,
     }
 }
 
@@ -183,6 +184,7 @@ fn bad_models_are_errors_with_hints() {
     let cov = |v: &[&str]| CompetingCovariates {
         variables: v.iter().map(|s| s.to_string()).collect(),
         ordinal: Vec::new(),
+        cluster: None,
     };
     // A level not in the column.
     let bad = CompetingSpec {
@@ -267,6 +269,7 @@ fn without_competing_events_fine_gray_is_breslow_cox() {
     let cov = CompetingCovariates {
         variables: vec!["x".into(), "z".into()],
         ordinal: Vec::new(),
+        cluster: None,
     };
     let fg = fine_gray(&ds, &spec, &cov, 0.95).unwrap();
     let n = time.len();

@@ -253,3 +253,65 @@ pub fn registry_settings() -> cohortlab::report::study::StudySettings {
         conf_level: cohortlab::engine::defaults::CONF_LEVEL,
     }
 }
+
+/// A competing-risks cohort of `n` patients (`engine --competing`): two
+/// groups (40% treated), age, size (numeric), grade (3 levels), node
+/// (0/1); cause-specific exponential hazards of local (1) and distant (2)
+/// recurrence depending on them, uniform censoring over 120 months, the
+/// time rounded to 0.1 month (so tied times mix events, competing events
+/// and censorings), status 0/1/2.
+pub fn competing_cohort(n: usize) -> Dataset {
+    let mut rng = Rng::seed_from_u64(18);
+    let (mut group, mut grade, mut node) = (vec![0; n], vec![0; n], vec![0; n]);
+    let (mut age, mut size) = (vec![0.0; n], vec![0.0; n]);
+    let (mut time, mut status) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        group[i] = u32::from(rng.uniform() < 0.4);
+        grade[i] = rng.below(3) as u32;
+        node[i] = u32::from(rng.uniform() < 0.3);
+        age[i] = (55.0 + 10.0 * rng.normal()).round();
+        size[i] = (20.0 + 8.0 * rng.normal()).abs();
+        let lin = -0.3 * f64::from(group[i])
+            + 0.25 * f64::from(grade[i])
+            + 0.4 * f64::from(node[i])
+            + 0.01 * (age[i] - 55.0)
+            + 0.02 * (size[i] - 20.0);
+        let t1 = rng.exponential() / (0.006 * lin.exp());
+        let t2 = rng.exponential() / (0.004 * (0.5 * lin).exp());
+        let tc = 120.0 * rng.uniform();
+        let t = t1.min(t2).min(tc);
+        time.push((10.0 * t).round() / 10.0);
+        status.push(if t == t1 {
+            1
+        } else if t == t2 {
+            2
+        } else {
+            0
+        });
+    }
+    let numeric = |name: &str, v: Vec<f64>| Column {
+        name: name.into(),
+        kind: ColumnKind::Numeric,
+        suggested: ColumnKind::Numeric,
+        derived_from: None,
+        data: ColumnData::Numeric(v),
+    };
+    let mut status_col = categorical("status", status, 3);
+    if let ColumnData::Categorical { levels, .. } = &mut status_col.data {
+        *levels = vec!["0".into(), "1".into(), "2".into()];
+    }
+    Dataset {
+        n_rows: n,
+        columns: vec![
+            categorical("group", group, 2),
+            numeric("age", age),
+            numeric("size", size),
+            categorical("grade", grade, 3),
+            categorical("node", node, 2),
+            numeric("time", time),
+            status_col,
+        ],
+        row_numbers: (2..n + 2).collect(),
+        diagnostics: Vec::new(),
+    }
+}

@@ -7,6 +7,7 @@ use super::input::{Input, Level};
 use super::output::{print_diagnostics, print_json};
 use crate::engine::competing::{
     competing_models, CompetingCovariates, CompetingError, CompetingModels, CompetingSpec,
+    FineGrayVariance,
 };
 use crate::engine::data::ColumnKind;
 use crate::report::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
@@ -27,6 +28,11 @@ pub(crate) struct Args {
     /// Enter this categorical covariate as an ordinal score (repeatable).
     #[arg(long, value_name = "VAR")]
     ordinal: Vec<String>,
+    /// Cluster the SEs by this column (e.g. the matched set): Fine-Gray as
+    /// crrSC::crrc, the cause-specific Cox models' robust SEs as
+    /// coxph(cluster = ). Rows without a value are left out.
+    #[arg(long, value_name = "COL")]
+    cluster: Option<String>,
     #[command(flatten)]
     level: Level,
     /// Print one JSON document instead of a table.
@@ -58,6 +64,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let covariates = CompetingCovariates {
         variables: args.vars,
         ordinal: args.ordinal,
+        cluster: args.cluster,
     };
     let models =
         competing_models(&dataset, &spec, &covariates, args.level.conf_level).map_err(failure)?;
@@ -75,10 +82,16 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     }
     if fg.dropped > 0 {
         println!(
-            "note: {} row(s) with a missing value were left out",
-            fg.dropped
+            "note: {} row(s) with a missing value{} were left out",
+            fg.dropped,
+            if covariates.cluster.is_some() {
+                " (including the cluster)"
+            } else {
+                ""
+            }
         );
     }
+
     print_diagnostics(&models.diagnostics);
     print_diagnostics(&fg.diagnostics);
     Ok(())
@@ -119,10 +132,17 @@ fn table(spec: &CompetingSpec, m: &CompetingModels) -> ReportTable {
             ];
             for c in &m.cause_specific {
                 match c.fit.as_ref().and_then(|f| f.terms.get(j)) {
-                    Some(h) => {
-                        cells.push(ratio(h.hazard_ratio, h.ci_lower, h.ci_upper));
-                        cells.push(fmt_p(Some(h.p_value)));
-                    }
+                    // Clustered: the robust CI and P, as summary.coxph.
+                    Some(h) => match h.robust {
+                        Some(r) => {
+                            cells.push(ratio(h.hazard_ratio, r.ci_lower, r.ci_upper));
+                            cells.push(fmt_p(Some(r.p_value)));
+                        }
+                        None => {
+                            cells.push(ratio(h.hazard_ratio, h.ci_lower, h.ci_upper));
+                            cells.push(fmt_p(Some(h.p_value)));
+                        }
+                    },
                     None => cells.extend(["no events".to_string(), String::new()]),
                 }
             }
@@ -134,13 +154,21 @@ fn table(spec: &CompetingSpec, m: &CompetingModels) -> ReportTable {
         .iter()
         .map(|c| format!("{} = {}: {}", status, c.cause, c.events))
         .collect();
+    let (fg_how, cox_se) = match &fg.variance {
+        FineGrayVariance::Sandwich => ("as cmprsk::crr", String::new()),
+        FineGrayVariance::Clustered { column, .. } => (
+            "as cmprsk::crr, SEs as crrSC::crrc",
+            format!(", robust SE clustered by {column}"),
+        ),
+    };
     let footnotes = vec![
         format!(
-            "Fine-Gray subdistribution hazard ratio of {status} = {} (as cmprsk::crr): robust (sandwich) SE, Wald {level} CI and P; competing: {}.",
+            "Fine-Gray subdistribution hazard ratio of {status} = {} ({fg_how}): {}, Wald {level} CI and P; competing: {}.",
             fg.event,
+            fg.variance.label(),
             fg.competing.join(", ")
         ),
-        "Cause-specific hazard ratios: Cox model (Efron ties) of each cause with the other causes censored.".into(),
+        format!("Cause-specific hazard ratios: Cox model (Efron ties) of each cause with the other causes censored{cox_se}."),
         format!(
             "Patients: {}; events {}; censored {}.",
             fg.n,

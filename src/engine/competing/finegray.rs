@@ -22,7 +22,10 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use super::models::{check_level, competing_design, CompetingCovariates, CompetingDesign};
+use super::models::{
+    check_level, competing_design, Clusters, CompetingCovariates, CompetingDesign,
+};
+use super::sandwich::FineGrayVariance;
 use super::{CompetingError, CompetingSpec};
 use crate::engine::data::Dataset;
 use crate::engine::defaults::z_of;
@@ -35,7 +38,8 @@ use crate::engine::survival::CoxError;
 pub struct FineGrayTerm {
     pub term: String,
     pub coef: f64,
-    /// crr's SE: the square root of the sandwich variance (`fit$var`).
+    /// The SE of the fit's [`FineGrayFit::variance`]: crr's sandwich
+    /// (`fit$var`), or clustered as `crrSC::crrc`.
     pub se: f64,
     pub z: f64,
     pub p_value: f64,
@@ -70,6 +74,10 @@ pub struct FineGrayFit {
     pub log_likelihood: f64,
     pub log_likelihood_null: f64,
     pub convergence: Convergence,
+    /// The variance of the SEs: crr's sandwich, or clustered (payloads
+    /// saved before clustering read as the sandwich).
+    #[serde(default)]
+    pub variance: FineGrayVariance,
     /// Warnings on the fit (a coefficient that may be infinite).
     #[serde(default)]
     pub diagnostics: Vec<Diagnostic>,
@@ -92,14 +100,17 @@ pub(super) struct Sorted {
     pub events: Vec<usize>,
     pub censored: Vec<usize>,
     pub at_risk: Vec<usize>,
+    /// The patients' clusters in this order, when clustered.
+    pub cluster: Option<Clusters>,
 }
 
 impl Sorted {
     fn new(d: &CompetingDesign) -> Sorted {
         let p = d.names.len();
         let n = d.time.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| d.time[a].total_cmp(&d.time[b]));
+        // The stable order by time (a radix sort: the order of a stable
+        // `sort_by(total_cmp)`), and the times in it.
+        let (times, order) = crate::engine::numeric::sort_with_order(&d.time, false);
         let mut means = vec![0.0; p];
         for r in d.x.chunks_exact(p.max(1)) {
             means.iter_mut().zip(r).for_each(|(m, v)| *m += v);
@@ -127,13 +138,17 @@ impl Sorted {
             events: Vec::new(),
             censored: Vec::new(),
             at_risk: Vec::new(),
+            cluster: d.clusters.as_ref().map(|c| Clusters {
+                id: order.iter().map(|&i| c.id[i]).collect(),
+                ..c.clone()
+            }),
         };
         let mut start = 0;
         let mut g = 1.0;
         while start < n {
-            let t = d.time[order[start]];
+            let t = times[start];
             let mut end = start + 1;
-            while end < n && d.time[order[end]] == t {
+            while end < n && times[end] == t {
                 end += 1;
             }
             let count = |k: u8| s.kind[start..end].iter().filter(|&&c| c == k).count();
@@ -185,17 +200,26 @@ pub(super) struct Eval {
     pub xbar: Vec<f64>,
 }
 
-/// Adds w x (and w x xᵀ, upper triangle) to the sums.
+/// Adds w x, and w x xᵀ's upper triangle packed by rows (`(j, k)`, k ≥ j,
+/// at [`packed`]`(p, j) + k - j`), to the sums.
 fn accumulate(s0: &mut f64, s1: &mut [f64], s2: &mut [f64], x: &[f64], w: f64) {
-    let p = x.len();
     *s0 += w;
-    for j in 0..p {
-        s1[j] += w * x[j];
+    let mut at = 0;
+    for (j, s) in s1.iter_mut().enumerate() {
         let wx = w * x[j];
-        for k in j..p {
-            s2[j * p + k] += wx * x[k];
-        }
+        *s += wx;
+        let row = &x[j..];
+        s2[at..at + row.len()]
+            .iter_mut()
+            .zip(row)
+            .for_each(|(v, xk)| *v += wx * xk);
+        at += row.len();
     }
+}
+
+/// Where row `j` of a packed upper triangle of order `p` starts.
+fn packed(p: usize, j: usize) -> usize {
+    j * p - j * j.saturating_sub(1) / 2
 }
 
 /// l(β), U(β), I(β); `None` when e^η overflows or a sum is not finite.
@@ -204,8 +228,9 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
     let risk = s.risk(beta)?;
     let nr = s.runs.len();
     // Competing events before each run with events, weighed by 1/G(T-):
-    // per such run, S₀, S₁ and S₂ (p²) of them, flat.
-    let width = 1 + p + p * p;
+    // per such run, S₀, S₁ and S₂ (packed) of them, flat.
+    let tri = p * (p + 1) / 2;
+    let width = 1 + p + tri;
     let mut c = vec![0.0; width];
     let with_events = s.events.iter().filter(|&&e| e > 0).count();
     let mut before = Vec::with_capacity(with_events * width);
@@ -227,7 +252,7 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
         xbar: vec![0.0; nr * p],
     };
     let mut r0 = 0.0;
-    let (mut r1, mut r2) = (vec![0.0; p], vec![0.0; p * p]);
+    let (mut r1, mut r2) = (vec![0.0; p], vec![0.0; tri]);
     let mut s1 = vec![0.0; p];
     let mut slot = with_events;
     for (r, &(a, b)) in s.runs.iter().enumerate().rev() {
@@ -257,7 +282,8 @@ pub(super) fn evaluate(s: &Sorted, beta: &[f64]) -> Option<Eval> {
         for j in 0..p {
             out.score[j] -= d * s1[j];
             for k in j..p {
-                let v = d * ((r2[j * p + k] + g * b2[j * p + k]) / s0 - s1[j] * s1[k]);
+                let at = packed(p, j) + k - j;
+                let v = d * ((r2[at] + g * b2[at]) / s0 - s1[j] * s1[k]);
                 out.info[(j, k)] += v;
                 if k != j {
                     out.info[(k, j)] += v;
@@ -380,6 +406,13 @@ pub(super) fn fit_fine_gray(
         log_likelihood: at.loglik,
         log_likelihood_null: null,
         convergence,
+        variance: match &d.clusters {
+            Some(c) => FineGrayVariance::Clustered {
+                column: c.column.clone(),
+                clusters: c.count,
+            },
+            None => FineGrayVariance::Sandwich,
+        },
         diagnostics: infinite(&s, &inv, &d.names),
     })
 }
@@ -404,7 +437,9 @@ fn infinite(s: &Sorted, inv: &DMatrix<f64>, names: &[String]) -> Vec<Diagnostic>
 /// The Fine-Gray model (as `cmprsk::crr`) of `spec`'s event of interest,
 /// every competing level a competing event and every other level
 /// censored, on `covariates` coded as the Cox model codes them; CIs at
-/// `conf_level`. `spec.group` is not used.
+/// `conf_level`. The SEs are crr's sandwich, or clustered by
+/// `covariates.cluster` (Zhou et al. 2012, as `crrSC::crrc`; module
+/// `sandwich`). `spec.group` is not used.
 pub fn fine_gray(
     ds: &Dataset,
     spec: &CompetingSpec,

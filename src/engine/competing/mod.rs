@@ -11,12 +11,15 @@
 //! cause-specific Cox model of each cause (the Cox engine, the other
 //! causes censored) and the Fine-Gray subdistribution hazards model of
 //! the event of interest as `cmprsk::crr` (`finegray`, its sandwich
-//! variance in `sandwich`).
+//! variance in `sandwich`, optionally clustered by matched set or any
+//! cluster as Zhou et al. 2012, the cause-specific Cox models' robust SEs
+//! then clustered alike).
 //!
 //! References: Aalen OO, Johansen S (1978) Scand J Stat 5:141; Gray RJ
 //! (1988) Ann Stat 16:1141; Therneau T, survival's "compete" vignette;
 //! Gray RJ, cmprsk 2.2-11 (`cinc`, `crstm`, `crr`); Fine JP, Gray RJ
-//! (1999) JASA 94:496.
+//! (1999) JASA 94:496; Zhou B, Fine J, Latouche A, Labopin M (2012)
+//! Biostatistics 13:371.
 
 mod analysis;
 mod cif;
@@ -35,5 +38,6 @@ pub use finegray::{fine_gray, FineGrayFit, FineGrayTerm};
 pub use gray::{gray_tests, GrayTest};
 pub use models::{
     cause_specific_cox, cause_specific_cox_on, competing_design, competing_models, CauseCox,
-    CompetingCovariates, CompetingDesign, CompetingModels,
+    Clusters, CompetingCovariates, CompetingDesign, CompetingModels,
 };
+pub use sandwich::FineGrayVariance;

@@ -5,7 +5,10 @@
 //! (R's `coxph(Surv(time, status == k) ~ ...)`, Efron ties: the other
 //! causes censored) fitted by the Cox engine ([`fit_cox`]); and the
 //! Fine-Gray model of the event of interest beside them
-//! ([`super::finegray`]).
+//! ([`super::finegray`]). An optional cluster column (the matched set)
+//! clusters the SEs of both.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +28,24 @@ pub struct CompetingCovariates {
     /// Categorical covariates entered as an ordinal score instead.
     #[serde(default)]
     pub ordinal: Vec<String>,
+    /// The column whose values are the clusters (e.g. the matched set):
+    /// the Fine-Gray SEs are then clustered (Zhou et al. 2012, as
+    /// `crrSC::crrc`) and the cause-specific Cox models' robust SEs
+    /// clustered by it (as `coxph(..., cluster = )`). A row without a
+    /// value is left out and counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+/// The clusters of a competing-risks regression's patients.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clusters {
+    /// The column read.
+    pub column: String,
+    /// Per patient, its cluster: 0.. in order of first appearance.
+    pub id: Vec<usize>,
+    /// The number of clusters.
+    pub count: usize,
 }
 
 /// The patients of a competing-risks regression, sorted as the dataset.
@@ -40,10 +61,49 @@ pub struct CompetingDesign {
     pub causes: Vec<String>,
     /// Dataset row of each patient.
     pub rows: Vec<usize>,
-    /// Rows left out for a missing time, status or covariate.
+    /// Rows left out for a missing time, status, covariate or cluster.
     pub dropped: usize,
     /// Notes on how the status was read.
     pub diagnostics: Vec<Diagnostic>,
+    /// The patients' clusters, when clustered.
+    pub clusters: Option<Clusters>,
+}
+
+/// Neither the time nor the status is a covariate, and the cluster is
+/// none of them: an error naming the column and both roles.
+fn check_model_roles(
+    spec: &CompetingSpec,
+    covariates: &CompetingCovariates,
+) -> Result<(), CompetingError> {
+    let conflict = |column: &String, first: &str, second: &str| {
+        CompetingError::from(SurvivalError::from(RoleConflict {
+            column: column.clone(),
+            first: first.into(),
+            second: second.into(),
+            why: String::new(),
+        }))
+    };
+    for (column, role) in [
+        (&spec.time, "the follow-up time"),
+        (&spec.status, "the event"),
+    ] {
+        if covariates.variables.contains(column) {
+            return Err(conflict(
+                column,
+                role,
+                "a covariate of the competing-risks model",
+            ));
+        }
+        if covariates.cluster.as_ref() == Some(column) {
+            return Err(conflict(column, role, "the cluster"));
+        }
+    }
+    match &covariates.cluster {
+        Some(c) if covariates.variables.contains(c) || covariates.ordinal.contains(c) => Err(
+            conflict(c, "a covariate of the competing-risks model", "the cluster"),
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// The complete cases of `spec` (its `group` is not used) and the
@@ -53,20 +113,14 @@ pub fn competing_design(
     spec: &CompetingSpec,
     covariates: &CompetingCovariates,
 ) -> Result<CompetingDesign, CompetingError> {
-    for (column, role) in [
-        (&spec.time, "the follow-up time"),
-        (&spec.status, "the event"),
-    ] {
-        if covariates.variables.contains(column) {
-            return Err(SurvivalError::from(RoleConflict {
-                column: column.clone(),
-                first: role.into(),
-                second: "a covariate of the competing-risks model".into(),
-                why: String::new(),
-            })
-            .into());
-        }
-    }
+    check_model_roles(spec, covariates)?;
+    let cluster_col = match &covariates.cluster {
+        Some(c) => Some(
+            ds.column(c)
+                .ok_or_else(|| SurvivalError::UnknownColumn(c.clone()))?,
+        ),
+        None => None,
+    };
     let spec = CompetingSpec {
         group: None,
         ..spec.clone()
@@ -99,10 +153,21 @@ pub fn competing_design(
         rows: Vec::new(),
         dropped: 0,
         diagnostics: cd.diagnostics,
+        clusters: None,
     };
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut cluster = Vec::new();
     for (k, &r) in cd.rows.iter().enumerate() {
         if pos[r] == usize::MAX {
             continue;
+        }
+        if let Some(col) = cluster_col {
+            let v = col.display(r);
+            if v.is_empty() {
+                continue;
+            }
+            let next = ids.len();
+            cluster.push(*ids.entry(v).or_insert(next));
         }
         out.x.extend_from_slice(&design.x.row(pos[r])[1..]);
         out.time.push(cd.time[k]);
@@ -110,6 +175,11 @@ pub fn competing_design(
         out.rows.push(r);
     }
     out.dropped = ds.n_rows - out.rows.len();
+    out.clusters = cluster_col.map(|c| Clusters {
+        column: c.name.clone(),
+        id: cluster,
+        count: ids.len(),
+    });
     if !out.cause.contains(&1) {
         return Err(CompetingError::Model(CoxError::NoEvents));
     }
@@ -132,8 +202,9 @@ pub struct CauseCox {
 
 /// The cause-specific Cox models of every cause of `d`, the event of
 /// interest first: per cause k, the Cox model (Efron ties) with an event
-/// where `cause == k` and every other patient censored. An error of the
-/// event's model is returned; a competing cause without events has no
+/// where `cause == k` and every other patient censored; with clusters,
+/// the robust SEs clustered by them (`coxph(..., cluster = )`, each term's
+/// `robust`). An error of the event's model is returned; a competing cause without events has no
 /// model and a diagnostic.
 pub fn cause_specific_cox_on(
     d: &CompetingDesign,
@@ -153,7 +224,7 @@ pub fn cause_specific_cox_on(
             time: &d.time,
             event: &event,
             stratum: &stratum,
-            cluster: None,
+            cluster: d.clusters.as_ref().map(|c| c.id.as_slice()),
             weights: None,
         };
         let fit = match fit_cox(&data, &d.names, Ties::Efron, conf_level) {
