@@ -7,7 +7,8 @@
 //! (|β| + 1). R's `glm.fit` stops on the deviance (1e-8 relative), so its
 //! estimates are a little short of the optimum that ours reach.
 //! Var(β) = (XᵀWX)⁻¹ at the final β. Identical rows are pooled first (see
-//! `pool`).
+//! `pool`); a large design of mostly 0/1 columns is summed by the patterns
+//! of those columns (see `split`).
 
 use nalgebra::{DMatrix, DVector};
 
@@ -82,7 +83,7 @@ pub struct IrlsFit {
     pub convergence: Convergence,
 }
 
-fn sigmoid(eta: f64) -> f64 {
+pub(super) fn sigmoid(eta: f64) -> f64 {
     if eta >= 0.0 {
         1.0 / (1.0 + (-eta).exp())
     } else {
@@ -93,7 +94,7 @@ fn sigmoid(eta: f64) -> f64 {
 
 /// Deviance contribution of `n` patients with `e` events at linear
 /// predictor `eta`: -2 [e ln p + (n - e) ln(1 - p)], safe at 0 and 1.
-fn dev_term(e: f64, n: f64, eta: f64) -> f64 {
+pub(super) fn dev_term(e: f64, n: f64, eta: f64) -> f64 {
     // ln p = -ln(1 + e^-eta); ln(1-p) = -ln(1 + e^eta)
     let softplus = |x: f64| if x > 30.0 { x } else { x.exp().ln_1p() };
     // Skip the term whose weight is zero (one patient: one log, not two).
@@ -246,10 +247,15 @@ fn binomial_irls_in(
         iterations: 0,
         reason: format!("did not converge in {} iterations", tol.max_iterations),
     };
-    // Per stretch: the score, the information and, on the final pass, the
-    // fitted values and the deviance, at β.
-    let pass = |beta: &[f64], last: bool| {
-        crate::engine::parallel::map(stretches.len(), |k| {
+    // A large design of mostly 0/1 columns: by patterns (see `split`).
+    let split = super::split::Split::new(x);
+    // The score, the information and, on the final pass, the fitted values
+    // and the deviance, at β.
+    let pass = |beta: &[f64], last: bool| -> (Vec<f64>, DMatrix<f64>, Vec<f64>, f64) {
+        if let Some(s) = &split {
+            return s.pass(beta, n, y, stretches, last);
+        }
+        let parts = crate::engine::parallel::map(stretches.len(), |k| {
             let rows = stretches[k].clone();
             let mut grad = vec![0.0; p];
             let mut w = vec![0.0; rows.len()];
@@ -273,17 +279,21 @@ fn binomial_irls_in(
             let mut info = DMatrix::<f64>::zeros(p, p);
             add_weighted_gram(&mut info, &x.data[rows.start * p..rows.end * p], &w, p);
             (grad, info, fitted, dev)
-        })
-    };
-    for iter in 1..=tol.max_iterations {
-        let mut grad = vec![0.0; p];
-        let mut info = DMatrix::<f64>::zeros(p, p);
-        for (g, m, _, _) in pass(&beta, false) {
-            for (a, b) in grad.iter_mut().zip(&g) {
+        });
+        // Summed in the stretches' order.
+        let mut total = (vec![0.0; p], DMatrix::<f64>::zeros(p, p), Vec::new(), 0.0);
+        for (g, m, f, d) in parts {
+            for (a, b) in total.0.iter_mut().zip(&g) {
                 *a += b;
             }
-            info += m;
+            total.1 += m;
+            total.2.extend(f);
+            total.3 += d;
         }
+        total
+    };
+    for iter in 1..=tol.max_iterations {
+        let (grad, info, _, _) = pass(&beta, false);
         let score = DVector::from_column_slice(&grad);
         let Some(chol) = info.cholesky() else {
             if iter == 1 {
@@ -312,14 +322,7 @@ fn binomial_irls_in(
         }
     }
     // Final quantities at the last β.
-    let mut fitted = Vec::with_capacity(x.rows);
-    let mut dev = 0.0;
-    let mut info = DMatrix::<f64>::zeros(p, p);
-    for (_, m, f, d) in pass(&beta, true) {
-        fitted.extend(f);
-        dev += d;
-        info += m;
-    }
+    let (_, info, fitted, dev) = pass(&beta, true);
     let covariance = info
         .clone()
         .cholesky()

@@ -2,6 +2,7 @@
 
 mod gram;
 mod irls;
+mod split;
 
 pub use gram::add_weighted_gram;
 pub use irls::{

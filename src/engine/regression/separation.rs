@@ -88,48 +88,61 @@ pub(crate) fn diverging_terms(
 /// Dummy columns whose level has all or no events among the rows used,
 /// with the message naming the level and its counts.
 pub(crate) fn separated_levels(ds: &Dataset, design: &Design) -> Vec<(usize, String)> {
+    // The variables are independent: side by side natively, in order.
+    let per_variable = crate::engine::parallel::map(design.variable_columns.len(), |v| {
+        let (var, cols) = &design.variable_columns[v];
+        separated_levels_of(ds, design, var, cols)
+    });
+    per_variable.into_iter().flatten().collect()
+}
+
+/// [`separated_levels`] of one variable, `cols` its design columns.
+fn separated_levels_of(
+    ds: &Dataset,
+    design: &Design,
+    var: &str,
+    cols: &[usize],
+) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    for (var, cols) in &design.variable_columns {
-        let dummies: Vec<usize> = cols
-            .iter()
-            .copied()
-            .filter(|&j| design.columns[j].level.is_some())
-            .collect();
-        if dummies.is_empty() {
-            continue;
+    let dummies: Vec<usize> = cols
+        .iter()
+        .copied()
+        .filter(|&j| design.columns[j].level.is_some())
+        .collect();
+    if dummies.is_empty() {
+        return out;
+    }
+    let Some(column) = ds.column(var) else {
+        return out;
+    };
+    let Ok(lv) = column.levels() else {
+        return out;
+    };
+    let (codes, levels) = (&lv.codes, &lv.levels);
+    // One pass: patients and events per level.
+    let mut n = vec![0usize; levels.len()];
+    let mut ev = vec![0usize; levels.len()];
+    for (&r, &y) in design.rows.iter().zip(&design.y) {
+        let Some(&c) = codes.get(r) else { continue };
+        if c != MISSING_CODE && (c as usize) < levels.len() {
+            n[c as usize] += 1;
+            ev[c as usize] += usize::from(y == 1.0);
         }
-        let Some(column) = ds.column(var) else {
+    }
+    for j in dummies {
+        let Some(level) = &design.columns[j].level else {
             continue;
         };
-        let Ok(lv) = column.levels() else {
+        let Some(code) = levels.iter().position(|l| l == level) else {
             continue;
         };
-        let (codes, levels) = (&lv.codes, &lv.levels);
-        // One pass: patients and events per level.
-        let mut n = vec![0usize; levels.len()];
-        let mut ev = vec![0usize; levels.len()];
-        for (&r, &y) in design.rows.iter().zip(&design.y) {
-            let Some(&c) = codes.get(r) else { continue };
-            if c != MISSING_CODE && (c as usize) < levels.len() {
-                n[c as usize] += 1;
-                ev[c as usize] += usize::from(y == 1.0);
-            }
-        }
-        for j in dummies {
-            let Some(level) = &design.columns[j].level else {
-                continue;
-            };
-            let Some(code) = levels.iter().position(|l| l == level) else {
-                continue;
-            };
-            let (n, ev) = (n[code], ev[code]);
-            if n > 0 && (ev == 0 || ev == n) {
-                let what = if ev == 0 { "none has" } else { "all have" };
-                out.push((
-                    j,
-                    format!("`{var}` = {level}: {what} the outcome ({ev} of {n}), so its odds ratio cannot be estimated (separation)"),
-                ));
-            }
+        let (n, ev) = (n[code], ev[code]);
+        if n > 0 && (ev == 0 || ev == n) {
+            let what = if ev == 0 { "none has" } else { "all have" };
+            out.push((
+                j,
+                format!("`{var}` = {level}: {what} the outcome ({ev} of {n}), so its odds ratio cannot be estimated (separation)"),
+            ));
         }
     }
     out
