@@ -254,6 +254,9 @@ fn p_label(test: &str, p_value: f64) -> String {
     )
 }
 
+/// Pixel positions along a line.
+type Points = Vec<(f64, f64)>;
+
 /// A row of the numbers at risk: its label, colour and counts.
 type RiskCounts = (String, [u8; 3], Vec<usize>);
 
@@ -415,7 +418,7 @@ impl Frame {
         start: f64,
         points: impl Iterator<Item = (f64, f64, f64, f64)>,
         end: f64,
-    ) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+    ) -> (Points, Points) {
         let (x, y) = (|t: f64| self.x(t), |s: f64| self.y(s));
         let mut steps = vec![(x(0.0), y(start))];
         let mut upper = vec![(x(0.0), y(start))];

@@ -134,7 +134,7 @@ impl RmstError {
                 "Give a time in the time column's unit, e.g. 60 for 5 years in months.".into()
             }
             RmstError::PastFollowUp { limit, .. } => format!(
-                "Choose a horizon up to {limit}, or leave it to the default (--rmst auto)."
+                "Choose a horizon up to {limit}, or leave it to the default (--rmst auto; \"rmst\": \"auto\" in settings)."
             ),
             RmstError::BadConfLevel(_) => "Use e.g. 0.95 for 95% confidence intervals.".into(),
             RmstError::NoGroups => "Check the time and event columns.".into(),
