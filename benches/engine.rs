@@ -347,6 +347,7 @@ fn survival_stages(ds: &Dataset) {
         cox: Some(cohort::cox_spec()),
         cohort: cohortlab::report::study::StudyCohort::All,
         cross: None,
+        competing: None,
     };
     let t = median_time(|| {
         let r = cohortlab::report::study::survival_step(

@@ -233,7 +233,7 @@ fn cluster_clusters_the_ses_and_says_so() {
     for want in [
         "robust SE clustered by pair (40 clusters)",
         "SEs as crrSC::crrc",
-        "other causes censored, robust SE clustered by pair",
+        "(Surv(time, status == cause) ~ ...); robust SE clustered by pair, as coxph(cluster = )",
         "note: 3 row(s) with a missing value (including the cluster) were left out",
     ] {
         assert!(out.contains(want), "missing {want:?} in\n{out}");

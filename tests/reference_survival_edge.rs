@@ -405,7 +405,8 @@ fn settings_with_bad_survival_numbers_are_refused() {
                 as fn(&mut StudySettings),
         ),
         ("survival.rmst", |s| {
-            s.survival.as_mut().unwrap().rmst = Some(0.0)
+            s.survival.as_mut().unwrap().rmst =
+                Some(cohortlab::engine::survival::RmstHorizon::At(0.0))
         }),
     ] {
         let mut s = good.clone();

@@ -146,7 +146,7 @@ fn every_number_of_the_step_equals_the_engine_called_directly() {
             conf_level: s.conf_level,
             at: &step.at,
             rho: step.rho,
-            rmst: step.rmst,
+            rmst: step.rmst.and_then(|h| h.chosen()),
         },
         Some(&w.weights),
     )

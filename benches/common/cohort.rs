@@ -247,6 +247,7 @@ pub fn registry_settings() -> cohortlab::report::study::StudySettings {
             cox: Some(cox_spec()),
             cohort: StudyCohort::Matched,
             cross: None,
+            competing: None,
         }),
         sensitivity: None,
         allow_outcome_covariates: false,

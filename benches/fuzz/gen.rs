@@ -2,12 +2,13 @@
 //! columns, all-event or no-event, ties, negative and zero times, huge
 //! values) and random requests on them, as the page sends them.
 
+use cohortlab::engine::competing::{CifVariance, CompetingCovariates};
 use cohortlab::engine::data::{Closed, ColumnKind, DatasetSpec, DerivedColumn, LevelMerge, Recode};
 use cohortlab::engine::matching::{Caliper, DistanceScale, MatchOrder, MatchSpec};
 use cohortlab::engine::regression::LogisticSpec;
 use cohortlab::engine::rng::Rng;
-use cohortlab::engine::study::SensitivityStep;
-use cohortlab::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
+use cohortlab::engine::study::{CompetingStep, SensitivityStep};
+use cohortlab::engine::survival::{CiTransform, CoxSpec, RmstHorizon, SurvivalSpec, Ties};
 use cohortlab::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
 use cohortlab::engine::weighting::{Estimand, WeightOptions};
 use cohortlab::engine::Choice;
@@ -439,11 +440,36 @@ pub fn survival_step(rng: &mut Rng, t: &Table) -> SurvivalStep {
             .collect(),
         transform: *pick(rng, &CiTransform::ALL),
         rho: some_f64(rng, &[0.0, 1.0, 0.5], &[-1.0, 1e308]),
-        rmst: chance(rng, 0.3).then(|| some_f64(rng, &[1.0, 12.0, 100.0], &[0.0, -1.0])),
+        rmst: chance(rng, 0.3).then(|| {
+            if chance(rng, 0.3) {
+                RmstHorizon::Default
+            } else {
+                RmstHorizon::At(some_f64(rng, &[1.0, 12.0, 100.0], &[0.0, -1.0]))
+            }
+        }),
         cox,
         cohort: *pick(rng, &[StudyCohort::Matched, StudyCohort::All]),
         cross: chance(rng, 0.3).then(|| col(rng, t, 3)),
+        competing: chance(rng, 0.2).then(|| competing_step(rng, t)),
         spec,
+    }
+}
+
+/// The competing-risks options, valid and not (levels that may be
+/// missing, repeated or the event's; covariates that may be the outcome).
+fn competing_step(rng: &mut Rng, t: &Table) -> CompetingStep {
+    let levels = ["1", "2", "0", "3", "x", ""];
+    CompetingStep {
+        event_level: pick(rng, &levels).to_string(),
+        competing_levels: (0..rng.below(3))
+            .map(|_| pick(rng, &levels).to_string())
+            .collect(),
+        variance: *pick(rng, &[CifVariance::Survfit, CifVariance::Cuminc]),
+        covariates: chance(rng, 0.5).then(|| CompetingCovariates {
+            variables: (0..rng.below(3)).map(|_| col(rng, t, 4)).collect(),
+            ordinal: Vec::new(),
+            cluster: chance(rng, 0.3).then(|| col(rng, t, 4)),
+        }),
     }
 }
 

@@ -6,10 +6,10 @@ use super::failure::Failure;
 use super::input::{Input, Level};
 use super::output::{print_diagnostics, print_json};
 use crate::engine::competing::{
-    competing_analysis, CifOptions, CifVariance, CompetingAnalysis, CompetingError, CompetingSpec,
+    competing_analysis, CifOptions, CifVariance, CompetingError, CompetingSpec,
 };
 use crate::engine::survival::CiTransform;
-use crate::report::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
+use crate::report::competing::{at_risk_table, cause_table};
 
 /// The options of `cif`.
 #[derive(clap::Args)]
@@ -104,111 +104,4 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     }
     print_diagnostics(&a.diagnostics);
     Ok(())
-}
-
-/// One cause's incidence per group at the landmark times, with Gray's
-/// test in a footnote.
-fn cause_table(a: &CompetingAnalysis, k: usize) -> ReportTable {
-    let level = level_label(a.conf_level);
-    let mut header = vec!["Group".to_string(), "n".into(), "Events".into()];
-    header.extend(
-        a.at.iter()
-            .map(|t| format!("At {} ({level} CI)", fmt_num(*t, 1))),
-    );
-    let rows = a
-        .groups
-        .iter()
-        .zip(&a.landmarks)
-        .map(|(g, l)| {
-            let mut cells = vec![
-                g.group.clone(),
-                g.n.to_string(),
-                g.causes[k].events.to_string(),
-            ];
-            for &t in &a.at {
-                let p = l.causes[k].points.iter().find(|p| p.time == t);
-                cells.push(match p {
-                    None => "past follow-up".into(),
-                    Some(p) if p.lower.is_nan() || p.upper.is_nan() => {
-                        format!("{}% (CI NA)", fmt_num(100.0 * p.cif, 1))
-                    }
-                    Some(p) => format!(
-                        "{}% ({}–{})",
-                        fmt_num(100.0 * p.cif, 1),
-                        fmt_num(100.0 * p.lower, 1),
-                        fmt_num(100.0 * p.upper, 1)
-                    ),
-                });
-            }
-            (RowStyle::Plain, cells)
-        })
-        .collect();
-    let role = if k == 0 {
-        "the event of interest"
-    } else {
-        "a competing event"
-    };
-    let variance = match a.variance {
-        CifVariance::Survfit => "the infinitesimal jackknife variance (R's survfit)",
-        CifVariance::Cuminc => "the Aalen-type variance of cmprsk::cuminc",
-    };
-    let mut footnotes = vec![format!(
-        "Aalen-Johansen cumulative incidence; {level} CI with {variance} on the {} scale. Censored: {} ({}).",
-        a.transform.as_str(),
-        a.censored,
-        a.censored_levels.join(", ")
-    )];
-    if let Some(t) = a.gray.get(k) {
-        footnotes.push(match (t.statistic, t.p_value) {
-            (Some(s), Some(p)) => format!(
-                "Gray's test: chi-square {} on {} df, P {}{}.",
-                fmt_num(s, 2),
-                t.df,
-                fmt_p(Some(p)),
-                if a.rho != 0.0 {
-                    format!(" (rho = {})", a.rho)
-                } else {
-                    String::new()
-                }
-            ),
-            _ => "Gray's test: not computable (no variance: too few events of this cause).".into(),
-        });
-    }
-    if a.at.is_empty() {
-        footnotes.push("Give landmark times (--at) for the incidence with its CI.".into());
-    }
-    ReportTable {
-        title: format!(
-            "Cumulative incidence of {} = {} ({role})",
-            a.spec.status, a.causes[k]
-        ),
-        header,
-        rows,
-        footnotes,
-    }
-}
-
-/// The numbers at risk per group at the landmark times.
-fn at_risk_table(a: &CompetingAnalysis) -> ReportTable {
-    let mut header = vec!["Group".to_string()];
-    header.extend(a.at.iter().map(|t| fmt_num(*t, 1)));
-    let rows = a
-        .groups
-        .iter()
-        .zip(&a.landmarks)
-        .map(|(_, l)| {
-            let mut cells = vec![l.group.clone()];
-            for &t in &a.at {
-                let p = l.causes[0].points.iter().find(|p| p.time == t);
-                cells.push(p.map_or("0".into(), |p| p.n_risk.to_string()));
-            }
-            (RowStyle::Plain, cells)
-        })
-        .collect();
-    ReportTable {
-        title: "Number at risk".into(),
-        header,
-        rows,
-        footnotes: Vec::new(),
-    }
 }

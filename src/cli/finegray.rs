@@ -7,10 +7,9 @@ use super::input::{Input, Level};
 use super::output::{print_diagnostics, print_json};
 use crate::engine::competing::{
     competing_models, CompetingCovariates, CompetingError, CompetingModels, CompetingSpec,
-    FineGrayVariance,
 };
 use crate::engine::data::ColumnKind;
-use crate::report::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
+use crate::report::competing::models_table;
 
 /// The options of `finegray`.
 #[derive(clap::Args)]
@@ -75,7 +74,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             models: &models,
         });
     }
-    print!("{}", table(&spec, &models).to_text());
+    print!("{}", models_table(&spec.status, &models).to_text());
     let fg = &models.fine_gray;
     if !fg.convergence.converged {
         println!("note: the Fine-Gray model {}", fg.convergence.reason);
@@ -95,91 +94,4 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     print_diagnostics(&models.diagnostics);
     print_diagnostics(&fg.diagnostics);
     Ok(())
-}
-
-/// "1.23 (0.98–1.54)".
-fn ratio(r: f64, lo: f64, hi: f64) -> String {
-    format!("{} ({}–{})", fmt_num(r, 2), fmt_num(lo, 2), fmt_num(hi, 2))
-}
-
-/// One row per term: the SHR with its CI and P, then per cause the
-/// cause-specific HR with its CI and P.
-fn table(spec: &CompetingSpec, m: &CompetingModels) -> ReportTable {
-    let fg = &m.fine_gray;
-    let level = level_label(fg.conf_level);
-    let status = &spec.status;
-    let mut header = vec![
-        "Term".to_string(),
-        format!("SHR {status} = {} ({level} CI)", fg.event),
-        "P".into(),
-    ];
-    for c in &m.cause_specific {
-        header.push(format!(
-            "Cause-specific HR {status} = {} ({level} CI)",
-            c.cause
-        ));
-        header.push("P".into());
-    }
-    let rows = fg
-        .terms
-        .iter()
-        .enumerate()
-        .map(|(j, t)| {
-            let mut cells = vec![
-                t.term.clone(),
-                ratio(t.shr, t.ci_lower, t.ci_upper),
-                fmt_p(Some(t.p_value)),
-            ];
-            for c in &m.cause_specific {
-                match c.fit.as_ref().and_then(|f| f.terms.get(j)) {
-                    // Clustered: the robust CI and P, as summary.coxph.
-                    Some(h) => match h.robust {
-                        Some(r) => {
-                            cells.push(ratio(h.hazard_ratio, r.ci_lower, r.ci_upper));
-                            cells.push(fmt_p(Some(r.p_value)));
-                        }
-                        None => {
-                            cells.push(ratio(h.hazard_ratio, h.ci_lower, h.ci_upper));
-                            cells.push(fmt_p(Some(h.p_value)));
-                        }
-                    },
-                    None => cells.extend(["no events".to_string(), String::new()]),
-                }
-            }
-            (RowStyle::Plain, cells)
-        })
-        .collect();
-    let events: Vec<String> = m
-        .cause_specific
-        .iter()
-        .map(|c| format!("{} = {}: {}", status, c.cause, c.events))
-        .collect();
-    let (fg_how, cox_se) = match &fg.variance {
-        FineGrayVariance::Sandwich => ("as cmprsk::crr", String::new()),
-        FineGrayVariance::Clustered { column, .. } => (
-            "as cmprsk::crr, SEs as crrSC::crrc",
-            format!(", robust SE clustered by {column}"),
-        ),
-    };
-    let footnotes = vec![
-        format!(
-            "Fine-Gray subdistribution hazard ratio of {status} = {} ({fg_how}): {}, Wald {level} CI and P; competing: {}.",
-            fg.event,
-            fg.variance.label(),
-            fg.competing.join(", ")
-        ),
-        format!("Cause-specific hazard ratios: Cox model (Efron ties) of each cause with the other causes censored{cox_se}."),
-        format!(
-            "Patients: {}; events {}; censored {}.",
-            fg.n,
-            events.join(", "),
-            fg.censored
-        ),
-    ];
-    ReportTable {
-        title: format!("Competing risks regression of {status} = {}", fg.event),
-        header,
-        rows,
-        footnotes,
-    }
 }

@@ -5,11 +5,12 @@ use super::failure::Failure;
 use super::input::{Input, Level, TimeToEvent};
 use super::output::print_json;
 use crate::engine::survival::{
-    check_survival_options, rmst_comparison, rmst_limit, survival_analysis_weighted,
-    weights_from_column, CiTransform, KmFit, KmVariance, RmstComparison, RmstHorizon,
-    SurvivalAnalysis, SurvivalError, SurvivalOptions, SurvivalSpec,
+    check_survival_options, survival_analysis_weighted, weights_from_column, CiTransform,
+    KmVariance, RmstComparison, RmstHorizon, SurvivalAnalysis, SurvivalError, SurvivalOptions,
+    SurvivalSpec,
 };
-use crate::report::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
+use crate::report::survival::rmst_table;
+use crate::report::table::{fmt_num, fmt_p};
 
 /// The options of `survival`.
 #[derive(clap::Args)]
@@ -70,10 +71,7 @@ fn parse_rmst(s: &str) -> Result<RmstHorizon, String> {
 
 /// The horizon asked for, when a number.
 fn chosen_tau(h: Option<RmstHorizon>) -> Option<f64> {
-    match h {
-        Some(RmstHorizon::At(t)) => Some(t),
-        _ => None,
-    }
+    h.and_then(RmstHorizon::chosen)
 }
 
 /// Prints the survival analysis.
@@ -106,7 +104,9 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let mut s = survival_analysis_weighted(&dataset, &spec, &options, weights.as_deref())
         .map_err(failure)?;
     let rmst = match args.rmst {
-        Some(h) => restricted_means(&mut s, h)?,
+        Some(h) => s
+            .compare_restricted_means(h)
+            .map_err(|e| Failure::new(e.to_string(), e.hint()))?,
         None => None,
     };
     if args.json {
@@ -140,108 +140,6 @@ struct Out<'a> {
     /// The restricted means with SEs and their comparison (unweighted).
     #[serde(skip_serializing_if = "Option::is_none")]
     rmst_comparison: Option<&'a RmstComparison>,
-}
-
-/// The restricted means compared (unweighted curves), the horizon set in
-/// the analysis when it is the default one; with weights, only the
-/// horizon and the weighted curves' areas.
-fn restricted_means(
-    s: &mut SurvivalAnalysis,
-    horizon: RmstHorizon,
-) -> Result<Option<RmstComparison>, Failure> {
-    let fits: Vec<KmFit> = s.groups.iter().map(|g| g.fit.clone()).collect();
-    let labels: Vec<String> = s.groups.iter().map(|g| g.group.clone()).collect();
-    let r = if s.weighted.is_some() {
-        None
-    } else {
-        let r = rmst_comparison(&labels, &fits, horizon, s.conf_level)
-            .map_err(|e| Failure::new(e.to_string(), e.hint()))?;
-        Some(r)
-    };
-    let tau = match (&r, horizon) {
-        (Some(r), _) => Some(r.tau),
-        (None, RmstHorizon::At(t)) => Some(t),
-        (None, RmstHorizon::Default) => rmst_limit(&fits).map(|l| l.0),
-    };
-    s.rmst_tau = tau;
-    for g in &mut s.groups {
-        g.rmst = tau.map(|t| g.fit.rmst(t));
-    }
-    Ok(r)
-}
-
-/// The restricted means with SE and CI, and each group against the first.
-fn rmst_table(r: &RmstComparison) -> ReportTable {
-    let level = level_label(r.conf_level);
-    let header = vec![
-        "Group".to_string(),
-        format!("RMST to {} ({level} CI)", fmt_num(r.tau, 1)),
-        "SE".into(),
-        format!("Difference ({level} CI)"),
-        "P".into(),
-        format!("Ratio ({level} CI)"),
-        "P".into(),
-    ];
-    let rows = r
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            let mut cells = vec![
-                g.group.clone(),
-                format!(
-                    "{} ({}–{})",
-                    fmt_num(g.rmst, 2),
-                    fmt_num(g.lower, 2),
-                    fmt_num(g.upper, 2)
-                ),
-                fmt_num(g.std_err, 2),
-            ];
-            match i.checked_sub(1).and_then(|k| r.contrasts.get(k)) {
-                None => cells.extend([
-                    "reference".into(),
-                    String::new(),
-                    "reference".into(),
-                    String::new(),
-                ]),
-                Some(c) => cells.extend([
-                    format!(
-                        "{} ({} to {})",
-                        fmt_num(c.difference, 2),
-                        fmt_num(c.difference_lower, 2),
-                        fmt_num(c.difference_upper, 2)
-                    ),
-                    fmt_p(c.difference_p),
-                    format!(
-                        "{} ({}–{})",
-                        fmt_num(c.ratio, 3),
-                        fmt_num(c.ratio_lower, 3),
-                        fmt_num(c.ratio_upper, 3)
-                    ),
-                    fmt_p(c.ratio_p),
-                ]),
-            }
-            (RowStyle::Plain, cells)
-        })
-        .collect();
-    ReportTable {
-        title: "Restricted mean survival time".into(),
-        header,
-        rows,
-        footnotes: vec![
-            format!(
-                "Area under the Kaplan-Meier curve to tau = {} ({}), SE from Greenwood's increments (R's print(survfit, rmean = tau); survRM2).",
-                fmt_num(r.tau, 2),
-                r.rule.describe()
-            ),
-            format!(
-                "Each group against {}: difference with a z-based CI, ratio on the log scale; tau may be at most {} (set by group {}).",
-                r.groups.first().map_or("", |g| g.group.as_str()),
-                fmt_num(r.limit, 2),
-                r.limited_by
-            ),
-        ],
-    }
 }
 
 /// Whether the curves' SEs are the robust ones.

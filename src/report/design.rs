@@ -133,6 +133,7 @@ pub fn guessed_settings(g: &DesignGuess) -> StudySettings {
             StudyCohort::All
         },
         cross: None,
+        competing: None,
     });
     StudySettings {
         cohortlab_settings: SETTINGS_VERSION,

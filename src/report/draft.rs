@@ -10,7 +10,7 @@ use crate::engine::defaults::{CONF_LEVEL, LANDMARKS_MONTHS};
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
 use crate::engine::study::SensitivityStep;
-use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec, Ties};
+use crate::engine::survival::{CiTransform, CoxSpec, RmstHorizon, SurvivalSpec, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
 use crate::report::study::{
     RegressionStep, StudyCohort, StudySettings, SurvivalStep, SETTINGS_VERSION,
@@ -283,7 +283,8 @@ impl Draft {
         sv.at = step.at;
         sv.transform = step.transform;
         sv.rho = step.rho;
-        sv.rmst = step.rmst;
+        // The page's form holds a chosen horizon only (not yet "auto").
+        sv.rmst = step.rmst.and_then(RmstHorizon::chosen);
         if let Some(c) = step.cox {
             sv.ties = c.ties;
             sv.cluster = chosen(&c.cluster);
@@ -393,10 +394,11 @@ impl SurvivalDraft {
             at: sv.at.clone(),
             transform: sv.transform,
             rho: sv.rho,
-            rmst: sv.rmst,
+            rmst: sv.rmst.map(RmstHorizon::At),
             cox: (!cox.variables.is_empty()).then_some(cox),
             cohort: sv.cohort,
             cross: sv.groups.get(1).cloned(),
+            competing: None,
             spec,
         }))
     }

@@ -1,4 +1,6 @@
-//! The Kaplan-Meier figure: laid out once in pixels ([`KmFigure`]), then
+//! The Kaplan-Meier figure, and the cumulative incidence figure in the
+//! same layout ([`KmFigure::cumulative_incidence`]): laid out once in
+//! pixels ([`KmFigure`]), then
 //! drawn by plotters, to SVG for the report and the downloads, and onto a
 //! canvas in the page. Every backend draws the same layout, so the page,
 //! the downloads and `cohortlab run` show one picture.
@@ -13,6 +15,7 @@
 //! here measures text (plotters would need a font, or the page's DOM, to do
 //! it): positions are fixed and the backend anchors the text.
 
+mod cif;
 mod draw;
 
 use serde::{Deserialize, Serialize};
@@ -54,6 +57,9 @@ pub struct KmCurve {
     pub band: Vec<(f64, f64)>,
     /// Where a patient was censored (one mark per pixel at most).
     pub censored: Vec<(f64, f64)>,
+    /// Drawn dashed (a competing event's incidence).
+    #[serde(default)]
+    pub dashed: bool,
 }
 
 /// One row of the number-at-risk table: the count under each x tick.
@@ -74,13 +80,26 @@ pub struct KmFigure {
     pub height: u32,
     /// The plot area: left, top, right, bottom.
     pub plot: [f64; 4],
-    /// Survival (%) ticks on the y axis.
+    /// Percent ticks on the y axis, 0 to [`KmFigure::y_max`].
     pub y_ticks: Vec<Tick>,
+    /// The y axis's label.
+    #[serde(default = "survival_label")]
+    pub y_label: String,
+    /// The top of the y axis as a probability (1: 100%).
+    #[serde(default = "full_scale")]
+    pub y_max: f64,
+    /// What the curves are ("Kaplan-Meier curves"), for the description.
+    #[serde(default = "km_curves")]
+    pub what: String,
+    /// The curves rise from 0 (cumulative incidence): the legend and the
+    /// test's P sit at the top left, where rising curves leave room.
+    #[serde(default)]
+    pub rising: bool,
     /// Time ticks on the x axis; the numbers at risk are drawn at these.
     pub x_ticks: Vec<Tick>,
     pub x_label: String,
     pub curves: Vec<KmCurve>,
-    /// "Log-rank P = ...", drawn on the plot.
+    /// "Log-rank P = ..." (or "Gray's test P = ..."), drawn on the plot.
     pub log_rank: Option<String>,
     /// Baseline of the "Number at risk" heading.
     pub at_risk_heading: f64,
@@ -94,6 +113,18 @@ pub struct KmFigure {
 pub enum FontSizes {
     Svg,
     Canvas,
+}
+
+fn survival_label() -> String {
+    "Survival probability (%)".into()
+}
+
+fn full_scale() -> f64 {
+    1.0
+}
+
+fn km_curves() -> String {
+    "Kaplan-Meier curves".into()
 }
 
 fn nice_step(max: f64) -> f64 {
@@ -125,14 +156,7 @@ impl KmFigure {
             .iter()
             .flat_map(|g| g.fit.rows.last().map(|r| r.time))
             .fold(0.0f64, f64::max);
-        let step = nice_step(max_t.max(1.0));
-        let frame = Frame::new(max_t, step);
-        let risk_top = frame.bottom() + 70.0;
-        let height = risk_top + 22.0 * a.groups.len() as f64 + 20.0;
-        let times: Vec<f64> = (0..=((frame.xmax / step).round() as usize))
-            .map(|k| k as f64 * step)
-            .filter(|t| t.is_finite())
-            .collect();
+        let (frame, times) = Frame::with_ticks(max_t, 1.0);
         let curves = a
             .groups
             .iter()
@@ -143,48 +167,25 @@ impl KmFigure {
             .groups
             .iter()
             .enumerate()
-            .map(|(gi, g)| AtRiskRow {
-                label: g.group.clone(),
-                colour: PALETTE[gi % PALETTE.len()],
-                y: risk_top + 8.0 + 22.0 * gi as f64,
-                counts: g.fit.n_risk_at(&times),
+            .map(|(gi, g)| {
+                (
+                    g.group.clone(),
+                    PALETTE[gi % PALETTE.len()],
+                    g.fit.n_risk_at(&times),
+                )
             })
             .collect();
-        KmFigure {
-            width: Frame::WIDTH as u32,
-            height: height as u32,
-            plot: [
-                frame.left,
-                frame.top,
-                frame.left + frame.plot_w,
-                frame.bottom(),
-            ],
-            y_ticks: (0..=4)
-                .map(|k| Tick {
-                    at: frame.y(k as f64 * 0.25),
-                    label: (k * 25).to_string(),
-                })
-                .collect(),
-            x_ticks: times
-                .iter()
-                .map(|&t| Tick {
-                    at: frame.x(t),
-                    label: fmt_tick(t),
-                })
-                .collect(),
-            x_label: time_label.to_owned(),
-            curves,
-            log_rank: a.log_rank.as_ref().map(|lr| log_rank_label(lr.p_value)),
-            at_risk_heading: risk_top - 10.0,
-            at_risk,
-        }
+        let mut fig = frame.figure(&times, time_label, curves, at_risk);
+        fig.log_rank = a.log_rank.as_ref().map(|lr| log_rank_label(lr.p_value));
+        fig
     }
 
     /// What the figure shows, in words (its accessible name).
     pub fn description(&self) -> String {
         let groups: Vec<&str> = self.curves.iter().map(|c| c.label.as_str()).collect();
         let mut d = format!(
-            "Kaplan-Meier curves of {} with numbers at risk",
+            "{} of {} with numbers at risk",
+            self.what,
             groups.join(", ")
         );
         if let Some(p) = &self.log_rank {
@@ -239,14 +240,25 @@ impl KmFigure {
 
 /// "Log-rank P = 0.012" (or "< 0.001").
 fn log_rank_label(p_value: f64) -> String {
+    p_label("Log-rank", p_value)
+}
+
+/// "`test` P = 0.012" (or "< 0.001").
+fn p_label(test: &str, p_value: f64) -> String {
     format!(
-        "Log-rank P {}",
+        "{test} P {}",
         match crate::report::table::fmt_p(Some(p_value)) {
             p if p.starts_with('<') => p,
             p => format!("= {p}"),
         }
     )
 }
+
+/// Pixel positions along a line.
+type Points = Vec<(f64, f64)>;
+
+/// A row of the numbers at risk: its label, colour and counts.
+type RiskCounts = (String, [u8; 3], Vec<usize>);
 
 /// Positions to a hundredth of a pixel: short numbers in the page's
 /// messages, read back exactly.
@@ -262,6 +274,8 @@ struct Frame {
     plot_h: f64,
     /// The time at the right end of the x axis.
     xmax: f64,
+    /// The probability at the top of the y axis.
+    y_max: f64,
 }
 
 impl Frame {
@@ -279,6 +293,85 @@ impl Frame {
             plot_h,
             // Finite even when the last time is near the largest double.
             xmax: ((max_t / step).ceil() * step).min(f64::MAX),
+            y_max: 1.0,
+        }
+    }
+
+    /// The frame of curves up to `max_t` and `y_max`, and the times of
+    /// the x ticks.
+    fn with_ticks(max_t: f64, y_max: f64) -> (Frame, Vec<f64>) {
+        let step = nice_step(max_t.max(1.0));
+        let frame = Frame {
+            y_max,
+            ..Frame::new(max_t, step)
+        };
+        let times: Vec<f64> = (0..=((frame.xmax / step).round() as usize))
+            .map(|k| k as f64 * step)
+            .filter(|t| t.is_finite())
+            .collect();
+        (frame, times)
+    }
+
+    /// The percent ticks of the y axis: every 25% to 75% or 100%, every
+    /// 10% to 50%, every 5% to 25%.
+    fn y_ticks(&self) -> Vec<Tick> {
+        let step = if self.y_max <= 0.25 {
+            0.05
+        } else if self.y_max <= 0.5 {
+            0.1
+        } else {
+            0.25
+        };
+        let n = (self.y_max / step).round() as usize;
+        (0..=n)
+            .map(|k| Tick {
+                at: self.y(k as f64 * step),
+                label: ((k as f64 * step * 100.0).round() as i64).to_string(),
+            })
+            .collect()
+    }
+
+    /// The figure of `curves` in this frame, with its ticks at `times`
+    /// and one row of numbers at risk per entry of `at_risk`.
+    fn figure(
+        &self,
+        times: &[f64],
+        time_label: &str,
+        curves: Vec<KmCurve>,
+        at_risk: Vec<RiskCounts>,
+    ) -> KmFigure {
+        let risk_top = self.bottom() + 70.0;
+        let height = risk_top + 22.0 * at_risk.len() as f64 + 20.0;
+        KmFigure {
+            width: Frame::WIDTH as u32,
+            height: height as u32,
+            plot: [self.left, self.top, self.left + self.plot_w, self.bottom()],
+            y_ticks: self.y_ticks(),
+            y_label: survival_label(),
+            y_max: self.y_max,
+            what: km_curves(),
+            rising: false,
+            x_ticks: times
+                .iter()
+                .map(|&t| Tick {
+                    at: self.x(t),
+                    label: fmt_tick(t),
+                })
+                .collect(),
+            x_label: time_label.to_owned(),
+            curves,
+            log_rank: None,
+            at_risk_heading: risk_top - 10.0,
+            at_risk: at_risk
+                .into_iter()
+                .enumerate()
+                .map(|(i, (label, colour, counts))| AtRiskRow {
+                    label,
+                    colour,
+                    y: risk_top + 8.0 + 22.0 * i as f64,
+                    counts,
+                })
+                .collect(),
         }
     }
 
@@ -291,55 +384,86 @@ impl Frame {
         hundredth(self.left + self.plot_w * t / self.xmax)
     }
 
-    /// The y pixel of a survival (0 to 1).
+    /// The y pixel of a probability (0 to `y_max`).
     fn y(&self, s: f64) -> f64 {
-        hundredth(self.top + self.plot_h * (1.0 - s))
+        hundredth(self.top + self.plot_h * (1.0 - s / self.y_max))
     }
 
     /// A group's curve: steps, confidence band and censor marks.
     fn curve(&self, label: &str, colour: [u8; 3], fit: &KmFit) -> KmCurve {
+        let points = fit
+            .rows
+            .iter()
+            .filter(|r| r.n_event > 0)
+            .map(|r| (r.time, r.surv, r.lower, r.upper));
+        let end = fit.rows.last().map_or(0.0, |r| r.time);
+        let (steps, band) = self.steps(1.0, points, end);
+        KmCurve {
+            label: label.to_owned(),
+            colour,
+            steps,
+            band,
+            censored: self.censor_marks(fit),
+            dashed: false,
+        }
+    }
+
+    /// A step function from `start` at time 0 through `points` (time,
+    /// estimate, lower, upper; an undefined lower bound drawn at 0, an
+    /// undefined upper one at the last) to `end`: its corners, and its
+    /// band along the upper bound and back along the lower. Steps closer
+    /// than [`MIN_STEP_PX`] to the last one drawn join it.
+    fn steps(
+        &self,
+        start: f64,
+        points: impl Iterator<Item = (f64, f64, f64, f64)>,
+        end: f64,
+    ) -> (Points, Points) {
         let (x, y) = (|t: f64| self.x(t), |s: f64| self.y(s));
-        let mut steps = vec![(x(0.0), y(1.0))];
-        let mut upper = vec![(x(0.0), y(1.0))];
-        let mut lower = vec![(x(0.0), y(1.0))];
-        // Survival, lower and upper bound of the last step.
-        let mut prev = (1.0f64, 1.0f64, 1.0f64);
+        let mut steps = vec![(x(0.0), y(start))];
+        let mut upper = vec![(x(0.0), y(start))];
+        let mut lower = vec![(x(0.0), y(start))];
+        // Estimate, lower and upper bound of the last step.
+        let mut prev = (start, start, start);
         let mut drawn_x = f64::NEG_INFINITY;
-        for r in fit.rows.iter().filter(|r| r.n_event > 0) {
-            let lo = if r.lower.is_nan() { 0.0 } else { r.lower };
-            let hi = if r.upper.is_nan() { prev.2 } else { r.upper };
-            let at = x(r.time);
+        for (time, est, lower_bound, upper_bound) in points {
+            let lo = if lower_bound.is_nan() {
+                0.0
+            } else {
+                lower_bound
+            };
+            let hi = if upper_bound.is_nan() {
+                prev.2
+            } else {
+                upper_bound
+            };
+            let at = x(time);
             if at - drawn_x < MIN_STEP_PX {
-                // Joins the step drawn last: its drop goes lower.
+                // Joins the step drawn last: its jump goes further.
                 if let (Some(s), Some(u), Some(l)) =
                     (steps.last_mut(), upper.last_mut(), lower.last_mut())
                 {
-                    s.1 = y(r.surv);
+                    s.1 = y(est);
                     u.1 = y(hi);
                     l.1 = y(lo);
                 }
             } else {
                 drawn_x = at;
                 steps.push((at, y(prev.0)));
-                steps.push((at, y(r.surv)));
+                steps.push((at, y(est)));
                 upper.push((at, y(prev.2)));
                 upper.push((at, y(hi)));
                 lower.push((at, y(prev.1)));
                 lower.push((at, y(lo)));
             }
-            prev = (r.surv, lo, hi);
+            prev = (est, lo, hi);
         }
-        let end = x(fit.rows.last().map_or(0.0, |r| r.time));
+        let end = x(end);
         steps.push((end, y(prev.0)));
         upper.push((end, y(prev.2)));
         lower.push((end, y(prev.1)));
-        KmCurve {
-            label: label.to_owned(),
-            colour,
-            steps,
-            band: upper.into_iter().chain(lower.into_iter().rev()).collect(),
-            censored: self.censor_marks(fit),
-        }
+        let band = upper.into_iter().chain(lower.into_iter().rev()).collect();
+        (steps, band)
     }
 
     /// Where patients were censored, one mark per pixel at most.

@@ -1,6 +1,7 @@
 //! Typed results turned into tables and text for the page, the CLI and the
 //! exports. No browser imports.
 
+pub mod competing;
 pub mod csv;
 pub mod design;
 pub mod draft;

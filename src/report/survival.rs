@@ -277,3 +277,91 @@ pub fn ph_test_table(rows: &[crate::engine::survival::ZphRow]) -> ReportTable {
         ],
     }
 }
+
+/// The restricted means with SE and CI, and each group against the first
+/// (difference and ratio with CIs and P, as survRM2); τ and its rule in
+/// the notes.
+pub fn rmst_table(r: &crate::engine::survival::RmstComparison) -> ReportTable {
+    let level = level_label(r.conf_level);
+    let header = vec![
+        "Group".to_string(),
+        format!("RMST to {} ({level} CI)", fmt_num(r.tau, 1)),
+        "SE".into(),
+        format!("Difference ({level} CI)"),
+        "P".into(),
+        format!("Ratio ({level} CI)"),
+        "P".into(),
+    ];
+    let rows = r
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let mut cells = vec![
+                g.group.clone(),
+                format!(
+                    "{} ({}–{})",
+                    fmt_num(g.rmst, 2),
+                    fmt_num(g.lower, 2),
+                    fmt_num(g.upper, 2)
+                ),
+                fmt_num(g.std_err, 2),
+            ];
+            match i.checked_sub(1).and_then(|k| r.contrasts.get(k)) {
+                None => cells.extend([
+                    "reference".into(),
+                    String::new(),
+                    "reference".into(),
+                    String::new(),
+                ]),
+                Some(c) => cells.extend([
+                    format!(
+                        "{} ({} to {})",
+                        fmt_num(c.difference, 2),
+                        fmt_num(c.difference_lower, 2),
+                        fmt_num(c.difference_upper, 2)
+                    ),
+                    fmt_p(c.difference_p),
+                    format!(
+                        "{} ({}–{})",
+                        fmt_num(c.ratio, 3),
+                        fmt_num(c.ratio_lower, 3),
+                        fmt_num(c.ratio_upper, 3)
+                    ),
+                    fmt_p(c.ratio_p),
+                ]),
+            }
+            (RowStyle::Plain, cells)
+        })
+        .collect();
+    ReportTable {
+        title: "Restricted mean survival time".into(),
+        header,
+        rows,
+        footnotes: vec![
+            format!(
+                "Area under the Kaplan-Meier curve to tau = {} ({}), SE from Greenwood's increments (R's print(survfit, rmean = tau); survRM2).",
+                fmt_num(r.tau, 2),
+                r.rule.describe()
+            ),
+            format!(
+                "Each group against {}: difference with a z-based CI, ratio on the log scale; tau may be at most {} (set by group {}).",
+                r.groups.first().map_or("", |g| g.group.as_str()),
+                fmt_num(r.limit, 2),
+                r.limited_by
+            ),
+        ],
+    }
+}
+
+/// The note under the restricted means when the Cox model's global test of
+/// proportional hazards (cox.zph) has P < 0.05.
+pub fn rmst_ph_note(ph_test: &[crate::engine::survival::ZphRow]) -> Option<String> {
+    let global = ph_test.iter().find(|r| r.term == "GLOBAL")?;
+    (global.p_value < 0.05).then(|| {
+        format!(
+            "The Cox model's global test of proportional hazards (cox.zph) gives P {}: hazards may not be proportional; the RMST difference does not assume them.",
+            fmt_p(Some(global.p_value))
+        )
+    })
+}

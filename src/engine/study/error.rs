@@ -10,6 +10,10 @@ pub enum StudyError {
     Dataset(AnalysisError),
     #[error("the settings give one column two roles: {0}")]
     Roles(#[from] RoleConflict),
+    /// A field of the settings does not fit this file (e.g. a level not
+    /// in its column), named with the levels present.
+    #[error("{0}")]
+    Settings(String),
 }
 
 impl StudyError {
@@ -20,6 +24,10 @@ impl StudyError {
                 "The settings were saved for another file; check the column names.".into()
             }
             StudyError::Roles(c) => c.hint(),
+            StudyError::Settings(_) => {
+                "Correct the field named in the settings file (or on the page) and run again."
+                    .into()
+            }
         }
     }
 }

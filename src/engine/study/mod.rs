@@ -9,7 +9,8 @@
 //! regression ([`regression_step`]), the propensity model, matching and
 //! balance ([`crate::engine::matching::match_patients`] then
 //! [`MatchingSummary::new`]), the outcomes and subgroups
-//! ([`outcomes_step`]), survival and the Cox model ([`survival_step`]),
+//! ([`outcomes_step`]), survival, the Cox model, competing risks and the
+//! restricted mean survival time ([`survival_step`]),
 //! weighting and sensitivity analysis ([`sensitivity_step`]);
 //! [`run_study`] runs every step the settings ask for.
 
@@ -38,6 +39,7 @@ pub use sensitivity::{
     SensitivityStep, WeightFigure, WeightingSummary, COMMON_OUTCOME, HISTOGRAM_BINS,
 };
 pub use settings::{
-    RegressionStep, StudyCohort, StudySettings, SurvivalStep, MATCHED_SET_COLUMN, SETTINGS_VERSION,
+    CompetingStep, RegressionStep, StudyCohort, StudySettings, SurvivalStep, MATCHED_SET_COLUMN,
+    SETTINGS_VERSION,
 };
 pub use survival::{survival_step, SurvivalResults};

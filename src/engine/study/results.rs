@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{MatchingSummary, OutcomeComparison, RegressionResults, StudyCohort, StudySettings};
+use crate::engine::competing::{CompetingAnalysis, CompetingModels};
 use crate::engine::regression::InteractionTest;
-use crate::engine::survival::{CoxFit, SurvivalAnalysis, ZphRow};
+use crate::engine::survival::{CoxFit, RmstComparison, SurvivalAnalysis, ZphRow};
 use crate::engine::table1::Table1;
 use crate::engine::Diagnostic;
 
@@ -33,6 +34,17 @@ pub struct StudyResults {
     pub survival_cohort: Option<StudyCohort>,
     pub cox: Option<CoxFit>,
     pub ph_test: Vec<ZphRow>,
+    /// The restricted means compared between the survival groups, when
+    /// asked for (`survival.rmst`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rmst: Option<RmstComparison>,
+    /// Cumulative incidence by cause and Gray's test, when asked for
+    /// (`survival.competing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competing: Option<CompetingAnalysis>,
+    /// The Fine-Gray and cause-specific Cox models beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competing_models: Option<CompetingModels>,
     /// Weighting, E-values and Rosenbaum bounds, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<super::SensitivityResults>,

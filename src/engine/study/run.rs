@@ -6,10 +6,12 @@ use super::{
     MatchingSummary, OutcomesInput, OutcomesResults, SensitivityInput, SensitivityResults,
     SensitivityStep, StudyCohort, StudyResults, StudySettings, SurvivalResults,
 };
+use crate::engine::competing::{CompetingAnalysis, CompetingError, CompetingModels};
 use crate::engine::data::Dataset;
 use crate::engine::matching::{MatchError, MatchResult};
 use crate::engine::survival::{
-    cox_model_weighted, survival_analysis_weighted, CoxSpec, SurvivalSpec,
+    cox_model_weighted, survival_analysis_weighted, CoxSpec, RmstComparison, RmstError,
+    SurvivalSpec,
 };
 use crate::engine::table1::{table1, Table1};
 use crate::engine::{Code, Diagnostic};
@@ -133,6 +135,9 @@ pub fn run_study(
             survival_cohort: None,
             cox: None,
             ph_test: Vec::new(),
+            rmst: None,
+            competing: None,
+            competing_models: None,
             sensitivity: None,
             diagnostics,
             methods: String::new(),
@@ -323,6 +328,73 @@ fn keep_survival(results: &mut StudyResults, r: SurvivalResults, step: &super::S
             results.ph_test = ph;
         }
         Some(Err(e)) => d.push(failed(format!("The Cox model could not be fitted: {e}."))),
+        None => {}
+    }
+    keep_competing(results, r.rmst, r.competing, r.competing_models);
+}
+
+/// The restricted means and the competing-risks analysis and models in
+/// the study's results, their notes and failures as diagnostics.
+fn keep_competing(
+    results: &mut StudyResults,
+    rmst: Option<Result<RmstComparison, RmstError>>,
+    competing: Option<Result<CompetingAnalysis, CompetingError>>,
+    models: Option<Result<CompetingModels, CompetingError>>,
+) {
+    let d = &mut results.diagnostics;
+    let noted = |prefix: &str, x: &Diagnostic| Diagnostic {
+        message: format!("{prefix}: {}.", x.message),
+        ..x.clone()
+    };
+    match rmst {
+        Some(Ok(r)) => results.rmst = Some(r),
+        Some(Err(e)) => d.push(
+            failed(format!(
+                "The restricted mean survival times could not be compared: {e}."
+            ))
+            .with_hint(e.hint()),
+        ),
+        None => {}
+    }
+    match competing {
+        Some(Ok(a)) => {
+            d.extend(a.diagnostics.iter().map(|x| noted("Competing risks", x)));
+            results.competing = Some(a);
+        }
+        Some(Err(e)) => d.push(
+            failed(format!(
+                "The competing-risks analysis could not be done: {e}."
+            ))
+            .with_hint(e.hint()),
+        ),
+        None => {}
+    }
+    match models {
+        Some(Ok(m)) => {
+            // The status notes are the analysis's; the models' own remain.
+            let own = m.diagnostics.iter().chain(&m.fine_gray.diagnostics);
+            let new: Vec<Diagnostic> = own
+                .filter(|x| {
+                    !d.iter()
+                        .any(|y| y.code == x.code && y.message.contains(&x.message))
+                })
+                .map(|x| noted("Competing-risks models", x))
+                .collect();
+            d.extend(new);
+            if !m.fine_gray.convergence.converged {
+                d.push(failed(format!(
+                    "The Fine-Gray model {}.",
+                    m.fine_gray.convergence.reason
+                )));
+            }
+            results.competing_models = Some(m);
+        }
+        Some(Err(e)) => d.push(
+            failed(format!(
+                "The Fine-Gray and cause-specific Cox models could not be fitted: {e}."
+            ))
+            .with_hint(e.hint()),
+        ),
         None => {}
     }
 }

@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::validate;
 use super::StudyError;
+use crate::engine::competing::{CifVariance, CompetingCovariates, CompetingSpec};
 use crate::engine::data::DatasetSpec;
 use crate::engine::defaults;
 use crate::engine::design::{check_roles, Roles};
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
-use crate::engine::survival::{CiTransform, CoxSpec, SurvivalSpec};
+use crate::engine::survival::{CiTransform, CoxSpec, RmstHorizon, SurvivalSpec};
 use crate::engine::table1::Table1Spec;
 use crate::engine::Diagnostic;
 
@@ -40,8 +41,11 @@ pub struct SurvivalStep {
     pub transform: CiTransform,
     #[serde(default)]
     pub rho: f64,
+    /// The restricted mean survival time up to this horizon (a time, or
+    /// `"auto"`: survRM2's default), per group and compared between the
+    /// groups (difference and ratio, as survRM2).
     #[serde(default)]
-    pub rmst: Option<f64>,
+    pub rmst: Option<RmstHorizon>,
     #[serde(default)]
     pub cox: Option<CoxSpec>,
     /// The patients analysed: the matched cohort (the default; all
@@ -52,6 +56,35 @@ pub struct SurvivalStep {
     /// x pCR, the model study's Figure 1H).
     #[serde(default)]
     pub cross: Option<String>,
+    /// A competing-risks analysis of the same time and status column
+    /// (left out of the file when not asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competing: Option<CompetingStep>,
+}
+
+/// The competing-risks part of the survival step: the cumulative
+/// incidence of each cause by the curves' first group (one curve without
+/// groups) at the step's landmark times, Gray's test, and the Fine-Gray
+/// and cause-specific Cox models, on the step's cohort, at the study's
+/// confidence level. The status is the step's event column; its levels
+/// other than these are censored. When the curves or the Cox model name
+/// no event level, they take `event_level` (the one event of interest);
+/// when they name one, it must be this one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompetingStep {
+    /// The level of the event of interest.
+    pub event_level: String,
+    /// The levels meaning a competing event (one or more).
+    pub competing_levels: Vec<String>,
+    /// The variance of the incidence's SEs and CIs (default survfit's; the
+    /// CI transform is the variance's default).
+    #[serde(default)]
+    pub variance: CifVariance,
+    /// The models' covariates; `None`: the Cox model's variables, ordinal
+    /// ones and cluster, when there is a Cox model (no models otherwise); no
+    /// variables: no models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covariates: Option<CompetingCovariates>,
 }
 
 impl SurvivalStep {
@@ -62,8 +95,52 @@ impl SurvivalStep {
             conf_level,
             at: &self.at,
             rho: self.rho,
-            rmst: self.rmst,
+            rmst: self.rmst.and_then(RmstHorizon::chosen),
         }
+    }
+
+    /// The step with the event of interest of the competing-risks analysis
+    /// given to the curves and the Cox model where they name none.
+    pub fn resolved(&self) -> SurvivalStep {
+        let mut s = self.clone();
+        if let Some(c) = &self.competing {
+            s.spec
+                .event_level
+                .get_or_insert_with(|| c.event_level.clone());
+            if let Some(cox) = &mut s.cox {
+                cox.event_level.get_or_insert_with(|| c.event_level.clone());
+            }
+        }
+        s
+    }
+
+    /// The competing-risks outcome, when asked for: the step's time and
+    /// status, compared by its first group.
+    pub fn competing_spec(&self) -> Option<CompetingSpec> {
+        self.competing.as_ref().map(|c| CompetingSpec {
+            time: self.spec.time.clone(),
+            status: self.spec.event.clone(),
+            event_level: c.event_level.clone(),
+            competing_levels: c.competing_levels.clone(),
+            group: self.spec.groups.first().cloned(),
+        })
+    }
+
+    /// The competing-risks models' covariates, when there are models.
+    pub fn competing_covariates(&self) -> Option<CompetingCovariates> {
+        let c = self.competing.as_ref()?;
+        let covariates = match (&c.covariates, &self.cox) {
+            (Some(v), _) => v.clone(),
+            (None, Some(cox)) => CompetingCovariates {
+                variables: cox.variables.clone(),
+                ordinal: cox.ordinal.clone(),
+                // Clustered as the Cox model (by matched set, the model
+                // study's): Fine-Gray SEs as crrSC::crrc.
+                cluster: cox.cluster.clone(),
+            },
+            (None, None) => return None,
+        };
+        (!covariates.variables.is_empty()).then_some(covariates)
     }
 }
 
@@ -180,6 +257,7 @@ impl StudySettings {
                 cox: Some(cox),
                 cohort: StudyCohort::Matched,
                 cross: Some("tpcr".into()),
+                competing: None,
             }),
             sensitivity: None,
             allow_outcome_covariates: false,
@@ -225,6 +303,9 @@ impl StudySettings {
         if let Some(r) = &mut s.regression {
             r.spec.conf_level = s.conf_level;
         }
+        if let Some(v) = s.survival.as_mut() {
+            *v = v.resolved();
+        }
         if let Some(c) = s.survival.as_mut().and_then(|v| v.cox.as_mut()) {
             c.conf_level = s.conf_level;
         }
@@ -262,6 +343,8 @@ impl StudySettings {
     /// Refuses roles that contradict each other on this dataset; the
     /// warnings are what an explicit override allowed.
     pub fn check(&self, ds: &crate::engine::data::Dataset) -> Result<Vec<Diagnostic>, StudyError> {
-        Ok(check_roles(ds, &self.roles())?)
+        let allowed = check_roles(ds, &self.roles())?;
+        validate::settings_on(self, ds).map_err(StudyError::Settings)?;
+        Ok(allowed)
     }
 }

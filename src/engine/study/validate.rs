@@ -2,16 +2,18 @@
 //! per spec, with a message naming the field and the range allowed, before
 //! anything runs (a `conf_level` of 1.5 used to panic inside statrs).
 //! Names of columns and levels are checked where they are used (with the
-//! columns or levels present in the message). The survival step's `at`,
-//! `rmst` and `rho` are checked by the survival analysis itself.
+//! columns or levels present in the message): the competing-risks levels
+//! by [`settings_on`], with the dataset. The survival step's `at` and `rho`
+//! are checked as the survival analysis checks them.
 
-use crate::engine::data::{DatasetSpec, Recode};
+use crate::engine::data::{Dataset, DatasetSpec, Recode};
 use crate::engine::defaults::MAX_RATIO;
 use crate::engine::matching::{Caliper, MatchSpec};
 use crate::engine::regression::LogisticSpec;
+use crate::engine::survival::RmstHorizon;
 use crate::engine::weighting::WeightOptions;
 
-use super::StudySettings;
+use super::{CompetingStep, StudySettings, SurvivalStep};
 
 /// A probability-like level strictly between 0 and 1 (a confidence level).
 pub fn level_in_unit_interval(field: &str, v: f64) -> Result<(), String> {
@@ -117,10 +119,107 @@ pub fn settings(s: &StudySettings) -> Result<(), String> {
         weight_options(&step.weighting).map_err(|e| format!("sensitivity.weighting.{e}"))?;
     }
     if let Some(step) = &s.survival {
-        crate::engine::survival::check_survival_options(&step.at, step.rho, step.rmst)
+        if let Some(RmstHorizon::At(tau)) = step.rmst {
+            if !(tau.is_finite() && tau > 0.0) {
+                return Err(format!(
+                    "survival.rmst must be a time > 0 (in the time column's unit) or \"auto\"; it is {tau}"
+                ));
+            }
+        }
+        crate::engine::survival::check_survival_options(&step.at, step.rho, None)
             .map_err(|e| format!("{e} ({})", e.hint()))?;
         if let Some(c) = &step.cox {
             level_in_unit_interval("survival.cox.conf_level", c.conf_level)?;
+        }
+        if let Some(c) = &step.competing {
+            competing_step(step, c)?;
+        }
+    }
+    Ok(())
+}
+
+/// The competing-risks part of the survival step: one event of interest,
+/// distinct competing levels, covariates that are not the outcome.
+pub fn competing_step(step: &SurvivalStep, c: &CompetingStep) -> Result<(), String> {
+    const FIELD: &str = "survival.competing";
+    if c.event_level.trim().is_empty() {
+        return Err(format!(
+            "{FIELD}.event_level is empty: name the level of `{}` meaning the event of interest",
+            step.spec.event
+        ));
+    }
+    if c.competing_levels.is_empty() {
+        return Err(format!("{FIELD}.competing_levels is empty: name at least one level of `{}` meaning a competing event (any other level is censored)", step.spec.event));
+    }
+    for (k, l) in c.competing_levels.iter().enumerate() {
+        if l.trim() == c.event_level.trim() {
+            return Err(format!("{FIELD}.competing_levels names `{l}`, the event of interest ({FIELD}.event_level): a level is either the event or a competing event"));
+        }
+        if c.competing_levels[..k].iter().any(|m| m.trim() == l.trim()) {
+            return Err(format!("{FIELD}.competing_levels names `{l}` twice"));
+        }
+    }
+    let named = [
+        ("survival.spec.event_level", step.spec.event_level.as_ref()),
+        (
+            "survival.cox.event_level",
+            step.cox.as_ref().and_then(|x| x.event_level.as_ref()),
+        ),
+    ];
+    for (field, level) in named {
+        if let Some(l) = level.filter(|l| l.trim() != c.event_level.trim()) {
+            return Err(format!(
+                "{field} is `{l}` but {FIELD}.event_level is `{}`: the curves, the Cox model and the competing-risks analysis have one event of interest (leave {field} out to use {FIELD}.event_level)",
+                c.event_level
+            ));
+        }
+    }
+    if let Some(v) = &c.covariates {
+        let roles = [
+            (&step.spec.time, "the follow-up time (survival.spec.time)"),
+            (&step.spec.event, "the status (survival.spec.event)"),
+        ];
+        for (column, role) in roles {
+            if v.variables.contains(column) || v.ordinal.contains(column) {
+                return Err(format!(
+                    "{FIELD}.covariates names `{column}`, {role}: it cannot be a covariate of its own model"
+                ));
+            }
+        }
+        if let Some(o) = v.ordinal.iter().find(|o| !v.variables.contains(o)) {
+            return Err(format!(
+                "{FIELD}.covariates.ordinal names `{o}`, which is not in {FIELD}.covariates.variables"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The fields whose values must be found in the data: the competing-risks
+/// levels in the status column (the message lists its levels).
+pub fn settings_on(s: &StudySettings, ds: &Dataset) -> Result<(), String> {
+    let Some(step) = &s.survival else {
+        return Ok(());
+    };
+    let Some(c) = &step.competing else {
+        return Ok(());
+    };
+    // A missing column is the step's own error (it names the columns).
+    let Some(levels) = ds
+        .column(&step.spec.event)
+        .and_then(|col| col.levels().ok())
+    else {
+        return Ok(());
+    };
+    let named = std::iter::once(("event_level", &c.event_level))
+        .chain(c.competing_levels.iter().map(|l| ("competing_levels", l)));
+    for (field, level) in named {
+        if levels.find(&step.spec.event, level).is_err() {
+            return Err(format!(
+                "survival.competing.{field}: `{level}` is not a level of `{}` (its levels are {})",
+                step.spec.event,
+                levels.levels.join(", ")
+            ));
         }
     }
     Ok(())

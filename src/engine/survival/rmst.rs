@@ -31,14 +31,55 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use super::KmFit;
 use crate::engine::defaults::z_of;
 
-/// The horizon τ of the restricted mean.
+/// The horizon τ of the restricted mean. In settings files a number (the
+/// time) or `"auto"` (survRM2's default).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "HorizonText", into = "HorizonText")]
 pub enum RmstHorizon {
     /// This time (> 0).
     At(f64),
     /// survRM2's default (see the module doc).
     Default,
+}
+
+impl RmstHorizon {
+    /// The time chosen, if one was.
+    pub fn chosen(self) -> Option<f64> {
+        match self {
+            RmstHorizon::At(t) => Some(t),
+            RmstHorizon::Default => None,
+        }
+    }
+}
+
+/// How a horizon is written: a number or `"auto"`.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum HorizonText {
+    Time(f64),
+    Word(String),
+}
+
+impl TryFrom<HorizonText> for RmstHorizon {
+    type Error = String;
+    fn try_from(h: HorizonText) -> Result<Self, String> {
+        match h {
+            HorizonText::Time(t) => Ok(RmstHorizon::At(t)),
+            HorizonText::Word(w) if w == "auto" => Ok(RmstHorizon::Default),
+            HorizonText::Word(w) => Err(format!(
+                "the horizon of the restricted mean is a time or \"auto\", not \"{w}\""
+            )),
+        }
+    }
+}
+
+impl From<RmstHorizon> for HorizonText {
+    fn from(h: RmstHorizon) -> Self {
+        match h {
+            RmstHorizon::At(t) => HorizonText::Time(t),
+            RmstHorizon::Default => HorizonText::Word("auto".into()),
+        }
+    }
 }
 
 /// How τ was chosen.
@@ -93,7 +134,7 @@ impl RmstError {
                 "Give a time in the time column's unit, e.g. 60 for 5 years in months.".into()
             }
             RmstError::PastFollowUp { limit, .. } => format!(
-                "Choose a horizon up to {limit}, or leave it to the default (--rmst auto)."
+                "Choose a horizon up to {limit}, or leave it to the default (--rmst auto; \"rmst\": \"auto\" in settings)."
             ),
             RmstError::BadConfLevel(_) => "Use e.g. 0.95 for 95% confidence intervals.".into(),
             RmstError::NoGroups => "Check the time and event columns.".into(),
@@ -262,6 +303,36 @@ pub fn rmst_comparison(
         groups,
         contrasts,
     })
+}
+
+impl super::SurvivalAnalysis {
+    /// The restricted means of the curves compared up to `horizon`
+    /// ([`rmst_comparison`]), the horizon and each group's restricted mean
+    /// set in the analysis (its summary table's column) when it is the
+    /// default one. Weighted curves are not compared (`Ok(None)`): only
+    /// the horizon and their areas are set.
+    pub fn compare_restricted_means(
+        &mut self,
+        horizon: RmstHorizon,
+    ) -> Result<Option<RmstComparison>, RmstError> {
+        let fits: Vec<KmFit> = self.groups.iter().map(|g| g.fit.clone()).collect();
+        let labels: Vec<String> = self.groups.iter().map(|g| g.group.clone()).collect();
+        let r = if self.weighted.is_some() {
+            None
+        } else {
+            Some(rmst_comparison(&labels, &fits, horizon, self.conf_level)?)
+        };
+        let tau = match (&r, horizon) {
+            (Some(r), _) => Some(r.tau),
+            (None, RmstHorizon::At(t)) => Some(t),
+            (None, RmstHorizon::Default) => rmst_limit(&fits).map(|l| l.0),
+        };
+        self.rmst_tau = tau;
+        for g in &mut self.groups {
+            g.rmst = tau.map(|t| g.fit.rmst(t));
+        }
+        Ok(r)
+    }
 }
 
 /// Group `a` against the reference `b`.

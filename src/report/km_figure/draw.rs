@@ -82,7 +82,7 @@ impl KmFigure {
             )?;
         }
         backend.draw_text(
-            "Survival probability (%)",
+            &self.y_label,
             &Label {
                 transform: FontTransform::Rotate270,
                 ..text.label(BLACK, false, HPos::Center)
@@ -109,44 +109,60 @@ impl KmFigure {
         )
     }
 
-    /// The curves: bands under, steps, censor marks; the legend and the
-    /// log-rank P.
+    /// The curves: bands under, steps (solid or dashed), censor marks;
+    /// the legend and the test's P.
     fn draw_curves<DB: DrawingBackend>(&self, backend: &mut DB, text: Text) -> Drawn<DB> {
-        let [left, _, right, bottom] = self.plot;
+        let [left, top, right, bottom] = self.plot;
         for c in &self.curves {
             backend.fill_polygon(
                 c.band.iter().copied().map(px),
                 &Stroke::new(c.colour, 0.15, 1),
             )?;
         }
+        let n = self.curves.len();
         for (i, c) in self.curves.iter().enumerate() {
-            backend.draw_path(
-                c.steps.iter().copied().map(px),
-                &Stroke::new(c.colour, 1.0, 2),
-            )?;
+            let line = Stroke::new(c.colour, 1.0, 2);
+            if c.dashed {
+                for d in dashes(&c.steps, DASH, GAP) {
+                    backend.draw_path(d.into_iter().map(px), &line)?;
+                }
+            } else {
+                backend.draw_path(c.steps.iter().copied().map(px), &line)?;
+            }
             let mark = Stroke::new(c.colour, 1.0, 1);
             for &(cx, cy) in &c.censored {
                 backend.draw_path([px((cx - 3.5, cy)), px((cx + 3.5, cy))], &mark)?;
                 backend.draw_path([px((cx, cy - 3.5)), px((cx, cy + 3.5))], &mark)?;
             }
-            // Legend, bottom right of the plot (curves start at the top).
-            let ly = bottom - 14.0 - 18.0 * (self.curves.len() - 1 - i) as f64;
-            backend.draw_path(
-                [px((right - 190.0, ly)), px((right - 170.0, ly))],
-                &Stroke::new(c.colour, 1.0, 3),
-            )?;
+            // Legend: bottom right of the plot when the curves start at
+            // the top, top left when they rise from 0.
+            let (lx, ly) = if self.rising {
+                (left + 12.0, top + 14.0 + 18.0 * i as f64)
+            } else {
+                (right - 190.0, bottom - 14.0 - 18.0 * (n - 1 - i) as f64)
+            };
+            let key = [(lx, ly), (lx + 20.0, ly)];
+            let key_style = Stroke::new(c.colour, 1.0, 3);
+            if c.dashed {
+                for d in dashes(&key, 6.0, 4.0) {
+                    backend.draw_path(d.into_iter().map(px), &key_style)?;
+                }
+            } else {
+                backend.draw_path(key.into_iter().map(px), &key_style)?;
+            }
             backend.draw_text(
                 &c.label,
                 &text.label(BLACK, false, HPos::Left),
-                px((right - 164.0, ly)),
+                px((lx + 26.0, ly)),
             )?;
         }
         if let Some(p) = &self.log_rank {
-            backend.draw_text(
-                p,
-                &text.label(BLACK, true, HPos::Left),
-                px((left + 12.0, bottom - 14.0)),
-            )?;
+            let at = if self.rising {
+                (left + 12.0, top + 14.0 + 18.0 * n as f64 + 4.0)
+            } else {
+                (left + 12.0, bottom - 14.0)
+            };
+            backend.draw_text(p, &text.label(BLACK, true, HPos::Left), px(at))?;
         }
         Ok(())
     }
@@ -174,6 +190,54 @@ impl KmFigure {
         }
         Ok(())
     }
+}
+
+/// A dash and the gap after it, in pixels.
+const DASH: f64 = 8.0;
+const GAP: f64 = 5.0;
+
+/// The pieces of the polyline `points` drawn as dashes of `on` pixels
+/// with gaps of `off`, the pattern running on across corners.
+pub(super) fn dashes(points: &[(f64, f64)], on: f64, off: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    // Where in the pattern the pen is: [0, on) draws, [on, on + off) not.
+    let mut phase = 0.0f64;
+    let period = on + off;
+    for w in points.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let length = (b.0 - a.0).hypot(b.1 - a.1);
+        let mut done = 0.0f64;
+        while done < length {
+            let drawing = phase < on;
+            let left_in_phase = if drawing { on - phase } else { period - phase };
+            let step = left_in_phase.min(length - done);
+            let at = |d: f64| {
+                (
+                    a.0 + (b.0 - a.0) * d / length,
+                    a.1 + (b.1 - a.1) * d / length,
+                )
+            };
+            if drawing {
+                if current.is_empty() {
+                    current.push(at(done));
+                }
+                current.push(at(done + step));
+            }
+            done += step;
+            phase += step;
+            if phase >= on && drawing && !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            if phase >= period {
+                phase -= period;
+            }
+        }
+    }
+    if current.len() > 1 {
+        out.push(current);
+    }
+    out
 }
 
 fn rgb(c: [u8; 3]) -> BackendColor {

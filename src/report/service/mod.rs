@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 pub use messages::{capitalise, Failure, Progress, Reply, Request};
 pub use views::{
-    KmPlotView, MatchView, Preview, SessionInfo, StudyView, SurvivalView, PREVIEW_ROWS,
+    CompetingView, KmPlotView, MatchView, Preview, SessionInfo, StudyView, SurvivalView,
+    PREVIEW_ROWS,
 };
 
 use session::{no_data, open, with_spec, with_spec_keeping, Session};

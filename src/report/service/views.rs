@@ -4,11 +4,15 @@ use serde::{Deserialize, Serialize};
 
 use super::messages::Failure;
 use super::session::Session;
+use crate::engine::competing::{CompetingAnalysis, CompetingError, CompetingModels};
 use crate::engine::data::{Dataset, DatasetSpec, FileFormat};
 use crate::engine::design::DesignGuess;
 use crate::engine::example::EXAMPLE_FILE_NAME;
 use crate::engine::matching::MatchResult;
-use crate::engine::study::{survival_step, MatchingSummary, StudyCohort, StudySettings};
+use crate::engine::study::{
+    survival_step, MatchingSummary, StudyCohort, StudySettings, SurvivalStep,
+};
+use crate::engine::survival::{CoxFit, ZphRow};
 use crate::engine::table1::{table1, Table1Spec};
 use crate::engine::Diagnostic;
 use crate::report::design::guessed_settings;
@@ -68,6 +72,26 @@ pub struct SurvivalView {
     pub crossed: Option<(ReportTable, KmPlotView)>,
     /// The Cox model's table, or why it could not be fitted.
     pub cox: Option<Result<ReportTable, Failure>>,
+    /// The restricted means compared (`survival.rmst`), or why they could
+    /// not be.
+    #[serde(default)]
+    pub rmst: Option<Result<ReportTable, Failure>>,
+    /// The competing-risks analysis (`survival.competing`), or why it
+    /// could not be done.
+    #[serde(default)]
+    pub competing: Option<Result<CompetingView, Failure>>,
+}
+
+/// The competing-risks analysis as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompetingView {
+    /// The cumulative incidence curves, with the numbers at risk.
+    pub figure: KmPlotView,
+    /// The incidence at the landmark times, and Gray's test.
+    pub incidence: ReportTable,
+    /// The Fine-Gray and cause-specific Cox models (when there are
+    /// covariates), or why they could not be fitted.
+    pub models: Option<Result<ReportTable, Failure>>,
 }
 
 /// A Kaplan-Meier figure as the page gets it: laid out, to be drawn on a
@@ -85,7 +109,11 @@ pub struct KmPlotView {
 
 impl KmPlotView {
     fn new(a: &crate::report::survival::SurvivalAnalysis, time_label: &str) -> KmPlotView {
-        let layout = crate::report::km_figure::KmFigure::new(a, time_label);
+        Self::of(crate::report::km_figure::KmFigure::new(a, time_label))
+    }
+
+    /// A laid-out figure with its SVG and its words for screen readers.
+    pub fn of(layout: crate::report::km_figure::KmFigure) -> KmPlotView {
         KmPlotView {
             svg: layout.to_svg(),
             description: layout.description(),
@@ -191,6 +219,7 @@ pub(super) fn survival_view(
         }
         None => None,
     };
+    let ph = ph_rows(&r.cox);
     let cox = r.cox.map(|c| {
         c.map(|(f, ph)| {
             let mut t = crate::report::survival::cox_table(&f);
@@ -212,6 +241,17 @@ pub(super) fn survival_view(
             Failure::new("The Cox model could not be fitted", e.to_string(), &hint)
         })
     });
+    let rmst = r.rmst.map(|x| {
+        x.map(|x| crate::report::study::rmst_table_of(&x, &ph, r.cohort))
+            .map_err(|e| {
+                Failure::new(
+                    "The restricted mean survival times could not be compared",
+                    e.to_string(),
+                    &e.hint(),
+                )
+            })
+    });
+    let competing = competing_view(step, r.competing, r.competing_models);
     Ok(SurvivalView {
         cohort: r.cohort,
         patients: a.n + a.dropped,
@@ -219,7 +259,55 @@ pub(super) fn survival_view(
         figure: KmPlotView::new(&a, &step.spec.time),
         crossed,
         cox,
+        rmst,
+        competing,
     })
+}
+
+/// The Cox model's test of proportional hazards, when it was fitted.
+fn ph_rows(
+    cox: &Option<Result<(CoxFit, Vec<ZphRow>), crate::engine::survival::CoxError>>,
+) -> Vec<ZphRow> {
+    match cox {
+        Some(Ok((_, ph))) => ph.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// The competing-risks part of the survival view: the figure, the
+/// incidence table and the models' table.
+fn competing_view(
+    step: &SurvivalStep,
+    analysis: Option<Result<CompetingAnalysis, CompetingError>>,
+    models: Option<Result<CompetingModels, CompetingError>>,
+) -> Option<Result<CompetingView, Failure>> {
+    let fail = |context: &str, e: CompetingError| Failure::new(context, e.to_string(), &e.hint());
+    let a = match analysis? {
+        Ok(a) => a,
+        Err(e) => {
+            return Some(Err(fail(
+                "The competing-risks analysis could not be done",
+                e,
+            )))
+        }
+    };
+    let models = models.map(|m| {
+        m.map(|m| crate::report::competing::models_table(&step.spec.event, &m))
+            .map_err(|e| {
+                fail(
+                    "The Fine-Gray and cause-specific Cox models could not be fitted",
+                    e,
+                )
+            })
+    });
+    Some(Ok(CompetingView {
+        figure: KmPlotView::of(crate::report::km_figure::KmFigure::cumulative_incidence(
+            &a,
+            &step.spec.time,
+        )),
+        incidence: crate::report::competing::incidence_table(&a),
+        models,
+    }))
 }
 
 /// The matching step as the page shows it: counts, balance (the study's

@@ -26,6 +26,8 @@ pub fn methods_text(r: &StudyResults) -> String {
     outcomes(r, &ci, &mut s);
     survival(r, &ci, &mut s);
     cox(r, &ci, &mut s);
+    restricted_mean(r, &ci, &mut s);
+    competing(r, &ci, &mut s);
     sensitivity(r, &mut s);
     s.push("Two-sided P < 0.05 was considered significant. Numbers were validated against R (stats, survival 3.5, MatchIt 4.5).".into());
     s.join(" ")
@@ -196,6 +198,56 @@ fn cox(r: &StudyResults, ci: &str, s: &mut Vec<String>) {
         ));
     }
 }
+/// The restricted mean sentence, when it was computed.
+fn restricted_mean(r: &StudyResults, ci: &str, s: &mut Vec<String>) {
+    let Some(x) = &r.rmst else { return };
+    let rule = match x.rule {
+        crate::engine::survival::TauRule::Chosen => "chosen in advance".to_string(),
+        rule => rule.describe().to_string(),
+    };
+    s.push(format!(
+        "The restricted mean survival time (RMST) up to tau = {} ({rule}) was estimated as the area under each group's Kaplan-Meier curve with its Greenwood-based standard error, and the groups were compared by the RMST difference and ratio with {ci} confidence intervals and P values (the survRM2 method; Royston and Parmar 2013, Uno et al. 2014), which do not assume proportional hazards.",
+        fmt_num(x.tau, 2)
+    ));
+}
+
+/// The competing-risks sentences, when that analysis was run.
+fn competing(r: &StudyResults, ci: &str, s: &mut Vec<String>) {
+    let Some(a) = &r.competing else { return };
+    let variance = match a.variance {
+        crate::engine::competing::CifVariance::Survfit => {
+            "the infinitesimal jackknife variance (as R's multi-state survfit)"
+        }
+        crate::engine::competing::CifVariance::Cuminc => {
+            "the Aalen-type delta-method variance of cmprsk::cuminc"
+        }
+    };
+    let competing = list(a.causes.get(1..).unwrap_or_default());
+    let mut t = format!(
+        "Treating {} = {competing} as competing events (other values censored), the cumulative incidence of {} = {} and of each competing event was estimated by the Aalen-Johansen method{}, with {ci} confidence intervals from {variance} on the {} scale",
+        a.spec.status,
+        a.spec.status,
+        a.causes.first().map_or("", String::as_str),
+        a.spec.group.as_ref().map_or(String::new(), |g| format!(" by {g}")),
+        a.transform.as_str(),
+    );
+    if !a.gray.is_empty() {
+        t.push_str(", and compared between the groups by Gray's test (as cmprsk::cuminc)");
+    }
+    t.push('.');
+    s.push(t);
+    if let Some(m) = &r.competing_models {
+        let terms: Vec<String> = m.fine_gray.terms.iter().map(|x| x.term.clone()).collect();
+        s.push(format!(
+            "The subdistribution hazard ratio of {} = {} was estimated by the Fine-Gray model (as cmprsk::crr, robust standard errors) and each cause's hazard ratio by a cause-specific Cox model with the other causes censored (Efron ties), both on {} ({} patients), with Wald {ci} CIs.",
+            a.spec.status,
+            m.fine_gray.event,
+            list(&terms),
+            m.fine_gray.n
+        ));
+    }
+}
+
 /// The sensitivity step's sentences for the methods paragraph ("" when
 /// the step was not run).
 pub fn sensitivity_text(r: &StudyResults) -> String {

@@ -15,9 +15,10 @@ pub use outcomes::outcomes_table;
 
 // The study's settings and results, for callers of the report.
 pub use crate::engine::study::{
-    matched_cohort, matched_set_tables, survival_step, MatchingSummary, OutcomeComparison,
-    RegressionResults, RegressionStep, StudyCohort, StudyError, StudyInput, StudyResults,
-    StudySettings, SurvivalResults, SurvivalStep, MATCHED_SET_COLUMN, SETTINGS_VERSION,
+    matched_cohort, matched_set_tables, survival_step, CompetingStep, MatchingSummary,
+    OutcomeComparison, RegressionResults, RegressionStep, StudyCohort, StudyError, StudyInput,
+    StudyResults, StudySettings, SurvivalResults, SurvivalStep, MATCHED_SET_COLUMN,
+    SETTINGS_VERSION,
 };
 
 use crate::engine::data::{Dataset, RawTable};
@@ -165,8 +166,52 @@ fn tables_and_figures(
         tables.push(("cox".into(), survival::cox_table(f)));
         tables.push(("ph_test".into(), survival::ph_test_table(&r.ph_test)));
     }
+    competing_outputs(r, time, &mut tables, &mut figs);
     crate::report::sensitivity::sensitivity_outputs(r, &mut tables, &mut figs);
     (tables, figs)
+}
+
+/// The restricted means compared (with the note when the Cox model's PH
+/// test rejects), the cumulative incidence with its figure, and the
+/// Fine-Gray and cause-specific Cox models.
+fn competing_outputs(
+    r: &StudyResults,
+    time: &str,
+    tables: &mut Vec<Named<ReportTable>>,
+    figs: &mut Vec<Named<String>>,
+) {
+    let which = r.survival_cohort.unwrap_or(StudyCohort::All);
+    if let Some(x) = &r.rmst {
+        tables.push(("rmst".into(), rmst_table_of(x, &r.ph_test, which)));
+    }
+    if let Some(a) = &r.competing {
+        let mut t = crate::report::competing::incidence_table(a);
+        t.title = format!("{} ({which} cohort)", t.title);
+        tables.push(("cumulative_incidence".into(), t));
+        figs.push((
+            "cumulative_incidence".into(),
+            crate::report::km_figure::KmFigure::cumulative_incidence(a, time).to_svg(),
+        ));
+    }
+    if let (Some(m), Some(step)) = (&r.competing_models, &r.settings.survival) {
+        let mut t = crate::report::competing::models_table(&step.spec.event, m);
+        t.title = format!("{} ({which} cohort)", t.title);
+        tables.push(("competing_models".into(), t));
+    }
+}
+
+/// The restricted means' table of the study and the page: titled with the
+/// cohort, noted when the PH test rejects.
+pub fn rmst_table_of(
+    x: &crate::engine::survival::RmstComparison,
+    ph_test: &[crate::engine::survival::ZphRow],
+    which: StudyCohort,
+) -> ReportTable {
+    let mut t = crate::report::survival::rmst_table(x);
+    t.title = format!("{} ({which} cohort)", t.title);
+    t.footnotes
+        .extend(crate::report::survival::rmst_ph_note(ph_test));
+    t
 }
 
 /// The outcome and subgroup tables, and the subgroup figures.
