@@ -9,7 +9,7 @@ use crate::engine::data::DatasetSpec;
 use crate::engine::defaults::{CONF_LEVEL, LANDMARKS_MONTHS};
 use crate::engine::matching::MatchSpec;
 use crate::engine::regression::LogisticSpec;
-use crate::engine::study::SensitivityStep;
+use crate::engine::study::{CompetingStep, SensitivityStep};
 use crate::engine::survival::{CiTransform, CoxSpec, RmstHorizon, SurvivalSpec, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest, Table1Spec};
 use crate::report::study::{
@@ -78,8 +78,11 @@ pub struct SurvivalDraft {
     pub cox_extra: Vec<String>,
     pub cluster: Option<String>,
     pub ties: Ties,
-    /// Horizon of the restricted mean survival time, if wanted.
-    pub rmst: Option<f64>,
+    /// Horizon of the restricted mean survival time (a time or "auto"),
+    /// if wanted.
+    pub rmst: Option<RmstHorizon>,
+    /// The competing-risks analysis, when switched on.
+    pub competing: Option<CompetingStep>,
     /// Fleming-Harrington rho of the test (0 log-rank, 1 Peto-Peto).
     pub rho: f64,
     /// Stratify the log-rank test by this column.
@@ -134,6 +137,7 @@ impl Default for Draft {
                 cluster: None,
                 ties: Ties::Efron,
                 rmst: None,
+                competing: None,
                 rho: 0.0,
                 strata: None,
                 cohort: StudyCohort::Matched,
@@ -283,8 +287,8 @@ impl Draft {
         sv.at = step.at;
         sv.transform = step.transform;
         sv.rho = step.rho;
-        // The page's form holds a chosen horizon only (not yet "auto").
-        sv.rmst = step.rmst.and_then(RmstHorizon::chosen);
+        sv.rmst = step.rmst;
+        sv.competing = step.competing;
         if let Some(c) = step.cox {
             sv.ties = c.ties;
             sv.cluster = chosen(&c.cluster);
@@ -357,7 +361,11 @@ impl SurvivalDraft {
                 format!("{t} is not a time of 0 or more"),
             ));
         }
-        if let Some(t) = sv.rmst.filter(|t| !(t.is_finite() && *t > 0.0)) {
+        if let Some(t) = sv
+            .rmst
+            .and_then(RmstHorizon::chosen)
+            .filter(|t| !(t.is_finite() && *t > 0.0))
+        {
             return Err(refuse(
                 "survival.rmst",
                 format!("{t} is not a time above 0"),
@@ -394,11 +402,17 @@ impl SurvivalDraft {
             at: sv.at.clone(),
             transform: sv.transform,
             rho: sv.rho,
-            rmst: sv.rmst.map(RmstHorizon::At),
+            rmst: sv.rmst,
             cox: (!cox.variables.is_empty()).then_some(cox),
             cohort: sv.cohort,
             cross: sv.groups.get(1).cloned(),
-            competing: None,
+            // The event code of the form is the event of interest.
+            competing: sv.competing.clone().map(|mut c| {
+                if let Some(l) = &spec.event_level {
+                    c.event_level = l.clone();
+                }
+                c
+            }),
             spec,
         }))
     }
@@ -454,7 +468,7 @@ mod tests {
         assert!(e.to_string().starts_with("survival.at: "), "{e}");
 
         let mut d = Draft::from_settings(s.clone());
-        d.survival.rmst = Some(-1.0);
+        d.survival.rmst = Some(RmstHorizon::At(-1.0));
         assert_eq!(
             d.to_settings(s.dataset.clone()).unwrap_err().field,
             "survival.rmst"

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use super::engine_client::{Failure, SessionInfo, UiError};
 use crate::engine::data::{ColumnKind, DatasetSpec};
 use crate::engine::matching::MatchSpec;
-use crate::engine::study::SensitivityStep;
-use crate::engine::survival::{CiTransform, Ties};
+use crate::engine::study::{CompetingStep, SensitivityStep};
+use crate::engine::survival::{CiTransform, RmstHorizon, Ties};
 use crate::engine::table1::{CategoricalTest, ContinuousTest};
 use crate::engine::weighting::WeightOptions;
 use crate::report::draft::{
@@ -164,7 +164,9 @@ pub struct SurvivalSettings {
     pub cluster: RwSignal<Option<String>>,
     pub ties: RwSignal<Ties>,
     /// Horizon of the restricted mean survival time, if wanted.
-    pub rmst: RwSignal<Option<f64>>,
+    pub rmst: RwSignal<Option<RmstHorizon>>,
+    /// The competing-risks analysis, when switched on.
+    pub competing: RwSignal<Option<CompetingStep>>,
     /// Fleming-Harrington rho of the test (0 log-rank, 1 Peto-Peto).
     pub rho: RwSignal<f64>,
     /// Stratify the log-rank test by this column.
@@ -186,6 +188,7 @@ impl SurvivalSettings {
             cluster: RwSignal::new(d.cluster),
             ties: RwSignal::new(d.ties),
             rmst: RwSignal::new(d.rmst),
+            competing: RwSignal::new(d.competing),
             rho: RwSignal::new(d.rho),
             strata: RwSignal::new(d.strata),
             cohort: RwSignal::new(d.cohort),
@@ -205,6 +208,7 @@ impl SurvivalSettings {
             cluster: self.cluster.get(),
             ties: self.ties.get(),
             rmst: self.rmst.get(),
+            competing: self.competing.get(),
             rho: self.rho.get(),
             strata: self.strata.get(),
             cohort: self.cohort.get(),
@@ -222,6 +226,7 @@ impl SurvivalSettings {
         put(self.cluster, d.cluster);
         put(self.ties, d.ties);
         put(self.rmst, d.rmst);
+        put(self.competing, d.competing);
         put(self.rho, d.rho);
         put(self.strata, d.strata);
         put(self.cohort, d.cohort);

@@ -144,3 +144,55 @@ test('roles set once on the Data step reach every step', async () => {
   await page.locator('#methods', { hasText: 'Propensity scores for radiotherapy' }).waitFor();
   await close();
 });
+
+test('competing risks and the restricted mean: switched on in the Survival step, saved, equal to cohortlab run', async () => {
+  const { page, close } = await openPage();
+  await page.setInputFiles('#file-input', data('example-study-competing.csv'));
+  await page.locator('#row-count', { hasText: '1049' }).waitFor();
+  await page.locator('#load-settings').setInputFiles(data('example-study-competing.settings.json'));
+  await page.getByText('Settings restored from example-study-competing.settings.json.').waitFor();
+  await page.getByRole('button', { name: /Survival/ }).click();
+  assert.ok(await page.locator('#s-competing').isChecked());
+  assert.equal(await page.locator('#s-competing-levels').inputValue(), 'distant');
+  assert.equal(await page.locator('#s-rmst').inputValue(), 'auto');
+  // The incidence curves drawn, with their numbers at risk; Gray's test,
+  // Fine-Gray beside the cause-specific Cox models, the RMST compared.
+  await page.locator('#cif-plot canvas').waitFor();
+  assert.match(await page.locator('#cif-plot canvas').getAttribute('aria-label'), /Gray/);
+  const cif = await page.locator('#cif-table').innerText();
+  assert.match(cif, /local/);
+  assert.match(cif, /Gray/);
+  const models = await page.locator('#competing-models-table').innerText();
+  assert.match(models, /SHR recurrence = local/);
+  assert.match(models, /clustered by subclass/);
+  assert.match(await page.locator('#rmst-table').innerText(), /Difference|difference/);
+  await shot(page, '45-competing-risks');
+
+  // A competing code that is not in the column is refused by name; the
+  // page keeps working.
+  await page.locator('#s-competing-levels').fill('death');
+  await page.locator('#s-competing-levels').dispatchEvent('change');
+  await page.getByText(/death/).first().waitFor();
+  await page.getByText(/none, local, distant/).first().waitFor();
+  await page.locator('#s-competing-levels').fill('distant');
+  await page.locator('#s-competing-levels').dispatchEvent('change');
+  await page.locator('#competing-models-table').waitFor();
+
+  await page.getByRole('button', { name: /Report/ }).click();
+  await page.locator('#methods', { hasText: 'Gray' }).waitFor({ timeout: 60000 });
+  const saved = await download(page, '#download-settings');
+  const settings = JSON.parse(saved.text);
+  assert.equal(settings.survival.rmst, 'auto');
+  assert.equal(settings.survival.competing.event_level, 'local');
+  assert.deepEqual(settings.survival.competing.competing_levels, ['distant']);
+  const out = mkdtempSync(path.join(tmpdir(), 'cohortlab-competing-'));
+  const spec = path.join(out, 'settings.json');
+  writeFileSync(spec, saved.text);
+  execFileSync(CLI, ['run', data('example-study-competing.csv'), '--spec', spec, '--out', out]);
+  const fromPage = JSON.parse((await download(page, '#download-results')).text);
+  const fromCli = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
+  assert.ok(fromPage.competing && fromPage.competing_models && fromPage.rmst);
+  assertClose(fromPage, fromCli);
+  rmSync(out, { recursive: true, force: true });
+  await close();
+});

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::of_kind;
 use crate::engine::data::{ColumnKind, MAX_NUMERIC_LEVELS};
+use crate::engine::study::CompetingStep;
 use crate::report::study::{StudyCohort, MATCHED_SET_COLUMN};
 use crate::ui::components::column_select::ColumnSelect;
 use crate::ui::state::AppState;
@@ -83,6 +84,7 @@ pub fn CurveControls() -> impl IntoView {
                 }
             />
         </label>
+        <CompetingControls />
         <label>
             "Curves by "
             <ColumnSelect id="s-group" options=cats.clone() value=g1 none=true on_change=set_group />
@@ -91,5 +93,62 @@ pub fn CurveControls() -> impl IntoView {
             "and by "
             <ColumnSelect id="s-group2" options=cats value=g2 none=true on_change=set_group2 />
         </label>
+    }
+}
+
+/// The competing-risks switch: the event code above is the event of
+/// interest; these codes are competing events (every other code is
+/// censored). On: the cumulative incidence of each cause, Gray's test,
+/// and the Fine-Gray and cause-specific Cox models beside the curves.
+#[component]
+fn CompetingControls() -> impl IntoView {
+    let sv = AppState::get().survival;
+    let levels_text = move || {
+        sv.competing
+            .get()
+            .map(|c| c.competing_levels.join(", "))
+            .unwrap_or_default()
+    };
+    view! {
+        <label title="When the event column also codes a competing event (e.g. 2 = death without recurrence of a 0/1/2 status), Kaplan-Meier with it censored overstates the risk: cumulative incidence, Gray's test and the Fine-Gray model account for it.">
+            <input
+                type="checkbox"
+                id="s-competing"
+                prop:checked=move || sv.competing.with(Option::is_some)
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    sv.competing.set(on.then(|| CompetingStep {
+                        event_level: sv.event_level.get_untracked().unwrap_or_default(),
+                        competing_levels: Vec::new(),
+                        variance: Default::default(),
+                        covariates: None,
+                    }));
+                }
+            />
+            " Competing risks"
+        </label>
+        {move || sv.competing.with(Option::is_some).then(|| view! {
+            <label title="The codes of the competing events, comma-separated (e.g. 2). Codes neither the event nor competing are censored.">
+                "competing codes "
+                <input
+                    id="s-competing-levels"
+                    size="8"
+                    placeholder="e.g. 2"
+                    prop:value=levels_text
+                    on:change=move |ev| {
+                        let levels: Vec<String> = event_target_value(&ev)
+                            .split(',')
+                            .map(|t| t.trim().to_owned())
+                            .filter(|t| !t.is_empty())
+                            .collect();
+                        sv.competing.update(|c| {
+                            if let Some(c) = c {
+                                c.competing_levels = levels;
+                            }
+                        });
+                    }
+                />
+            </label>
+        })}
     }
 }

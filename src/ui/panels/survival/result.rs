@@ -24,6 +24,14 @@ pub fn SurvivalResult(data: SurvivalView) -> impl IntoView {
         <KmPlot plot=v.figure file_stem="kaplan-meier" id="km-plot" />
         <TableActions table=v.table.clone() file_stem="survival" />
         <ReportTableView table=v.table id="survival-table" />
+        {v.rmst.map(|r| match r {
+            Ok(t) => view! {
+                <TableActions table=t.clone() file_stem="rmst" />
+                <ReportTableView table=t id="rmst-table" />
+            }
+            .into_any(),
+            Err(e) => view! { <StepError error=e /> }.into_any(),
+        })}
         {v.crossed.map(|(t, figure)| view! {
             <KmPlot plot=figure file_stem="kaplan-meier-crossed" id="km-plot-crossed" />
             <TableActions table=t.clone() file_stem="survival-crossed" />
@@ -33,6 +41,24 @@ pub fn SurvivalResult(data: SurvivalView) -> impl IntoView {
             Ok(c) => view! {
                 <TableActions table=c.clone() file_stem="cox" />
                 <ReportTableView table=c id="cox-table" />
+            }
+            .into_any(),
+            Err(e) => view! { <StepError error=e /> }.into_any(),
+        })}
+        {v.competing.map(|c| match c {
+            Ok(c) => view! {
+                <h3>"Competing risks"</h3>
+                <KmPlot plot=c.figure file_stem="cumulative-incidence" id="cif-plot" />
+                <TableActions table=c.incidence.clone() file_stem="cumulative-incidence" />
+                <ReportTableView table=c.incidence id="cif-table" />
+                {c.models.map(|m| match m {
+                    Ok(t) => view! {
+                        <TableActions table=t.clone() file_stem="competing-models" />
+                        <ReportTableView table=t id="competing-models-table" />
+                    }
+                    .into_any(),
+                    Err(e) => view! { <StepError error=e /> }.into_any(),
+                })}
             }
             .into_any(),
             Err(e) => view! { <StepError error=e /> }.into_any(),

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::engine::data::MAX_NUMERIC_LEVELS;
+use crate::engine::survival::RmstHorizon;
 use crate::ui::components::column_select::ColumnSelect;
 use crate::ui::state::AppState;
 
@@ -37,15 +38,26 @@ pub fn TestControls() -> impl IntoView {
                 }
             />
         </label>
-        <label title="The area under the curve up to this time: the mean survival time within that horizon.">
+        <label title="The area under the curve up to this time: the mean survival time within that horizon, compared between the groups (difference and ratio, as survRM2). A time, or auto: the smallest of the groups' last follow-up times. Empty: none.">
             "Restricted mean to "
             <input
                 type="text"
                 id="s-rmst"
                 size="5"
-                value=sv.rmst.get_untracked().map_or(String::new(), |t| t.to_string())
+                placeholder="none"
+                value=sv.rmst.get_untracked().map_or(String::new(), |t| match t {
+                    RmstHorizon::At(t) => t.to_string(),
+                    RmstHorizon::Default => "auto".into(),
+                })
                 on:change=move |ev| {
-                    let v = event_target_value(&ev).trim().parse::<f64>().ok().filter(|t| *t > 0.0);
+                    let text = event_target_value(&ev).trim().to_lowercase();
+                    // Text that is not a time is kept as NaN, which the
+                    // settings' check names.
+                    let v = match text.as_str() {
+                        "" => None,
+                        "auto" => Some(RmstHorizon::Default),
+                        t => Some(RmstHorizon::At(t.parse::<f64>().unwrap_or(f64::NAN))),
+                    };
                     sv.rmst.set(v);
                 }
             />
