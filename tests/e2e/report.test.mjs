@@ -164,7 +164,7 @@ test('competing risks and the restricted mean: switched on in the Survival step,
   assert.match(cif, /Gray/);
   const models = await page.locator('#competing-models-table').innerText();
   assert.match(models, /SHR recurrence = local/);
-  assert.match(models, /clustered by subclass/);
+  assert.match(await page.locator('figure:has(#competing-models-table)').innerText(), /clustered by subclass/);
   assert.match(await page.locator('#rmst-table').innerText(), /Difference|difference/);
   await shot(page, '45-competing-risks');
 

@@ -56,9 +56,10 @@ test('the Sensitivity step weights, gives E-values and Rosenbaum bounds, and is 
 
   // Design-based P values in the weighted Table 1, when asked.
   await page.locator('#weight-p-values').click();
-  await t1.filter({ hasText: 'Rao-Scott' }).waitFor();
+  const t1Figure = page.locator('figure:has(#table1-weighted-table)');
+  await t1Figure.filter({ hasText: 'Rao-Scott' }).waitFor();
   assert.match(await t1.innerText(), /P value/);
-  assert.match(await t1.innerText(), /not a test of balance/);
+  assert.match(await t1Figure.innerText(), /not a test of balance/);
 
   // Another estimand reruns the step.
   await page.locator('#weight-estimand').selectOption('ato');
