@@ -178,14 +178,17 @@ fn the_report_holds_the_tables_the_figure_and_the_methods() {
         t.rows[0].1[1],
         format!("{:.2} ({:.2}–{:.2})", fg.shr, fg.ci_lower, fg.ci_upper)
     );
+    // Clustered by matched set as the Cox model: the robust CI.
     let cs = &m.cause_specific[1].fit.as_ref().unwrap().terms[0];
+    let robust = cs.robust.as_ref().expect("clustered by subclass");
     assert_eq!(
         t.rows[0].1[5],
         format!(
             "{:.2} ({:.2}–{:.2})",
-            cs.hazard_ratio, cs.ci_lower, cs.ci_upper
+            cs.hazard_ratio, robust.ci_lower, robust.ci_upper
         )
     );
+    assert!(t.footnotes[1].contains("robust SE clustered by subclass"));
     assert!(t.footnotes[0].contains("cmprsk::crr"));
     assert!(t.footnotes[1].contains("coxph(Surv(time, status == cause)"));
 
