@@ -5,7 +5,8 @@
 
 use super::table::{fmt_num, fmt_p, level_label, ReportTable, RowStyle};
 use crate::engine::competing::{
-    CifPoint, CifVariance, CompetingAnalysis, CompetingModels, FineGrayVariance,
+    CifGroup, CifPoint, CifVariance, CompetingAnalysis, CompetingModels, FineGrayVariance,
+    GroupLandmarks,
 };
 
 /// "12.3% (8.1–17.6)", "past follow-up", or "(CI NA)" where R gives NA.
@@ -64,6 +65,22 @@ pub fn gray_text(a: &CompetingAnalysis, k: usize) -> Option<String> {
     })
 }
 
+/// A group's row for cause `k`: the group, its patients, the cause's
+/// events, and the incidence at each landmark time.
+fn group_cells(a: &CompetingAnalysis, k: usize, g: &CifGroup, l: &GroupLandmarks) -> Vec<String> {
+    let mut cells = vec![
+        g.group.clone(),
+        g.n.to_string(),
+        g.causes[k].events.to_string(),
+    ];
+    for &t in &a.at {
+        cells.push(incidence_cell(
+            l.causes[k].points.iter().find(|p| p.time == t),
+        ));
+    }
+    cells
+}
+
 /// What cause `k` is.
 fn role(k: usize) -> &'static str {
     if k == 0 {
@@ -86,19 +103,7 @@ pub fn cause_table(a: &CompetingAnalysis, k: usize) -> ReportTable {
         .groups
         .iter()
         .zip(&a.landmarks)
-        .map(|(g, l)| {
-            let mut cells = vec![
-                g.group.clone(),
-                g.n.to_string(),
-                g.causes[k].events.to_string(),
-            ];
-            for &t in &a.at {
-                cells.push(incidence_cell(
-                    l.causes[k].points.iter().find(|p| p.time == t),
-                ));
-            }
-            (RowStyle::Plain, cells)
-        })
+        .map(|(g, l)| (RowStyle::Plain, group_cells(a, k, g, l)))
         .collect();
     let mut footnotes = vec![estimator_note(a)];
     footnotes.extend(gray_text(a, k));
@@ -172,16 +177,7 @@ pub fn incidence_table(a: &CompetingAnalysis) -> ReportTable {
         });
         rows.push((RowStyle::Variable, heading));
         for (g, l) in a.groups.iter().zip(&a.landmarks) {
-            let mut cells = vec![
-                g.group.clone(),
-                g.n.to_string(),
-                g.causes[k].events.to_string(),
-            ];
-            for &t in &a.at {
-                cells.push(incidence_cell(
-                    l.causes[k].points.iter().find(|p| p.time == t),
-                ));
-            }
+            let mut cells = group_cells(a, k, g, l);
             cells.push(String::new());
             rows.push((RowStyle::Level, cells));
         }
